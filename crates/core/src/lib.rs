@@ -1,0 +1,20 @@
+//! The policy of Storefront Auth: token formats, keys, scopes and the decision of whether a
+//! token may be used for a request. Pure code: no I/O, no HTTP, no database. Everything the
+//! policy needs (the clock, a token's stored state, the request's signals) is passed in.
+
+pub mod clock;
+pub mod keys;
+pub mod policy;
+pub mod request;
+pub mod scope;
+pub mod secret;
+pub mod token;
+pub mod validate;
+
+pub use clock::Clock;
+pub use keys::{KeyRing, SigningKey};
+pub use policy::{AuthFailure, Decision, DeprecationSchedule, Forbidden};
+pub use request::RequestOrigin;
+pub use scope::{Scope, ScopeSet};
+pub use secret::Secret;
+pub use token::{Claims, TokenKind};

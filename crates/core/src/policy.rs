@@ -1,0 +1,238 @@
+//! May this token be used for this request, now? (SPEC §5.2 and §5.3.) The decision is a value;
+//! the HTTP layer only translates it into a status, a body and headers.
+
+use crate::clock::{format_http_date, format_rfc3339};
+use crate::request::RequestOrigin;
+use crate::scope::ScopeSet;
+use crate::token::{Claims, TokenKind, VerifyError};
+
+/// A 401: the token is missing or not valid for this store and channel (SPEC §5.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuthFailure {
+    Missing,
+    NotJwt,
+    NoValidJson,
+    UnknownFormat,
+    BadSignature,
+    UnknownToken,
+    Expired,
+    StoreMismatch,
+    ChannelMismatch,
+}
+
+impl AuthFailure {
+    pub fn message(self) -> &'static str {
+        match self {
+            AuthFailure::Missing => "GraphQL credentials were missing. No token was sent.",
+            AuthFailure::NotJwt => "GraphQL invalid credentials. String is not a JWT",
+            AuthFailure::NoValidJson => "GraphQL invalid credentials. JWT has no valid Json",
+            AuthFailure::UnknownFormat => {
+                "GraphQL invalid credentials. JWT has Json of an unknown format"
+            }
+            AuthFailure::BadSignature => "GraphQL invalid credentials. JWT signature is invalid",
+            AuthFailure::UnknownToken => "Unknown JWT token",
+            AuthFailure::Expired => "GraphQL invalid credentials. JWT is expired",
+            AuthFailure::StoreMismatch => {
+                "GraphQL invalid credentials. JWT store id doesn't match store id of the URL"
+            }
+            AuthFailure::ChannelMismatch => {
+                "GraphQL invalid credentials. JWT channel id doesn't match channel id of the URL"
+            }
+        }
+    }
+
+    pub fn reason(self) -> &'static str {
+        match self {
+            AuthFailure::Missing => "missing",
+            AuthFailure::NotJwt => "not_jwt",
+            AuthFailure::NoValidJson => "no_valid_json",
+            AuthFailure::UnknownFormat => "unknown_format",
+            AuthFailure::BadSignature => "bad_signature",
+            AuthFailure::UnknownToken => "unknown_token",
+            AuthFailure::Expired => "expired",
+            AuthFailure::StoreMismatch => "store_mismatch",
+            AuthFailure::ChannelMismatch => "channel_mismatch",
+        }
+    }
+}
+
+impl From<VerifyError> for AuthFailure {
+    fn from(e: VerifyError) -> Self {
+        match e {
+            VerifyError::NotJwt => AuthFailure::NotJwt,
+            VerifyError::NoValidJson => AuthFailure::NoValidJson,
+            VerifyError::UnknownFormat => AuthFailure::UnknownFormat,
+            VerifyError::BadSignature => AuthFailure::BadSignature,
+        }
+    }
+}
+
+/// A 403: a valid token used where its kind may not be (SPEC §5.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Forbidden {
+    OriginNotAllowed,
+    StorefrontS2sCreatedAfterCutoff,
+    StorefrontS2sEnded,
+    PrivateFromBrowser,
+    ImpersonationFromBrowser,
+}
+
+impl Forbidden {
+    pub fn message(self, schedule: &DeprecationSchedule) -> String {
+        match self {
+            Forbidden::OriginNotAllowed => "'Origin' header invalid: The 'Origin' request header value did not match the allowed origin set in the JWT auth token. Please generate a token that is valid for this origin.".into(),
+            Forbidden::StorefrontS2sCreatedAfterCutoff => format!(
+                "Request not allowed: storefront tokens created after {} cannot be used for server-to-server requests. Use a private token.",
+                &format_rfc3339(schedule.last_s2s_issue)[..10]
+            ),
+            Forbidden::StorefrontS2sEnded => "Request not allowed: storefront tokens can no longer be used for server-to-server requests. Use a private token.".into(),
+            Forbidden::PrivateFromBrowser => "Request not allowed: Detected that request originated from a browser script and is using a private token. Private tokens are not allowed with frontend requests.".into(),
+            Forbidden::ImpersonationFromBrowser => "Request not allowed: Detected that request originated from a browser script and is using a customer impersonation jwt token. Customer impersonation tokens are not allowed with frontend requests.".into(),
+        }
+    }
+
+    pub fn reason(self) -> &'static str {
+        match self {
+            Forbidden::OriginNotAllowed => "origin_not_allowed",
+            Forbidden::StorefrontS2sCreatedAfterCutoff => "storefront_s2s_created_after_cutoff",
+            Forbidden::StorefrontS2sEnded => "storefront_s2s_ended",
+            Forbidden::PrivateFromBrowser => "private_from_browser",
+            Forbidden::ImpersonationFromBrowser => "impersonation_from_browser",
+        }
+    }
+}
+
+/// The two dates of the storefront-token server-to-server deprecation, both inclusive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DeprecationSchedule {
+    /// Storefront tokens issued at or before this second keep s2s use (2026-06-30T23:59:59Z).
+    pub last_s2s_issue: i64,
+    /// After this second no storefront token may be used s2s (2027-03-31T23:59:59Z).
+    pub last_s2s_use: i64,
+}
+
+impl Default for DeprecationSchedule {
+    fn default() -> Self {
+        DeprecationSchedule {
+            last_s2s_issue: 1_782_863_999,
+            last_s2s_use: 1_806_537_599,
+        }
+    }
+}
+
+impl DeprecationSchedule {
+    /// `Deprecation` (RFC 9745: the moment it took effect) and `Sunset` (RFC 8594) values.
+    pub fn headers(&self) -> (String, String) {
+        (
+            format!("@{}", self.last_s2s_issue + 1),
+            format_http_date(self.last_s2s_use),
+        )
+    }
+}
+
+/// What the token registry knows of a token's id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RegistryState {
+    Active,
+    Revoked,
+    Unknown,
+}
+
+/// The storefront the request addressed (from its host).
+#[derive(Clone, Debug)]
+pub struct Target<'a> {
+    pub store_id: i64,
+    pub channel_id: i64,
+    /// The channel's own origin (`scheme://host[:port]`), always allowed for browser use.
+    pub channel_origin: Option<&'a str>,
+}
+
+/// Permission to run the request, with what the rest of the request needs to know.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Grant {
+    pub kind: TokenKind,
+    /// Private tokens only: the scopes every field is checked against.
+    pub scopes: Option<ScopeSet>,
+    /// Set while a storefront token is still allowed s2s: send `Deprecation`/`Sunset`.
+    pub deprecated_s2s: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Decision {
+    Allow(Grant),
+    Unauthorized(AuthFailure),
+    Forbidden(Forbidden),
+}
+
+/// SPEC §5.2 steps 6–9 and §5.3, for a token whose signature has been verified.
+pub fn authorize(
+    claims: &Claims,
+    registry: RegistryState,
+    target: &Target<'_>,
+    origin: &RequestOrigin,
+    now: i64,
+    schedule: &DeprecationSchedule,
+) -> Decision {
+    if registry != RegistryState::Active {
+        return Decision::Unauthorized(AuthFailure::UnknownToken);
+    }
+    if claims.eat < now {
+        return Decision::Unauthorized(AuthFailure::Expired);
+    }
+    if claims.sid != target.store_id {
+        return Decision::Unauthorized(AuthFailure::StoreMismatch);
+    }
+    if !claims.allows_channel(target.channel_id) {
+        return Decision::Unauthorized(AuthFailure::ChannelMismatch);
+    }
+    let Some(kind) = claims.kind() else {
+        return Decision::Unauthorized(AuthFailure::UnknownFormat);
+    };
+    let grant = |deprecated_s2s| {
+        Decision::Allow(Grant {
+            kind,
+            scopes: if kind == TokenKind::Private {
+                claims.scope_set()
+            } else {
+                None
+            },
+            deprecated_s2s,
+        })
+    };
+    match (kind, origin) {
+        (TokenKind::Storefront, RequestOrigin::Browser { origin }) => {
+            // A browser omits `Origin` only on same-origin GET/HEAD, so no header means the
+            // storefront's own page.
+            let allowed = match origin.as_deref() {
+                None => true,
+                Some(o) => claims.cors.iter().any(|c| c == o) || target.channel_origin == Some(o),
+            };
+            if allowed {
+                grant(false)
+            } else {
+                Decision::Forbidden(Forbidden::OriginNotAllowed)
+            }
+        }
+        (TokenKind::Storefront, RequestOrigin::ServerToServer) => {
+            if now > schedule.last_s2s_use {
+                Decision::Forbidden(Forbidden::StorefrontS2sEnded)
+            } else if claims.iat > schedule.last_s2s_issue {
+                Decision::Forbidden(Forbidden::StorefrontS2sCreatedAfterCutoff)
+            } else {
+                grant(true)
+            }
+        }
+        (TokenKind::Private, RequestOrigin::Browser { .. }) => {
+            Decision::Forbidden(Forbidden::PrivateFromBrowser)
+        }
+        (TokenKind::CustomerImpersonation, RequestOrigin::Browser { .. }) => {
+            Decision::Forbidden(Forbidden::ImpersonationFromBrowser)
+        }
+        (TokenKind::Private | TokenKind::CustomerImpersonation, RequestOrigin::ServerToServer) => {
+            grant(false)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,86 @@
+//! Is a GraphQL request a browser's or a server's? (SPEC §5.1)
+
+/// Where a request comes from, as far as the policy cares.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RequestOrigin {
+    /// A browser script. `origin` is the `Origin` header when the browser sent one.
+    Browser {
+        origin: Option<String>,
+    },
+    ServerToServer,
+}
+
+/// The request facts that decide the classification, extracted by the HTTP layer.
+#[derive(Clone, Debug, Default)]
+pub struct RequestSignals {
+    pub origin: Option<String>,
+    pub has_sec_fetch: bool,
+    pub has_session_cookie: bool,
+    /// The request carried the store's valid `X-BC-Trusted-Proxy-Secret`.
+    pub trusted_proxy: bool,
+}
+
+impl RequestOrigin {
+    pub fn classify(signals: RequestSignals) -> RequestOrigin {
+        if signals.trusted_proxy {
+            return RequestOrigin::ServerToServer;
+        }
+        if signals.origin.is_some() || signals.has_sec_fetch || signals.has_session_cookie {
+            return RequestOrigin::Browser {
+                origin: signals.origin,
+            };
+        }
+        RequestOrigin::ServerToServer
+    }
+
+    pub fn is_browser(&self) -> bool {
+        matches!(self, RequestOrigin::Browser { .. })
+    }
+
+    pub fn label(&self) -> &'static str {
+        if self.is_browser() {
+            "browser"
+        } else {
+            "s2s"
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classification_table() {
+        let s = |origin: Option<&str>, sec: bool, cookie: bool, proxy: bool| RequestSignals {
+            origin: origin.map(String::from),
+            has_sec_fetch: sec,
+            has_session_cookie: cookie,
+            trusted_proxy: proxy,
+        };
+        let browser = |o: Option<&str>| RequestOrigin::Browser {
+            origin: o.map(String::from),
+        };
+        let cases = [
+            (s(None, false, false, false), RequestOrigin::ServerToServer),
+            (
+                s(Some("https://a.example"), false, false, false),
+                browser(Some("https://a.example")),
+            ),
+            (s(None, true, false, false), browser(None)),
+            (s(None, false, true, false), browser(None)),
+            (
+                s(Some("https://a.example"), true, true, true),
+                RequestOrigin::ServerToServer,
+            ),
+            (s(None, false, false, true), RequestOrigin::ServerToServer),
+        ];
+        for (signals, want) in cases {
+            assert_eq!(
+                RequestOrigin::classify(signals.clone()),
+                want,
+                "{signals:?}"
+            );
+        }
+    }
+}

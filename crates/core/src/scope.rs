@@ -1,0 +1,229 @@
+//! Private-token scopes (SPEC §5.5): the scope names, sets of them, and the one declarative
+//! table that says which GraphQL types and fields need which scope. Execution (the server's
+//! scope extension) and static analysis (`analysis`) both read this table and nothing else.
+
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Scope {
+    Unauthenticated,
+    Customer,
+    B2B,
+}
+
+impl Scope {
+    pub const ALL: [Scope; 3] = [Scope::Unauthenticated, Scope::Customer, Scope::B2B];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Unauthenticated => "Unauthenticated",
+            Scope::Customer => "Customer",
+            Scope::B2B => "B2B",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Scope> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A set of scopes. Scopes are independent: no scope implies another.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ScopeSet(u8);
+
+impl ScopeSet {
+    pub const EMPTY: ScopeSet = ScopeSet(0);
+
+    pub fn contains(self, s: Scope) -> bool {
+        self.0 & s.bit() != 0
+    }
+    pub fn insert(&mut self, s: Scope) {
+        self.0 |= s.bit()
+    }
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+    pub fn iter(self) -> impl Iterator<Item = Scope> {
+        Scope::ALL.into_iter().filter(move |s| self.contains(*s))
+    }
+    pub fn names(self) -> Vec<String> {
+        self.iter().map(|s| s.as_str().to_string()).collect()
+    }
+    /// Every subset of {Unauthenticated, Customer, B2B}, for exhaustive tests.
+    pub fn all_subsets() -> impl Iterator<Item = ScopeSet> {
+        (0u8..8).map(ScopeSet)
+    }
+}
+
+impl FromIterator<Scope> for ScopeSet {
+    fn from_iter<I: IntoIterator<Item = Scope>>(iter: I) -> Self {
+        let mut set = ScopeSet::EMPTY;
+        for s in iter {
+            set.insert(s);
+        }
+        set
+    }
+}
+
+use Scope::{Customer as C, Unauthenticated as U, B2B};
+
+/// Object types and the scope their fields need. Types not listed (value types such as
+/// `Money`, `PageInfo`, `Image`, connections, edges, mutation results, errors, introspection)
+/// are neutral: they need nothing of their own.
+pub const TYPE_SCOPES: &[(&str, Scope)] = &[
+    // Everything under `site` and `channel`.
+    ("Site", U),
+    ("Settings", U),
+    ("UrlField", U),
+    ("Locale", U),
+    ("CurrencySettings", U),
+    ("CustomersSettings", U),
+    ("PasswordComplexitySettings", U),
+    ("StoreTextLogo", U),
+    ("StoreImageLogo", U),
+    ("Channel", U),
+    ("Product", U),
+    ("Prices", U),
+    ("Brand", U),
+    ("ProductInventory", U),
+    ("Variant", U),
+    ("Route", U),
+    ("Redirect", U),
+    ("ManualRedirect", U),
+    ("ProductRedirect", U),
+    ("Currency", U),
+    ("CurrencyDisplay", U),
+    ("CategoryTreeItem", U),
+    ("Cart", U),
+    ("CartLineItems", U),
+    ("CartPhysicalItem", U),
+    ("CartRedirectUrls", U),
+    ("Checkout", U),
+    // Cart, checkout and analytics mutations.
+    ("CartMutations", U),
+    ("CheckoutMutations", U),
+    ("AnalyticsMutations", U),
+    // The signed-in customer and what belongs to them.
+    ("Customer", C),
+    ("CustomerAddress", C),
+    ("Order", C),
+    ("OrderStatus", C),
+    ("CustomerMutations", C),
+    ("WishlistMutations", C),
+    // B2B.
+    ("CompanyQueries", B2B),
+    ("CompanyMutations", B2B),
+    ("ActiveCompany", B2B),
+    ("CompanyUser", B2B),
+];
+
+/// Fields whose requirement differs from their owning type's: root fields declare theirs, and
+/// a few fields carry a different scope than their type. `None` makes a field neutral.
+pub const FIELD_SCOPES: &[(&str, &str, Option<Scope>)] = &[
+    ("Query", "site", Some(U)),
+    ("Query", "channel", Some(U)),
+    ("Query", "node", Some(U)),
+    ("Query", "customer", Some(C)),
+    ("Query", "company", Some(B2B)),
+    ("Mutation", "login", Some(C)),
+    ("Mutation", "logout", Some(C)),
+    ("Mutation", "loginWithCustomerLoginJwt", Some(C)),
+    ("Checkout", "order", Some(C)),
+    ("CartMutations", "assignCartToCustomer", Some(C)),
+    ("CartMutations", "unassignCartFromCustomer", Some(C)),
+    ("WishlistMutations", "createWishlist", Some(U)),
+    ("Customer", "activeCompany", Some(B2B)),
+];
+
+/// The scope a field needs, or `None` when it is neutral. Introspection is always neutral.
+pub fn field_requirement(parent_type: &str, field: &str) -> Option<Scope> {
+    if field.starts_with("__") || parent_type.starts_with("__") {
+        return None;
+    }
+    if let Some((_, _, req)) = FIELD_SCOPES
+        .iter()
+        .find(|(t, f, _)| *t == parent_type && *f == field)
+    {
+        return *req;
+    }
+    type_requirement(parent_type)
+}
+
+pub fn type_requirement(type_name: &str) -> Option<Scope> {
+    TYPE_SCOPES
+        .iter()
+        .find(|(t, _)| *t == type_name)
+        .map(|(_, s)| *s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documented_mapping() {
+        let cases: &[(&str, &str, Option<Scope>)] = &[
+            ("Query", "site", Some(U)),
+            ("Query", "customer", Some(C)),
+            ("Query", "company", Some(B2B)),
+            ("Query", "__schema", None),
+            ("Site", "products", Some(U)),
+            ("Checkout", "entityId", Some(U)),
+            ("Checkout", "order", Some(C)),
+            ("Order", "entityId", Some(C)),
+            ("Customer", "email", Some(C)),
+            ("Customer", "activeCompany", Some(B2B)),
+            ("Money", "value", None),
+            ("PageInfo", "hasNextPage", None),
+            ("Mutation", "cart", None),
+            ("Mutation", "login", Some(C)),
+            ("CartMutations", "createCart", Some(U)),
+            ("CartMutations", "assignCartToCustomer", Some(C)),
+            ("WishlistMutations", "createWishlist", Some(U)),
+            ("WishlistMutations", "addWishlistItems", Some(C)),
+            ("CustomerMutations", "registerCustomer", Some(C)),
+            ("CompanyMutations", "registerCompany", Some(B2B)),
+            ("AnalyticsMutations", "visitStartedEvent", Some(U)),
+        ];
+        for (t, f, want) in cases {
+            assert_eq!(field_requirement(t, f), *want, "{t}.{f}");
+        }
+    }
+
+    #[test]
+    fn table_has_no_duplicates() {
+        for (i, (t, _)) in TYPE_SCOPES.iter().enumerate() {
+            assert!(
+                !TYPE_SCOPES[i + 1..].iter().any(|(u, _)| u == t),
+                "{t} twice"
+            );
+        }
+        for (i, (t, f, _)) in FIELD_SCOPES.iter().enumerate() {
+            assert!(
+                !FIELD_SCOPES[i + 1..]
+                    .iter()
+                    .any(|(u, g, _)| u == t && g == f),
+                "{t}.{f} twice"
+            );
+        }
+    }
+
+    #[test]
+    fn sets_are_independent() {
+        let set: ScopeSet = [Scope::Customer].into_iter().collect();
+        assert!(set.contains(Scope::Customer));
+        assert!(!set.contains(Scope::Unauthenticated));
+        assert_eq!(ScopeSet::all_subsets().count(), 8);
+        assert_eq!(set.names(), vec!["Customer"]);
+    }
+}

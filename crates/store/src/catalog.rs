@@ -1,0 +1,96 @@
+//! Products: enough of a catalog for prices to show customer context.
+
+use crate::{get, Result, Store};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Product {
+    pub id: i64,
+    pub store_id: i64,
+    pub name: String,
+    pub sku: String,
+    pub price_cents: i64,
+    pub created_at: i64,
+}
+
+pub struct NewProduct<'a> {
+    pub store_id: i64,
+    pub name: &'a str,
+    pub sku: &'a str,
+    pub price_cents: i64,
+}
+
+const COLS: &str = "id, store_id, name, sku, price_cents, created_at";
+
+fn product_from(row: &sqlx::any::AnyRow) -> Result<Product> {
+    Ok(Product {
+        id: get(row, "id")?,
+        store_id: get(row, "store_id")?,
+        name: get(row, "name")?,
+        sku: get(row, "sku")?,
+        price_cents: get(row, "price_cents")?,
+        created_at: get(row, "created_at")?,
+    })
+}
+
+impl Store {
+    /// Creates a product; a SKU taken in the store is `StoreError::Conflict`.
+    pub async fn create_product(&self, new: NewProduct<'_>, now: i64) -> Result<Product> {
+        let row = sqlx::query(&format!(
+            "INSERT INTO products (store_id, name, sku, price_cents, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING {COLS}"
+        ))
+        .bind(new.store_id)
+        .bind(new.name)
+        .bind(new.sku)
+        .bind(new.price_cents)
+        .bind(now)
+        .fetch_one(self.pool())
+        .await?;
+        product_from(&row)
+    }
+
+    pub async fn product(&self, store_id: i64, id: i64) -> Result<Option<Product>> {
+        let row = sqlx::query(&format!(
+            "SELECT {COLS} FROM products WHERE store_id = $1 AND id = $2"
+        ))
+        .bind(store_id)
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(product_from).transpose()
+    }
+
+    /// Products in id order: `limit` after `after_id` (ascending) or before `before_id`
+    /// (returned ascending as well).
+    pub async fn products(
+        &self,
+        store_id: i64,
+        after_id: i64,
+        before_id: i64,
+        limit: i64,
+        from_end: bool,
+    ) -> Result<Vec<Product>> {
+        let order = if from_end { "DESC" } else { "ASC" };
+        let rows = sqlx::query(&format!(
+            "SELECT {COLS} FROM products WHERE store_id = $1 AND id > $2 AND id < $3 ORDER BY id {order} LIMIT $4"
+        ))
+        .bind(store_id)
+        .bind(after_id)
+        .bind(before_id)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        let mut out: Vec<Product> = rows.iter().map(product_from).collect::<Result<_>>()?;
+        if from_end {
+            out.reverse();
+        }
+        Ok(out)
+    }
+
+    pub async fn count_products(&self, store_id: i64) -> Result<i64> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM products WHERE store_id = $1")
+            .bind(store_id)
+            .fetch_one(self.pool())
+            .await?;
+        Ok(n)
+    }
+}

@@ -1,0 +1,59 @@
+//! Signing keys. The newest key that is not retired signs; every key not retired verifies.
+
+use crate::{get, Result, Store};
+
+#[derive(Clone, Debug)]
+pub struct StoredKey {
+    pub kid: String,
+    /// `plain:<b64 pkcs8>` or `sealed:v1:<b64>` (see `storefront_auth_core::keys`).
+    pub private_key: String,
+    /// Hex of the uncompressed public point.
+    pub public_point: String,
+    pub created_at: i64,
+    pub retired_at: Option<i64>,
+}
+
+fn key_from(row: &sqlx::any::AnyRow) -> Result<StoredKey> {
+    Ok(StoredKey {
+        kid: get(row, "kid")?,
+        private_key: get(row, "private_key")?,
+        public_point: get(row, "public_point")?,
+        created_at: get(row, "created_at")?,
+        retired_at: get(row, "retired_at")?,
+    })
+}
+
+impl Store {
+    pub async fn insert_key(&self, key: &StoredKey) -> Result<()> {
+        sqlx::query("INSERT INTO signing_keys (kid, private_key, public_point, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(&key.kid)
+            .bind(&key.private_key)
+            .bind(&key.public_point)
+            .bind(key.created_at)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Every key, newest first (the first live one is the signer).
+    pub async fn keys(&self) -> Result<Vec<StoredKey>> {
+        let rows = sqlx::query("SELECT kid, private_key, public_point, created_at, retired_at FROM signing_keys ORDER BY seq DESC")
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(key_from).collect()
+    }
+
+    /// Retires a key unless it is the only live one. Returns whether the key was retired.
+    pub async fn retire_key(&self, kid: &str, now: i64) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE signing_keys SET retired_at = $1
+             WHERE kid = $2 AND retired_at IS NULL
+               AND (SELECT COUNT(*) FROM signing_keys WHERE retired_at IS NULL) > 1",
+        )
+        .bind(now)
+        .bind(kid)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+}

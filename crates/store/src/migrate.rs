@@ -1,0 +1,78 @@
+//! Schema migrations: an ordered list per backend, applied once each, under a lock so that
+//! several instances starting together migrate exactly once.
+
+use sqlx::Executor;
+
+use crate::{Backend, Result, Store, StoreError};
+
+const SQLITE: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_init.sql"))];
+const POSTGRES: &[(i64, &str)] = &[(1, include_str!("../migrations/postgres/0001_init.sql"))];
+
+/// Arbitrary constant naming our advisory lock.
+const PG_LOCK_KEY: i64 = 0x5f_a0_7e_01;
+
+pub(crate) async fn run(store: &Store) -> Result<()> {
+    let mut conn = store.pool().acquire().await?;
+    let steps = match store.backend() {
+        Backend::Sqlite => SQLITE,
+        Backend::Postgres => POSTGRES,
+    };
+    if store.backend() == Backend::Postgres {
+        conn.execute(format!("SELECT pg_advisory_lock({PG_LOCK_KEY})").as_str())
+            .await?;
+    }
+    let result = apply(&mut conn, steps, store.backend()).await;
+    if store.backend() == Backend::Postgres {
+        conn.execute(format!("SELECT pg_advisory_unlock({PG_LOCK_KEY})").as_str())
+            .await?;
+    }
+    result
+}
+
+async fn apply(
+    conn: &mut sqlx::pool::PoolConnection<sqlx::Any>,
+    steps: &[(i64, &str)],
+    backend: Backend,
+) -> Result<()> {
+    conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)")
+        .await?;
+    let begin = if backend == Backend::Sqlite {
+        "BEGIN IMMEDIATE"
+    } else {
+        "BEGIN"
+    };
+    for (version, sql) in steps {
+        conn.execute(begin).await?;
+        let applied: Option<i64> =
+            sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
+                .bind(*version)
+                .fetch_optional(&mut **conn)
+                .await?;
+        if applied.is_some() {
+            conn.execute("COMMIT").await?;
+            continue;
+        }
+        let outcome = async {
+            sqlx::raw_sql(sql).execute(&mut **conn).await?;
+            sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)")
+                .bind(*version)
+                .bind(storefront_auth_core::clock::system_now())
+                .execute(&mut **conn)
+                .await?;
+            Ok::<_, sqlx::Error>(())
+        }
+        .await;
+        match outcome {
+            Ok(()) => {
+                conn.execute("COMMIT").await?;
+            }
+            Err(e) => {
+                let _ = conn.execute("ROLLBACK").await;
+                return Err(StoreError::Unavailable(format!(
+                    "migration {version} failed: {e}"
+                )));
+            }
+        }
+    }
+    Ok(())
+}

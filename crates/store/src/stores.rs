@@ -1,0 +1,151 @@
+//! Stores and their channels.
+
+use crate::{get, Result, Store, StoreError};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoreRecord {
+    pub id: i64,
+    pub hash: String,
+    pub name: String,
+    /// SHA-256 of the store's `X-BC-Trusted-Proxy-Secret`, when one is configured.
+    pub trusted_proxy_secret_digest: Option<String>,
+    pub created_at: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Channel {
+    pub store_id: i64,
+    pub channel_id: i64,
+    pub name: String,
+    pub site_url: String,
+}
+
+fn store_from(row: &sqlx::any::AnyRow) -> Result<StoreRecord> {
+    Ok(StoreRecord {
+        id: get(row, "id")?,
+        hash: get(row, "hash")?,
+        name: get(row, "name")?,
+        trusted_proxy_secret_digest: get(row, "trusted_proxy_secret_digest")?,
+        created_at: get(row, "created_at")?,
+    })
+}
+
+fn channel_from(row: &sqlx::any::AnyRow) -> Result<Channel> {
+    Ok(Channel {
+        store_id: get(row, "store_id")?,
+        channel_id: get(row, "channel_id")?,
+        name: get(row, "name")?,
+        site_url: get(row, "site_url")?,
+    })
+}
+
+const STORE_COLS: &str = "id, hash, name, trusted_proxy_secret_digest, created_at";
+
+impl Store {
+    /// Creates a store with its default channel 1 in one transaction. The numeric id is chosen
+    /// by the caller (BigCommerce store ids are ten-digit numbers).
+    pub async fn create_store(
+        &self,
+        id: i64,
+        hash: &str,
+        name: &str,
+        site_url: &str,
+        now: i64,
+    ) -> Result<StoreRecord> {
+        let mut tx = self.pool().begin().await?;
+        sqlx::query("INSERT INTO stores (id, hash, name, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(id)
+            .bind(hash)
+            .bind(name)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO channels (store_id, channel_id, name, site_url, created_at) VALUES ($1, 1, $2, $3, $4)")
+            .bind(id)
+            .bind(name)
+            .bind(site_url)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        self.store_by_hash(hash).await?.ok_or(StoreError::NotFound)
+    }
+
+    pub async fn store_by_hash(&self, hash: &str) -> Result<Option<StoreRecord>> {
+        let row = sqlx::query(&format!("SELECT {STORE_COLS} FROM stores WHERE hash = $1"))
+            .bind(hash)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(store_from).transpose()
+    }
+
+    pub async fn store_by_id(&self, id: i64) -> Result<Option<StoreRecord>> {
+        let row = sqlx::query(&format!("SELECT {STORE_COLS} FROM stores WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(store_from).transpose()
+    }
+
+    pub async fn list_stores(&self) -> Result<Vec<StoreRecord>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {STORE_COLS} FROM stores ORDER BY created_at, hash"
+        ))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(store_from).collect()
+    }
+
+    pub async fn set_trusted_proxy_secret_digest(
+        &self,
+        store_id: i64,
+        digest: Option<&str>,
+    ) -> Result<()> {
+        sqlx::query("UPDATE stores SET trusted_proxy_secret_digest = $1 WHERE id = $2")
+            .bind(digest)
+            .bind(store_id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Adds the next channel of a store (ids count up from 1).
+    pub async fn create_channel(
+        &self,
+        store_id: i64,
+        name: &str,
+        site_url: &str,
+        now: i64,
+    ) -> Result<Channel> {
+        // The primary key makes a concurrent creator fail with a conflict instead of a duplicate.
+        let row = sqlx::query(
+            "INSERT INTO channels (store_id, channel_id, name, site_url, created_at)
+             SELECT $1, COALESCE(MAX(channel_id), 0) + 1, $2, $3, $4 FROM channels WHERE store_id = $1
+             RETURNING store_id, channel_id, name, site_url",
+        )
+        .bind(store_id)
+        .bind(name)
+        .bind(site_url)
+        .bind(now)
+        .fetch_one(self.pool())
+        .await?;
+        channel_from(&row)
+    }
+
+    pub async fn channels(&self, store_id: i64) -> Result<Vec<Channel>> {
+        let rows = sqlx::query("SELECT store_id, channel_id, name, site_url FROM channels WHERE store_id = $1 ORDER BY channel_id")
+            .bind(store_id)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(channel_from).collect()
+    }
+
+    pub async fn channel(&self, store_id: i64, channel_id: i64) -> Result<Option<Channel>> {
+        let row = sqlx::query("SELECT store_id, channel_id, name, site_url FROM channels WHERE store_id = $1 AND channel_id = $2")
+            .bind(store_id)
+            .bind(channel_id)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(channel_from).transpose()
+    }
+}

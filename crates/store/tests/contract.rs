@@ -1,0 +1,337 @@
+//! The storage contract: the same suite on SQLite (always) and on PostgreSQL when
+//! `TEST_DATABASE_URL` is set (each test in a fresh schema).
+
+use storefront_auth_core::Secret;
+use storefront_auth_store::*;
+
+async fn sqlite() -> (Store, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite://{}/data.db", dir.path().display());
+    (Store::open(&url).await.expect("open sqlite"), dir)
+}
+
+async fn postgres() -> Option<Store> {
+    let base = std::env::var("TEST_DATABASE_URL").ok()?;
+    sqlx::any::install_default_drivers();
+    let schema = format!(
+        "contract_{}",
+        storefront_auth_core::secret::random_alnum(12)
+    );
+    let admin = sqlx::AnyPool::connect(&base)
+        .await
+        .expect("connect TEST_DATABASE_URL");
+    sqlx::query(&format!("CREATE SCHEMA {schema}"))
+        .execute(&admin)
+        .await
+        .expect("schema");
+    admin.close().await;
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+    Some(Store::open(&url).await.expect("open postgres"))
+}
+
+/// Runs `body` against SQLite and, when configured, PostgreSQL.
+macro_rules! contract {
+    ($name:ident, $body:expr) => {
+        #[tokio::test]
+        async fn $name() {
+            let (store, _dir) = sqlite().await;
+            ($body)(store).await;
+            if let Some(store) = postgres().await {
+                ($body)(store).await;
+            }
+        }
+    };
+}
+
+async fn demo_store(s: &Store) -> StoreRecord {
+    s.create_store(
+        1_000_000_001,
+        "abc123",
+        "Shop",
+        "http://localhost:3000",
+        100,
+    )
+    .await
+    .expect("store")
+}
+
+contract!(stores_and_channels, |s: Store| async move {
+    let st = demo_store(&s).await;
+    assert_eq!(
+        s.store_by_hash("abc123").await.expect("get"),
+        Some(st.clone())
+    );
+    assert_eq!(
+        s.store_by_id(st.id).await.expect("by id").map(|x| x.hash),
+        Some("abc123".into())
+    );
+    assert!(matches!(
+        s.create_store(1_000_000_002, "abc123", "Dup", "http://x", 1)
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    let c2 = s
+        .create_channel(st.id, "Second", "http://localhost:3001", 101)
+        .await
+        .expect("channel");
+    assert_eq!(c2.channel_id, 2);
+    let ids: Vec<_> = s
+        .channels(st.id)
+        .await
+        .expect("channels")
+        .iter()
+        .map(|c| c.channel_id)
+        .collect();
+    assert_eq!(ids, vec![1, 2]);
+    assert!(s.channel(st.id, 3).await.expect("none").is_none());
+});
+
+contract!(accounts_store_only_digests, |s: Store| async move {
+    let st = demo_store(&s).await;
+    let token = Secret::new("raw-access-token");
+    let secret = Secret::new("client-secret");
+    let scopes = vec![
+        "store_storefront_api".to_string(),
+        "store_v2_customers_read_only".to_string(),
+    ];
+    let acct = s
+        .create_account(
+            NewAccount {
+                client_id: "cid1",
+                store_id: st.id,
+                kind: AccountKind::Store,
+                name: "a",
+                client_secret: &secret,
+                access_token: &token,
+                scopes: &scopes,
+            },
+            5,
+        )
+        .await
+        .expect("account");
+    assert!(acct.has_scope("store_storefront_api", false));
+    assert!(acct.has_scope("store_v2_customers", true));
+    assert!(!acct.has_scope("store_v2_customers", false));
+    let found = s
+        .account_by_token_digest(&token.digest())
+        .await
+        .expect("lookup")
+        .expect("found");
+    assert_eq!(found.client_id, "cid1");
+    assert!(s
+        .account_by_token_digest("raw-access-token")
+        .await
+        .expect("lookup")
+        .is_none());
+    assert!(s.delete_account("cid1").await.expect("delete"));
+    assert!(s
+        .account_by_token_digest(&token.digest())
+        .await
+        .expect("lookup")
+        .is_none());
+});
+
+contract!(token_registry, |s: Store| async move {
+    let st = demo_store(&s).await;
+    let t = IssuedToken {
+        jti: "j1".into(),
+        store_id: st.id,
+        kind: "private".into(),
+        channels: vec![],
+        origins: vec![],
+        scopes: Some(vec!["Customer".into()]),
+        subject: "cid".into(),
+        sub_type: 2,
+        issued_at: 10,
+        expires_at: 99,
+        revoked_at: None,
+        last_used_at: None,
+        s2s_uses: 0,
+        browser_uses: 0,
+    };
+    s.insert_token(&t).await.expect("insert");
+    assert!(matches!(
+        s.insert_token(&t).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(s.token("j1").await.expect("get"), Some(t.clone()));
+    assert_eq!(s.token_revocation("j1").await.expect("state"), Some(None));
+    assert_eq!(s.token_revocation("nope").await.expect("state"), None);
+    assert!(!s
+        .revoke_token(st.id + 1, "j1", 20)
+        .await
+        .expect("foreign store"));
+    assert!(s.revoke_token(st.id, "j1", 20).await.expect("revoke"));
+    assert!(s.revoke_token(st.id, "j1", 30).await.expect("again"));
+    assert_eq!(
+        s.token_revocation("j1").await.expect("state"),
+        Some(Some(20))
+    );
+    assert_eq!(
+        s.revoked_since(20).await.expect("since"),
+        vec![("j1".to_string(), 20)]
+    );
+    assert!(s.revoked_since(21).await.expect("since").is_empty());
+    s.record_usage(&[TokenUsage {
+        jti: "j1".into(),
+        last_used_at: 50,
+        s2s: 3,
+        browser: 1,
+    }])
+    .await
+    .expect("usage");
+    s.record_usage(&[TokenUsage {
+        jti: "j1".into(),
+        last_used_at: 40,
+        s2s: 1,
+        browser: 0,
+    }])
+    .await
+    .expect("usage");
+    let got = s.token("j1").await.expect("get").expect("some");
+    assert_eq!(
+        (got.s2s_uses, got.browser_uses, got.last_used_at),
+        (4, 1, Some(50))
+    );
+    for i in 0..5 {
+        let mut t2 = t.clone();
+        t2.jti = format!("k{i}");
+        t2.issued_at = 100 + i;
+        s.insert_token(&t2).await.expect("insert");
+    }
+    let page1 = s.tokens(st.id, 2, None).await.expect("page");
+    assert_eq!(
+        page1.iter().map(|t| t.jti.as_str()).collect::<Vec<_>>(),
+        vec!["k4", "k3"]
+    );
+    let last = page1.last().expect("last");
+    let page2 = s
+        .tokens(st.id, 10, Some((last.issued_at, &last.jti)))
+        .await
+        .expect("page");
+    assert_eq!(
+        page2.iter().map(|t| t.jti.as_str()).collect::<Vec<_>>(),
+        vec!["k2", "k1", "k0", "j1"]
+    );
+    assert_eq!(s.count_tokens(st.id).await.expect("count"), 6);
+});
+
+contract!(signing_keys_rotate_and_retire, |s: Store| async move {
+    let key = |kid: &str, at| StoredKey {
+        kid: kid.into(),
+        private_key: "plain:x".into(),
+        public_point: "04".into(),
+        created_at: at,
+        retired_at: None,
+    };
+    s.insert_key(&key("a", 1)).await.expect("a");
+    assert!(!s.retire_key("a", 5).await.expect("only live key stays"));
+    s.insert_key(&key("b", 1)).await.expect("b");
+    let kids: Vec<_> = s
+        .keys()
+        .await
+        .expect("keys")
+        .into_iter()
+        .map(|k| k.kid)
+        .collect();
+    assert_eq!(kids, vec!["b", "a"]);
+    assert!(s.retire_key("a", 6).await.expect("retire"));
+    assert!(!s.retire_key("a", 7).await.expect("twice"));
+    assert_eq!(s.keys().await.expect("keys")[1].retired_at, Some(6));
+});
+
+contract!(customers_and_catalog, |s: Store| async move {
+    let st = demo_store(&s).await;
+    let g = s
+        .create_customer_group(st.id, "VIP", 1000)
+        .await
+        .expect("group");
+    assert_eq!(
+        s.customer_group(st.id, g.id).await.expect("get"),
+        Some(g.clone())
+    );
+    let new = |email| NewCustomer {
+        store_id: st.id,
+        email,
+        first_name: "A",
+        last_name: "B",
+        phone: "",
+        group_id: Some(g.id),
+        password_hash: "$argon2id$x",
+    };
+    let c = s
+        .create_customer(new("Ann@Example.com"), 1)
+        .await
+        .expect("customer");
+    assert!(matches!(
+        s.create_customer(new("ann@example.COM"), 2).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(
+        s.customer_by_email(st.id, "ANN@example.com")
+            .await
+            .expect("by email"),
+        Some(c.clone())
+    );
+    assert_eq!(s.customers(st.id, 10, 0).await.expect("list").len(), 1);
+    for (i, sku) in ["A", "B", "C"].iter().enumerate() {
+        s.create_product(
+            NewProduct {
+                store_id: st.id,
+                name: sku,
+                sku,
+                price_cents: 100 * (i as i64 + 1),
+            },
+            1,
+        )
+        .await
+        .expect("product");
+    }
+    assert!(matches!(
+        s.create_product(
+            NewProduct {
+                store_id: st.id,
+                name: "dup",
+                sku: "A",
+                price_cents: 1
+            },
+            1
+        )
+        .await,
+        Err(StoreError::Conflict(_))
+    ));
+    let first_two = s
+        .products(st.id, 0, i64::MAX, 2, false)
+        .await
+        .expect("first");
+    assert_eq!(
+        first_two.iter().map(|p| p.sku.as_str()).collect::<Vec<_>>(),
+        vec!["A", "B"]
+    );
+    let last_two = s.products(st.id, 0, i64::MAX, 2, true).await.expect("last");
+    assert_eq!(
+        last_two.iter().map(|p| p.sku.as_str()).collect::<Vec<_>>(),
+        vec!["B", "C"]
+    );
+    assert_eq!(s.count_products(st.id).await.expect("count"), 3);
+});
+
+#[tokio::test]
+async fn sqlite_data_survives_reopen() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite://{}/data.db", dir.path().display());
+    let s = Store::open(&url).await.expect("open");
+    demo_store(&s).await;
+    s.close().await;
+    let again = Store::open(&url).await.expect("reopen");
+    assert!(again.store_by_hash("abc123").await.expect("get").is_some());
+}
+
+#[tokio::test]
+async fn bad_urls_are_configuration_errors() {
+    assert!(matches!(
+        Store::open("mysql://x").await,
+        Err(StoreError::Config(_))
+    ));
+}
