@@ -1,1 +1,124 @@
-fn main() {}
+//! `storefront-auth`: the command line. Verbs only; the work is in `storefront_auth::cli`.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use storefront_auth::cli::{self, Output};
+use storefront_auth::config::{Config, ENV_PREFIX};
+
+#[derive(Parser)]
+#[command(
+    name = "storefront-auth",
+    version,
+    about = "A BigCommerce-compatible storefront API authentication server"
+)]
+struct Cli {
+    /// TOML configuration file (also STOREFRONT_AUTH_CONFIG).
+    #[arg(long, global = true, env = "STOREFRONT_AUTH_CONFIG")]
+    config: Option<PathBuf>,
+    /// Directory of the embedded SQLite database.
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    /// postgres://… to share one database between instances.
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    /// Address to listen on, e.g. 127.0.0.1:3000.
+    #[arg(long, global = true)]
+    listen: Option<String>,
+    /// Domain of storefront hosts (store-{hash}[-{channel}].{domain}).
+    #[arg(long, global = true)]
+    domain: Option<String>,
+    /// Simulated current time (RFC 3339); time advances from it.
+    #[arg(long, global = true)]
+    clock: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (creates the demo store on an empty database unless --no-demo).
+    Serve {
+        #[arg(long)]
+        no_demo: bool,
+    },
+    /// Stores.
+    #[command(subcommand)]
+    Stores(cli::StoresCmd),
+    /// Channels of a store.
+    #[command(subcommand)]
+    Channels(cli::ChannelsCmd),
+    /// API accounts.
+    #[command(subcommand)]
+    Accounts(cli::AccountsCmd),
+    /// Customers.
+    #[command(subcommand)]
+    Customers(cli::CustomersCmd),
+    /// Storefront API tokens.
+    #[command(subcommand)]
+    Tokens(cli::TokensCmd),
+    /// Signing keys.
+    #[command(subcommand)]
+    Keys(cli::KeysCmd),
+}
+
+fn main() -> std::process::ExitCode {
+    let args = Cli::parse();
+    let mut flags = BTreeMap::new();
+    let mut flag = |k: &str, v: Option<toml::Value>| {
+        if let Some(v) = v {
+            flags.insert(k.to_string(), v);
+        }
+    };
+    flag(
+        "data_dir",
+        args.data_dir
+            .map(|p| toml::Value::String(p.display().to_string())),
+    );
+    flag("database_url", args.database_url.map(toml::Value::String));
+    flag("listen", args.listen.map(toml::Value::String));
+    flag("domain", args.domain.map(toml::Value::String));
+    flag("clock", args.clock.map(toml::Value::String));
+    if let Command::Serve { no_demo: true } = args.command {
+        flag("demo", Some(toml::Value::Boolean(false)));
+    }
+    let env = std::env::vars().filter(|(k, _)| k.starts_with(ENV_PREFIX));
+    let config = match Config::load(args.config.as_deref(), env, flags) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    let Ok(runtime) = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    else {
+        eprintln!("error: cannot start the async runtime");
+        return std::process::ExitCode::FAILURE;
+    };
+    let result = runtime.block_on(async move {
+        match args.command {
+            Command::Serve { .. } => cli::serve(config).await,
+            Command::Stores(c) => cli::stores(config, c).await,
+            Command::Channels(c) => cli::channels(config, c).await,
+            Command::Accounts(c) => cli::accounts(config, c).await,
+            Command::Customers(c) => cli::customers(config, c).await,
+            Command::Tokens(c) => cli::tokens(config, c).await,
+            Command::Keys(c) => cli::keys(config, c).await,
+        }
+    });
+    match result {
+        Ok(Output(text)) => {
+            if !text.is_empty() {
+                println!("{text}");
+            }
+            std::process::ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -1,6 +1,8 @@
 //! The storage contract: the same suite on SQLite (always) and on PostgreSQL when
 //! `TEST_DATABASE_URL` is set (each test in a fresh schema).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use storefront_auth_core::Secret;
 use storefront_auth_store::*;
 

@@ -1,0 +1,188 @@
+//! Assembles the surfaces into one router, runs the server, and keeps each instance in sync
+//! with the database (key ring, revocations) in the background.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::extract::{Request, State};
+use axum::http::HeaderValue;
+use axum::middleware::Next;
+use axum::response::Response;
+use axum::Router;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::error::ApiError;
+use crate::state::SharedState;
+use crate::{management, ops};
+
+pub fn router(state: SharedState) -> Router {
+    Router::new()
+        .merge(ops::router())
+        .merge(management::router(state.clone()))
+        .fallback(fallback)
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            log_request,
+        ))
+        .with_state(state)
+}
+
+async fn fallback() -> ApiError {
+    ApiError::NotFound
+}
+
+/// What a handler learned about the request that belongs in its log line.
+#[derive(Clone, Debug, Default)]
+pub struct LogFields {
+    pub token_id: Option<String>,
+    pub kind: Option<&'static str>,
+    pub decision: Option<&'static str>,
+    pub reason: Option<&'static str>,
+    pub correlation_id: Option<String>,
+}
+
+/// Handlers fill this in through the request extensions.
+#[derive(Clone, Debug, Default)]
+pub struct RequestLog(pub Arc<Mutex<LogFields>>);
+
+impl RequestLog {
+    pub fn update(&self, f: impl FnOnce(&mut LogFields)) {
+        if let Ok(mut g) = self.0.lock() {
+            f(&mut g)
+        }
+    }
+}
+
+fn surface(path: &str) -> &'static str {
+    if path.starts_with("/stores/") {
+        "management"
+    } else if path.starts_with("/graphql") {
+        "graphql"
+    } else if matches!(path, "/healthz" | "/readyz" | "/metrics") {
+        "ops"
+    } else {
+        "storefront"
+    }
+}
+
+/// One structured line per request; never the token, only its id.
+async fn log_request(State(state): State<SharedState>, mut req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let log = RequestLog::default();
+    let correlation = req
+        .headers()
+        .get("x-correlation-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| uuid::Uuid::parse_str(v).ok());
+    log.update(|f| f.correlation_id = correlation.map(|c| c.to_string()));
+    req.extensions_mut().insert(log.clone());
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let mut response = next.run(req).await;
+    if let Some(c) = correlation {
+        if let Ok(v) = HeaderValue::from_str(&c.to_string()) {
+            response.headers_mut().insert("x-correlation-id", v);
+        }
+    }
+    let fields = log.0.lock().map(|g| g.clone()).unwrap_or_default();
+    let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let status = response.status().as_u16();
+    let decision = fields.decision.unwrap_or(
+        if response.status().is_success() || response.status().is_redirection() {
+            "ok"
+        } else {
+            "error"
+        },
+    );
+    state.metrics.record(
+        surface(&path),
+        fields.kind.unwrap_or("none"),
+        decision,
+        elapsed_ms,
+    );
+    tracing::info!(
+        target: "request",
+        %method, path = %path, status, latency_ms = elapsed_ms,
+        correlation_id = fields.correlation_id.as_deref().unwrap_or(""),
+        token_id = fields.token_id.as_deref().unwrap_or(""),
+        kind = fields.kind.unwrap_or(""),
+        decision, reason = fields.reason.unwrap_or(""),
+    );
+    response
+}
+
+/// A running server: its address, its state and a handle to stop it.
+pub struct RunningServer {
+    pub addr: SocketAddr,
+    pub state: SharedState,
+    stop: watch::Sender<bool>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningServer {
+    /// Stops accepting, lets in-flight requests finish, and stops the background sync.
+    pub async fn shutdown(self) -> std::io::Result<()> {
+        let _ = self.stop.send(true);
+        let result = self.task.await.unwrap_or(Ok(()));
+        self.state.store.close().await;
+        result
+    }
+
+    pub async fn wait(self) -> std::io::Result<()> {
+        let result = self.task.await.unwrap_or(Ok(()));
+        self.state.store.close().await;
+        result
+    }
+
+    pub fn stopper(&self) -> watch::Sender<bool> {
+        self.stop.clone()
+    }
+}
+
+pub async fn start(state: SharedState, listener: TcpListener) -> std::io::Result<RunningServer> {
+    let addr = listener.local_addr()?;
+    let (stop, mut stopped) = watch::channel(false);
+    tokio::spawn(sync_loop(state.clone(), stop.subscribe()));
+    let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = stopped.wait_for(|s| *s).await;
+            })
+            .await
+    });
+    Ok(RunningServer {
+        addr,
+        state,
+        stop,
+        task,
+    })
+}
+
+/// Once a second: pick up key rotations and revocations made by other processes (the CLI, or
+/// other instances), so no instance keeps a revoked token alive for long.
+async fn sync_loop(state: SharedState, mut stop: watch::Receiver<bool>) {
+    let mut watermark = state.now();
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            _ = stop.wait_for(|s| *s) => return,
+        }
+        if let Err(e) = state.reload_keys().await {
+            tracing::warn!(error = %e, "key ring reload failed");
+        }
+        // Two seconds of overlap tolerate clock differences between instances.
+        match state.store.revoked_since(watermark - 2).await {
+            Ok(rows) => {
+                for (jti, at) in rows {
+                    state.on_revoked(&jti);
+                    watermark = watermark.max(at);
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "revocation catch-up failed"),
+        }
+    }
+}

@@ -1,0 +1,297 @@
+//! Configuration: one `Config`, filled from (lowest to highest precedence) its defaults, a TOML
+//! file, `STOREFRONT_AUTH_*` environment variables and command-line flags. Unknown keys are
+//! rejected wherever they come from. Documented in README.md ("Configuration").
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use storefront_auth_core::clock::parse_rfc3339;
+use storefront_auth_core::DeprecationSchedule;
+
+pub const ENV_PREFIX: &str = "STOREFRONT_AUTH_";
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Address to listen on.
+    pub listen: String,
+    /// Directory of the embedded SQLite database (and, later, development certificates).
+    pub data_dir: PathBuf,
+    /// `postgres://…` to share one database between instances; unset means SQLite in data_dir.
+    pub database_url: Option<String>,
+    /// Storefront hosts are `store-{hash}[-{channel}].{domain}`.
+    pub domain: String,
+    /// Store served on hosts that match no store (so `http://127.0.0.1:PORT/graphql` works).
+    pub default_store: String,
+    /// Create the demo store on an empty database.
+    pub demo: bool,
+    /// Base64 of 32 bytes; seals signing keys at rest when set.
+    pub master_key: Option<String>,
+    /// Simulated "now" (RFC 3339) at start-up; time advances from there.
+    pub clock: Option<String>,
+    /// `text` or `json`.
+    pub log_format: String,
+    pub deprecation: DeprecationConfig,
+    pub rate_limit: RateLimitConfig,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DeprecationConfig {
+    /// Storefront tokens issued after this keep no server-to-server use.
+    pub last_s2s_issue: String,
+    /// After this no storefront token may be used server-to-server.
+    pub last_s2s_use: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RateLimitConfig {
+    /// Management API requests per window and API account.
+    pub quota: u64,
+    pub window_ms: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: "127.0.0.1:3000".into(),
+            data_dir: PathBuf::from("data"),
+            database_url: None,
+            domain: "localhost".into(),
+            default_store: "demo".into(),
+            demo: true,
+            master_key: None,
+            clock: None,
+            log_format: "text".into(),
+            deprecation: DeprecationConfig::default(),
+            rate_limit: RateLimitConfig::default(),
+        }
+    }
+}
+
+impl Default for DeprecationConfig {
+    fn default() -> Self {
+        DeprecationConfig {
+            last_s2s_issue: "2026-06-30T23:59:59Z".into(),
+            last_s2s_use: "2027-03-31T23:59:59Z".into(),
+        }
+    }
+}
+
+impl Default for RateLimitConfig {
+    fn default() -> Self {
+        RateLimitConfig {
+            quota: 450,
+            window_ms: 30_000,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {0}: {1}")]
+    Read(PathBuf, std::io::Error),
+    #[error("invalid configuration: {0}")]
+    Invalid(String),
+}
+
+impl Config {
+    /// Layers the file (if any), the environment and the flags (dotted keys) over the defaults.
+    pub fn load(
+        file: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+        flags: BTreeMap<String, toml::Value>,
+    ) -> Result<Config, ConfigError> {
+        let mut table = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| ConfigError::Read(path.to_path_buf(), e))?;
+                text.parse::<toml::Table>()
+                    .map_err(|e| ConfigError::Invalid(format!("{}: {e}", path.display())))?
+            }
+            None => toml::Table::new(),
+        };
+        for (name, value) in env {
+            let Some(key) = name.strip_prefix(ENV_PREFIX) else {
+                continue;
+            };
+            if key == "CONFIG" {
+                continue;
+            }
+            // `RATE_LIMIT__QUOTA` -> `rate_limit.quota`.
+            let dotted = key.to_lowercase().replace("__", ".");
+            set_dotted(&mut table, &dotted, env_value(&value));
+        }
+        for (dotted, value) in flags {
+            set_dotted(&mut table, &dotted, value);
+        }
+        let config: Config = toml::Value::Table(table)
+            .try_into()
+            .map_err(|e: toml::de::Error| ConfigError::Invalid(e.message().to_string()))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        self.schedule()?;
+        self.simulated_now()?;
+        if !matches!(self.log_format.as_str(), "text" | "json") {
+            return Err(ConfigError::Invalid(
+                "log_format must be \"text\" or \"json\"".into(),
+            ));
+        }
+        if self.rate_limit.quota == 0 || self.rate_limit.window_ms == 0 {
+            return Err(ConfigError::Invalid(
+                "rate_limit.quota and rate_limit.window_ms must be positive".into(),
+            ));
+        }
+        if self.listen.parse::<std::net::SocketAddr>().is_err() {
+            return Err(ConfigError::Invalid(format!(
+                "listen: {:?} is not an address such as 127.0.0.1:3000",
+                self.listen
+            )));
+        }
+        Ok(())
+    }
+
+    pub fn schedule(&self) -> Result<DeprecationSchedule, ConfigError> {
+        let parse = |name: &str, v: &str| {
+            parse_rfc3339(v).ok_or_else(|| {
+                ConfigError::Invalid(format!("deprecation.{name}: {v:?} is not an RFC 3339 time"))
+            })
+        };
+        Ok(DeprecationSchedule {
+            last_s2s_issue: parse("last_s2s_issue", &self.deprecation.last_s2s_issue)?,
+            last_s2s_use: parse("last_s2s_use", &self.deprecation.last_s2s_use)?,
+        })
+    }
+
+    pub fn simulated_now(&self) -> Result<Option<i64>, ConfigError> {
+        self.clock
+            .as_deref()
+            .map(|c| {
+                parse_rfc3339(c).ok_or_else(|| {
+                    ConfigError::Invalid(format!("clock: {c:?} is not an RFC 3339 time"))
+                })
+            })
+            .transpose()
+    }
+
+    /// The database URL in effect: the configured one, or SQLite in the data directory.
+    pub fn effective_database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!(
+                "sqlite://{}",
+                self.data_dir.join("storefront-auth.db").display()
+            ),
+        }
+    }
+}
+
+fn env_value(raw: &str) -> toml::Value {
+    if let Ok(i) = raw.parse::<i64>() {
+        return toml::Value::Integer(i);
+    }
+    match raw {
+        "true" => toml::Value::Boolean(true),
+        "false" => toml::Value::Boolean(false),
+        _ => toml::Value::String(raw.to_string()),
+    }
+}
+
+fn set_dotted(table: &mut toml::Table, dotted: &str, value: toml::Value) {
+    match dotted.split_once('.') {
+        None => {
+            table.insert(dotted.to_string(), value);
+        }
+        Some((head, rest)) => {
+            let entry = table
+                .entry(head.to_string())
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            if !entry.is_table() {
+                *entry = toml::Value::Table(toml::Table::new());
+            }
+            if let toml::Value::Table(inner) = entry {
+                set_dotted(inner, rest, value);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn layers_file_env_and_flags() {
+        let dir = tempfile::tempdir().expect("dir");
+        let file = dir.path().join("c.toml");
+        std::fs::write(
+            &file,
+            "domain = \"file.test\"\nlisten = \"127.0.0.1:1\"\n[rate_limit]\nquota = 5\n",
+        )
+        .expect("write");
+        let mut flags = BTreeMap::new();
+        flags.insert(
+            "listen".to_string(),
+            toml::Value::String("127.0.0.1:3".into()),
+        );
+        let c = Config::load(
+            Some(&file),
+            env(&[
+                ("STOREFRONT_AUTH_DOMAIN", "env.test"),
+                ("STOREFRONT_AUTH_RATE_LIMIT__WINDOW_MS", "10"),
+                ("OTHER", "x"),
+            ]),
+            flags,
+        )
+        .expect("load");
+        assert_eq!(c.domain, "env.test");
+        assert_eq!(c.listen, "127.0.0.1:3");
+        assert_eq!((c.rate_limit.quota, c.rate_limit.window_ms), (5, 10));
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected_from_every_source() {
+        let dir = tempfile::tempdir().expect("dir");
+        let file = dir.path().join("c.toml");
+        std::fs::write(&file, "domian = \"typo\"\n").expect("write");
+        let err = Config::load(Some(&file), vec![], BTreeMap::new()).expect_err("file");
+        assert!(err.to_string().contains("domian"), "{err}");
+        let err = Config::load(
+            None,
+            env(&[("STOREFRONT_AUTH_LISTN", "x")]),
+            BTreeMap::new(),
+        )
+        .expect_err("env");
+        assert!(err.to_string().contains("listn"), "{err}");
+    }
+
+    #[test]
+    fn bad_values_are_explained() {
+        let err = Config::load(
+            None,
+            env(&[("STOREFRONT_AUTH_CLOCK", "tomorrow")]),
+            BTreeMap::new(),
+        )
+        .expect_err("clock");
+        assert!(err.to_string().contains("clock"), "{err}");
+        let err = Config::load(
+            None,
+            env(&[("STOREFRONT_AUTH_LISTEN", "nowhere")]),
+            BTreeMap::new(),
+        )
+        .expect_err("listen");
+        assert!(err.to_string().contains("listen"), "{err}");
+    }
+}

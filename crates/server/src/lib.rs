@@ -1,0 +1,14 @@
+//! Storefront Auth server: the HTTP surfaces over the policy (`storefront_auth_core`) and the
+//! storage (`storefront_auth_store`). The binary (`main.rs`) is only the command line.
+
+pub mod app;
+pub mod cache;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod management;
+pub mod metrics;
+pub mod ops;
+pub mod ratelimit;
+pub mod service;
+pub mod state;

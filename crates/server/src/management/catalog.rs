@@ -1,0 +1,104 @@
+//! `GET|POST v3/catalog/products` (SPEC §3.2), scope `store_v2_products`.
+
+use axum::extract::{Query, State};
+use axum::Extension;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use storefront_auth_store::{NewProduct, Product};
+
+use super::{data, Caller, JsonBody};
+use crate::error::{ApiError, FieldError};
+use crate::state::SharedState;
+
+const SCOPE: &str = "store_v2_products";
+
+fn product_json(p: &Product) -> Value {
+    json!({ "id": p.id, "name": p.name, "sku": p.sku, "price": p.price_cents as f64 / 100.0, "type": "physical" })
+}
+
+#[derive(Deserialize)]
+pub struct Page {
+    limit: Option<i64>,
+    after: Option<i64>,
+}
+
+pub async fn list(
+    State(state): State<SharedState>,
+    Extension(caller): Extension<Caller>,
+    Query(p): Query<Page>,
+) -> Result<axum::Json<Value>, ApiError> {
+    caller.require(SCOPE)?;
+    let limit = p.limit.unwrap_or(50).clamp(1, 250);
+    let rows = state
+        .store
+        .products(
+            caller.store.id,
+            p.after.unwrap_or(0),
+            i64::MAX,
+            limit,
+            false,
+        )
+        .await?;
+    Ok(data(Value::Array(rows.iter().map(product_json).collect())))
+}
+
+pub async fn create(
+    State(state): State<SharedState>,
+    Extension(caller): Extension<Caller>,
+    JsonBody(body): JsonBody,
+) -> Result<axum::Json<Value>, ApiError> {
+    caller.require(SCOPE)?;
+    let mut errors = Vec::new();
+    let name = body
+        .get("name")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    if name.is_none() {
+        errors.push(FieldError::new("name", "required", "name is required."));
+    }
+    let sku = match body.get("sku") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Some(_) => {
+            errors.push(FieldError::new(
+                "sku",
+                "invalid_type",
+                "sku must be a non-empty string.",
+            ));
+            None
+        }
+    };
+    let price = body
+        .get("price")
+        .and_then(Value::as_f64)
+        .filter(|p| p.is_finite() && *p >= 0.0);
+    if price.is_none() {
+        errors.push(FieldError::new(
+            "price",
+            "required",
+            "price is required: a non-negative number.",
+        ));
+    }
+    let (Some(name), Some(price), true) = (name, price, errors.is_empty()) else {
+        return Err(ApiError::Invalid(errors));
+    };
+    let sku = sku.unwrap_or_else(|| format!("SKU-{}", uuid::Uuid::new_v4().simple()));
+    let new = NewProduct {
+        store_id: caller.store.id,
+        name,
+        sku: &sku,
+        price_cents: (price * 100.0).round() as i64,
+    };
+    match state.store.create_product(new, state.now()).await {
+        Ok(p) => Ok(data(product_json(&p))),
+        Err(storefront_auth_store::StoreError::Conflict(_)) => {
+            Err(ApiError::Invalid(vec![FieldError::new(
+                "sku",
+                "already_in_use",
+                "A product with this sku already exists.",
+            )]))
+        }
+        Err(e) => Err(e.into()),
+    }
+}

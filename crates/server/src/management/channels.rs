@@ -1,0 +1,66 @@
+//! `GET|POST v3/channels` (SPEC §3.2), scope `store_channel_settings`.
+
+use axum::extract::State;
+use axum::Extension;
+use serde_json::{json, Value};
+use storefront_auth_store::Channel;
+
+use super::{data, Caller, JsonBody};
+use crate::error::{ApiError, FieldError};
+use crate::service::stores::check_site_url;
+use crate::state::SharedState;
+
+const SCOPE: &str = "store_channel_settings";
+
+fn channel_json(c: &Channel) -> Value {
+    json!({ "id": c.channel_id, "name": c.name, "site_url": c.site_url, "type": "storefront", "platform": "custom" })
+}
+
+pub async fn list(
+    State(state): State<SharedState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<axum::Json<Value>, ApiError> {
+    caller.require(SCOPE)?;
+    let channels = state.store.channels(caller.store.id).await?;
+    Ok(data(Value::Array(
+        channels.iter().map(channel_json).collect(),
+    )))
+}
+
+pub async fn create(
+    State(state): State<SharedState>,
+    Extension(caller): Extension<Caller>,
+    JsonBody(body): JsonBody,
+) -> Result<axum::Json<Value>, ApiError> {
+    caller.require(SCOPE)?;
+    let mut errors = Vec::new();
+    let name = body
+        .get("name")
+        .and_then(Value::as_str)
+        .filter(|s| !s.trim().is_empty());
+    if name.is_none() {
+        errors.push(FieldError::new("name", "required", "name is required."));
+    }
+    let site_url = body.get("site_url").and_then(Value::as_str);
+    match site_url {
+        None => errors.push(FieldError::new(
+            "site_url",
+            "required",
+            "site_url is required: the channel's own origin, e.g. http://localhost:3000.",
+        )),
+        Some(u) if check_site_url(u).is_err() => errors.push(FieldError::new(
+            "site_url",
+            "invalid_url",
+            "site_url must be an http(s) URL.",
+        )),
+        Some(_) => {}
+    }
+    let (Some(name), Some(site_url), true) = (name, site_url, errors.is_empty()) else {
+        return Err(ApiError::Invalid(errors));
+    };
+    let channel = state
+        .store
+        .create_channel(caller.store.id, name, site_url, state.now())
+        .await?;
+    Ok(data(channel_json(&channel)))
+}

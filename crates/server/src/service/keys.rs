@@ -1,0 +1,76 @@
+//! Loading, creating and rotating the signing keys kept in the database (SPEC §4).
+
+use storefront_auth_core::keys::{KeyError, MasterKey, VerifyingKey};
+use storefront_auth_core::{KeyRing, SigningKey};
+use storefront_auth_store::{Store, StoredKey};
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeysError {
+    #[error(transparent)]
+    Store(#[from] storefront_auth_store::StoreError),
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    #[error("unknown key id {0}")]
+    UnknownKid(String),
+    #[error("key {0} is the only live key; rotate before retiring it")]
+    LastLiveKey(String),
+}
+
+/// Builds the key ring: the newest live key signs, every live key verifies.
+pub async fn load_ring(store: &Store, master: Option<&MasterKey>) -> Result<KeyRing, KeysError> {
+    let rows = store.keys().await?;
+    let mut signer = None;
+    let mut verifiers = Vec::new();
+    for row in rows.iter().filter(|k| k.retired_at.is_none()) {
+        let point = hex::decode(&row.public_point).map_err(|_| KeyError::BadKeyMaterial)?;
+        verifiers.push(VerifyingKey::from_point(&point)?);
+        if signer.is_none() {
+            signer = Some(SigningKey::from_stored(&row.private_key, master)?);
+        }
+    }
+    Ok(KeyRing::new(signer, verifiers))
+}
+
+/// Creates a key and makes it the signer. Older keys keep verifying until retired.
+pub async fn rotate(
+    store: &Store,
+    master: Option<&MasterKey>,
+    now: i64,
+) -> Result<String, KeysError> {
+    let key = SigningKey::generate()?;
+    let vk = key.verifying_key()?;
+    store
+        .insert_key(&StoredKey {
+            kid: key.kid().to_string(),
+            private_key: key.to_stored(master),
+            public_point: hex::encode(vk.point()),
+            created_at: now,
+            retired_at: None,
+        })
+        .await?;
+    Ok(key.kid().to_string())
+}
+
+/// Makes sure a signing key exists (first start).
+pub async fn ensure_signer(
+    store: &Store,
+    master: Option<&MasterKey>,
+    now: i64,
+) -> Result<(), KeysError> {
+    if !store.keys().await?.iter().any(|k| k.retired_at.is_none()) {
+        rotate(store, master, now).await?;
+    }
+    Ok(())
+}
+
+/// Retires a key: tokens it signed stop verifying. The last live key cannot be retired.
+pub async fn retire(store: &Store, kid: &str, now: i64) -> Result<(), KeysError> {
+    let keys = store.keys().await?;
+    if !keys.iter().any(|k| k.kid == kid && k.retired_at.is_none()) {
+        return Err(KeysError::UnknownKid(kid.to_string()));
+    }
+    if !store.retire_key(kid, now).await? {
+        return Err(KeysError::LastLiveKey(kid.to_string()));
+    }
+    Ok(())
+}

@@ -1,0 +1,9 @@
+//! Operations shared by the CLI and the HTTP surfaces: what an operator or a client can ask
+//! the product to do, with storage and policy wired together. No HTTP here.
+
+pub mod accounts;
+pub mod demo;
+pub mod keys;
+pub mod passwords;
+pub mod stores;
+pub mod tokens;

@@ -1,0 +1,122 @@
+//! The state every request handler shares, built once at start-up.
+
+use std::sync::{Arc, RwLock};
+
+use storefront_auth_core::clock::{Clock, OffsetClock};
+use storefront_auth_core::keys::MasterKey;
+use storefront_auth_core::{DeprecationSchedule, KeyRing};
+use storefront_auth_store::Store;
+
+use crate::cache::TokenCache;
+use crate::config::Config;
+use crate::metrics::Metrics;
+use crate::ratelimit::RateLimiter;
+use crate::service::keys::{self, KeysError};
+use crate::service::passwords::Passwords;
+
+pub type SharedState = Arc<AppState>;
+
+#[derive(Debug)]
+pub struct AppState {
+    pub config: Config,
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    pub schedule: DeprecationSchedule,
+    pub master_key: Option<MasterKey>,
+    pub rate_limiter: RateLimiter,
+    pub metrics: Metrics,
+    pub passwords: Passwords,
+    pub token_cache: TokenCache,
+    keys: RwLock<Arc<KeyRing>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error("database: {0}")]
+    Store(#[from] storefront_auth_store::StoreError),
+    #[error("signing keys: {0}")]
+    Keys(#[from] KeysError),
+    #[error("master_key: {0}")]
+    MasterKey(#[from] storefront_auth_core::keys::KeyError),
+    #[error("data directory {0}: {1}")]
+    DataDir(String, std::io::Error),
+}
+
+impl AppState {
+    /// Opens the database (creating and migrating it), loads the keys, and picks the clock.
+    pub async fn open(
+        config: Config,
+        clock: Option<Arc<dyn Clock>>,
+    ) -> Result<SharedState, StartError> {
+        if config.database_url.is_none() {
+            std::fs::create_dir_all(&config.data_dir)
+                .map_err(|e| StartError::DataDir(config.data_dir.display().to_string(), e))?;
+        }
+        let store = Store::open(&config.effective_database_url()).await?;
+        let clock: Arc<dyn Clock> = match (clock, config.simulated_now()?) {
+            (Some(c), _) => c,
+            (None, Some(start)) => Arc::new(OffsetClock::starting_at(start)),
+            (None, None) => Arc::new(OffsetClock::real()),
+        };
+        let master_key = config
+            .master_key
+            .as_deref()
+            .map(MasterKey::from_base64)
+            .transpose()?;
+        keys::ensure_signer(&store, master_key.as_ref(), clock.now()).await?;
+        let ring = keys::load_ring(&store, master_key.as_ref()).await?;
+        Ok(Arc::new(AppState {
+            schedule: config.schedule()?,
+            rate_limiter: RateLimiter::new(config.rate_limit.quota, config.rate_limit.window_ms),
+            metrics: Metrics::default(),
+            passwords: Passwords::new(
+                std::thread::available_parallelism()
+                    .map(|n| n.get())
+                    .unwrap_or(2),
+            ),
+            token_cache: TokenCache::new(200_000),
+            keys: RwLock::new(Arc::new(ring)),
+            config,
+            store,
+            clock,
+            master_key,
+        }))
+    }
+
+    pub fn now(&self) -> i64 {
+        self.clock.now()
+    }
+
+    pub fn keys(&self) -> Arc<KeyRing> {
+        match self.keys.read() {
+            Ok(g) => g.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// A revocation this instance acknowledged: refuse the token from the next request on.
+    pub fn on_revoked(&self, jti: &str) {
+        self.token_cache.revoke(jti);
+    }
+
+    /// The storefront host of a store's channel (SPEC §2).
+    pub fn storefront_host(&self, hash: &str, channel: i64) -> String {
+        if channel == 1 {
+            format!("store-{hash}.{}", self.config.domain)
+        } else {
+            format!("store-{hash}-{channel}.{}", self.config.domain)
+        }
+    }
+
+    /// Re-reads the key ring (after a rotation or retirement by this or another process).
+    pub async fn reload_keys(&self) -> Result<(), KeysError> {
+        let ring = Arc::new(keys::load_ring(&self.store, self.master_key.as_ref()).await?);
+        match self.keys.write() {
+            Ok(mut g) => *g = ring,
+            Err(poisoned) => *poisoned.into_inner() = ring,
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,272 @@
+//! `TestApp`: the real server on a free port with a fresh database (SQLite in a temp dir, or a
+//! fresh PostgreSQL schema when TEST_DATABASE_URL is set), the demo data, a pinned clock, and
+//! typed helpers over a real HTTP client.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use base64::Engine;
+use serde_json::{json, Value};
+use storefront_auth::app::RunningServer;
+use storefront_auth::config::Config;
+use storefront_auth::service::demo::{self, DemoCredentials};
+use storefront_auth::state::AppState;
+use storefront_auth_core::clock::FixedClock;
+
+/// 2026-11-22T12:00:00Z: after the first deprecation date, before the second.
+pub const NOW: i64 = 1_795_348_800;
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub creds: DemoCredentials,
+    pub clock: Arc<FixedClock>,
+    pub config: Config,
+    pub server: Option<RunningServer>,
+    _dir: Arc<tempfile::TempDir>,
+}
+
+pub struct Resp {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    pub async fn spawn_with(tune: impl FnOnce(&mut Config)) -> TestApp {
+        let dir = Arc::new(tempfile::tempdir().expect("tempdir"));
+        let mut config = Config {
+            listen: "127.0.0.1:0".into(),
+            data_dir: dir.path().to_path_buf(),
+            ..Config::default()
+        };
+        if let Some(url) = postgres_schema_url().await {
+            config.database_url = Some(url);
+        }
+        tune(&mut config);
+        Self::start(config, dir, None, NOW).await
+    }
+
+    /// Starts a server over the same database as `self` (which should be shut down first).
+    pub async fn restart(self) -> TestApp {
+        let TestApp {
+            config,
+            _dir,
+            creds,
+            server,
+            clock,
+            ..
+        } = self;
+        if let Some(s) = server {
+            s.shutdown().await.expect("shutdown");
+        }
+        Self::start(config, _dir, Some(creds), clock.now_value()).await
+    }
+
+    async fn start(
+        config: Config,
+        dir: Arc<tempfile::TempDir>,
+        creds: Option<DemoCredentials>,
+        now: i64,
+    ) -> TestApp {
+        let clock = Arc::new(FixedClock::new(now));
+        let state = AppState::open(config.clone(), Some(clock.clone()))
+            .await
+            .expect("open state");
+        let creds = match creds {
+            Some(c) => c,
+            None => demo::seed_if_empty(&state.store, &state.passwords, now)
+                .await
+                .expect("seed")
+                .expect("fresh database"),
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let server = storefront_auth::app::start(state, listener)
+            .await
+            .expect("start");
+        TestApp {
+            base: format!("http://{}", server.addr),
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            creds,
+            clock,
+            config,
+            server: Some(server),
+            _dir: dir,
+        }
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.config.data_dir.clone()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// A management request with the demo account's token.
+    pub async fn mgmt(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Resp {
+        self.mgmt_as(&self.creds.access_token.clone(), method, path, body)
+            .await
+    }
+
+    pub async fn mgmt_as(
+        &self,
+        token: &str,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Resp {
+        let mut req = self
+            .client
+            .request(
+                method,
+                self.url(&format!("/stores/{}{path}", self.creds.store_hash)),
+            )
+            .header("X-Auth-Token", token);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        Resp::from(req.send().await.expect("send")).await
+    }
+
+    pub async fn create_token(&self, endpoint: &str, body: Value) -> Resp {
+        self.mgmt(
+            reqwest::Method::POST,
+            &format!("/v3/storefront/{endpoint}"),
+            Some(body),
+        )
+        .await
+    }
+
+    /// Creates a private token with these scopes on channel 1 and returns the JWT.
+    pub async fn private_token(&self, scopes: &[&str]) -> String {
+        let r = self
+            .create_token(
+                "api-token-private",
+                json!({ "channel_id": 1, "expires_at": 2_147_483_647, "scopes": scopes }),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{:?}", r.body);
+        r.body["data"]["token"].as_str().expect("token").to_string()
+    }
+
+    pub async fn storefront_token(&self, origins: &[&str]) -> String {
+        let r = self.create_token("api-token", json!({ "channel_id": 1, "expires_at": 2_147_483_647, "allowed_cors_origins": origins })).await;
+        assert_eq!(r.status, 200, "{:?}", r.body);
+        r.body["data"]["token"].as_str().expect("token").to_string()
+    }
+
+    pub async fn revoke(&self, token: &str) -> Resp {
+        let req = self
+            .client
+            .delete(self.url(&format!(
+                "/stores/{}/v3/storefront/api-token",
+                self.creds.store_hash
+            )))
+            .header("X-Auth-Token", &self.creds.access_token)
+            .header("Sf-Api-Token", token);
+        Resp::from(req.send().await.expect("send")).await
+    }
+
+    pub async fn inventory(&self) -> Vec<Value> {
+        let r = self
+            .mgmt(
+                reqwest::Method::GET,
+                "/v3/storefront/api-tokens?limit=250",
+                None,
+            )
+            .await;
+        assert_eq!(r.status, 200, "{:?}", r.body);
+        r.body["data"].as_array().expect("array").clone()
+    }
+
+    /// Runs the real binary against this app's database.
+    pub fn cli(&self, args: &[&str]) -> std::process::Output {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_storefront-auth"));
+        cmd.arg("--data-dir").arg(self.data_dir());
+        if let Some(url) = &self.config.database_url {
+            cmd.arg("--database-url").arg(url);
+        }
+        cmd.args(args)
+            .env_remove("STOREFRONT_AUTH_CONFIG")
+            .output()
+            .expect("run cli")
+    }
+}
+
+impl Resp {
+    pub async fn from(r: reqwest::Response) -> Resp {
+        let status = r.status().as_u16();
+        let headers = r.headers().clone();
+        let text = r.text().await.expect("body");
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        Resp {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// The decoded header and claims of a JWT.
+pub fn decode(jwt: &str) -> (Value, Value) {
+    let parts: Vec<&str> = jwt.split('.').collect();
+    assert_eq!(parts.len(), 3, "{jwt}");
+    let dec = |s: &str| {
+        serde_json::from_slice(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(s)
+                .expect("b64"),
+        )
+        .expect("json")
+    };
+    (dec(parts[0]), dec(parts[1]))
+}
+
+pub trait ClockValue {
+    fn now_value(&self) -> i64;
+}
+
+impl ClockValue for FixedClock {
+    fn now_value(&self) -> i64 {
+        use storefront_auth_core::Clock;
+        self.now()
+    }
+}
+
+/// A fresh schema in TEST_DATABASE_URL, as a URL whose connections use it.
+async fn postgres_schema_url() -> Option<String> {
+    let base = std::env::var("TEST_DATABASE_URL").ok()?;
+    sqlx_any_schema(&base).await
+}
+
+async fn sqlx_any_schema(base: &str) -> Option<String> {
+    let schema = format!("api_{}", storefront_auth_core::secret::random_alnum(12));
+    let output = tokio::process::Command::new("psql")
+        .arg(base)
+        .arg("-qc")
+        .arg(format!("CREATE SCHEMA {schema}"))
+        .output()
+        .await
+        .expect("psql");
+    assert!(
+        output.status.success(),
+        "create schema: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let sep = if base.contains('?') { '&' } else { '?' };
+    Some(format!("{base}{sep}options=-c%20search_path%3D{schema}"))
+}

@@ -1,0 +1,9 @@
+//! The one integration test binary: the real server on 127.0.0.1:0, driven over HTTP.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod helpers;
+
+mod lifecycle;
+mod management;
+mod tokens;
