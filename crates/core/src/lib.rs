@@ -2,6 +2,7 @@
 //! token may be used for a request. Pure code: no I/O, no HTTP, no database. Everything the
 //! policy needs (the clock, a token's stored state, the request's signals) is passed in.
 
+pub mod analysis;
 pub mod clock;
 pub mod keys;
 pub mod policy;
