@@ -6,7 +6,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use async_graphql_parser::types::{
-    BaseType, DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet, TypeKind, TypeSystemDefinition,
+    BaseType, DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet,
+    TypeKind, TypeSystemDefinition,
 };
 use async_graphql_parser::Positioned;
 use async_graphql_value::Value;
@@ -27,7 +28,11 @@ pub struct SchemaIndex {
 impl SchemaIndex {
     pub fn from_sdl(sdl: &str) -> Result<SchemaIndex, String> {
         let doc = async_graphql_parser::parse_schema(sdl).map_err(|e| e.to_string())?;
-        let mut index = SchemaIndex { query: "Query".into(), mutation: "Mutation".into(), ..Default::default() };
+        let mut index = SchemaIndex {
+            query: "Query".into(),
+            mutation: "Mutation".into(),
+            ..Default::default()
+        };
         for def in &doc.definitions {
             match def {
                 TypeSystemDefinition::Schema(s) => {
@@ -43,13 +48,20 @@ impl SchemaIndex {
                     let fields = match &t.node.kind {
                         TypeKind::Object(o) => {
                             for i in &o.implements {
-                                index.possible.entry(i.node.to_string()).or_default().push(name.clone());
+                                index
+                                    .possible
+                                    .entry(i.node.to_string())
+                                    .or_default()
+                                    .push(name.clone());
                             }
                             &o.fields
                         }
                         TypeKind::Interface(i) => &i.fields,
                         TypeKind::Union(u) => {
-                            index.possible.insert(name.clone(), u.members.iter().map(|m| m.node.to_string()).collect());
+                            index.possible.insert(
+                                name.clone(),
+                                u.members.iter().map(|m| m.node.to_string()).collect(),
+                            );
                             continue;
                         }
                         _ => continue,
@@ -60,7 +72,10 @@ impl SchemaIndex {
                             ty = inner;
                         }
                         if let BaseType::Named(n) = &ty.base {
-                            index.fields.insert((name.clone(), f.node.name.node.to_string()), n.to_string());
+                            index.fields.insert(
+                                (name.clone(), f.node.name.node.to_string()),
+                                n.to_string(),
+                            );
                         }
                     }
                 }
@@ -75,15 +90,24 @@ impl SchemaIndex {
             "__typename" => Some("String"),
             "__schema" => Some("__Schema"),
             "__type" => Some("__Type"),
-            _ => self.fields.get(&(parent.to_string(), field.to_string())).map(String::as_str),
+            _ => self
+                .fields
+                .get(&(parent.to_string(), field.to_string()))
+                .map(String::as_str),
         }
     }
 
     /// Does a fragment on `condition` apply inside a selection on `parent`?
     fn applies(&self, condition: &str, parent: &str) -> bool {
         condition == parent
-            || self.possible.get(condition).is_some_and(|p| p.iter().any(|t| t == parent))
-            || self.possible.get(parent).is_some_and(|p| p.iter().any(|t| t == condition))
+            || self
+                .possible
+                .get(condition)
+                .is_some_and(|p| p.iter().any(|t| t == parent))
+            || self
+                .possible
+                .get(parent)
+                .is_some_and(|p| p.iter().any(|t| t == condition))
     }
 }
 
@@ -130,28 +154,50 @@ struct Walker<'a> {
     denied: Vec<Vec<String>>,
 }
 
-pub fn analyze(doc: &ExecutableDocument, schema: &SchemaIndex, operation: Option<&str>, variables: &serde_json::Value) -> Result<Analysis, AnalysisError> {
+pub fn analyze(
+    doc: &ExecutableDocument,
+    schema: &SchemaIndex,
+    operation: Option<&str>,
+    variables: &serde_json::Value,
+) -> Result<Analysis, AnalysisError> {
     run(doc, schema, operation, variables, None).map(|(a, _)| a)
 }
 
 /// The response paths (aliases, no list indices) of the outermost fields a token holding
 /// `have` would see nulled with INSUFFICIENT_ACCESS_SCOPE, assuming every object exists.
-pub fn denied_paths(doc: &ExecutableDocument, schema: &SchemaIndex, operation: Option<&str>, variables: &serde_json::Value, have: ScopeSet) -> Result<Vec<Vec<String>>, AnalysisError> {
+pub fn denied_paths(
+    doc: &ExecutableDocument,
+    schema: &SchemaIndex,
+    operation: Option<&str>,
+    variables: &serde_json::Value,
+    have: ScopeSet,
+) -> Result<Vec<Vec<String>>, AnalysisError> {
     run(doc, schema, operation, variables, Some(have)).map(|(_, d)| d)
 }
 
-fn run(doc: &ExecutableDocument, schema: &SchemaIndex, operation: Option<&str>, variables: &serde_json::Value, have: Option<ScopeSet>) -> Result<(Analysis, Vec<Vec<String>>), AnalysisError> {
+fn run(
+    doc: &ExecutableDocument,
+    schema: &SchemaIndex,
+    operation: Option<&str>,
+    variables: &serde_json::Value,
+    have: Option<ScopeSet>,
+) -> Result<(Analysis, Vec<Vec<String>>), AnalysisError> {
     let (name, op) = match (&doc.operations, operation) {
         (DocumentOperations::Single(op), _) => (None, op),
         (DocumentOperations::Multiple(ops), Some(wanted)) => {
-            let (n, op) = ops.iter().find(|(n, _)| n.as_str() == wanted).ok_or_else(|| AnalysisError::UnknownOperation(wanted.to_string()))?;
+            let (n, op) = ops
+                .iter()
+                .find(|(n, _)| n.as_str() == wanted)
+                .ok_or_else(|| AnalysisError::UnknownOperation(wanted.to_string()))?;
             (Some(n.to_string()), op)
         }
         (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => {
             let (n, op) = ops.iter().next().ok_or(AnalysisError::NoOperation)?;
             (Some(n.to_string()), op)
         }
-        (DocumentOperations::Multiple(ops), None) if ops.is_empty() => return Err(AnalysisError::NoOperation),
+        (DocumentOperations::Multiple(ops), None) if ops.is_empty() => {
+            return Err(AnalysisError::NoOperation)
+        }
         (DocumentOperations::Multiple(_), None) => return Err(AnalysisError::AmbiguousOperation),
     };
     let (op_type, root) = match op.node.ty {
@@ -159,13 +205,27 @@ fn run(doc: &ExecutableDocument, schema: &SchemaIndex, operation: Option<&str>, 
         OperationType::Mutation => ("mutation", schema.mutation.as_str()),
         OperationType::Subscription => ("subscription", "Subscription"),
     };
-    let mut w = Walker { doc, schema, variables, out: Analysis::default(), have, denied: Vec::new() };
+    let mut w = Walker {
+        doc,
+        schema,
+        variables,
+        out: Analysis::default(),
+        have,
+        denied: Vec::new(),
+    };
     w.out.operation_type = op_type;
     w.out.operation_name = name;
     let mut roots = BTreeSet::new();
     w.collect_roots(&op.node.selection_set.node, root, &mut roots, 0)?;
     w.out.root_fields = roots.len();
-    let (complexity, depth) = w.walk(&op.node.selection_set.node, root, 1, &mut Vec::new(), 0, true)?;
+    let (complexity, depth) = w.walk(
+        &op.node.selection_set.node,
+        root,
+        1,
+        &mut Vec::new(),
+        0,
+        true,
+    )?;
     w.out.complexity = complexity;
     w.out.depth = depth;
     Ok((w.out, w.denied))
@@ -173,7 +233,13 @@ fn run(doc: &ExecutableDocument, schema: &SchemaIndex, operation: Option<&str>, 
 
 impl Walker<'_> {
     /// Distinct response keys at the root (aliases of one field count separately).
-    fn collect_roots(&self, set: &SelectionSet, parent: &str, keys: &mut BTreeSet<String>, nesting: usize) -> Result<(), AnalysisError> {
+    fn collect_roots(
+        &self,
+        set: &SelectionSet,
+        parent: &str,
+        keys: &mut BTreeSet<String>,
+        nesting: usize,
+    ) -> Result<(), AnalysisError> {
         if nesting > MAX_NESTING {
             return Err(AnalysisError::TooDeep);
         }
@@ -184,7 +250,9 @@ impl Walker<'_> {
                         keys.insert(f.node.response_key().node.to_string());
                     }
                 }
-                Selection::InlineFragment(i) => self.collect_roots(&i.node.selection_set.node, parent, keys, nesting + 1)?,
+                Selection::InlineFragment(i) => {
+                    self.collect_roots(&i.node.selection_set.node, parent, keys, nesting + 1)?
+                }
                 Selection::FragmentSpread(s) => {
                     let frag = self.fragment(&s.node.fragment_name.node)?;
                     self.collect_roots(&frag.selection_set.node, parent, keys, nesting + 1)?
@@ -194,12 +262,27 @@ impl Walker<'_> {
         Ok(())
     }
 
-    fn fragment(&self, name: &str) -> Result<&async_graphql_parser::types::FragmentDefinition, AnalysisError> {
-        self.doc.fragments.get(name).map(|f| &f.node).ok_or_else(|| AnalysisError::UnknownFragment(name.to_string()))
+    fn fragment(
+        &self,
+        name: &str,
+    ) -> Result<&async_graphql_parser::types::FragmentDefinition, AnalysisError> {
+        self.doc
+            .fragments
+            .get(name)
+            .map(|f| &f.node)
+            .ok_or_else(|| AnalysisError::UnknownFragment(name.to_string()))
     }
 
     /// Returns (complexity, depth) of `set` on `parent`, each field costing `multiplier`.
-    fn walk(&mut self, set: &SelectionSet, parent: &str, multiplier: u64, path: &mut Vec<String>, nesting: usize, allowed: bool) -> Result<(u64, usize), AnalysisError> {
+    fn walk(
+        &mut self,
+        set: &SelectionSet,
+        parent: &str,
+        multiplier: u64,
+        path: &mut Vec<String>,
+        nesting: usize,
+        allowed: bool,
+    ) -> Result<(u64, usize), AnalysisError> {
         if nesting > MAX_NESTING {
             return Err(AnalysisError::TooDeep);
         }
@@ -209,13 +292,24 @@ impl Walker<'_> {
             let (c, d) = match &sel.node {
                 Selection::Field(f) => self.field(f, parent, multiplier, path, nesting, allowed)?,
                 Selection::InlineFragment(i) => {
-                    let on = i.node.type_condition.as_ref().map(|t| t.node.on.node.to_string());
+                    let on = i
+                        .node
+                        .type_condition
+                        .as_ref()
+                        .map(|t| t.node.on.node.to_string());
                     let inner_parent = on.clone().unwrap_or_else(|| parent.to_string());
                     let applies = on.is_none_or(|c| self.schema.applies(&c, parent));
                     if !applies || self.skipped(&i.node.directives) {
                         continue;
                     }
-                    self.walk(&i.node.selection_set.node, &inner_parent, multiplier, path, nesting + 1, allowed)?
+                    self.walk(
+                        &i.node.selection_set.node,
+                        &inner_parent,
+                        multiplier,
+                        path,
+                        nesting + 1,
+                        allowed,
+                    )?
                 }
                 Selection::FragmentSpread(s) => {
                     if self.skipped(&s.node.directives) {
@@ -252,19 +346,29 @@ impl Walker<'_> {
         let requirement = field_requirement(parent, name);
         if let Some(scope) = requirement {
             self.out.required.insert(scope);
-            self.out.fields_by_scope.entry(scope).or_default().insert(format!("{parent}.{name}"));
+            self.out
+                .fields_by_scope
+                .entry(scope)
+                .or_default()
+                .insert(format!("{parent}.{name}"));
         }
         path.push(f.node.response_key().node.to_string());
-        let denied_here = allowed && matches!((self.have, requirement), (Some(have), Some(s)) if !have.contains(s));
+        let denied_here = allowed
+            && matches!((self.have, requirement), (Some(have), Some(s)) if !have.contains(s));
         if denied_here {
             self.denied.push(path.clone());
         }
         let child_type = self.schema.field_type(parent, name).map(str::to_string);
         let page = self.page_size(f, child_type.as_deref());
         let (c, d) = match child_type {
-            Some(t) if !f.node.selection_set.node.items.is_empty() => {
-                self.walk(&f.node.selection_set.node, &t, multiplier.saturating_mul(page), path, nesting + 1, allowed && !denied_here)?
-            }
+            Some(t) if !f.node.selection_set.node.items.is_empty() => self.walk(
+                &f.node.selection_set.node,
+                &t,
+                multiplier.saturating_mul(page),
+                path,
+                nesting + 1,
+                allowed && !denied_here,
+            )?,
             _ => (0, 0),
         };
         path.pop();
@@ -272,8 +376,17 @@ impl Walker<'_> {
     }
 
     /// `first`/`last` of a paginated field, or the default page size for connections.
-    fn page_size(&self, f: &Positioned<async_graphql_parser::types::Field>, child_type: Option<&str>) -> u64 {
-        let arg = f.node.arguments.iter().find(|(n, _)| n.node == "first" || n.node == "last").map(|(_, v)| &v.node);
+    fn page_size(
+        &self,
+        f: &Positioned<async_graphql_parser::types::Field>,
+        child_type: Option<&str>,
+    ) -> u64 {
+        let arg = f
+            .node
+            .arguments
+            .iter()
+            .find(|(n, _)| n.node == "first" || n.node == "last")
+            .map(|(_, v)| &v.node);
         match arg.and_then(|v| self.int_value(v)) {
             Some(n) => n.clamp(0, 10_000) as u64,
             None if child_type.is_some_and(|t| t.ends_with("Connection")) => DEFAULT_PAGE,
@@ -284,7 +397,10 @@ impl Walker<'_> {
     fn int_value(&self, v: &Value) -> Option<i64> {
         match v {
             Value::Number(n) => n.as_i64(),
-            Value::Variable(name) => self.variables.get(name.as_str()).and_then(serde_json::Value::as_i64),
+            Value::Variable(name) => self
+                .variables
+                .get(name.as_str())
+                .and_then(serde_json::Value::as_i64),
             _ => None,
         }
     }
@@ -292,7 +408,10 @@ impl Walker<'_> {
     fn bool_value(&self, v: &Value) -> Option<bool> {
         match v {
             Value::Boolean(b) => Some(*b),
-            Value::Variable(name) => self.variables.get(name.as_str()).and_then(serde_json::Value::as_bool),
+            Value::Variable(name) => self
+                .variables
+                .get(name.as_str())
+                .and_then(serde_json::Value::as_bool),
             _ => None,
         }
     }
@@ -301,7 +420,10 @@ impl Walker<'_> {
     /// the field: the analysis never under-reports.
     fn skipped(&self, directives: &[Positioned<async_graphql_parser::types::Directive>]) -> bool {
         directives.iter().any(|d| {
-            let cond = d.node.get_argument("if").and_then(|v| self.bool_value(&v.node));
+            let cond = d
+                .node
+                .get_argument("if")
+                .and_then(|v| self.bool_value(&v.node));
             match d.node.name.node.as_str() {
                 "skip" => cond == Some(true),
                 "include" => cond == Some(false),

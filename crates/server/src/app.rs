@@ -15,12 +15,13 @@ use tokio::sync::watch;
 
 use crate::error::ApiError;
 use crate::state::SharedState;
-use crate::{management, ops};
+use crate::{management, ops, storefront};
 
 pub fn router(state: SharedState) -> Router {
     Router::new()
         .merge(ops::router())
         .merge(management::router(state.clone()))
+        .merge(storefront::router())
         .fallback(fallback)
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(axum::middleware::from_fn_with_state(
@@ -169,7 +170,15 @@ async fn sync_loop(state: SharedState, mut stop: watch::Receiver<bool>) {
     loop {
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(1)) => {}
-            _ = stop.wait_for(|s| *s) => return,
+            _ = stop.changed() => {
+                // Shutting down: keep the counts gathered since the last tick.
+                let _ = state.usage.flush(&state.store).await;
+                return;
+            }
+        }
+        state.directory.clear();
+        if let Err(e) = state.usage.flush(&state.store).await {
+            tracing::warn!(error = %e, "usage flush failed; counts kept for the next try");
         }
         if let Err(e) = state.reload_keys().await {
             tracing::warn!(error = %e, "key ring reload failed");

@@ -132,6 +132,20 @@ pub enum TokensCmd {
 }
 
 #[derive(Subcommand)]
+pub enum ScopesCmd {
+    /// Which scopes does the GraphQL document in FILE need, and which fields need each?
+    Explain {
+        file: std::path::PathBuf,
+        /// The operation to analyse when the document has several.
+        #[arg(long)]
+        operation: Option<String>,
+        /// Variables as JSON (they decide @skip/@include and page sizes).
+        #[arg(long)]
+        variables: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
 pub enum KeysCmd {
     List,
     /// A new key becomes the signer; older keys keep verifying until retired.
@@ -160,6 +174,9 @@ pub async fn serve(config: Config) -> anyhow::Result<Output> {
     init_logging(&config.log_format);
     let demo = config.demo;
     let listen = config.listen.clone();
+    let listener = tokio::net::TcpListener::bind(&listen)
+        .await
+        .with_context(|| format!("binding {listen}"))?;
     let state = open(config).await?;
     if demo {
         if let Some(c) =
@@ -168,9 +185,6 @@ pub async fn serve(config: Config) -> anyhow::Result<Output> {
             print_demo(&state, &c);
         }
     }
-    let listener = tokio::net::TcpListener::bind(&listen)
-        .await
-        .with_context(|| format!("binding {listen}"))?;
     let server = crate::app::start(state, listener).await?;
     println!("storefront-auth listening on http://{}", server.addr);
     let stopper = server.stopper();
@@ -221,7 +235,10 @@ async fn shutdown_signal() {
 pub fn init_logging(format: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("STOREFRONT_AUTH_LOG")
         .unwrap_or_else(|_| "info".into());
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(ansi);
     let _ = if format == "json" {
         builder.json().try_init()
     } else {
@@ -547,4 +564,30 @@ pub async fn keys(config: Config, cmd: KeysCmd) -> anyhow::Result<Output> {
             )))
         }
     }
+}
+
+/// Static analysis only: needs neither the database nor a running server.
+pub fn scopes(cmd: ScopesCmd) -> anyhow::Result<Output> {
+    let ScopesCmd::Explain {
+        file,
+        operation,
+        variables,
+    } = cmd;
+    let query =
+        std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+    let variables: serde_json::Value = match variables {
+        Some(v) => serde_json::from_str(&v).context("--variables must be a JSON object")?,
+        None => json!({}),
+    };
+    let graphql = crate::state::Graphql::new()?;
+    let analysis = crate::storefront::explain::explain_document(
+        &graphql.index,
+        &query,
+        operation.as_deref(),
+        &variables,
+    )
+    .map_err(|e| anyhow!("{}: {e}", file.display()))?;
+    Ok(Output(serde_json::to_string_pretty(
+        &crate::storefront::explain::report(&analysis),
+    )?))
 }

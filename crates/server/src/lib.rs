@@ -12,3 +12,4 @@ pub mod ops;
 pub mod ratelimit;
 pub mod service;
 pub mod state;
+pub mod storefront;

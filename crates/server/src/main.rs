@@ -61,6 +61,11 @@ enum Command {
     /// Signing keys.
     #[command(subcommand)]
     Keys(cli::KeysCmd),
+    /// Private-token scopes of GraphQL documents.
+    #[command(subcommand)]
+    Scopes(cli::ScopesCmd),
+    /// Print the GraphQL Storefront schema (SDL).
+    Schema,
 }
 
 fn main() -> std::process::ExitCode {
@@ -107,6 +112,8 @@ fn main() -> std::process::ExitCode {
             Command::Customers(c) => cli::customers(config, c).await,
             Command::Tokens(c) => cli::tokens(config, c).await,
             Command::Keys(c) => cli::keys(config, c).await,
+            Command::Scopes(c) => cli::scopes(c),
+            Command::Schema => Ok(Output(storefront_auth::storefront::schema::sdl())),
         }
     });
     match result {

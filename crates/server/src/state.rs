@@ -13,6 +13,9 @@ use crate::metrics::Metrics;
 use crate::ratelimit::RateLimiter;
 use crate::service::keys::{self, KeysError};
 use crate::service::passwords::Passwords;
+use crate::storefront::host::Directory;
+use crate::storefront::schema::{self, StorefrontSchema};
+use crate::storefront::usage::UsageCounters;
 
 pub type SharedState = Arc<AppState>;
 
@@ -27,11 +30,37 @@ pub struct AppState {
     pub metrics: Metrics,
     pub passwords: Passwords,
     pub token_cache: TokenCache,
+    pub directory: Directory,
+    pub usage: UsageCounters,
+    pub graphql: Graphql,
     keys: RwLock<Arc<KeyRing>>,
+}
+
+/// The executable schema and its index for document analysis, built once per process.
+pub struct Graphql {
+    pub schema: StorefrontSchema,
+    pub index: storefront_auth_core::analysis::SchemaIndex,
+}
+
+impl std::fmt::Debug for Graphql {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Graphql(..)")
+    }
+}
+
+impl Graphql {
+    pub fn new() -> Result<Self, StartError> {
+        let schema = schema::build();
+        let index = storefront_auth_core::analysis::SchemaIndex::from_sdl(&schema.sdl())
+            .map_err(StartError::Schema)?;
+        Ok(Graphql { schema, index })
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
+    #[error("GraphQL schema: {0}")]
+    Schema(String),
     #[error(transparent)]
     Config(#[from] crate::config::ConfigError),
     #[error("database: {0}")]
@@ -77,6 +106,9 @@ impl AppState {
                     .unwrap_or(2),
             ),
             token_cache: TokenCache::new(200_000),
+            directory: Directory::default(),
+            usage: UsageCounters::default(),
+            graphql: Graphql::new()?,
             keys: RwLock::new(Arc::new(ring)),
             config,
             store,

@@ -155,6 +155,34 @@ impl Store {
             .collect()
     }
 
+    /// Does a live storefront token of this store allow `origin` on `channel_id`? (CORS
+    /// preflight, SPEC §5.3.) `origin` must already be a validated origin.
+    pub async fn storefront_origin_allowed(
+        &self,
+        store_id: i64,
+        channel_id: i64,
+        origin: &str,
+        now: i64,
+    ) -> Result<bool> {
+        let needle = format!("%{}%", serde_json::to_string(origin).unwrap_or_default());
+        let rows = sqlx::query(
+            "SELECT channels FROM issued_tokens
+             WHERE store_id = $1 AND kind = 'storefront' AND revoked_at IS NULL AND expires_at >= $2 AND origins LIKE $3",
+        )
+        .bind(store_id)
+        .bind(now)
+        .bind(needle)
+        .fetch_all(self.pool())
+        .await?;
+        for row in rows {
+            let channels: Vec<i64> = json_vec(&get::<String>(&row, "channels")?)?;
+            if channels.is_empty() || channels.contains(&channel_id) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
     /// Adds a batch of usage counts in one transaction.
     pub async fn record_usage(&self, batch: &[TokenUsage]) -> Result<()> {
         if batch.is_empty() {

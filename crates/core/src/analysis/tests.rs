@@ -31,14 +31,24 @@ fn parse(q: &str) -> ExecutableDocument {
 }
 
 fn needs(q: &str) -> Vec<Scope> {
-    analyze(&parse(q), &index(), None, &serde_json::json!({})).expect("analysis").required.iter().collect()
+    analyze(&parse(q), &index(), None, &serde_json::json!({}))
+        .expect("analysis")
+        .required
+        .iter()
+        .collect()
 }
 
 #[test]
 fn documented_checkout_order_needs_both() {
-    assert_eq!(needs("{ site { checkout(entityId: \"x\") { order { entityId } } } }"), vec![U, C]);
+    assert_eq!(
+        needs("{ site { checkout(entityId: \"x\") { order { entityId } } } }"),
+        vec![U, C]
+    );
     assert_eq!(needs("{ site { settings { storeName } } }"), vec![U]);
-    assert_eq!(needs("{ customer { email activeCompany { companyUser { id } } } }"), vec![C, B2B]);
+    assert_eq!(
+        needs("{ customer { email activeCompany { companyUser { id } } } }"),
+        vec![C, B2B]
+    );
     assert_eq!(needs("{ __schema { queryType { name } } }"), vec![]);
     assert_eq!(needs("mutation { cart { assignCartToCustomer } }"), vec![C]);
 }
@@ -60,32 +70,71 @@ fn aliases_fragments_and_variables_do_not_hide_fields() {
 fn denied_paths_name_the_outermost_field_by_its_alias() {
     let doc = parse("{ shop: site { checkout(entityId: \"x\") { order { entityId } } } me: customer { email activeCompany { companyUser { id } } } }");
     let vars = serde_json::json!({});
-    let denied = |have: &[Scope]| denied_paths(&doc, &index(), None, &vars, have.iter().copied().collect()).expect("denied");
-    assert_eq!(denied(&[U]), vec![vec!["shop", "checkout", "order"], vec!["me"]]);
-    assert_eq!(denied(&[C]), vec![vec!["shop"], vec!["me", "activeCompany"]]);
+    let denied = |have: &[Scope]| {
+        denied_paths(&doc, &index(), None, &vars, have.iter().copied().collect()).expect("denied")
+    };
+    assert_eq!(
+        denied(&[U]),
+        vec![vec!["shop", "checkout", "order"], vec!["me"]]
+    );
+    assert_eq!(
+        denied(&[C]),
+        vec![vec!["shop"], vec!["me", "activeCompany"]]
+    );
     assert_eq!(denied(&[U, C, B2B]), Vec::<Vec<String>>::new());
 }
 
 #[test]
 fn complexity_multiplies_by_page_size_and_depth_counts_levels() {
     let vars = serde_json::json!({ "n": 50 });
-    let a = analyze(&parse("query($n: Int) { site { products(first: $n) { edges { node { name } } } } }"), &index(), None, &vars).expect("a");
+    let a = analyze(
+        &parse("query($n: Int) { site { products(first: $n) { edges { node { name } } } } }"),
+        &index(),
+        None,
+        &vars,
+    )
+    .expect("a");
     // site 1 + products 1 + edges 50 + node 50 + name 50
     assert_eq!(a.complexity, 152);
     assert_eq!(a.depth, 5);
     assert_eq!(a.operation_type, "query");
-    let d = analyze(&parse("{ site { products { edges { node { name } } } } }"), &index(), None, &serde_json::json!({})).expect("d");
+    let d = analyze(
+        &parse("{ site { products { edges { node { name } } } } }"),
+        &index(),
+        None,
+        &serde_json::json!({}),
+    )
+    .expect("d");
     assert_eq!(d.complexity, 32);
 }
 
 #[test]
 fn operations_roots_and_errors() {
     let a = analyze(&parse("mutation M { a: login(email: \"\", password: \"\") { result } b: login(email: \"\", password: \"\") { result } }"), &index(), None, &serde_json::json!({})).expect("m");
-    assert_eq!((a.operation_type, a.operation_name.as_deref(), a.root_fields), ("mutation", Some("M"), 2));
+    assert_eq!(
+        (a.operation_type, a.operation_name.as_deref(), a.root_fields),
+        ("mutation", Some("M"), 2)
+    );
     let two = parse("query A { site { settings { storeName } } } query B { customer { email } }");
-    assert_eq!(analyze(&two, &index(), None, &serde_json::json!({})), Err(AnalysisError::AmbiguousOperation));
-    assert_eq!(analyze(&two, &index(), Some("B"), &serde_json::json!({})).expect("b").required.iter().collect::<Vec<_>>(), vec![C]);
-    assert_eq!(analyze(&parse("{ ...X }"), &index(), None, &serde_json::json!({})), Err(AnalysisError::UnknownFragment("X".into())));
+    assert_eq!(
+        analyze(&two, &index(), None, &serde_json::json!({})),
+        Err(AnalysisError::AmbiguousOperation)
+    );
+    assert_eq!(
+        analyze(&two, &index(), Some("B"), &serde_json::json!({}))
+            .expect("b")
+            .required
+            .iter()
+            .collect::<Vec<_>>(),
+        vec![C]
+    );
+    assert_eq!(
+        analyze(&parse("{ ...X }"), &index(), None, &serde_json::json!({})),
+        Err(AnalysisError::UnknownFragment("X".into()))
+    );
     let cycle = parse("{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }");
-    assert_eq!(analyze(&cycle, &index(), None, &serde_json::json!({})), Err(AnalysisError::TooDeep));
+    assert_eq!(
+        analyze(&cycle, &index(), None, &serde_json::json!({})),
+        Err(AnalysisError::TooDeep)
+    );
 }

@@ -1,0 +1,177 @@
+//! `POST /graphql` (SPEC §5): admission, the limits of §5.8, execution with the request's
+//! customer context and scope guard, and the response headers.
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
+use serde_json::{json, Value};
+use storefront_auth_core::analysis::{self, Analysis};
+use storefront_auth_core::RequestOrigin;
+
+use super::request::{admit, gql_error, set_header, Admitted};
+use super::schema::GqlContext;
+use super::scope_extension::ScopeGuard;
+use super::{cors, host::HostError};
+use crate::app::RequestLog;
+use crate::state::SharedState;
+
+pub const MAX_DEPTH: usize = 16;
+pub const MAX_COMPLEXITY: u64 = 10_000;
+
+pub async fn preflight(State(state): State<SharedState>, headers: HeaderMap) -> Response {
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|v| v.to_str().ok());
+    match state.directory.resolve(&state, host).await {
+        Ok((entry, channel)) => cors::preflight(&state, entry.store.id, &channel, &headers).await,
+        Err(HostError::Unavailable) => gql_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "The service is temporarily unavailable; retry shortly.",
+        ),
+        Err(_) => StatusCode::NO_CONTENT.into_response(),
+    }
+}
+
+/// A GraphQL-level refusal: HTTP 200 with `data: null` and one error.
+fn refused(message: String) -> Response {
+    (
+        StatusCode::OK,
+        axum::Json(json!({ "data": null, "errors": [{ "message": message }] })),
+    )
+        .into_response()
+}
+
+/// SPEC §5.8 limits, checked on the parsed document before anything runs.
+pub fn check_limits(a: &Analysis) -> Result<(), String> {
+    if a.depth > MAX_DEPTH {
+        return Err(format!(
+            "The query is too deep: its depth is {} and the maximum is {MAX_DEPTH}.",
+            a.depth
+        ));
+    }
+    if a.complexity > MAX_COMPLEXITY {
+        return Err(format!(
+            "The query is too complex as it has a complexity score of {} out of {MAX_COMPLEXITY}. Please remove some elements and try again",
+            a.complexity
+        ));
+    }
+    if a.operation_type == "mutation" && a.root_fields > 1 {
+        return Err(format!(
+            "Only one mutation is allowed per request; this document has {} root mutation fields.",
+            a.root_fields
+        ));
+    }
+    Ok(())
+}
+
+pub async fn execute(
+    State(state): State<SharedState>,
+    Extension(log): Extension<RequestLog>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let Admitted {
+        entry,
+        channel,
+        origin,
+        authorized,
+        body,
+    } = match admit(&state, &headers, body, &log).await {
+        Ok(a) => a,
+        Err(response) => return response,
+    };
+    let variables = body
+        .variables
+        .clone()
+        .filter(|v| !v.is_null())
+        .unwrap_or_else(|| json!({}));
+    // Parse errors and unknown operations are reported by the executor below, in GraphQL form.
+    let analysis = async_graphql::parser::parse_query(&body.query)
+        .ok()
+        .and_then(|doc| {
+            analysis::analyze(
+                &doc,
+                &state.graphql.index,
+                body.operation_name.as_deref(),
+                &variables,
+            )
+            .ok()
+        });
+    let mut response = match analysis.as_ref().map(check_limits) {
+        Some(Err(message)) => refused(message),
+        _ => {
+            run(
+                &state,
+                &entry,
+                channel,
+                authorized.grant.scopes,
+                body,
+                variables,
+            )
+            .await
+        }
+    };
+    if let Some(a) = &analysis {
+        set_header(
+            &mut response,
+            "x-bc-graphql-complexity",
+            &a.complexity.to_string(),
+        );
+        set_header(
+            &mut response,
+            "x-bc-graphql-operation-type",
+            a.operation_type,
+        );
+        if let Some(name) = &a.operation_name {
+            set_header(&mut response, "x-bc-graphql-operation-name", name);
+        }
+    }
+    if authorized.grant.deprecated_s2s {
+        let (deprecation, sunset) = state.schedule.headers();
+        set_header(&mut response, "deprecation", &deprecation);
+        set_header(&mut response, "sunset", &sunset);
+    }
+    if let RequestOrigin::Browser { origin: Some(o) } = &origin {
+        cors::allow(&mut response, o);
+    }
+    state.usage.record(
+        &authorized.token.claims.jti,
+        origin.is_browser(),
+        state.now(),
+    );
+    response
+}
+
+async fn run(
+    state: &SharedState,
+    entry: &super::host::StoreEntry,
+    channel: storefront_auth_store::Channel,
+    scopes: Option<storefront_auth_core::ScopeSet>,
+    body: super::request::GraphqlBody,
+    variables: Value,
+) -> Response {
+    let gql = GqlContext {
+        state: state.clone(),
+        store: entry.store.clone(),
+        channel,
+        customer: None,
+        discount_bp: 0,
+    };
+    let mut request = async_graphql::Request::new(body.query)
+        .variables(async_graphql::Variables::from_json(variables))
+        .data(gql);
+    if let Some(name) = body.operation_name {
+        request = request.operation_name(name);
+    }
+    let guard = scopes.map(|have| std::sync::Arc::new(ScopeGuard::new(have)));
+    if let Some(g) = &guard {
+        request = request.data(g.clone());
+    }
+    let mut result = state.graphql.schema.execute(request).await;
+    if let Some(g) = guard {
+        result.errors.extend(g.take_errors());
+    }
+    axum::Json(result).into_response()
+}

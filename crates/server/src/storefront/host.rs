@@ -1,0 +1,133 @@
+//! Which storefront a request addressed, from its `Host` (SPEC §2): `store-{hash}.{domain}` is
+//! channel 1, `store-{hash}-{channel}.{domain}` another channel; any other host is channel 1 of
+//! the default store. Stores and channels are cached per process and refreshed every second.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use storefront_auth_store::{Channel, StoreRecord};
+
+use crate::state::AppState;
+
+#[derive(Debug)]
+pub struct StoreEntry {
+    pub store: StoreRecord,
+    pub channels: Vec<Channel>,
+}
+
+#[derive(Debug, Default)]
+pub struct Directory {
+    stores: RwLock<HashMap<String, Arc<StoreEntry>>>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum HostError {
+    UnknownStore,
+    UnknownChannel,
+    Unavailable,
+}
+
+/// `Some((hash, channel))` for a storefront host name; `None` for any other host.
+pub fn parse_host(host: &str, domain: &str) -> Option<(String, i64)> {
+    let name = match host.rsplit_once(':') {
+        Some((n, port)) if port.bytes().all(|b| b.is_ascii_digit()) => n,
+        _ => host,
+    };
+    let label = name
+        .strip_suffix(domain)?
+        .strip_suffix('.')?
+        .strip_prefix("store-")?;
+    match label.split_once('-') {
+        None => Some((label.to_string(), 1)),
+        Some((hash, channel)) => {
+            Some((hash.to_string(), channel.parse().ok().filter(|c| *c >= 1)?))
+        }
+    }
+    .filter(|(hash, _)| storefront_auth_core::validate::is_store_hash(hash))
+}
+
+impl Directory {
+    pub fn clear(&self) {
+        if let Ok(mut m) = self.stores.write() {
+            m.clear();
+        }
+    }
+
+    async fn entry(
+        &self,
+        state: &AppState,
+        hash: &str,
+    ) -> Result<Option<Arc<StoreEntry>>, HostError> {
+        if let Some(e) = self.stores.read().ok().and_then(|m| m.get(hash).cloned()) {
+            return Ok(Some(e));
+        }
+        let Some(store) = state
+            .store
+            .store_by_hash(hash)
+            .await
+            .map_err(|_| HostError::Unavailable)?
+        else {
+            return Ok(None);
+        };
+        let channels = state
+            .store
+            .channels(store.id)
+            .await
+            .map_err(|_| HostError::Unavailable)?;
+        let entry = Arc::new(StoreEntry { store, channels });
+        if let Ok(mut m) = self.stores.write() {
+            m.insert(hash.to_string(), entry.clone());
+        }
+        Ok(Some(entry))
+    }
+
+    /// The store and channel a `Host` header names.
+    pub async fn resolve(
+        &self,
+        state: &AppState,
+        host: Option<&str>,
+    ) -> Result<(Arc<StoreEntry>, Channel), HostError> {
+        let (hash, channel_id) = match host.and_then(|h| parse_host(h, &state.config.domain)) {
+            Some((hash, channel)) => (hash, channel),
+            None => (state.config.default_store.clone(), 1),
+        };
+        let entry = self
+            .entry(state, &hash)
+            .await?
+            .ok_or(HostError::UnknownStore)?;
+        let channel = entry
+            .channels
+            .iter()
+            .find(|c| c.channel_id == channel_id)
+            .cloned()
+            .ok_or(HostError::UnknownChannel)?;
+        Ok((entry, channel))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_names() {
+        let cases = [
+            ("store-abc123.localhost", Some(("abc123", 1))),
+            ("store-abc123.localhost:8443", Some(("abc123", 1))),
+            ("store-abc123-2.localhost:3000", Some(("abc123", 2))),
+            ("store-abc123-0.localhost", None),
+            ("store-abc123-x.localhost", None),
+            ("store-ABC.localhost", None),
+            ("127.0.0.1:3000", None),
+            ("store-abc123.example.com", None),
+            ("shop.localhost", None),
+        ];
+        for (host, want) in cases {
+            assert_eq!(
+                parse_host(host, "localhost"),
+                want.map(|(h, c)| (h.to_string(), c)),
+                "{host}"
+            );
+        }
+    }
+}

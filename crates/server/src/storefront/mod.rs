@@ -1,0 +1,26 @@
+//! The GraphQL Storefront API on storefront hosts (SPEC §2, §5): `POST /graphql`, its CORS
+//! preflight, and `POST /graphql/explain` (which scopes does a document need?).
+
+pub mod auth;
+pub mod cors;
+pub mod explain;
+pub mod graphql;
+pub mod host;
+pub mod request;
+pub mod schema;
+pub mod scope_extension;
+pub mod usage;
+
+use axum::routing::post;
+use axum::Router;
+
+use crate::state::SharedState;
+
+pub fn router() -> Router<SharedState> {
+    Router::new()
+        .route(
+            "/graphql",
+            post(graphql::execute).options(graphql::preflight),
+        )
+        .route("/graphql/explain", post(explain::explain))
+}

@@ -1,0 +1,225 @@
+//! What `/graphql` and `/graphql/explain` share: reading the body, finding the storefront,
+//! classifying the caller and authorizing the token, with SPEC's exact error responses.
+
+use axum::body::Body;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use storefront_auth_core::policy::Target;
+use storefront_auth_core::request::RequestSignals;
+use storefront_auth_core::secret::{digests_equal, sha256_hex};
+use storefront_auth_core::RequestOrigin;
+use storefront_auth_store::Channel;
+
+use super::auth::{self, Authorized, Refusal};
+use super::cors;
+use super::host::{HostError, StoreEntry};
+use crate::app::RequestLog;
+use crate::state::AppState;
+
+pub const MAX_BODY: usize = 100 * 1024;
+
+/// `{"errors":[{"message": …}]}` with a status.
+pub fn gql_error(status: StatusCode, message: &str) -> Response {
+    (
+        status,
+        axum::Json(json!({ "errors": [{ "message": message }] })),
+    )
+        .into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GraphqlBody {
+    pub query: String,
+    #[serde(default)]
+    pub variables: Option<Value>,
+    #[serde(default)]
+    pub operation_name: Option<String>,
+}
+
+/// A request that passed every check before execution.
+pub struct Admitted {
+    pub entry: std::sync::Arc<StoreEntry>,
+    pub channel: Channel,
+    pub origin: RequestOrigin,
+    pub authorized: Authorized,
+    pub body: GraphqlBody,
+}
+
+/// Reads and checks everything up to the token decision. `Err` is the response to send.
+pub async fn admit(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+    log: &RequestLog,
+) -> Result<Admitted, Response> {
+    if let Some(raw) = headers.get("x-correlation-id") {
+        if raw
+            .to_str()
+            .ok()
+            .and_then(|v| uuid::Uuid::parse_str(v).ok())
+            .is_none()
+        {
+            return Err(gql_error(
+                StatusCode::BAD_REQUEST,
+                "X-Correlation-Id must be a UUID (8-4-4-4-12 hexadecimal digits).",
+            ));
+        }
+    }
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|v| v.to_str().ok());
+    let (entry, channel) = state
+        .directory
+        .resolve(state, host)
+        .await
+        .map_err(|e| match e {
+            HostError::UnknownStore => {
+                gql_error(StatusCode::NOT_FOUND, "No storefront answers at this host.")
+            }
+            HostError::UnknownChannel => {
+                gql_error(StatusCode::NOT_FOUND, "This store has no such channel.")
+            }
+            HostError::Unavailable => gql_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The service is temporarily unavailable; retry shortly.",
+            ),
+        })?;
+    let body = parse_body(body).await?;
+    let origin = classify(headers, entry.store.trusted_proxy_secret_digest.as_deref());
+    let channel_origin = cors::channel_origin(&channel);
+    let target = Target {
+        store_id: entry.store.id,
+        channel_id: channel.channel_id,
+        channel_origin: channel_origin.as_deref(),
+    };
+    let authorized = match auth::authorize(state, headers, &target, &origin).await {
+        Ok(a) => a,
+        Err(refusal) => {
+            return Err(refuse(
+                state,
+                refusal,
+                &origin,
+                channel_origin.as_deref(),
+                log,
+            ))
+        }
+    };
+    log.update(|f| {
+        f.token_id = Some(authorized.token.claims.jti.clone());
+        f.kind = Some(authorized.grant.kind.as_str());
+        f.decision = Some("allow");
+    });
+    Ok(Admitted {
+        entry,
+        channel,
+        origin,
+        authorized,
+        body,
+    })
+}
+
+async fn parse_body(body: Body) -> Result<GraphqlBody, Response> {
+    let bytes = axum::body::to_bytes(body, MAX_BODY).await.map_err(|e| {
+        if e.to_string().contains("length limit exceeded") {
+            gql_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "The request body is larger than 100 KiB.",
+            )
+        } else {
+            gql_error(
+                StatusCode::BAD_REQUEST,
+                "The request body could not be read.",
+            )
+        }
+    })?;
+    let value: Value = serde_json::from_slice(&bytes).map_err(|_| {
+        gql_error(
+            StatusCode::BAD_REQUEST,
+            "The request body is not valid JSON.",
+        )
+    })?;
+    if value.is_array() {
+        return Err(gql_error(
+            StatusCode::BAD_REQUEST,
+            "Batched requests are not supported: send one operation per request.",
+        ));
+    }
+    serde_json::from_value(value).map_err(|_| gql_error(StatusCode::BAD_REQUEST, "The request body must be an object with a \"query\" string and optional \"variables\" and \"operationName\"."))
+}
+
+/// SPEC §5.1: browser signals, unless a valid trusted-proxy secret vouches for a server.
+pub fn classify(headers: &HeaderMap, proxy_secret_digest: Option<&str>) -> RequestOrigin {
+    let trusted_proxy = match (
+        proxy_secret_digest,
+        headers
+            .get("x-bc-trusted-proxy-secret")
+            .and_then(|v| v.to_str().ok()),
+    ) {
+        (Some(expected), Some(given)) => digests_equal(expected, &sha256_hex(given.as_bytes())),
+        _ => false,
+    };
+    let has_session_cookie = headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|c| c.split(';').any(|kv| kv.trim().starts_with("SHOP_TOKEN=")));
+    RequestOrigin::classify(RequestSignals {
+        origin: cors::origin_header(headers).map(String::from),
+        has_sec_fetch: headers.keys().any(|k| k.as_str().starts_with("sec-fetch-")),
+        has_session_cookie,
+        trusted_proxy,
+    })
+}
+
+fn refuse(
+    state: &AppState,
+    refusal: Refusal,
+    origin: &RequestOrigin,
+    channel_origin: Option<&str>,
+    log: &RequestLog,
+) -> Response {
+    let (mut response, reason, token) = match refusal {
+        Refusal::Unauthorized(f) => (
+            gql_error(StatusCode::UNAUTHORIZED, f.message()),
+            f.reason(),
+            None,
+        ),
+        Refusal::Forbidden(f, token) => (
+            gql_error(StatusCode::FORBIDDEN, &f.message(&state.schedule)),
+            f.reason(),
+            Some(token),
+        ),
+        Refusal::Unavailable => (
+            gql_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The service is temporarily unavailable; retry shortly.",
+            ),
+            "unavailable",
+            None,
+        ),
+    };
+    log.update(|f| {
+        f.decision = Some("deny");
+        f.reason = Some(reason);
+        if let Some(t) = &token {
+            f.token_id = Some(t.claims.jti.clone());
+            f.kind = t.claims.kind().map(|k| k.as_str());
+        }
+    });
+    // The storefront's own pages may read their errors; other origins learn nothing.
+    if let RequestOrigin::Browser { origin: Some(o) } = origin {
+        if channel_origin == Some(o.as_str()) {
+            cors::allow(&mut response, o);
+        }
+    }
+    response
+}
+
+pub fn set_header(response: &mut Response, name: &'static str, value: &str) {
+    if let Ok(v) = HeaderValue::from_str(value) {
+        response.headers_mut().insert(name, v);
+    }
+}

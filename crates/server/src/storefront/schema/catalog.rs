@@ -1,0 +1,245 @@
+//! Products and prices. Prices show customer context: a signed-in customer's group discount
+//! lowers `price` and `salePrice` while `basePrice` stays the catalog price.
+
+use async_graphql::{Context, Object, Result, SimpleObject, ID};
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use storefront_auth_store::Product;
+
+use super::connection::{connection, PageRequest};
+use super::scalars::{BigDecimal, CurrencyCode};
+use super::GqlContext;
+
+pub const CURRENCY: &str = "USD";
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct Money {
+    pub currency_code: String,
+    pub value: BigDecimal,
+    #[graphql(name = "formattedV2")]
+    pub formatted_v2: Option<String>,
+}
+
+impl Money {
+    pub fn cents(cents: i64) -> Money {
+        Money {
+            currency_code: CURRENCY.into(),
+            value: BigDecimal(cents as f64 / 100.0),
+            formatted_v2: Some(format!("${}.{:02}", cents / 100, cents.rem_euclid(100))),
+        }
+    }
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct MoneyRange {
+    pub min: Money,
+    pub max: Money,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct Prices {
+    pub price: Money,
+    pub sale_price: Option<Money>,
+    pub base_price: Option<Money>,
+    pub retail_price: Option<Money>,
+    pub price_range: MoneyRange,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct Image {
+    pub url_template: String,
+    pub alt_text: String,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct Brand {
+    pub entity_id: i32,
+    pub name: String,
+    pub path: String,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct ProductInventory {
+    pub is_in_stock: bool,
+    pub has_variant_inventory: bool,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct Variant {
+    pub id: ID,
+    pub entity_id: i32,
+    pub sku: String,
+}
+
+connection!(VariantConnection, VariantEdge, Variant);
+connection!(ProductConnection, ProductEdge, ProductNode);
+
+/// The customer's group discount in basis points, applied to a catalog price.
+pub fn discounted(cents: i64, discount_bp: i64) -> i64 {
+    cents - (cents * discount_bp + 5_000) / 10_000
+}
+
+pub fn global_id(kind: &str, id: impl std::fmt::Display) -> ID {
+    ID(STANDARD.encode(format!("{kind}:{id}")))
+}
+
+pub fn parse_global_id(id: &str) -> Option<(String, String)> {
+    let raw = String::from_utf8(STANDARD.decode(id).ok()?).ok()?;
+    let (kind, rest) = raw.split_once(':')?;
+    Some((kind.to_string(), rest.to_string()))
+}
+
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_string()
+}
+
+#[derive(Clone, Debug)]
+pub struct ProductNode(pub Product);
+
+#[Object(name = "Product")]
+impl ProductNode {
+    pub async fn id(&self) -> ID {
+        global_id("Product", self.0.id)
+    }
+    async fn entity_id(&self) -> i32 {
+        self.0.id as i32
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn sku(&self) -> &str {
+        &self.0.sku
+    }
+    async fn path(&self) -> String {
+        format!("/{}/", slug(&self.0.name))
+    }
+    /// Prices for the current customer context (group discounts applied).
+    async fn prices(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = false)] include_tax: bool,
+        currency_code: Option<CurrencyCode>,
+    ) -> Result<Option<Prices>> {
+        let _ = include_tax;
+        if currency_code.is_some_and(|c| c != CurrencyCode::Usd) {
+            return Err(async_graphql::Error::new("This store only sells in USD."));
+        }
+        let discount = ctx.data::<GqlContext>()?.discount_bp;
+        let base = self.0.price_cents;
+        let price = discounted(base, discount);
+        Ok(Some(Prices {
+            price: Money::cents(price),
+            sale_price: (price != base).then(|| Money::cents(price)),
+            base_price: Some(Money::cents(base)),
+            retail_price: None,
+            price_range: MoneyRange {
+                min: Money::cents(price),
+                max: Money::cents(price),
+            },
+        }))
+    }
+    async fn default_image(&self) -> Option<Image> {
+        None
+    }
+    async fn brand(&self) -> Option<Brand> {
+        None
+    }
+    async fn inventory(&self) -> ProductInventory {
+        ProductInventory {
+            is_in_stock: true,
+            has_variant_inventory: false,
+        }
+    }
+    /// Every product has one default variant carrying its SKU.
+    async fn variants(
+        &self,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<VariantConnection> {
+        let page = PageRequest::new(first, after, last, before)?;
+        let rows: Vec<Variant> = vec![Variant {
+            id: global_id("Variant", self.0.id),
+            entity_id: self.0.id as i32,
+            sku: self.0.sku.clone(),
+        }]
+        .into_iter()
+        .filter(|v| (v.entity_id as i64) > page.after && (v.entity_id as i64) < page.before)
+        .collect();
+        let (items, info) = page.finish(rows, |v| v.entity_id as i64);
+        Ok(VariantConnection::new(items, info, Some(1)))
+    }
+}
+
+/// `site.products`: the store's catalog, paginated by id.
+pub async fn products(
+    gql: &GqlContext,
+    page: PageRequest,
+    entity_ids: &[i32],
+) -> Result<ProductConnection> {
+    let store = &gql.state.store;
+    if !entity_ids.is_empty() {
+        let mut found = Vec::new();
+        for id in entity_ids {
+            if let Some(p) = store.product(gql.store.id, *id as i64).await? {
+                if p.id > page.after && p.id < page.before {
+                    found.push(p);
+                }
+            }
+        }
+        found.sort_by_key(|p| p.id);
+        if page.from_end {
+            let skip = found.len().saturating_sub(page.limit as usize + 1);
+            found.drain(..skip);
+        } else {
+            found.truncate(page.limit as usize + 1);
+        }
+        let total = entity_ids.len() as i64;
+        let (items, info) = page.finish(found.into_iter().map(ProductNode).collect(), |p| p.0.id);
+        return Ok(ProductConnection::new(items, info, Some(total)));
+    }
+    let rows = store
+        .products(
+            gql.store.id,
+            page.after,
+            page.before,
+            page.limit + 1,
+            page.from_end,
+        )
+        .await?;
+    let total = store.count_products(gql.store.id).await?;
+    let (items, info) = page.finish(rows.into_iter().map(ProductNode).collect(), |p| p.0.id);
+    Ok(ProductConnection::new(items, info, Some(total)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn discounts_round_to_the_cent() {
+        assert_eq!(discounted(10_900, 1_000), 9_810);
+        assert_eq!(discounted(4_950, 0), 4_950);
+        assert_eq!(discounted(3_495, 1_000), 3_146);
+    }
+
+    #[test]
+    fn ids_and_slugs() {
+        assert_eq!(global_id("Product", 77).0, "UHJvZHVjdDo3Nw==");
+        assert_eq!(
+            parse_global_id("UHJvZHVjdDo3Nw=="),
+            Some(("Product".into(), "77".into()))
+        );
+        assert_eq!(slug("Sample Dustpan & Brush"), "sample-dustpan-brush");
+        assert_eq!(Money::cents(1_234).formatted_v2.as_deref(), Some("$12.34"));
+    }
+}

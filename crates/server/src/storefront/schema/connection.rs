@@ -1,0 +1,205 @@
+//! Relay cursor connections (SPEC §5.6): `first/after` and `last/before`, default page 10,
+//! at most 50.
+
+use async_graphql::{Error, SimpleObject};
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+
+pub const DEFAULT_PAGE: i32 = 10;
+pub const MAX_PAGE: i32 = 50;
+
+#[derive(SimpleObject, Clone, Debug, Default)]
+pub struct PageInfo {
+    pub has_next_page: bool,
+    pub has_previous_page: bool,
+    pub start_cursor: Option<String>,
+    pub end_cursor: Option<String>,
+}
+
+#[derive(SimpleObject, Clone, Debug, Default)]
+pub struct CollectionInfo {
+    pub total_items: Option<super::scalars::Long>,
+}
+
+/// A validated page request over items keyed by increasing integer ids.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PageRequest {
+    pub after: i64,
+    pub before: i64,
+    pub limit: i64,
+    pub from_end: bool,
+}
+
+pub fn cursor(id: i64) -> String {
+    STANDARD.encode(format!("arrayconnection:{id}"))
+}
+
+fn decode_cursor(c: &str) -> Result<i64, Error> {
+    STANDARD
+        .decode(c)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .and_then(|s| {
+            s.strip_prefix("arrayconnection:")
+                .and_then(|n| n.parse().ok())
+        })
+        .ok_or_else(|| Error::new(format!("Invalid cursor {c:?}")))
+}
+
+impl PageRequest {
+    pub fn new(
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Self, Error> {
+        if first.is_some() && last.is_some() {
+            return Err(Error::new("Pass either first or last, not both."));
+        }
+        for n in [first, last].into_iter().flatten() {
+            if n < 0 {
+                return Err(Error::new("first and last must not be negative."));
+            }
+            if n > MAX_PAGE {
+                return Err(Error::new(format!(
+                    "A page holds at most {MAX_PAGE} items; asked for {n}."
+                )));
+            }
+        }
+        let after = after
+            .as_deref()
+            .map(decode_cursor)
+            .transpose()?
+            .unwrap_or(0);
+        let before = before
+            .as_deref()
+            .map(decode_cursor)
+            .transpose()?
+            .unwrap_or(i64::MAX);
+        Ok(match last {
+            Some(n) => PageRequest {
+                after,
+                before,
+                limit: n as i64,
+                from_end: true,
+            },
+            None => PageRequest {
+                after,
+                before,
+                limit: first.unwrap_or(DEFAULT_PAGE) as i64,
+                from_end: false,
+            },
+        })
+    }
+
+    /// Trims the `limit + 1` rows fetched to one page and says what lies beyond it.
+    pub fn finish<T>(
+        &self,
+        mut rows: Vec<T>,
+        id: impl Fn(&T) -> i64,
+    ) -> (Vec<(String, T)>, PageInfo) {
+        let more = rows.len() as i64 > self.limit;
+        if more {
+            if self.from_end {
+                rows.remove(0);
+            } else {
+                rows.truncate(self.limit as usize);
+            }
+        }
+        let items: Vec<(String, T)> = rows.into_iter().map(|r| (cursor(id(&r)), r)).collect();
+        let info = PageInfo {
+            has_next_page: if self.from_end {
+                self.before != i64::MAX
+            } else {
+                more
+            },
+            has_previous_page: if self.from_end { more } else { self.after != 0 },
+            start_cursor: items.first().map(|(c, _)| c.clone()),
+            end_cursor: items.last().map(|(c, _)| c.clone()),
+        };
+        (items, info)
+    }
+}
+
+/// Declares `XConnection { pageInfo, edges, collectionInfo }` and `XEdge { node, cursor }`.
+macro_rules! connection {
+    ($conn:ident, $edge:ident, $node:ty) => {
+        #[derive(async_graphql::SimpleObject, Clone, Debug)]
+        pub struct $edge {
+            pub node: $node,
+            pub cursor: String,
+        }
+
+        #[derive(async_graphql::SimpleObject, Clone, Debug)]
+        pub struct $conn {
+            pub page_info: $crate::storefront::schema::connection::PageInfo,
+            pub edges: Option<Vec<$edge>>,
+            pub collection_info: Option<$crate::storefront::schema::connection::CollectionInfo>,
+        }
+
+        impl $conn {
+            pub fn new(
+                items: Vec<(String, $node)>,
+                page_info: $crate::storefront::schema::connection::PageInfo,
+                total: Option<i64>,
+            ) -> Self {
+                $conn {
+                    page_info,
+                    edges: Some(
+                        items
+                            .into_iter()
+                            .map(|(cursor, node)| $edge { node, cursor })
+                            .collect(),
+                    ),
+                    collection_info: total.map(|t| {
+                        $crate::storefront::schema::connection::CollectionInfo {
+                            total_items: Some($crate::storefront::schema::scalars::Long(t)),
+                        }
+                    }),
+                }
+            }
+
+            pub fn empty() -> Self {
+                $conn {
+                    page_info: Default::default(),
+                    edges: Some(Vec::new()),
+                    collection_info: None,
+                }
+            }
+        }
+    };
+}
+pub(crate) use connection;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_requests() {
+        assert_eq!(
+            PageRequest::new(None, None, None, None)
+                .expect("default")
+                .limit,
+            10
+        );
+        assert!(PageRequest::new(Some(51), None, None, None).is_err());
+        assert!(PageRequest::new(Some(1), None, Some(1), None).is_err());
+        assert!(PageRequest::new(None, Some("bad".into()), None, None).is_err());
+        let p = PageRequest::new(Some(2), Some(cursor(5)), None, None).expect("after");
+        assert_eq!((p.after, p.limit, p.from_end), (5, 2, false));
+        let (items, info) = p.finish(vec![6, 7, 8], |x| *x);
+        assert_eq!(
+            items.iter().map(|(_, x)| *x).collect::<Vec<_>>(),
+            vec![6, 7]
+        );
+        assert!(info.has_next_page && info.has_previous_page);
+        let back = PageRequest::new(None, None, Some(2), Some(cursor(9))).expect("before");
+        let (items, info) = back.finish(vec![6, 7, 8], |x| *x);
+        assert_eq!(
+            items.iter().map(|(_, x)| *x).collect::<Vec<_>>(),
+            vec![7, 8]
+        );
+        assert!(info.has_previous_page && info.has_next_page);
+    }
+}

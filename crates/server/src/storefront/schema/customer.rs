@@ -1,0 +1,162 @@
+//! The signed-in customer and what belongs to them (SPEC §5.4): `Query.customer` and the
+//! `Customer`, `Order` and wishlist types.
+
+use async_graphql::{Object, SimpleObject, ID};
+use storefront_auth_store::Customer;
+
+use super::cart::DateTimeExtended;
+use super::catalog::{global_id, Money, ProductNode};
+use super::company::ActiveCompany;
+use super::connection::connection;
+use super::scalars::OrderStatusValue;
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct CustomerAddress {
+    pub entity_id: i32,
+    pub first_name: String,
+    pub last_name: String,
+    pub address1: String,
+    pub address2: Option<String>,
+    pub city: String,
+    pub country_code: String,
+    pub state_or_province: Option<String>,
+    pub postal_code: Option<String>,
+    pub phone: Option<String>,
+    pub company: Option<String>,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct OrderStatus {
+    pub value: Option<OrderStatusValue>,
+    pub label: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct OrderData {
+    pub id: i64,
+    pub ordered_at: i64,
+    pub updated_at: i64,
+    pub status: OrderStatusValue,
+    pub total_cents: i64,
+}
+
+#[derive(Clone, Debug)]
+pub struct OrderNode(pub OrderData);
+
+#[Object(name = "Order")]
+impl OrderNode {
+    async fn id(&self) -> ID {
+        global_id("Order", self.0.id)
+    }
+    async fn entity_id(&self) -> i32 {
+        self.0.id as i32
+    }
+    async fn ordered_at(&self) -> DateTimeExtended {
+        DateTimeExtended {
+            utc: super::scalars::DateTime::from_unix(self.0.ordered_at),
+        }
+    }
+    async fn updated_at(&self) -> DateTimeExtended {
+        DateTimeExtended {
+            utc: super::scalars::DateTime::from_unix(self.0.updated_at),
+        }
+    }
+    async fn status(&self) -> OrderStatus {
+        let label = format!("{:?}", self.0.status);
+        OrderStatus {
+            value: Some(self.0.status),
+            label,
+        }
+    }
+    async fn total_inc_tax(&self) -> Money {
+        Money::cents(self.0.total_cents)
+    }
+    async fn sub_total(&self) -> Money {
+        Money::cents(self.0.total_cents)
+    }
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct WishlistItem {
+    pub entity_id: i32,
+    pub product_entity_id: i32,
+    pub variant_entity_id: Option<i32>,
+    pub product: Option<ProductNode>,
+}
+
+connection!(WishlistItemConnection, WishlistItemEdge, WishlistItem);
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct Wishlist {
+    pub entity_id: i32,
+    pub name: String,
+    pub is_public: bool,
+    pub token: String,
+    pub items: WishlistItemConnection,
+}
+
+connection!(AddressConnection, AddressEdge, CustomerAddress);
+connection!(OrdersConnection, OrdersEdge, OrderNode);
+connection!(WishlistConnection, WishlistEdge, Wishlist);
+
+#[derive(Clone, Debug)]
+pub struct CustomerNode(pub Customer);
+
+#[Object(name = "Customer")]
+impl CustomerNode {
+    async fn entity_id(&self) -> i32 {
+        self.0.id as i32
+    }
+    async fn email(&self) -> &str {
+        &self.0.email
+    }
+    async fn first_name(&self) -> &str {
+        &self.0.first_name
+    }
+    async fn last_name(&self) -> &str {
+        &self.0.last_name
+    }
+    async fn phone(&self) -> &str {
+        &self.0.phone
+    }
+    async fn company(&self) -> &str {
+        ""
+    }
+    async fn customer_group_id(&self) -> i32 {
+        self.0.group_id.unwrap_or(0) as i32
+    }
+    async fn addresses(
+        &self,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<AddressConnection> {
+        super::connection::PageRequest::new(first, after, last, before)?;
+        Ok(AddressConnection::empty())
+    }
+    async fn orders(
+        &self,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Option<OrdersConnection>> {
+        super::connection::PageRequest::new(first, after, last, before)?;
+        Ok(Some(OrdersConnection::empty()))
+    }
+    async fn wishlists(
+        &self,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<WishlistConnection> {
+        super::connection::PageRequest::new(first, after, last, before)?;
+        Ok(WishlistConnection::empty())
+    }
+    /// The customer's B2B company (needs the B2B scope with private tokens).
+    async fn active_company(&self) -> Option<ActiveCompany> {
+        None
+    }
+}

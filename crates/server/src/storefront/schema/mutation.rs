@@ -1,0 +1,71 @@
+//! The mutation root. One root mutation field per request (SPEC §5.8).
+
+use async_graphql::{InputObject, Object, SimpleObject};
+
+pub struct Mutation;
+
+#[Object]
+impl Mutation {
+    async fn analytics(&self) -> AnalyticsMutations {
+        AnalyticsMutations
+    }
+}
+
+pub struct AnalyticsMutations;
+
+#[derive(InputObject, Clone, Debug)]
+pub struct AnalyticsEventInitiatorInput {
+    pub visit_id: String,
+    pub visitor_id: String,
+}
+
+#[derive(InputObject, Clone, Debug)]
+pub struct AnalyticsEventRequestInput {
+    pub url: String,
+    pub user_agent: String,
+    pub referer_url: Option<String>,
+    pub ip: Option<String>,
+    pub accept_language: Option<String>,
+}
+
+#[derive(InputObject, Clone, Debug)]
+pub struct AnalyticsEventConsentInput {
+    pub targeting: bool,
+    pub analytics: bool,
+    pub functional: bool,
+}
+
+#[derive(InputObject, Clone, Debug)]
+pub struct AnalyticsCommonEventInput {
+    pub initiator: Option<AnalyticsEventInitiatorInput>,
+    pub request: AnalyticsEventRequestInput,
+    pub consent: Option<AnalyticsEventConsentInput>,
+}
+
+#[derive(InputObject, Clone, Debug)]
+pub struct VisitStartedEventInput {
+    pub common_input: AnalyticsCommonEventInput,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct VisitStartedEventResult {
+    pub executed: bool,
+}
+
+#[Object]
+impl AnalyticsMutations {
+    /// Records the start of a visit. Without analytics consent the event is not recorded.
+    async fn visit_started_event(&self, input: VisitStartedEventInput) -> VisitStartedEventResult {
+        let consented = input
+            .common_input
+            .consent
+            .as_ref()
+            .is_none_or(|c| c.analytics);
+        if consented {
+            tracing::info!(target: "analytics", url = %input.common_input.request.url, "visit started");
+        }
+        VisitStartedEventResult {
+            executed: consented,
+        }
+    }
+}
