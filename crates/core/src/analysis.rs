@@ -154,6 +154,40 @@ struct Walker<'a> {
     denied: Vec<Vec<String>>,
 }
 
+/// The request's variables with the operation's declared defaults filled in where a variable
+/// was not sent (GraphQL spec §6.4.1), so analysis and execution see the same values.
+pub fn with_defaults(
+    doc: &ExecutableDocument,
+    operation: Option<&str>,
+    variables: &serde_json::Value,
+) -> serde_json::Value {
+    let mut out = match variables {
+        serde_json::Value::Object(m) => m.clone(),
+        _ => serde_json::Map::new(),
+    };
+    let op = match (&doc.operations, operation) {
+        (DocumentOperations::Single(op), _) => Some(op),
+        (DocumentOperations::Multiple(ops), Some(name)) => ops
+            .iter()
+            .find(|(n, _)| n.as_str() == name)
+            .map(|(_, op)| op),
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next(),
+        _ => None,
+    };
+    for def in op
+        .map(|o| o.node.variable_definitions.as_slice())
+        .unwrap_or_default()
+    {
+        let name = def.node.name.node.to_string();
+        if let (false, Some(default)) = (out.contains_key(&name), &def.node.default_value) {
+            if let Ok(json) = default.node.clone().into_json() {
+                out.insert(name, json);
+            }
+        }
+    }
+    serde_json::Value::Object(out)
+}
+
 pub fn analyze(
     doc: &ExecutableDocument,
     schema: &SchemaIndex,
@@ -216,7 +250,7 @@ fn run(
     w.out.operation_type = op_type;
     w.out.operation_name = name;
     let mut roots = BTreeSet::new();
-    w.collect_roots(&op.node.selection_set.node, root, &mut roots, 0)?;
+    w.collect_roots(&op.node.selection_set.node, &mut roots, 0)?;
     w.out.root_fields = roots.len();
     let (complexity, depth) = w.walk(
         &op.node.selection_set.node,
@@ -236,7 +270,6 @@ impl Walker<'_> {
     fn collect_roots(
         &self,
         set: &SelectionSet,
-        parent: &str,
         keys: &mut BTreeSet<String>,
         nesting: usize,
     ) -> Result<(), AnalysisError> {
@@ -251,11 +284,11 @@ impl Walker<'_> {
                     }
                 }
                 Selection::InlineFragment(i) => {
-                    self.collect_roots(&i.node.selection_set.node, parent, keys, nesting + 1)?
+                    self.collect_roots(&i.node.selection_set.node, keys, nesting + 1)?
                 }
                 Selection::FragmentSpread(s) => {
                     let frag = self.fragment(&s.node.fragment_name.node)?;
-                    self.collect_roots(&frag.selection_set.node, parent, keys, nesting + 1)?
+                    self.collect_roots(&frag.selection_set.node, keys, nesting + 1)?
                 }
             }
         }

@@ -138,3 +138,17 @@ fn operations_roots_and_errors() {
         Err(AnalysisError::TooDeep)
     );
 }
+
+#[test]
+fn variable_defaults_are_filled_in() {
+    let doc = parse(
+        "query($on: Boolean = true, $n: Int = 3, $x: Int) { customer @include(if: $on) { email } }",
+    );
+    let vars = with_defaults(&doc, None, &serde_json::json!({ "n": 5 }));
+    assert_eq!(vars, serde_json::json!({ "on": true, "n": 5 }));
+    let off = with_defaults(&doc, None, &serde_json::json!({ "on": false }));
+    assert_eq!(
+        analyze(&doc, &index(), None, &off).expect("a").required,
+        ScopeSet::EMPTY
+    );
+}

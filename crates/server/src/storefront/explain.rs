@@ -38,7 +38,8 @@ pub fn explain_document(
     variables: &Value,
 ) -> Result<Analysis, String> {
     let doc = async_graphql::parser::parse_query(query).map_err(|e| e.to_string())?;
-    analysis::analyze(&doc, index, operation, variables).map_err(|e| e.to_string())
+    let variables = analysis::with_defaults(&doc, operation, variables);
+    analysis::analyze(&doc, index, operation, &variables).map_err(|e| e.to_string())
 }
 
 pub async fn explain(

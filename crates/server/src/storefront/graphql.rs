@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use serde_json::{json, Value};
-use storefront_auth_core::analysis::{self, Analysis};
+use storefront_auth_core::analysis::{self, Analysis, AnalysisError};
 use storefront_auth_core::RequestOrigin;
 
 use super::request::{admit, gql_error, set_header, Admitted};
@@ -82,26 +82,36 @@ pub async fn execute(
         Ok(a) => a,
         Err(response) => return response,
     };
-    let variables = body
+    let mut variables = body
         .variables
         .clone()
         .filter(|v| !v.is_null())
         .unwrap_or_else(|| json!({}));
     // Parse errors and unknown operations are reported by the executor below, in GraphQL form.
-    let analysis = async_graphql::parser::parse_query(&body.query)
-        .ok()
-        .and_then(|doc| {
+    let analysis = match async_graphql::parser::parse_query(&body.query) {
+        Ok(doc) => {
+            // async-graphql skips `@include(if: $v)` when `$v` comes only from its default.
+            variables = analysis::with_defaults(&doc, body.operation_name.as_deref(), &variables);
             analysis::analyze(
                 &doc,
                 &state.graphql.index,
                 body.operation_name.as_deref(),
                 &variables,
             )
-            .ok()
-        });
-    let mut response = match analysis.as_ref().map(check_limits) {
-        Some(Err(message)) => refused(message),
-        _ => {
+        }
+        Err(_) => Err(AnalysisError::NoOperation),
+    };
+    let limits = match &analysis {
+        Ok(a) => check_limits(a),
+        Err(AnalysisError::TooDeep) => {
+            Err("The query nests fragments too deeply or they form a cycle.".to_string())
+        }
+        Err(_) => Ok(()),
+    };
+    let analysis = analysis.ok();
+    let mut response = match limits {
+        Err(message) => refused(message),
+        Ok(()) => {
             run(
                 &state,
                 &entry,

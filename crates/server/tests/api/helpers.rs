@@ -270,3 +270,46 @@ async fn sqlx_any_schema(base: &str) -> Option<String> {
     let sep = if base.contains('?') { '&' } else { '?' };
     Some(format!("{base}{sep}options=-c%20search_path%3D{schema}"))
 }
+
+impl TestApp {
+    /// `POST /graphql` with an optional bearer token and extra headers.
+    pub async fn gql(&self, token: Option<&str>, query: &str, headers: &[(&str, &str)]) -> Resp {
+        self.gql_body(token, json!({ "query": query }), headers)
+            .await
+    }
+
+    pub async fn gql_body(
+        &self,
+        token: Option<&str>,
+        body: Value,
+        headers: &[(&str, &str)],
+    ) -> Resp {
+        let mut req = self.client.post(self.url("/graphql")).json(&body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        Resp::from(req.send().await.expect("send")).await
+    }
+
+    /// Issues a token of any kind with a raw body.
+    pub async fn token_with(&self, endpoint: &str, body: Value) -> String {
+        let r = self.create_token(endpoint, body).await;
+        assert_eq!(r.status, 200, "{:?}", r.body);
+        r.body["data"]["token"].as_str().expect("token").to_string()
+    }
+
+    pub fn set_now(&self, t: i64) {
+        self.clock.set(t);
+    }
+}
+
+/// The single error message of a `{"errors":[{"message":…}]}` body.
+pub fn message(r: &Resp) -> String {
+    r.body["errors"][0]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}

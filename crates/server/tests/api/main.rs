@@ -4,6 +4,9 @@
 
 mod helpers;
 
+mod graphql_auth;
+mod graphql_limits;
+mod graphql_scopes;
 mod lifecycle;
 mod management;
 mod tokens;
