@@ -82,7 +82,13 @@ async fn log_request(State(state): State<SharedState>, mut req: Request, next: N
     req.extensions_mut().insert(log.clone());
     let method = req.method().clone();
     let path = req.uri().path().to_string();
-    let mut response = next.run(req).await;
+    // Every line logged while handling the request carries its correlation id.
+    let span = tracing::info_span!(
+        "request",
+        correlation_id = %correlation.map(|c| c.to_string()).unwrap_or_default()
+    );
+    let mut response = tracing::Instrument::instrument(next.run(req), span.clone()).await;
+    let _entered = span.enter();
     if let Some(c) = correlation {
         if let Ok(v) = HeaderValue::from_str(&c.to_string()) {
             response.headers_mut().insert("x-correlation-id", v);

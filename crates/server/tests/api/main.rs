@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod binary;
 mod graphql_auth;
 mod graphql_limits;
 mod graphql_scopes;
