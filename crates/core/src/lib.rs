@@ -4,11 +4,14 @@
 
 pub mod analysis;
 pub mod clock;
+pub mod customer_session;
+pub mod hs256;
 pub mod keys;
 pub mod policy;
 pub mod request;
 pub mod scope;
 pub mod secret;
+pub mod sso;
 pub mod token;
 pub mod validate;
 

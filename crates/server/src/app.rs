@@ -15,13 +15,14 @@ use tokio::sync::watch;
 
 use crate::error::ApiError;
 use crate::state::SharedState;
-use crate::{management, ops, storefront};
+use crate::{login, management, ops, storefront};
 
 pub fn router(state: SharedState) -> Router {
     Router::new()
         .merge(ops::router())
         .merge(management::router(state.clone()))
         .merge(storefront::router())
+        .merge(login::router())
         .fallback(fallback)
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(axum::middleware::from_fn_with_state(

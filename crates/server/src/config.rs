@@ -34,6 +34,30 @@ pub struct Config {
     pub log_format: String,
     pub deprecation: DeprecationConfig,
     pub rate_limit: RateLimitConfig,
+    pub customers: CustomersConfig,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CustomersConfig {
+    /// Lifetime of customer access tokens and session cookies.
+    pub session_lifetime_secs: i64,
+    /// Failed logins allowed per email and per client IP within the window.
+    pub max_failed_logins: i64,
+    pub failed_login_window_secs: i64,
+    /// How far a Customer Login JWT's `iat` may be from now.
+    pub login_jwt_leeway_secs: i64,
+}
+
+impl Default for CustomersConfig {
+    fn default() -> Self {
+        CustomersConfig {
+            session_lifetime_secs: 7 * 24 * 3600,
+            max_failed_logins: 10,
+            failed_login_window_secs: 900,
+            login_jwt_leeway_secs: 30,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -67,6 +91,7 @@ impl Default for Config {
             log_format: "text".into(),
             deprecation: DeprecationConfig::default(),
             rate_limit: RateLimitConfig::default(),
+            customers: CustomersConfig::default(),
         }
     }
 }

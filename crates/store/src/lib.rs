@@ -7,8 +7,10 @@ mod catalog;
 mod customers;
 mod keys;
 mod migrate;
+mod sessions;
 mod stores;
 mod tokens;
+mod wishlists;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -20,8 +22,10 @@ pub use accounts::{Account, AccountKind, NewAccount};
 pub use catalog::{NewProduct, Product};
 pub use customers::{Customer, CustomerGroup, NewCustomer};
 pub use keys::StoredKey;
+pub use sessions::{NewSession, Session, SessionKind};
 pub use stores::{Channel, StoreRecord};
 pub use tokens::{IssuedToken, TokenUsage};
+pub use wishlists::{Wishlist, WishlistItem};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -5,8 +5,14 @@ use sqlx::Executor;
 
 use crate::{Backend, Result, Store, StoreError};
 
-const SQLITE: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_init.sql"))];
-const POSTGRES: &[(i64, &str)] = &[(1, include_str!("../migrations/postgres/0001_init.sql"))];
+const SQLITE: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/sqlite/0001_init.sql")),
+    (2, include_str!("../migrations/sqlite/0002_customers.sql")),
+];
+const POSTGRES: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/postgres/0001_init.sql")),
+    (2, include_str!("../migrations/postgres/0002_customers.sql")),
+];
 
 /// Arbitrary constant naming our advisory lock.
 const PG_LOCK_KEY: i64 = 0x5f_a0_7e_01;

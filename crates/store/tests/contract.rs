@@ -337,3 +337,137 @@ async fn bad_urls_are_configuration_errors() {
         Err(StoreError::Config(_))
     ));
 }
+
+contract!(
+    sessions_one_device_and_logout_everywhere,
+    |s: Store| async move {
+        let st = demo_store(&s).await;
+        let new = |digest, kind| NewSession {
+            digest,
+            store_id: st.id,
+            channel_id: 1,
+            customer_id: 7,
+            kind,
+            expires_at: 1_000,
+        };
+        s.start_session(new("a", SessionKind::AccessToken), 10)
+            .await
+            .expect("a");
+        s.start_session(new("b", SessionKind::Cookie), 11)
+            .await
+            .expect("b");
+        assert_eq!(
+            s.session("a").await.expect("a").expect("a").ended_at,
+            Some(11),
+            "a new sign-in ends the earlier one"
+        );
+        assert_eq!(s.session("b").await.expect("b").expect("b").ended_at, None);
+        assert!(matches!(
+            s.start_session(new("b", SessionKind::Cookie), 12).await,
+            Err(StoreError::Conflict(_))
+        ));
+        assert_eq!(s.end_customer_sessions(st.id, 7, 20).await.expect("end"), 1);
+        assert_eq!(
+            s.session("b").await.expect("b").expect("b").ended_at,
+            Some(20)
+        );
+        assert!(s.session("zzz").await.expect("none").is_none());
+    }
+);
+
+contract!(login_throttle_and_single_use_jti, |s: Store| async move {
+    let st = demo_store(&s).await;
+    for t in [10, 20, 30] {
+        s.record_login_failure(st.id, "email:a@b.c", t)
+            .await
+            .expect("fail");
+    }
+    assert_eq!(
+        s.login_failures(st.id, "email:a@b.c", 15).await.expect("n"),
+        (2, Some(20))
+    );
+    assert_eq!(
+        s.login_failures(st.id, "ip:1.2.3.4", 0).await.expect("n"),
+        (0, None)
+    );
+    s.clear_login_failures(st.id, "email:a@b.c")
+        .await
+        .expect("clear");
+    assert_eq!(
+        s.login_failures(st.id, "email:a@b.c", 0)
+            .await
+            .expect("n")
+            .0,
+        0
+    );
+
+    assert!(s
+        .claim_login_jti(st.id, "client", "j1", 1)
+        .await
+        .expect("first"));
+    assert!(!s
+        .claim_login_jti(st.id, "client", "j1", 2)
+        .await
+        .expect("replay"));
+    assert!(s
+        .claim_login_jti(st.id, "other-client", "j1", 2)
+        .await
+        .expect("other issuer"));
+    // Concurrent claims of one id: exactly one wins.
+    let claims = (0..8).map(|_| {
+        let s = s.clone();
+        tokio::spawn(async move {
+            s.claim_login_jti(st.id, "client", "race", 3)
+                .await
+                .expect("claim")
+        })
+    });
+    let mut wins = 0;
+    for c in claims {
+        wins += c.await.expect("join") as i32;
+    }
+    assert_eq!(wins, 1);
+});
+
+contract!(wishlists_belong_to_their_customer, |s: Store| async move {
+    let st = demo_store(&s).await;
+    let w = s
+        .create_wishlist(
+            st.id,
+            Some(7),
+            "Gifts",
+            false,
+            "tok1",
+            &[(1, None), (2, Some(2))],
+            1,
+        )
+        .await
+        .expect("create");
+    assert_eq!(s.customer_wishlists(st.id, 7).await.expect("mine").len(), 1);
+    assert!(s
+        .customer_wishlists(st.id, 8)
+        .await
+        .expect("theirs")
+        .is_empty());
+    let items = s.wishlist_items(w.id).await.expect("items");
+    assert_eq!(items.len(), 2);
+    s.add_wishlist_items(w.id, &[(3, None)]).await.expect("add");
+    s.delete_wishlist_items(w.id, &[items[0].id])
+        .await
+        .expect("delete");
+    let left: Vec<i64> = s
+        .wishlist_items(w.id)
+        .await
+        .expect("items")
+        .iter()
+        .map(|i| i.product_id)
+        .collect();
+    assert_eq!(left, vec![2, 3]);
+    assert_eq!(
+        s.wishlist(st.id, w.id)
+            .await
+            .expect("get")
+            .map(|w| w.is_public),
+        Some(false)
+    );
+});

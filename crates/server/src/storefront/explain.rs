@@ -3,7 +3,7 @@
 //! document's complexity and depth. Nothing is executed.
 
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
@@ -45,12 +45,13 @@ pub fn explain_document(
 pub async fn explain(
     State(state): State<SharedState>,
     Extension(log): Extension<RequestLog>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
     let Admitted {
         authorized, body, ..
-    } = match admit(&state, &headers, body, &log).await {
+    } = match admit(&state, &headers, peer.ip(), body, &log).await {
         Ok(a) => a,
         Err(response) => return response,
     };

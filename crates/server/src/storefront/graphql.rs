@@ -1,8 +1,11 @@
 //! `POST /graphql` (SPEC §5): admission, the limits of §5.8, execution with the request's
 //! customer context and scope guard, and the response headers.
 
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
@@ -10,8 +13,9 @@ use serde_json::{json, Value};
 use storefront_auth_core::analysis::{self, Analysis, AnalysisError};
 use storefront_auth_core::RequestOrigin;
 
+use super::customer_context;
 use super::request::{admit, gql_error, set_header, Admitted};
-use super::schema::GqlContext;
+use super::schema::{Effects, GqlContext};
 use super::scope_extension::ScopeGuard;
 use super::{cors, host::HostError};
 use crate::app::RequestLog;
@@ -69,18 +73,60 @@ pub fn check_limits(a: &Analysis) -> Result<(), String> {
 pub async fn execute(
     State(state): State<SharedState>,
     Extension(log): Extension<RequestLog>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
     let Admitted {
+        client_ip,
         entry,
         channel,
         origin,
         authorized,
         body,
-    } = match admit(&state, &headers, body, &log).await {
+    } = match admit(&state, &headers, peer.ip(), body, &log).await {
         Ok(a) => a,
         Err(response) => return response,
+    };
+    let kind = authorized.grant.kind;
+    let customer = match customer_context::resolve(
+        &state,
+        &headers,
+        kind,
+        &origin,
+        entry.store.id,
+        channel.channel_id,
+    )
+    .await
+    {
+        Ok(c) => c,
+        Err(response) => return response,
+    };
+    let discount_bp = match customer.customer.as_ref().and_then(|c| c.group_id) {
+        Some(group) => match state.store.customer_group(entry.store.id, group).await {
+            Ok(g) => g.map(|g| g.discount_bp).unwrap_or(0),
+            Err(_) => {
+                return gql_error(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "The service is temporarily unavailable; retry shortly.",
+                )
+            }
+        },
+        None => 0,
+    };
+    let effects = Arc::new(Mutex::new(Effects::default()));
+    let gql = GqlContext {
+        state: state.clone(),
+        store: entry.store.clone(),
+        channel,
+        customer: customer.customer,
+        discount_bp,
+        browser: origin.is_browser(),
+        client_ip,
+        sign_in: customer.sign_in,
+        unknown_customer_id: customer.unknown_customer_id,
+        strict: customer.strict,
+        effects: effects.clone(),
     };
     let mut variables = body
         .variables
@@ -111,18 +157,11 @@ pub async fn execute(
     let analysis = analysis.ok();
     let mut response = match limits {
         Err(message) => refused(message),
-        Ok(()) => {
-            run(
-                &state,
-                &entry,
-                channel,
-                authorized.grant.scopes,
-                body,
-                variables,
-            )
-            .await
-        }
+        Ok(()) => run(&state, gql, authorized.grant.scopes, body, variables).await,
     };
+    if let Some(cookie) = effects.lock().ok().and_then(|mut e| e.set_cookie.take()) {
+        set_header(&mut response, "set-cookie", &cookie);
+    }
     if let Some(a) = &analysis {
         set_header(
             &mut response,
@@ -156,19 +195,11 @@ pub async fn execute(
 
 async fn run(
     state: &SharedState,
-    entry: &super::host::StoreEntry,
-    channel: storefront_auth_store::Channel,
+    gql: GqlContext,
     scopes: Option<storefront_auth_core::ScopeSet>,
     body: super::request::GraphqlBody,
     variables: Value,
 ) -> Response {
-    let gql = GqlContext {
-        state: state.clone(),
-        store: entry.store.clone(),
-        channel,
-        customer: None,
-        discount_bp: 0,
-    };
     let mut request = async_graphql::Request::new(body.query)
         .variables(async_graphql::Variables::from_json(variables))
         .data(gql);

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod cors;
+pub mod customer_context;
 pub mod explain;
 pub mod graphql;
 pub mod host;

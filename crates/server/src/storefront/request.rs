@@ -41,6 +41,8 @@ pub struct GraphqlBody {
 
 /// A request that passed every check before execution.
 pub struct Admitted {
+    /// The client's IP: the peer, or `True-Client-IP` behind a trusted proxy.
+    pub client_ip: String,
     pub entry: std::sync::Arc<StoreEntry>,
     pub channel: Channel,
     pub origin: RequestOrigin,
@@ -52,6 +54,7 @@ pub struct Admitted {
 pub async fn admit(
     state: &AppState,
     headers: &HeaderMap,
+    peer: std::net::IpAddr,
     body: Body,
     log: &RequestLog,
 ) -> Result<Admitted, Response> {
@@ -88,7 +91,8 @@ pub async fn admit(
             ),
         })?;
     let body = parse_body(body).await?;
-    let origin = classify(headers, entry.store.trusted_proxy_secret_digest.as_deref());
+    let trusted = trusted_proxy(headers, entry.store.trusted_proxy_secret_digest.as_deref());
+    let origin = classify(headers, trusted);
     let channel_origin = cors::channel_origin(&channel);
     let target = Target {
         store_id: entry.store.id,
@@ -113,6 +117,7 @@ pub async fn admit(
         f.decision = Some("allow");
     });
     Ok(Admitted {
+        client_ip: client_ip(headers, trusted, peer),
         entry,
         channel,
         origin,
@@ -151,16 +156,30 @@ async fn parse_body(body: Body) -> Result<GraphqlBody, Response> {
 }
 
 /// SPEC §5.1: browser signals, unless a valid trusted-proxy secret vouches for a server.
-pub fn classify(headers: &HeaderMap, proxy_secret_digest: Option<&str>) -> RequestOrigin {
-    let trusted_proxy = match (
-        proxy_secret_digest,
-        headers
-            .get("x-bc-trusted-proxy-secret")
-            .and_then(|v| v.to_str().ok()),
-    ) {
+/// Does the request carry the store's `X-BC-Trusted-Proxy-Secret`?
+pub fn trusted_proxy(headers: &HeaderMap, proxy_secret_digest: Option<&str>) -> bool {
+    let given = headers
+        .get("x-bc-trusted-proxy-secret")
+        .and_then(|v| v.to_str().ok());
+    match (proxy_secret_digest, given) {
         (Some(expected), Some(given)) => digests_equal(expected, &sha256_hex(given.as_bytes())),
         _ => false,
-    };
+    }
+}
+
+/// The client's IP: `True-Client-IP` when a trusted proxy vouches for it, else the peer.
+pub fn client_ip(headers: &HeaderMap, trusted_proxy: bool, peer: std::net::IpAddr) -> String {
+    let forwarded = headers
+        .get("true-client-ip")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<std::net::IpAddr>().ok());
+    match (trusted_proxy, forwarded) {
+        (true, Some(ip)) => ip.to_string(),
+        _ => peer.to_string(),
+    }
+}
+
+pub fn classify(headers: &HeaderMap, trusted_proxy: bool) -> RequestOrigin {
     let has_session_cookie = headers
         .get_all(axum::http::header::COOKIE)
         .iter()

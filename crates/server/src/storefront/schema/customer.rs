@@ -147,13 +147,34 @@ impl CustomerNode {
     }
     async fn wishlists(
         &self,
+        ctx: &async_graphql::Context<'_>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
     ) -> async_graphql::Result<WishlistConnection> {
-        super::connection::PageRequest::new(first, after, last, before)?;
-        Ok(WishlistConnection::empty())
+        let page = super::connection::PageRequest::new(first, after, last, before)?;
+        let gql = ctx.data::<super::GqlContext>()?;
+        let mut lists = Vec::new();
+        for w in gql
+            .state
+            .store
+            .customer_wishlists(gql.store.id, self.0.id)
+            .await?
+        {
+            if w.id > page.after && w.id < page.before {
+                lists.push(super::wishlist::load(gql, w).await?);
+            }
+        }
+        let total = lists.len() as i64;
+        if page.from_end {
+            let skip = lists.len().saturating_sub(page.limit as usize + 1);
+            lists.drain(..skip);
+        } else {
+            lists.truncate(page.limit as usize + 1);
+        }
+        let (items, info) = page.finish(lists, |w| w.entity_id as i64);
+        Ok(WishlistConnection::new(items, info, Some(total)))
     }
     /// The customer's B2B company (needs the B2B scope with private tokens).
     async fn active_company(&self) -> Option<ActiveCompany> {

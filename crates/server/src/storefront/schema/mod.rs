@@ -2,16 +2,21 @@
 //! Names, types and nullability follow BigCommerce's schema; the exported SDL is committed as
 //! `crates/server/schema.graphql` and snapshot-tested.
 
+pub mod auth;
 pub mod cart;
 pub mod catalog;
 pub mod company;
 pub mod connection;
 pub mod customer;
+pub mod customer_mutations;
 pub mod mutation;
 pub mod scalars;
 pub mod site;
+pub mod wishlist;
 
-use async_graphql::{EmptySubscription, Schema};
+use std::sync::{Arc, Mutex};
+
+use async_graphql::{EmptySubscription, ErrorExtensions, Schema};
 use storefront_auth_store::{Channel, Customer, StoreRecord};
 
 use crate::state::SharedState;
@@ -27,6 +32,44 @@ pub struct GqlContext {
     pub customer: Option<Customer>,
     /// The customer's group discount in basis points (0 for guests).
     pub discount_bp: i64,
+    pub browser: bool,
+    pub client_ip: String,
+    /// Digest of the session or CAT the request signed in with.
+    pub sign_in: Option<String>,
+    pub unknown_customer_id: Option<i64>,
+    /// `X-Bc-Error-On-Invalid-Customer-Access-Token: true`: a missing customer is an error
+    /// with `MISSING_CUSTOMER_ACCESS_TOKEN`.
+    pub strict: bool,
+    /// What the HTTP response must carry besides the body.
+    pub effects: Arc<Mutex<Effects>>,
+}
+
+#[derive(Debug, Default)]
+pub struct Effects {
+    /// A `Set-Cookie` value for the session cookie.
+    pub set_cookie: Option<String>,
+}
+
+impl GqlContext {
+    /// The signed-in customer, or the error an operation that needs one answers with.
+    pub fn require_customer(&self) -> async_graphql::Result<&Customer> {
+        self.customer.as_ref().ok_or_else(|| {
+            if self.strict {
+                async_graphql::Error::new(
+                    "Customer access token is missing: sign the customer in first.",
+                )
+                .extend_with(|_, e| e.set("code", "MISSING_CUSTOMER_ACCESS_TOKEN"))
+            } else {
+                async_graphql::Error::new("Please sign in to do this.")
+            }
+        })
+    }
+
+    pub fn set_cookie(&self, value: String) {
+        if let Ok(mut e) = self.effects.lock() {
+            e.set_cookie = Some(value);
+        }
+    }
 }
 
 pub fn build() -> StorefrontSchema {

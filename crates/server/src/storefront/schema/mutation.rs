@@ -1,11 +1,53 @@
 //! The mutation root. One root mutation field per request (SPEC §5.8).
 
-use async_graphql::{InputObject, Object, SimpleObject};
+use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
+
+use super::auth::{self, LoginResult, LoginWithCustomerLoginJwtResult, LogoutResult};
+use super::customer_mutations::CustomerMutations;
+use super::wishlist::WishlistMutations;
 
 pub struct Mutation;
 
 #[Object]
 impl Mutation {
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        email: String,
+        password: String,
+        guest_cart_entity_id: Option<String>,
+    ) -> Result<LoginResult> {
+        let _ = guest_cart_entity_id;
+        auth::login(ctx, email, password).await
+    }
+
+    async fn logout(
+        &self,
+        ctx: &Context<'_>,
+        cart_entity_id: Option<String>,
+    ) -> Result<LogoutResult> {
+        let _ = cart_entity_id;
+        auth::logout(ctx).await
+    }
+
+    async fn login_with_customer_login_jwt(
+        &self,
+        ctx: &Context<'_>,
+        jwt: String,
+        guest_cart_entity_id: Option<String>,
+    ) -> Result<LoginWithCustomerLoginJwtResult> {
+        let _ = guest_cart_entity_id;
+        auth::login_with_jwt(ctx, jwt).await
+    }
+
+    async fn customer(&self) -> CustomerMutations {
+        CustomerMutations
+    }
+
+    async fn wishlist(&self) -> WishlistMutations {
+        WishlistMutations
+    }
+
     async fn analytics(&self) -> AnalyticsMutations {
         AnalyticsMutations
     }

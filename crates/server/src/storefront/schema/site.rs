@@ -35,7 +35,13 @@ impl Query {
 
     /// The currently signed-in customer; null for guests.
     async fn customer(&self, ctx: &Context<'_>) -> Result<Option<CustomerNode>> {
-        Ok(ctx.data::<GqlContext>()?.customer.clone().map(CustomerNode))
+        let gql = ctx.data::<GqlContext>()?;
+        if let Some(id) = gql.unknown_customer_id {
+            return Err(async_graphql::Error::new(format!(
+                "No customer with id {id} exists in this store."
+            )));
+        }
+        Ok(gql.customer.clone().map(CustomerNode))
     }
 
     async fn node(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Node>> {

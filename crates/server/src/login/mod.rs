@@ -1,0 +1,165 @@
+//! Browser sign-in outside GraphQL: the Customer Login API `GET /login/token/{jwt}` (SPEC §6)
+//! and the Current Customer API `GET /customer/current.jwt` (SPEC §7).
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Extension, Router};
+use serde::Deserialize;
+use serde_json::json;
+use storefront_auth_core::{hs256, RequestOrigin};
+use storefront_auth_store::SessionKind;
+
+use crate::app::RequestLog;
+use crate::error::envelope;
+use crate::service::customers;
+use crate::state::SharedState;
+use crate::storefront::customer_context::{self, CustomerContext};
+use crate::storefront::request::{client_ip, trusted_proxy};
+use crate::storefront::schema::auth::cookie;
+
+pub fn router() -> Router<SharedState> {
+    Router::new()
+        .route("/login/token/{jwt}", get(login_token))
+        .route("/customer/current.jwt", get(current_customer))
+}
+
+fn redirect(location: &str) -> Response {
+    let mut r = StatusCode::FOUND.into_response();
+    if let Ok(v) = HeaderValue::from_str(location) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    r
+}
+
+const FAILURE: &str = "/login.php?error=invalid_login";
+
+/// Signs the customer in with a cookie and redirects; any failure redirects to the login page
+/// with a generic error, and the reason goes to the log.
+async fn login_token(
+    State(state): State<SharedState>,
+    Extension(log): Extension<RequestLog>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(jwt): Path<String>,
+) -> Response {
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let Ok((entry, _)) = state.directory.resolve(&state, host).await else {
+        return redirect(FAILURE);
+    };
+    let ip = client_ip(
+        &headers,
+        trusted_proxy(&headers, entry.store.trusted_proxy_secret_digest.as_deref()),
+        peer.ip(),
+    );
+    match customers::verify_login_jwt(&state, &entry.store, &entry.channels, &jwt, &ip).await {
+        Ok((claims, customer, channel)) => {
+            match customers::start_sign_in(
+                &state,
+                entry.store.id,
+                channel.channel_id,
+                customer.id,
+                SessionKind::Cookie,
+            )
+            .await
+            {
+                Ok((value, expires_at)) => {
+                    log.update(|f| f.decision = Some("allow"));
+                    tracing::info!(
+                        customer_id = customer.id,
+                        channel_id = channel.channel_id,
+                        "customer signed in with a login JWT"
+                    );
+                    let target = claims
+                        .redirect_to
+                        .unwrap_or_else(|| storefront_auth_core::sso::DEFAULT_REDIRECT.to_string());
+                    let mut r = redirect(&target);
+                    if let Ok(v) =
+                        HeaderValue::from_str(&cookie(value.expose(), expires_at - state.now()))
+                    {
+                        r.headers_mut().insert(header::SET_COOKIE, v);
+                    }
+                    r
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "customer login: could not start the session");
+                    redirect(FAILURE)
+                }
+            }
+        }
+        Err(reason) => {
+            log.update(|f| f.decision = Some("deny"));
+            tracing::info!(reason = %reason, "customer login JWT refused");
+            redirect(FAILURE)
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct CurrentQuery {
+    app_client_id: Option<String>,
+}
+
+fn error(status: StatusCode, title: &str) -> Response {
+    (status, axum::Json(envelope(status, title, None, None))).into_response()
+}
+
+/// The signed-in customer as an HS256 JWT for the app named by `app_client_id`.
+async fn current_customer(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+    Query(q): Query<CurrentQuery>,
+) -> Response {
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let Ok((entry, channel)) = state.directory.resolve(&state, host).await else {
+        return error(StatusCode::NOT_FOUND, "No storefront answers at this host.");
+    };
+    let Some(client_id) = q.app_client_id.filter(|c| !c.is_empty()) else {
+        return error(StatusCode::BAD_REQUEST, "app_client_id is required.");
+    };
+    let account = match state.store.account(&client_id).await {
+        Ok(a) => a.filter(|a| a.store_id == entry.store.id),
+        Err(e) => return crate::error::ApiError::from(e).into_response(),
+    };
+    let Some(account) = account else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "app_client_id names no app of this store.",
+        );
+    };
+    let browser = RequestOrigin::Browser { origin: None };
+    let ctx: CustomerContext = match customer_context::resolve(
+        &state,
+        &headers,
+        storefront_auth_core::TokenKind::Storefront,
+        &browser,
+        entry.store.id,
+        channel.channel_id,
+    )
+    .await
+    {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let Some(customer) = ctx.customer else {
+        return error(StatusCode::NOT_FOUND, "No customer is signed in.");
+    };
+    let now = state.now();
+    let claims = json!({
+        "customer": { "id": customer.id, "email": customer.email, "group_id": customer.group_id.unwrap_or(0).to_string() },
+        "iss": "bc/apps",
+        "sub": entry.store.hash,
+        "aud": account.client_id,
+        "iat": now,
+        "exp": now + 900,
+        "version": 1,
+        "application_id": account.client_id,
+        "store_hash": entry.store.hash,
+        "operation": "current_customer",
+    });
+    let jwt = hs256::sign(&claims, account.client_secret.expose().as_bytes());
+    ([(header::CONTENT_TYPE, "application/jwt")], jwt).into_response()
+}

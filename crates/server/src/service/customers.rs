@@ -1,0 +1,173 @@
+//! Signing customers in and out (SPEC §5.7, §6): password and Customer Login JWT checks, the
+//! failed-login throttle, and the one-device rule. Used by GraphQL and by `/login/token`.
+
+use storefront_auth_core::customer_session::{new_access_token, new_session_id};
+use storefront_auth_core::sso::{self, LoginClaims, LoginJwtError, LOGIN_SCOPE};
+use storefront_auth_core::Secret;
+use storefront_auth_store::{Channel, Customer, NewSession, SessionKind, StoreError, StoreRecord};
+
+use crate::state::AppState;
+
+#[derive(Debug)]
+pub enum LoginError {
+    InvalidCredentials,
+    Throttled { retry_after_secs: i64 },
+    Unavailable(StoreError),
+}
+
+impl From<StoreError> for LoginError {
+    fn from(e: StoreError) -> Self {
+        LoginError::Unavailable(e)
+    }
+}
+
+impl LoginError {
+    pub fn message(&self) -> String {
+        match self {
+            LoginError::InvalidCredentials => "Invalid credentials".into(),
+            LoginError::Throttled { retry_after_secs } => {
+                format!("Too many failed login attempts. Try again in {retry_after_secs} seconds.")
+            }
+            LoginError::Unavailable(_) => {
+                "The service is temporarily unavailable; retry shortly.".into()
+            }
+        }
+    }
+}
+
+/// Email and password, throttled per email and per client IP. Unknown emails cost the same
+/// Argon2 verification as wrong passwords and get the same answer.
+pub async fn password_login(
+    state: &AppState,
+    store: &StoreRecord,
+    email: &str,
+    password: &str,
+    client_ip: &str,
+) -> Result<Customer, LoginError> {
+    let subjects = [
+        format!("email:{}", email.trim().to_lowercase()),
+        format!("ip:{client_ip}"),
+    ];
+    let cfg = &state.config.customers;
+    let now = state.now();
+    for subject in &subjects {
+        let (failures, oldest) = state
+            .store
+            .login_failures(store.id, subject, now - cfg.failed_login_window_secs)
+            .await?;
+        if failures >= cfg.max_failed_logins {
+            let retry = oldest
+                .map(|o| o + cfg.failed_login_window_secs - now)
+                .unwrap_or(cfg.failed_login_window_secs)
+                .max(1);
+            return Err(LoginError::Throttled {
+                retry_after_secs: retry,
+            });
+        }
+    }
+    let customer = state
+        .store
+        .customer_by_email(store.id, email.trim())
+        .await?;
+    let hash = customer.as_ref().map(|c| c.password_hash.clone());
+    if state.passwords.verify(password.to_string(), hash).await {
+        if let Some(c) = customer {
+            state
+                .store
+                .clear_login_failures(store.id, &subjects[0])
+                .await?;
+            return Ok(c);
+        }
+    }
+    for subject in &subjects {
+        state
+            .store
+            .record_login_failure(store.id, subject, now)
+            .await?;
+    }
+    Err(LoginError::InvalidCredentials)
+}
+
+/// A new sign-in for one device: ends every earlier one of the customer. Returns the raw
+/// value (CAT or cookie) and its expiry; only the digest is stored.
+pub async fn start_sign_in(
+    state: &AppState,
+    store_id: i64,
+    channel_id: i64,
+    customer_id: i64,
+    kind: SessionKind,
+) -> Result<(Secret, i64), StoreError> {
+    let now = state.now();
+    let lifetime = state.config.customers.session_lifetime_secs;
+    let (value, expires_at) = match kind {
+        SessionKind::AccessToken => new_access_token(now, lifetime),
+        SessionKind::Cookie => (new_session_id(), now + lifetime),
+    };
+    let digest = value.digest();
+    state
+        .store
+        .start_session(
+            NewSession {
+                digest: &digest,
+                store_id,
+                channel_id,
+                customer_id,
+                kind,
+                expires_at,
+            },
+            now,
+        )
+        .await?;
+    Ok((value, expires_at))
+}
+
+/// Every rule of SPEC §6 for a Customer Login JWT, ending with the single-use claim of its
+/// `jti` in the database.
+pub async fn verify_login_jwt(
+    state: &AppState,
+    store: &StoreRecord,
+    channels: &[Channel],
+    token: &str,
+    client_ip: &str,
+) -> Result<(LoginClaims, Customer, Channel), LoginJwtError> {
+    let unavailable = |_| LoginJwtError::Malformed;
+    let issuer = sso::issuer(token)?;
+    let account = state
+        .store
+        .account(&issuer)
+        .await
+        .map_err(unavailable)?
+        .filter(|a| a.store_id == store.id && a.has_scope(LOGIN_SCOPE, false));
+    let account = account.ok_or(LoginJwtError::Issuer)?;
+    let leeway = state.config.customers.login_jwt_leeway_secs;
+    let claims = sso::verify(
+        token,
+        account.client_secret.expose().as_bytes(),
+        &store.hash,
+        state.now(),
+        leeway,
+        Some(client_ip),
+    )?;
+    let channel = channels
+        .iter()
+        .find(|c| c.channel_id == claims.channel_id)
+        .cloned()
+        .ok_or(LoginJwtError::UnknownChannel)?;
+    let customer = state
+        .store
+        .customer(store.id, claims.customer_id)
+        .await
+        .map_err(unavailable)?
+        .ok_or(LoginJwtError::UnknownCustomer)?;
+    let site = storefront_auth_core::validate::origin_of(&channel.site_url).unwrap_or_default();
+    sso::safe_redirect(claims.redirect_to.as_deref(), &site)?;
+    if !state
+        .store
+        .claim_login_jti(store.id, &claims.iss, &claims.jti, state.now())
+        .await
+        .map_err(unavailable)?
+    {
+        return Err(LoginJwtError::Replayed);
+    }
+    Ok((claims, customer, channel))
+}

@@ -1,0 +1,172 @@
+//! The customer a GraphQL request acts for (SPEC §5.4): exactly one source per request — the
+//! `SHOP_TOKEN` cookie (browser), `X-Bc-Customer-Access-Token` (server-to-server, private or
+//! still-allowed storefront token) or `X-Bc-Customer-Id` (impersonation tokens only).
+
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+use storefront_auth_core::customer_session::{
+    check_sign_in, parse_access_token, StoredSignIn, SESSION_COOKIE,
+};
+use storefront_auth_core::secret::sha256_hex;
+use storefront_auth_core::token::TokenKind;
+use storefront_auth_core::RequestOrigin;
+use storefront_auth_store::Customer;
+
+use super::request::gql_error;
+use crate::state::AppState;
+
+pub const CAT_HEADER: &str = "x-bc-customer-access-token";
+pub const CUSTOMER_ID_HEADER: &str = "x-bc-customer-id";
+pub const ERROR_ON_INVALID_HEADER: &str = "x-bc-error-on-invalid-customer-access-token";
+
+#[derive(Debug, Default)]
+pub struct CustomerContext {
+    pub customer: Option<Customer>,
+    /// Digest of the session or CAT this request signed in with (what `logout` ends).
+    pub sign_in: Option<String>,
+    /// `X-Bc-Customer-Id` named no customer of the store.
+    pub unknown_customer_id: Option<i64>,
+    /// `X-Bc-Error-On-Invalid-Customer-Access-Token: true`.
+    pub strict: bool,
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+}
+
+pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|c| c.split(';'))
+        .find_map(|kv| {
+            kv.trim()
+                .strip_prefix(SESSION_COOKIE)
+                .and_then(|rest| rest.strip_prefix('='))
+                .map(String::from)
+        })
+}
+
+/// The `INVALID_CUSTOMER_ACCESS_TOKEN` answer (HTTP 200, as Catalyst expects).
+fn invalid_cat() -> Response {
+    let body = json!({ "data": null, "errors": [{ "message": "Invalid customer access token", "extensions": { "code": "INVALID_CUSTOMER_ACCESS_TOKEN" } }] });
+    (StatusCode::OK, axum::Json(body)).into_response()
+}
+
+/// Looks up a stored sign-in by its raw value and returns the customer if it may be used here.
+async fn signed_in(
+    state: &AppState,
+    raw: &str,
+    store_id: i64,
+    channel_id: i64,
+) -> Result<Option<(Customer, String)>, Response> {
+    let unavailable = |_| {
+        gql_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "The service is temporarily unavailable; retry shortly.",
+        )
+    };
+    let digest = sha256_hex(raw.as_bytes());
+    let stored = state.store.session(&digest).await.map_err(unavailable)?;
+    let facts = stored.as_ref().map(|s| StoredSignIn {
+        store_id: s.store_id,
+        channel_id: s.channel_id,
+        expires_at: s.expires_at,
+        ended: s.ended_at.is_some(),
+    });
+    if check_sign_in(facts.as_ref(), store_id, channel_id, state.now()).is_err() {
+        return Ok(None);
+    }
+    let Some(session) = stored else {
+        return Ok(None);
+    };
+    Ok(state
+        .store
+        .customer(store_id, session.customer_id)
+        .await
+        .map_err(unavailable)?
+        .map(|c| (c, digest)))
+}
+
+pub async fn resolve(
+    state: &AppState,
+    headers: &HeaderMap,
+    kind: TokenKind,
+    origin: &RequestOrigin,
+    store_id: i64,
+    channel_id: i64,
+) -> Result<CustomerContext, Response> {
+    let strict =
+        header(headers, ERROR_ON_INVALID_HEADER).is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    let mut ctx = CustomerContext {
+        strict,
+        ..Default::default()
+    };
+    let cat = header(headers, CAT_HEADER);
+    let customer_id = header(headers, CUSTOMER_ID_HEADER);
+    if let Some(cat) = cat {
+        if origin.is_browser() {
+            return Err(gql_error(StatusCode::FORBIDDEN, "Request not allowed: customer access tokens are only accepted on server-to-server requests"));
+        }
+        if kind == TokenKind::CustomerImpersonation {
+            return Err(gql_error(StatusCode::BAD_REQUEST, "X-Bc-Customer-Access-Token cannot be used with a customer impersonation token; send X-Bc-Customer-Id instead."));
+        }
+        if customer_id.is_some() {
+            return Err(gql_error(
+                StatusCode::BAD_REQUEST,
+                "Send either X-Bc-Customer-Access-Token or X-Bc-Customer-Id, not both.",
+            ));
+        }
+        let found = match parse_access_token(cat) {
+            Some(_) => signed_in(state, cat, store_id, channel_id).await?,
+            None => None,
+        };
+        match found {
+            Some((customer, digest)) => {
+                ctx.customer = Some(customer);
+                ctx.sign_in = Some(digest);
+            }
+            None if strict => return Err(invalid_cat()),
+            None => {}
+        }
+        return Ok(ctx);
+    }
+    if let Some(raw) = customer_id {
+        if kind != TokenKind::CustomerImpersonation {
+            return Err(gql_error(
+                StatusCode::BAD_REQUEST,
+                "X-Bc-Customer-Id is only accepted with a customer impersonation token.",
+            ));
+        }
+        let id: i64 = raw.parse().map_err(|_| {
+            gql_error(
+                StatusCode::BAD_REQUEST,
+                "X-Bc-Customer-Id must be a customer id (an integer).",
+            )
+        })?;
+        match state.store.customer(store_id, id).await {
+            Ok(Some(c)) => ctx.customer = Some(c),
+            Ok(None) => ctx.unknown_customer_id = Some(id),
+            Err(_) => {
+                return Err(gql_error(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "The service is temporarily unavailable; retry shortly.",
+                ))
+            }
+        }
+        return Ok(ctx);
+    }
+    if let (true, Some(cookie)) = (origin.is_browser(), session_cookie(headers)) {
+        if let Some((customer, digest)) = signed_in(state, &cookie, store_id, channel_id).await? {
+            ctx.customer = Some(customer);
+            ctx.sign_in = Some(digest);
+        }
+    }
+    Ok(ctx)
+}

@@ -1,0 +1,189 @@
+//! `login`, `loginWithCustomerLoginJwt` and `logout` (SPEC §5.7): server-to-server callers get
+//! a customer access token in the body; browsers get the `SHOP_TOKEN` cookie instead.
+
+use async_graphql::{Context, Error, Object, Result, SimpleObject};
+use storefront_auth_core::customer_session::SESSION_COOKIE;
+use storefront_auth_store::{Customer, SessionKind};
+
+use super::cart::CartNode;
+use super::customer::CustomerNode;
+use super::scalars::DateTime;
+use super::GqlContext;
+use crate::service::customers::{self, LoginError};
+
+pub const CAT_IN_BODY_FOR_BROWSER: &str = "Customer access token was requested in the body, but it's only returned for server-to-server requests. For browser requests it's set as an httpOnly cookie instead.";
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct CustomerAccessToken {
+    pub value: String,
+    pub expires_at: DateTime,
+}
+
+/// The outcome of a sign-in, shared by both login mutations.
+pub struct SignedIn {
+    customer: Customer,
+    token: Option<CustomerAccessToken>,
+    browser: bool,
+}
+
+pub struct LoginResult(pub SignedIn);
+
+#[Object]
+impl LoginResult {
+    #[graphql(deprecation = "Use customer node instead.")]
+    async fn result(&self) -> &str {
+        "success"
+    }
+    async fn customer(&self) -> Option<CustomerNode> {
+        Some(CustomerNode(self.0.customer.clone()))
+    }
+    /// The customer's cart after merging the guest cart.
+    async fn cart(&self) -> Option<CartNode> {
+        None
+    }
+    async fn customer_access_token(&self) -> Result<Option<CustomerAccessToken>> {
+        access_token(&self.0)
+    }
+}
+
+pub struct LoginWithCustomerLoginJwtResult(pub SignedIn, pub String);
+
+#[Object]
+impl LoginWithCustomerLoginJwtResult {
+    async fn redirect_to(&self) -> &str {
+        &self.1
+    }
+    async fn customer(&self) -> Option<CustomerNode> {
+        Some(CustomerNode(self.0.customer.clone()))
+    }
+    async fn cart(&self) -> Option<CartNode> {
+        None
+    }
+    async fn customer_access_token(&self) -> Result<Option<CustomerAccessToken>> {
+        access_token(&self.0)
+    }
+}
+
+fn access_token(s: &SignedIn) -> Result<Option<CustomerAccessToken>> {
+    if s.browser {
+        return Err(Error::new(CAT_IN_BODY_FOR_BROWSER));
+    }
+    Ok(s.token.clone())
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct CartUnassignResult {
+    pub cart: Option<CartNode>,
+    pub errors: Vec<CartUnassignError>,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct CartUnassignError {
+    pub message: String,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct LogoutResult {
+    pub result: String,
+    pub cart_unassign_result: CartUnassignResult,
+}
+
+pub fn cookie(value: &str, max_age: i64) -> String {
+    format!("{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}")
+}
+
+/// Starts the sign-in on this device: a CAT for servers, the session cookie for browsers.
+pub async fn sign_in(gql: &GqlContext, customer: Customer) -> Result<SignedIn> {
+    let kind = if gql.browser {
+        SessionKind::Cookie
+    } else {
+        SessionKind::AccessToken
+    };
+    let (value, expires_at) = customers::start_sign_in(
+        &gql.state,
+        gql.store.id,
+        gql.channel.channel_id,
+        customer.id,
+        kind,
+    )
+    .await?;
+    if gql.browser {
+        gql.set_cookie(cookie(value.expose(), expires_at - gql.state.now()));
+        return Ok(SignedIn {
+            customer,
+            token: None,
+            browser: true,
+        });
+    }
+    let token = CustomerAccessToken {
+        value: value.expose().to_string(),
+        expires_at: DateTime::from_unix(expires_at),
+    };
+    Ok(SignedIn {
+        customer,
+        token: Some(token),
+        browser: false,
+    })
+}
+
+pub async fn login(ctx: &Context<'_>, email: String, password: String) -> Result<LoginResult> {
+    let gql = ctx.data::<GqlContext>()?;
+    let customer =
+        customers::password_login(&gql.state, &gql.store, &email, &password, &gql.client_ip)
+            .await
+            .map_err(|e| {
+                if let LoginError::Unavailable(cause) = &e {
+                    tracing::error!(error = %cause, "login: database unavailable");
+                }
+                Error::new(e.message())
+            })?;
+    Ok(LoginResult(sign_in(gql, customer).await?))
+}
+
+pub async fn login_with_jwt(
+    ctx: &Context<'_>,
+    jwt: String,
+) -> Result<LoginWithCustomerLoginJwtResult> {
+    let gql = ctx.data::<GqlContext>()?;
+    let channels = gql.state.store.channels(gql.store.id).await?;
+    let (claims, customer, channel) =
+        customers::verify_login_jwt(&gql.state, &gql.store, &channels, &jwt, &gql.client_ip)
+            .await
+            .map_err(|e| {
+                tracing::info!(reason = %e, "customer login JWT refused");
+                Error::new("Invalid customer login JWT")
+            })?;
+    if channel.channel_id != gql.channel.channel_id {
+        return Err(Error::new(
+            "The customer login JWT is for another channel; send it to that channel's storefront.",
+        ));
+    }
+    let redirect = claims
+        .redirect_to
+        .unwrap_or_else(|| storefront_auth_core::sso::DEFAULT_REDIRECT.to_string());
+    Ok(LoginWithCustomerLoginJwtResult(
+        sign_in(gql, customer).await?,
+        redirect,
+    ))
+}
+
+/// Ends this sign-in and every other of the customer, on all devices.
+pub async fn logout(ctx: &Context<'_>) -> Result<LogoutResult> {
+    let gql = ctx.data::<GqlContext>()?;
+    if let Some(customer) = &gql.customer {
+        gql.state
+            .store
+            .end_customer_sessions(gql.store.id, customer.id, gql.state.now())
+            .await?;
+    }
+    if gql.browser {
+        gql.set_cookie(cookie("", 0));
+    }
+    Ok(LogoutResult {
+        result: "success".into(),
+        cart_unassign_result: CartUnassignResult {
+            cart: None,
+            errors: Vec::new(),
+        },
+    })
+}
