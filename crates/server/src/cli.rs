@@ -118,7 +118,10 @@ pub enum TokensCmd {
         account: Option<String>,
     },
     /// Decodes a token and says whether this server would accept it.
-    Inspect { token: String },
+    Inspect {
+        #[arg(allow_hyphen_values = true)]
+        token: String,
+    },
     List {
         #[arg(long)]
         store: String,
@@ -127,6 +130,7 @@ pub enum TokensCmd {
     Revoke {
         #[arg(long)]
         store: String,
+        #[arg(allow_hyphen_values = true)]
         token_or_id: String,
     },
 }
@@ -152,6 +156,7 @@ pub enum KeysCmd {
     Rotate,
     /// Tokens signed by a retired key stop verifying.
     Retire {
+        #[arg(allow_hyphen_values = true)]
         kid: String,
     },
 }

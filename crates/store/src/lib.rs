@@ -25,7 +25,7 @@ pub use keys::StoredKey;
 pub use sessions::{NewSession, Session, SessionKind};
 pub use stores::{Channel, StoreRecord};
 pub use tokens::{IssuedToken, TokenUsage};
-pub use wishlists::{Wishlist, WishlistItem};
+pub use wishlists::{NewWishlist, Wishlist, WishlistItem};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

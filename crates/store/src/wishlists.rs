@@ -31,19 +31,28 @@ fn wishlist_from(row: &sqlx::any::AnyRow) -> Result<Wishlist> {
     })
 }
 
+pub struct NewWishlist<'a> {
+    pub store_id: i64,
+    pub customer_id: Option<i64>,
+    pub name: &'a str,
+    pub is_public: bool,
+    pub token: &'a str,
+    /// (product id, variant id)
+    pub items: &'a [(i64, Option<i64>)],
+}
+
 const COLS: &str = "id, store_id, customer_id, name, is_public, token";
 
 impl Store {
-    pub async fn create_wishlist(
-        &self,
-        store_id: i64,
-        customer_id: Option<i64>,
-        name: &str,
-        is_public: bool,
-        token: &str,
-        items: &[(i64, Option<i64>)],
-        now: i64,
-    ) -> Result<Wishlist> {
+    pub async fn create_wishlist(&self, new: NewWishlist<'_>, now: i64) -> Result<Wishlist> {
+        let NewWishlist {
+            store_id,
+            customer_id,
+            name,
+            is_public,
+            token,
+            items,
+        } = new;
         let mut tx = self.pool().begin().await?;
         let row = sqlx::query(&format!(
             "INSERT INTO wishlists (store_id, customer_id, name, is_public, token, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING {COLS}"

@@ -433,12 +433,14 @@ contract!(wishlists_belong_to_their_customer, |s: Store| async move {
     let st = demo_store(&s).await;
     let w = s
         .create_wishlist(
-            st.id,
-            Some(7),
-            "Gifts",
-            false,
-            "tok1",
-            &[(1, None), (2, Some(2))],
+            NewWishlist {
+                store_id: st.id,
+                customer_id: Some(7),
+                name: "Gifts",
+                is_public: false,
+                token: "tok1",
+                items: &[(1, None), (2, Some(2))],
+            },
             1,
         )
         .await

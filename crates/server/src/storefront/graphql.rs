@@ -206,13 +206,9 @@ async fn run(
     if let Some(name) = body.operation_name {
         request = request.operation_name(name);
     }
-    let guard = scopes.map(|have| std::sync::Arc::new(ScopeGuard::new(have)));
-    if let Some(g) = &guard {
-        request = request.data(g.clone());
+    if let Some(have) = scopes {
+        request = request.data(Arc::new(ScopeGuard { have }));
     }
-    let mut result = state.graphql.schema.execute(request).await;
-    if let Some(g) = guard {
-        result.errors.extend(g.take_errors());
-    }
+    let result = state.graphql.schema.execute(request).await;
     axum::Json(result).into_response()
 }

@@ -1,54 +1,56 @@
-//! Enforces private-token scopes field by field (SPEC §5.5), reading the one table in
-//! `storefront_auth_core::scope`. The outermost field the token lacks a scope for resolves to
-//! null in place with one INSUFFICIENT_ACCESS_SCOPE error. A non-null field's null bubbles to
-//! its nearest nullable ancestor, as the GraphQL spec requires: returning the error lets
-//! async-graphql do exactly that, while a nullable field is nulled here and its error recorded.
-//! (The built-in field guards null the parent of a nullable field instead.)
+//! Field-level rules every resolution passes through: private-token scopes (SPEC §5.5) and
+//! GraphQL's null semantics for field errors.
+//!
+//! async-graphql nulls the *parent* of a nullable field whose resolver fails (that is why its
+//! field guards null the wrong thing). Here a nullable field that fails — for a missing scope,
+//! a resolver error, or a non-null child's error bubbling up — resolves to null in place and
+//! its error is recorded; a non-null field passes its error up, to the nearest nullable
+//! ancestor, exactly as the GraphQL spec requires.
 
 use std::sync::{Arc, Mutex};
 
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextResolve, ResolveInfo,
+    Extension, ExtensionContext, ExtensionFactory, NextRequest, NextResolve, ResolveInfo,
 };
-use async_graphql::{ErrorExtensionValues, PathSegment, Pos, ServerError, ServerResult, Value};
+use async_graphql::{
+    ErrorExtensionValues, PathSegment, Pos, Response, ServerError, ServerResult, Value,
+};
 use storefront_auth_core::scope::field_requirement;
 use storefront_auth_core::{Scope, ScopeSet};
 
 pub const MESSAGE: &str =
     "The provided token does not include the scopes required to resolve this field.";
 
-/// Request data: the scopes of the private token, and the errors of nullable denied fields.
+/// Request data for private tokens: the scopes every field is checked against.
 #[derive(Debug)]
 pub struct ScopeGuard {
     pub have: ScopeSet,
-    pub denied: Mutex<Vec<ServerError>>,
-}
-
-impl ScopeGuard {
-    pub fn new(have: ScopeSet) -> Self {
-        ScopeGuard {
-            have,
-            denied: Mutex::new(Vec::new()),
-        }
-    }
-
-    pub fn take_errors(&self) -> Vec<ServerError> {
-        self.denied
-            .lock()
-            .map(|mut v| std::mem::take(&mut *v))
-            .unwrap_or_default()
-    }
 }
 
 pub struct ScopeEnforcement;
 
 impl ExtensionFactory for ScopeEnforcement {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(ScopeEnforcementExtension)
+        Arc::new(ScopeEnforcementExtension {
+            errors: Mutex::new(Vec::new()),
+        })
     }
 }
 
-struct ScopeEnforcementExtension;
+/// One instance per request.
+struct ScopeEnforcementExtension {
+    /// Errors of nullable fields that were nulled in place.
+    errors: Mutex<Vec<ServerError>>,
+}
+
+impl ScopeEnforcementExtension {
+    fn null_in_place(&self, error: ServerError) -> ServerResult<Option<Value>> {
+        if let Ok(mut errors) = self.errors.lock() {
+            errors.push(error);
+        }
+        Ok(None)
+    }
+}
 
 pub fn scope_error(required: Scope, path: Vec<PathSegment>, pos: Pos) -> ServerError {
     let mut extensions = ErrorExtensionValues::default();
@@ -68,17 +70,25 @@ pub fn scope_error(required: Scope, path: Vec<PathSegment>, pos: Pos) -> ServerE
 
 #[async_trait::async_trait]
 impl Extension for ScopeEnforcementExtension {
+    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
+        let mut response = next.run(ctx).await;
+        if let Ok(mut errors) = self.errors.lock() {
+            response.errors.extend(errors.drain(..));
+        }
+        response
+    }
+
     async fn resolve(
         &self,
         ctx: &ExtensionContext<'_>,
         info: ResolveInfo<'_>,
         next: NextResolve<'_>,
     ) -> ServerResult<Option<Value>> {
-        let Some(guard) = ctx.data_opt::<Arc<ScopeGuard>>() else {
-            return next.run(ctx, info).await;
-        };
-        match field_requirement(info.parent_type, info.name) {
-            Some(required) if !guard.have.contains(required) => {
+        let nullable = !info.return_type.ends_with('!');
+        if let Some(guard) = ctx.data_opt::<Arc<ScopeGuard>>() {
+            if let Some(required) =
+                field_requirement(info.parent_type, info.name).filter(|s| !guard.have.contains(*s))
+            {
                 // Names cannot start with a digit, so numeric segments are list indices.
                 let path = (*info.path_node)
                     .to_string_vec()
@@ -90,16 +100,16 @@ impl Extension for ScopeEnforcementExtension {
                     })
                     .collect();
                 let error = scope_error(required, path, info.field.name.pos);
-                if info.return_type.ends_with('!') {
-                    Err(error)
+                return if nullable {
+                    self.null_in_place(error)
                 } else {
-                    if let Ok(mut denied) = guard.denied.lock() {
-                        denied.push(error);
-                    }
-                    Ok(None)
-                }
+                    Err(error)
+                };
             }
-            _ => next.run(ctx, info).await,
+        }
+        match next.run(ctx, info).await {
+            Err(error) if nullable => self.null_in_place(error),
+            other => other,
         }
     }
 }

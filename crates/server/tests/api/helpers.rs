@@ -313,3 +313,43 @@ pub fn message(r: &Resp) -> String {
         .unwrap_or_default()
         .to_string()
 }
+
+pub const PASSWORD: &str = "Password1!";
+pub const JANE: &str = "jane@example.com";
+pub const VIP: &str = "vip@example.com";
+
+pub const LOGIN: &str = "mutation Login($email: String!, $password: String!) { login(email: $email, password: $password) { result customer { entityId email } customerAccessToken { value expiresAt } } }";
+
+impl TestApp {
+    /// Logs in server-to-server with `token` and returns the customer access token.
+    pub async fn login_cat(&self, token: &str, email: &str) -> String {
+        let r = self
+            .gql_body(
+                Some(token),
+                json!({ "query": LOGIN, "variables": { "email": email, "password": PASSWORD } }),
+                &[],
+            )
+            .await;
+        assert_eq!(r.status, 200, "{:?}", r.body);
+        r.body["data"]["login"]["customerAccessToken"]["value"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no CAT: {:?}", r.body))
+            .to_string()
+    }
+
+    /// A Customer Login JWT signed with the demo account's client secret.
+    pub fn login_jwt(&self, claims: Value) -> String {
+        let mut c = json!({
+            "iss": self.creds.client_id, "iat": self.clock.now_value(), "jti": uuid::Uuid::new_v4().to_string(),
+            "operation": "customer_login", "store_hash": "demo", "customer_id": 1,
+        });
+        for (k, v) in claims.as_object().expect("object") {
+            if v.is_null() {
+                c.as_object_mut().expect("object").remove(k);
+            } else {
+                c[k] = v.clone();
+            }
+        }
+        storefront_auth_core::hs256::sign(&c, self.creds.client_secret.as_bytes())
+    }
+}

@@ -5,9 +5,11 @@
 mod helpers;
 
 mod binary;
+mod customers;
 mod graphql_auth;
 mod graphql_limits;
 mod graphql_scopes;
 mod lifecycle;
+mod login_api;
 mod management;
 mod tokens;

@@ -133,12 +133,14 @@ impl WishlistMutations {
             .state
             .store
             .create_wishlist(
-                gql.store.id,
-                Some(customer.id),
-                input.name.trim(),
-                input.is_public,
-                &token,
-                &items,
+                storefront_auth_store::NewWishlist {
+                    store_id: gql.store.id,
+                    customer_id: Some(customer.id),
+                    name: input.name.trim(),
+                    is_public: input.is_public,
+                    token: &token,
+                    items: &items,
+                },
                 gql.state.now(),
             )
             .await?;
