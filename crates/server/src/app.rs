@@ -13,6 +13,8 @@ use axum::Router;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+use storefront_auth_store::Event;
+
 use crate::error::ApiError;
 use crate::state::SharedState;
 use crate::{login, management, ops, storefront};
@@ -154,6 +156,7 @@ pub async fn start(state: SharedState, listener: TcpListener) -> std::io::Result
     let addr = listener.local_addr()?;
     let (stop, mut stopped) = watch::channel(false);
     tokio::spawn(sync_loop(state.clone(), stop.subscribe()));
+    tokio::spawn(listen_loop(state.clone(), stop.subscribe()));
     let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
@@ -176,14 +179,13 @@ async fn sync_loop(state: SharedState, mut stop: watch::Receiver<bool>) {
     let mut watermark = state.now();
     loop {
         tokio::select! {
-            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            _ = tokio::time::sleep(SYNC_INTERVAL) => {}
             _ = stop.changed() => {
                 // Shutting down: keep the counts gathered since the last tick.
                 let _ = state.usage.flush(&state.store).await;
                 return;
             }
         }
-        state.directory.clear();
         if let Err(e) = state.usage.flush(&state.store).await {
             tracing::warn!(error = %e, "usage flush failed; counts kept for the next try");
         }
@@ -199,6 +201,49 @@ async fn sync_loop(state: SharedState, mut stop: watch::Receiver<bool>) {
                 }
             }
             Err(e) => tracing::warn!(error = %e, "revocation catch-up failed"),
+        }
+    }
+}
+
+/// How often every instance catches up with the database; also how long the event listener
+/// may be down before `/readyz` says not ready.
+pub const SYNC_INTERVAL: Duration = Duration::from_secs(1);
+
+/// On PostgreSQL: applies other instances' events as they happen, reconnecting as needed.
+async fn listen_loop(state: SharedState, mut stop: watch::Receiver<bool>) {
+    loop {
+        match state.store.listen().await {
+            Ok(None) => return,
+            Ok(Some(mut listener)) => {
+                state.set_listener_up(true);
+                loop {
+                    tokio::select! {
+                        event = listener.recv() => match event {
+                            Ok(Some(Event::TokenRevoked(jti))) => state.on_revoked(&jti),
+                            Ok(Some(Event::KeysChanged)) => {
+                                if let Err(e) = state.reload_keys().await {
+                                    tracing::warn!(error = %e, "key ring reload failed");
+                                }
+                            }
+                            Ok(None) => {}
+                            Err(e) => {
+                                tracing::warn!(error = ?e, "event listener disconnected; the catch-up covers the gap");
+                                break;
+                            }
+                        },
+                        _ = stop.changed() => return,
+                    }
+                }
+                state.set_listener_up(false);
+            }
+            Err(e) => {
+                state.set_listener_up(false);
+                tracing::warn!(error = ?e, "event listener cannot connect");
+            }
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_millis(250)) => {}
+            _ = stop.changed() => return,
         }
     }
 }

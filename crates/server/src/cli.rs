@@ -515,6 +515,11 @@ pub async fn tokens(config: Config, cmd: TokensCmd) -> anyhow::Result<Output> {
             if !state.store.revoke_token(st.id, &jti, state.now()).await? {
                 bail!("store {} has no token {jti}", st.hash);
             }
+            crate::state::notify(
+                &state,
+                storefront_auth_store::Event::TokenRevoked(jti.clone()),
+            )
+            .await;
             Ok(Output(format!(
                 "revoked {jti}; every instance refuses it within a second"
             )))
@@ -558,12 +563,14 @@ pub async fn keys(config: Config, cmd: KeysCmd) -> anyhow::Result<Output> {
         KeysCmd::Rotate => {
             let kid =
                 service::keys::rotate(&state.store, state.master_key.as_ref(), state.now()).await?;
+            crate::state::notify(&state, storefront_auth_store::Event::KeysChanged).await;
             Ok(Output(format!(
                 "new signing key {kid}; older keys keep verifying until retired"
             )))
         }
         KeysCmd::Retire { kid } => {
             service::keys::retire(&state.store, &kid, state.now()).await?;
+            crate::state::notify(&state, storefront_auth_store::Event::KeysChanged).await;
             Ok(Output(format!(
                 "retired {kid}; tokens it signed no longer verify"
             )))

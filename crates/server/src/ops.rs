@@ -25,7 +25,9 @@ pub fn router() -> Router<SharedState> {
 async fn readyz(State(state): State<SharedState>) -> impl IntoResponse {
     let db = state.store.ping().await;
     let signer = state.keys().signer().is_some();
-    let ok = db.is_ok() && signer;
+    // Past one catch-up interval without the listener, revocations could lag: not ready.
+    let listener_ok = state.listener_down_for() <= crate::app::SYNC_INTERVAL;
+    let ok = db.is_ok() && signer && listener_ok;
     let status = if ok {
         StatusCode::OK
     } else {
@@ -35,6 +37,7 @@ async fn readyz(State(state): State<SharedState>) -> impl IntoResponse {
         "status": if ok { "ready" } else { "not ready" },
         "database": if db.is_ok() { "ok" } else { "unreachable" },
         "signing_key": signer,
+        "event_listener": if listener_ok { "ok" } else { "down" },
     });
     (status, axum::Json(body))
 }

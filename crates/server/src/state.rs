@@ -33,6 +33,8 @@ pub struct AppState {
     pub directory: Directory,
     pub usage: UsageCounters,
     pub graphql: Graphql,
+    /// When the PostgreSQL event listener went down (`None` while it is up, or on SQLite).
+    listener_down_since: std::sync::Mutex<Option<std::time::Instant>>,
     keys: RwLock<Arc<KeyRing>>,
 }
 
@@ -109,6 +111,10 @@ impl AppState {
             directory: Directory::default(),
             usage: UsageCounters::default(),
             graphql: Graphql::new()?,
+            listener_down_since: std::sync::Mutex::new(match store.backend() {
+                storefront_auth_store::Backend::Postgres => Some(std::time::Instant::now()),
+                storefront_auth_store::Backend::Sqlite => None,
+            }),
             keys: RwLock::new(Arc::new(ring)),
             config,
             store,
@@ -133,6 +139,26 @@ impl AppState {
         self.token_cache.revoke(jti);
     }
 
+    /// Records whether the event listener is connected.
+    pub fn set_listener_up(&self, up: bool) {
+        if let Ok(mut since) = self.listener_down_since.lock() {
+            match (up, *since) {
+                (true, _) => *since = None,
+                (false, None) => *since = Some(std::time::Instant::now()),
+                (false, Some(_)) => {}
+            }
+        }
+    }
+
+    /// How long the event listener has been down (zero while up, and always on SQLite).
+    pub fn listener_down_for(&self) -> std::time::Duration {
+        self.listener_down_since
+            .lock()
+            .ok()
+            .and_then(|s| s.map(|t| t.elapsed()))
+            .unwrap_or_default()
+    }
+
     /// The storefront host of a store's channel (SPEC §2).
     pub fn storefront_host(&self, hash: &str, channel: i64) -> String {
         if channel == 1 {
@@ -150,5 +176,13 @@ impl AppState {
             Err(poisoned) => *poisoned.into_inner() = ring,
         }
         Ok(())
+    }
+}
+
+/// Tells other instances about a change. Their catch-up covers a failed notification, so a
+/// failure is logged, not returned.
+pub async fn notify(state: &AppState, event: storefront_auth_store::Event) {
+    if let Err(e) = state.store.notify(&event).await {
+        tracing::warn!(error = ?e, "notify failed; other instances catch up within a second");
     }
 }

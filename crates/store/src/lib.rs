@@ -5,6 +5,7 @@
 mod accounts;
 mod catalog;
 mod customers;
+mod events;
 mod keys;
 mod migrate;
 mod sessions;
@@ -21,6 +22,7 @@ use sqlx::{AnyPool, Executor};
 pub use accounts::{Account, AccountKind, NewAccount};
 pub use catalog::{NewProduct, Product};
 pub use customers::{Customer, CustomerGroup, NewCustomer};
+pub use events::{Event, Listener};
 pub use keys::StoredKey;
 pub use sessions::{NewSession, Session, SessionKind};
 pub use stores::{Channel, StoreRecord};
@@ -33,9 +35,10 @@ pub enum StoreError {
     NotFound,
     #[error("already exists: {0}")]
     Conflict(String),
-    #[error("database unavailable: {0}")]
+    /// The detail is for logs; the message shown to clients stays generic.
+    #[error("the database is unavailable")]
     Unavailable(String),
-    #[error("stored data is invalid: {0}")]
+    #[error("stored data is invalid")]
     Corrupt(String),
     #[error("configuration: {0}")]
     Config(String),
@@ -54,7 +57,10 @@ impl From<sqlx::Error> for StoreError {
             sqlx::Error::ColumnDecode { .. }
             | sqlx::Error::Decode(_)
             | sqlx::Error::ColumnNotFound(_) => StoreError::Corrupt(e.to_string()),
-            other => StoreError::Unavailable(other.to_string()),
+            other => {
+                tracing::warn!(error = %other, "database error");
+                StoreError::Unavailable(other.to_string())
+            }
         }
     }
 }

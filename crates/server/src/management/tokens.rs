@@ -15,7 +15,8 @@ use storefront_auth_core::Scope;
 use super::{data, Caller, JsonBody};
 use crate::error::{ApiError, FieldError, INVALID_REVOKE_TITLE};
 use crate::service::tokens::{self as issue, inventory_json, TokenSpec};
-use crate::state::SharedState;
+use crate::state::{notify, SharedState};
+use storefront_auth_store::Event;
 
 const SCOPE: &str = "store_storefront_api";
 const IMPERSONATION_SCOPE: &str = "store_storefront_api_customer_impersonation";
@@ -332,6 +333,7 @@ pub async fn revoke(
         return Err(invalid());
     }
     state.on_revoked(&claims.jti);
+    notify(&state, Event::TokenRevoked(claims.jti.clone())).await;
     tracing::info!(token_id = %claims.jti, account = %caller.account.client_id, "token revoked");
     Ok(data(json!({})))
 }

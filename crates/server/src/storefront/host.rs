@@ -17,7 +17,7 @@ pub struct StoreEntry {
 
 #[derive(Debug, Default)]
 pub struct Directory {
-    stores: RwLock<HashMap<String, Arc<StoreEntry>>>,
+    stores: RwLock<HashMap<String, (Arc<StoreEntry>, std::time::Instant)>>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -47,38 +47,42 @@ pub fn parse_host(host: &str, domain: &str) -> Option<(String, i64)> {
 }
 
 impl Directory {
-    pub fn clear(&self) {
-        if let Ok(mut m) = self.stores.write() {
-            m.clear();
-        }
-    }
+    /// Entries older than this are refreshed from the database on their next use (so new
+    /// channels appear within a second); a failed refresh keeps serving the old entry.
+    const MAX_AGE: std::time::Duration = std::time::Duration::from_secs(1);
 
     async fn entry(
         &self,
         state: &AppState,
         hash: &str,
     ) -> Result<Option<Arc<StoreEntry>>, HostError> {
-        if let Some(e) = self.stores.read().ok().and_then(|m| m.get(hash).cloned()) {
-            return Ok(Some(e));
+        let cached = self.stores.read().ok().and_then(|m| m.get(hash).cloned());
+        if let Some((entry, at)) = &cached {
+            if at.elapsed() < Self::MAX_AGE {
+                return Ok(Some(entry.clone()));
+            }
         }
-        let Some(store) = state
-            .store
-            .store_by_hash(hash)
-            .await
-            .map_err(|_| HostError::Unavailable)?
-        else {
-            return Ok(None);
+        let fresh = async {
+            let Some(store) = state.store.store_by_hash(hash).await? else {
+                return Ok(None);
+            };
+            let channels = state.store.channels(store.id).await?;
+            Ok::<_, storefront_auth_store::StoreError>(Some(Arc::new(StoreEntry {
+                store,
+                channels,
+            })))
         };
-        let channels = state
-            .store
-            .channels(store.id)
-            .await
-            .map_err(|_| HostError::Unavailable)?;
-        let entry = Arc::new(StoreEntry { store, channels });
-        if let Ok(mut m) = self.stores.write() {
-            m.insert(hash.to_string(), entry.clone());
+        match (fresh.await, cached) {
+            (Ok(Some(entry)), _) => {
+                if let Ok(mut m) = self.stores.write() {
+                    m.insert(hash.to_string(), (entry.clone(), std::time::Instant::now()));
+                }
+                Ok(Some(entry))
+            }
+            (Ok(None), _) => Ok(None),
+            (Err(_), Some((stale, _))) => Ok(Some(stale)),
+            (Err(_), None) => Err(HostError::Unavailable),
         }
-        Ok(Some(entry))
     }
 
     /// The store and channel a `Host` header names.

@@ -6,10 +6,14 @@ mod helpers;
 
 mod binary;
 mod customers;
+mod durability;
 mod graphql_auth;
 mod graphql_limits;
 mod graphql_scopes;
 mod lifecycle;
 mod login_api;
 mod management;
+mod multi_instance;
+mod outage;
+mod process;
 mod tokens;

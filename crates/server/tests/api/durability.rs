@@ -1,0 +1,157 @@
+//! SPEC §9: an acknowledged token or revocation survives `kill -9` at any moment, on SQLite and
+//! on PostgreSQL. Prints how many kill points were tried.
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use crate::process::{fresh_schema, postgres_base, ServerProcess};
+
+const ROUNDS: usize = 5;
+
+/// Issues and revokes tokens until killed; returns what the server acknowledged.
+async fn churn(
+    client: reqwest::Client,
+    base: String,
+    access_token: String,
+    stop: tokio::sync::watch::Receiver<bool>,
+) -> (Vec<String>, Vec<String>) {
+    let (mut issued, mut revoked) = (Vec::new(), Vec::new());
+    let mut n = 0u64;
+    while !*stop.borrow() {
+        n += 1;
+        let r = client
+            .post(format!(
+                "{base}/stores/demo/v3/storefront/api-token-private"
+            ))
+            .header("X-Auth-Token", &access_token)
+            .json(&json!({ "channel_id": 1, "expires_at": 2_147_483_647, "scopes": ["Customer"] }))
+            .send()
+            .await;
+        let Ok(r) = r else { break };
+        if r.status() != 200 {
+            break;
+        }
+        let Ok(body) = r.json::<Value>().await else {
+            break;
+        };
+        let jwt = body["data"]["token"].as_str().expect("token").to_string();
+        issued.push(jwt.clone());
+        if n.is_multiple_of(2) {
+            let r = client
+                .delete(format!("{base}/stores/demo/v3/storefront/api-token"))
+                .header("X-Auth-Token", &access_token)
+                .header("Sf-Api-Token", &jwt)
+                .send()
+                .await;
+            match r {
+                Ok(r) if r.status() == 200 => revoked.push(jwt),
+                _ => break,
+            }
+        }
+    }
+    (issued, revoked)
+}
+
+async fn crash_loop(label: &str, args: Vec<String>) {
+    let client = reqwest::Client::new();
+    let arg_refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let first = ServerProcess::start(&arg_refs, &[]);
+    let access_token = first.value("access_token:");
+    first.kill9();
+    let (mut checked_tokens, mut checked_revocations) = (0, 0);
+    for round in 0..ROUNDS {
+        let server = ServerProcess::start(&arg_refs, &[]);
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let worker = tokio::spawn(churn(
+            client.clone(),
+            server.base.clone(),
+            access_token.clone(),
+            stop_rx,
+        ));
+        // A different moment each round: 150 ms to 550 ms into the churn.
+        let delay = 150 + (storefront_auth_core::secret::random_bytes(1)[0] as u64 * 400 / 255);
+        tokio::time::sleep(Duration::from_millis(delay)).await;
+        server.kill9();
+        let _ = stop_tx.send(true);
+        let (issued, revoked) = worker.await.expect("join");
+        assert!(
+            !issued.is_empty(),
+            "round {round}: nothing was issued before the kill"
+        );
+
+        let check = ServerProcess::start(&arg_refs, &[]);
+        let inventory: Value = client
+            .get(check.url("/stores/demo/v3/storefront/api-tokens?limit=250"))
+            .header("X-Auth-Token", &access_token)
+            .send()
+            .await
+            .expect("send")
+            .json()
+            .await
+            .expect("json");
+        let mut all = inventory["data"].as_array().expect("data").clone();
+        let mut cursor = inventory["meta"]["pagination"]["next_cursor"]
+            .as_str()
+            .map(String::from);
+        while let Some(c) = cursor {
+            let page: Value = client
+                .get(check.url(&format!(
+                    "/stores/demo/v3/storefront/api-tokens?limit=250&before={c}"
+                )))
+                .header("X-Auth-Token", &access_token)
+                .send()
+                .await
+                .expect("send")
+                .json()
+                .await
+                .expect("json");
+            all.extend(page["data"].as_array().expect("data").iter().cloned());
+            cursor = page["meta"]["pagination"]["next_cursor"]
+                .as_str()
+                .map(String::from);
+        }
+        let jti = |jwt: &str| {
+            crate::helpers::decode(jwt).1["jti"]
+                .as_str()
+                .expect("jti")
+                .to_string()
+        };
+        for jwt in &issued {
+            let id = jti(jwt);
+            let entry = all.iter().find(|t| t["id"] == id.as_str());
+            assert!(
+                entry.is_some(),
+                "{label} round {round}: acknowledged token {id} was lost"
+            );
+            checked_tokens += 1;
+        }
+        for jwt in &revoked {
+            let id = jti(jwt);
+            let entry = all.iter().find(|t| t["id"] == id.as_str()).expect("listed");
+            assert_eq!(
+                entry["revoked"], true,
+                "{label} round {round}: acknowledged revocation of {id} was lost"
+            );
+            checked_revocations += 1;
+        }
+        check.kill9();
+    }
+    println!("{label}: {ROUNDS} kill -9 points tried; {checked_tokens} acknowledged tokens and {checked_revocations} acknowledged revocations all survived");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_writes_survive_kill_9_on_sqlite() {
+    let dir = tempfile::tempdir().expect("dir");
+    crash_loop(
+        "sqlite",
+        vec!["--data-dir".into(), dir.path().display().to_string()],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_writes_survive_kill_9_on_postgres() {
+    let url = fresh_schema(&postgres_base());
+    crash_loop("postgres", vec!["--database-url".into(), url]).await;
+}

@@ -1,0 +1,162 @@
+//! SPEC §9: two server processes on one PostgreSQL database behave as one service. Prints the
+//! measured revocation propagation time.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use crate::helpers::{JANE, LOGIN, PASSWORD};
+use crate::process::{fresh_schema, postgres_base, ServerProcess};
+
+async fn post(
+    client: &reqwest::Client,
+    url: String,
+    token: &str,
+    body: Value,
+    headers: &[(&str, &str)],
+) -> (u16, Value) {
+    let mut req = client.post(url).bearer_auth(token).json(&body);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let r = req.send().await.expect("send");
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_share_tokens_revocations_sessions_and_single_use() {
+    let url = fresh_schema(&postgres_base());
+    let args = ["--database-url", url.as_str()];
+    let a = ServerProcess::start(&args, &[]);
+    let access_token = a.value("access_token:");
+    let client_id = a.value("client_id:");
+    let client_secret = a.value("client_secret:");
+    let b = ServerProcess::start(&args, &[]);
+    assert!(
+        !b.seen.join("\n").contains("Created the demo store"),
+        "the second instance shares the first one's data"
+    );
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+
+    let created: Value = client
+        .post(a.url("/stores/demo/v3/storefront/api-token-private"))
+        .header("X-Auth-Token", &access_token)
+        .json(&json!({ "channel_id": 1, "expires_at": 2_147_483_647, "scopes": ["Unauthenticated", "Customer"] }))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    let token = created["data"]["token"]
+        .as_str()
+        .expect("token")
+        .to_string();
+    let q = json!({ "query": "{ channel { entityId } }" });
+    let (status, _) = post(&client, b.url("/graphql"), &token, q.clone(), &[]).await;
+    assert_eq!(status, 200, "a token issued on A works on B");
+
+    // Revoked on A, refused on B within a second.
+    let revoke = client
+        .delete(a.url("/stores/demo/v3/storefront/api-token"))
+        .header("X-Auth-Token", &access_token)
+        .header("Sf-Api-Token", &token)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(revoke.status(), 200);
+    let started = Instant::now();
+    loop {
+        let (status, _) = post(&client, b.url("/graphql"), &token, q.clone(), &[]).await;
+        if status == 401 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "B still accepted the revoked token after 1 s"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let propagation = started.elapsed();
+    println!(
+        "revocation propagated from instance A to instance B in {:.2} ms",
+        propagation.as_secs_f64() * 1000.0
+    );
+
+    // A customer signing in on B ends the session made on A.
+    let fresh: Value = client
+        .post(a.url("/stores/demo/v3/storefront/api-token-private"))
+        .header("X-Auth-Token", &access_token)
+        .json(&json!({ "channel_id": 1, "expires_at": 2_147_483_647, "scopes": ["Unauthenticated", "Customer"] }))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    let token = fresh["data"]["token"].as_str().expect("token").to_string();
+    let login = json!({ "query": LOGIN, "variables": { "email": JANE, "password": PASSWORD } });
+    let (_, on_a) = post(&client, a.url("/graphql"), &token, login.clone(), &[]).await;
+    let cat_a = on_a["data"]["login"]["customerAccessToken"]["value"]
+        .as_str()
+        .expect("cat")
+        .to_string();
+    let (_, on_b) = post(&client, b.url("/graphql"), &token, login, &[]).await;
+    assert!(on_b["data"]["login"]["customerAccessToken"]["value"].is_string());
+    let me = json!({ "query": "{ customer { email } }" });
+    let strict = ("X-Bc-Error-On-Invalid-Customer-Access-Token", "true");
+    for server in [&a, &b] {
+        let (_, r) = post(
+            &client,
+            server.url("/graphql"),
+            &token,
+            me.clone(),
+            &[("X-Bc-Customer-Access-Token", &cat_a), strict],
+        )
+        .await;
+        assert_eq!(
+            r["errors"][0]["extensions"]["code"],
+            "INVALID_CUSTOMER_ACCESS_TOKEN"
+        );
+    }
+
+    // The same Customer Login JWT sent to A and B at once succeeds exactly once.
+    let now = storefront_auth_core::clock::system_now();
+    let jwt = storefront_auth_core::hs256::sign(
+        &json!({ "iss": client_id, "iat": now, "jti": uuid::Uuid::new_v4().to_string(), "operation": "customer_login", "store_hash": "demo", "customer_id": 1 }),
+        client_secret.as_bytes(),
+    );
+    let visit = |base: String| {
+        let client = client.clone();
+        let jwt = jwt.clone();
+        tokio::spawn(async move {
+            client
+                .get(format!("{base}/login/token/{jwt}"))
+                .send()
+                .await
+                .expect("send")
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .map(String::from)
+        })
+    };
+    let (ra, rb) = (visit(a.base.clone()), visit(b.base.clone()));
+    let outcomes = [ra.await.expect("join"), rb.await.expect("join")];
+    assert_eq!(
+        outcomes
+            .iter()
+            .filter(|o| o.as_deref() == Some("/account.php"))
+            .count(),
+        1,
+        "{outcomes:?}"
+    );
+
+    let (sa, _) = a.terminate();
+    let (sb, _) = b.terminate();
+    assert!(sa.success() && sb.success());
+}

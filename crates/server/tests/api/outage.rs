@@ -1,0 +1,136 @@
+//! SPEC §9: PostgreSQL becomes unreachable (a TCP proxy between the server and the database is
+//! cut), requests fail with 503 and nothing wrong is accepted, and service resumes by itself.
+
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinHandle;
+
+use crate::helpers::TestApp;
+use crate::process::{fresh_schema, postgres_base};
+
+/// Forwards a local port to PostgreSQL until stopped; stopping cuts every open connection.
+struct Proxy {
+    port: u16,
+    task: JoinHandle<()>,
+}
+
+impl Proxy {
+    async fn start(port: u16) -> Proxy {
+        let listener = TcpListener::bind(("127.0.0.1", port))
+            .await
+            .expect("bind proxy");
+        let port = listener.local_addr().expect("addr").port();
+        let task = tokio::spawn(async move {
+            let mut conns = tokio::task::JoinSet::new();
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                conns.spawn(async move {
+                    if let Ok(mut outbound) = TcpStream::connect("127.0.0.1:5432").await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+            }
+        });
+        Proxy { port, task }
+    }
+
+    fn cut(self) -> u16 {
+        // Aborting the task drops the listener and the JoinSet, which aborts every connection.
+        self.task.abort();
+        self.port
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_outage_gives_503s_and_heals_itself() {
+    let base = postgres_base();
+    let proxy = Proxy::start(0).await;
+    let url = fresh_schema(&base).replace("127.0.0.1:5432", &format!("127.0.0.1:{}", proxy.port));
+    assert!(url.contains(&proxy.port.to_string()), "{url}");
+    let app = TestApp::spawn_with(|c| c.database_url = Some(url.clone())).await;
+    let cached = app.private_token(&["Unauthenticated"]).await;
+    let revoked = app.private_token(&["Unauthenticated"]).await;
+    let q = "{ channel { entityId } }";
+    assert_eq!(app.gql(Some(&cached), q, &[]).await.status, 200);
+    assert_eq!(app.gql(Some(&revoked), q, &[]).await.status, 200);
+    assert_eq!(app.revoke(&revoked).await.status, 200);
+    let uncached = app.private_token(&["Unauthenticated"]).await;
+
+    let port = proxy.cut();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let r = app
+        .create_token(
+            "api-token-private",
+            json!({ "channel_id": 1, "expires_at": 2_147_483_647, "scopes": ["Customer"] }),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.body["status"].clone()),
+        (503, json!(503)),
+        "{:?}",
+        r.body
+    );
+    assert!(
+        !r.body.to_string().contains("5432") && !r.body.to_string().contains("connect"),
+        "no internal detail in the body: {:?}",
+        r.body
+    );
+    let r = app.gql(Some(&uncached), q, &[]).await;
+    assert_eq!(
+        r.status, 503,
+        "a token that needs the registry is not accepted blind: {:?}",
+        r.body
+    );
+    let r = app.gql(Some(&revoked), q, &[]).await;
+    assert_eq!(r.status, 401, "a revoked token stays refused");
+    let ready = app
+        .client
+        .get(app.url("/readyz"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(ready.status(), 503);
+
+    let _proxy = Proxy::start(port).await;
+    let restarted = Instant::now();
+    let started = Instant::now();
+    loop {
+        let r = app
+            .create_token(
+                "api-token-private",
+                json!({ "channel_id": 1, "expires_at": 2_147_483_647, "scopes": ["Customer"] }),
+            )
+            .await;
+        if r.status == 200 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "service did not resume: {:?}",
+            r.body
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(app.gql(Some(&uncached), q, &[]).await.status, 200);
+    let started = Instant::now();
+    while app
+        .client
+        .get(app.url("/readyz"))
+        .send()
+        .await
+        .expect("send")
+        .status()
+        != 200
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "readyz never recovered"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    println!(
+        "service (and readiness) resumed {} ms after PostgreSQL came back",
+        restarted.elapsed().as_millis()
+    );
+}
