@@ -15,6 +15,7 @@ async fn churn(
     base: String,
     access_token: String,
     stop: tokio::sync::watch::Receiver<bool>,
+    acked: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 ) -> (Vec<String>, Vec<String>) {
     let (mut issued, mut revoked) = (Vec::new(), Vec::new());
     let mut n = 0u64;
@@ -37,6 +38,7 @@ async fn churn(
         };
         let jwt = body["data"]["token"].as_str().expect("token").to_string();
         issued.push(jwt.clone());
+        acked.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         if n.is_multiple_of(2) {
             let r = client
                 .delete(format!("{base}/stores/demo/v3/storefront/api-token"))
@@ -63,14 +65,24 @@ async fn crash_loop(label: &str, args: Vec<String>) {
     for round in 0..ROUNDS {
         let server = ServerProcess::start(&arg_refs, &[]);
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let acked = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let worker = tokio::spawn(churn(
             client.clone(),
             server.base.clone(),
             access_token.clone(),
             stop_rx,
+            acked.clone(),
         ));
-        // A different moment each round: 150 ms to 550 ms into the churn.
-        let delay = 150 + (storefront_auth_core::secret::random_bytes(1)[0] as u64 * 400 / 255);
+        // Once writes are flowing, a different moment each round: 0 to 400 ms later.
+        let started = std::time::Instant::now();
+        while acked.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "{label} round {round}: the server never acknowledged a write"
+            );
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let delay = storefront_auth_core::secret::random_bytes(1)[0] as u64 * 400 / 255;
         tokio::time::sleep(Duration::from_millis(delay)).await;
         server.kill9();
         let _ = stop_tx.send(true);
