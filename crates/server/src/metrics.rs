@@ -1,40 +1,49 @@
-//! Prometheus metrics (SPEC §10): requests by surface, token kind and decision, a latency
-//! histogram per surface, and the token cache's hits and misses.
+//! Prometheus metrics (SPEC §10): requests by surface, token kind and decision; a latency
+//! histogram per surface; the token cache's hits and misses. Lock-free: every label value is
+//! one of a few known strings, so each series is a fixed atomic counter.
 
-use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
 
+const SURFACES: [&str; 4] = ["management", "graphql", "ops", "storefront"];
+const KINDS: [&str; 4] = ["none", "storefront", "private", "customer_impersonation"];
+const DECISIONS: [&str; 4] = ["ok", "error", "allow", "deny"];
 const BUCKETS_MS: [f64; 10] = [0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.0, 250.0, 1000.0];
 
-/// Per-bucket counts (the last is +Inf), the sum in seconds and the count.
-type Histogram = ([u64; 11], f64, u64);
+#[derive(Debug, Default)]
+struct Histogram {
+    /// Per bucket (the last is +Inf).
+    buckets: [AtomicU64; 11],
+    sum_micros: AtomicU64,
+    count: AtomicU64,
+}
 
 #[derive(Debug, Default)]
 pub struct Metrics {
-    requests: Mutex<BTreeMap<(String, String, String), u64>>,
-    latency: Mutex<BTreeMap<String, Histogram>>,
+    requests: [[[AtomicU64; 4]; 4]; 4],
+    latency: [Histogram; 4],
     pub cache_hits: AtomicU64,
     pub cache_misses: AtomicU64,
 }
 
+fn index(values: &[&str], v: &str) -> usize {
+    values.iter().position(|x| *x == v).unwrap_or(0)
+}
+
 impl Metrics {
     pub fn record(&self, surface: &str, kind: &str, decision: &str, latency_ms: f64) {
-        if let Ok(mut m) = self.requests.lock() {
-            *m.entry((surface.into(), kind.into(), decision.into()))
-                .or_default() += 1;
-        }
-        if let Ok(mut m) = self.latency.lock() {
-            let e = m.entry(surface.into()).or_insert(([0; 11], 0.0, 0));
-            let idx = BUCKETS_MS
-                .iter()
-                .position(|b| latency_ms <= *b)
-                .unwrap_or(BUCKETS_MS.len());
-            e.0[idx] += 1;
-            e.1 += latency_ms / 1000.0;
-            e.2 += 1;
-        }
+        let s = index(&SURFACES, surface);
+        self.requests[s][index(&KINDS, kind)][index(&DECISIONS, decision)]
+            .fetch_add(1, Ordering::Relaxed);
+        let h = &self.latency[s];
+        let bucket = BUCKETS_MS
+            .iter()
+            .position(|b| latency_ms <= *b)
+            .unwrap_or(BUCKETS_MS.len());
+        h.buckets[bucket].fetch_add(1, Ordering::Relaxed);
+        h.sum_micros
+            .fetch_add((latency_ms * 1000.0) as u64, Ordering::Relaxed);
+        h.count.fetch_add(1, Ordering::Relaxed);
     }
 
     pub fn render(&self) -> String {
@@ -43,29 +52,41 @@ impl Metrics {
             "# HELP storefront_auth_requests_total Requests by surface, token kind and decision.\n",
         );
         out.push_str("# TYPE storefront_auth_requests_total counter\n");
-        if let Ok(m) = self.requests.lock() {
-            for ((surface, kind, decision), n) in m.iter() {
-                let _ = writeln!(out, "storefront_auth_requests_total{{surface=\"{surface}\",kind=\"{kind}\",decision=\"{decision}\"}} {n}");
+        for (s, surface) in SURFACES.iter().enumerate() {
+            for (k, kind) in KINDS.iter().enumerate() {
+                for (d, decision) in DECISIONS.iter().enumerate() {
+                    let n = self.requests[s][k][d].load(Ordering::Relaxed);
+                    if n > 0 {
+                        let _ = writeln!(out, "storefront_auth_requests_total{{surface=\"{surface}\",kind=\"{kind}\",decision=\"{decision}\"}} {n}");
+                    }
+                }
             }
         }
         out.push_str(
             "# HELP storefront_auth_request_duration_seconds Request latency by surface.\n",
         );
         out.push_str("# TYPE storefront_auth_request_duration_seconds histogram\n");
-        if let Ok(m) = self.latency.lock() {
-            for (surface, (buckets, sum, count)) in m.iter() {
-                let mut cumulative = 0;
-                for (i, b) in BUCKETS_MS.iter().enumerate() {
-                    cumulative += buckets[i];
-                    let _ = writeln!(out, "storefront_auth_request_duration_seconds_bucket{{surface=\"{surface}\",le=\"{}\"}} {cumulative}", b / 1000.0);
-                }
-                let _ = writeln!(out, "storefront_auth_request_duration_seconds_bucket{{surface=\"{surface}\",le=\"+Inf\"}} {count}");
-                let _ = writeln!(
-                    out,
-                    "storefront_auth_request_duration_seconds_sum{{surface=\"{surface}\"}} {sum}"
-                );
-                let _ = writeln!(out, "storefront_auth_request_duration_seconds_count{{surface=\"{surface}\"}} {count}");
+        for (s, surface) in SURFACES.iter().enumerate() {
+            let h = &self.latency[s];
+            let count = h.count.load(Ordering::Relaxed);
+            if count == 0 {
+                continue;
             }
+            let mut cumulative = 0;
+            for (i, b) in BUCKETS_MS.iter().enumerate() {
+                cumulative += h.buckets[i].load(Ordering::Relaxed);
+                let _ = writeln!(out, "storefront_auth_request_duration_seconds_bucket{{surface=\"{surface}\",le=\"{}\"}} {cumulative}", b / 1000.0);
+            }
+            let _ = writeln!(out, "storefront_auth_request_duration_seconds_bucket{{surface=\"{surface}\",le=\"+Inf\"}} {count}");
+            let _ = writeln!(
+                out,
+                "storefront_auth_request_duration_seconds_sum{{surface=\"{surface}\"}} {}",
+                h.sum_micros.load(Ordering::Relaxed) as f64 / 1e6
+            );
+            let _ = writeln!(
+                out,
+                "storefront_auth_request_duration_seconds_count{{surface=\"{surface}\"}} {count}"
+            );
         }
         let hits = self.cache_hits.load(Ordering::Relaxed);
         let misses = self.cache_misses.load(Ordering::Relaxed);
@@ -81,5 +102,26 @@ impl Metrics {
         };
         let _ = writeln!(out, "storefront_auth_token_cache_hit_ratio {ratio}");
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_what_was_recorded() {
+        let m = Metrics::default();
+        m.record("graphql", "private", "allow", 0.7);
+        m.record("graphql", "private", "deny", 30.0);
+        let text = m.render();
+        assert!(text.contains("storefront_auth_requests_total{surface=\"graphql\",kind=\"private\",decision=\"allow\"} 1"));
+        assert!(text.contains(
+            "storefront_auth_request_duration_seconds_bucket{surface=\"graphql\",le=\"0.001\"} 1"
+        ));
+        assert!(
+            text.contains("storefront_auth_request_duration_seconds_count{surface=\"graphql\"} 2")
+        );
+        assert!(!text.contains("surface=\"management\""));
     }
 }

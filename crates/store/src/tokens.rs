@@ -59,25 +59,39 @@ fn to_json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "[]".into())
 }
 
+fn insert_query(
+    t: &IssuedToken,
+) -> sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments<'static>> {
+    sqlx::query(
+        "INSERT INTO issued_tokens (jti, store_id, kind, channels, origins, scopes, subject, sub_type, issued_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(t.jti.clone())
+    .bind(t.store_id)
+    .bind(t.kind.clone())
+    .bind(to_json(&t.channels))
+    .bind(to_json(&t.origins))
+    .bind(t.scopes.as_ref().map(to_json))
+    .bind(t.subject.clone())
+    .bind(t.sub_type)
+    .bind(t.issued_at)
+    .bind(t.expires_at)
+}
+
 impl Store {
     /// Records a token before it is handed out, so an acknowledged token always exists here.
     pub async fn insert_token(&self, t: &IssuedToken) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO issued_tokens (jti, store_id, kind, channels, origins, scopes, subject, sub_type, issued_at, expires_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(&t.jti)
-        .bind(t.store_id)
-        .bind(&t.kind)
-        .bind(to_json(&t.channels))
-        .bind(to_json(&t.origins))
-        .bind(t.scopes.as_ref().map(to_json))
-        .bind(&t.subject)
-        .bind(t.sub_type)
-        .bind(t.issued_at)
-        .bind(t.expires_at)
-        .execute(self.pool())
-        .await?;
+        insert_query(t).execute(self.pool()).await?;
+        Ok(())
+    }
+
+    /// Records many tokens in one transaction (bulk loads such as the benchmark's scaling run).
+    pub async fn insert_tokens(&self, tokens: &[IssuedToken]) -> Result<()> {
+        let mut tx = self.pool().begin().await?;
+        for t in tokens {
+            insert_query(t).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 

@@ -140,22 +140,22 @@ async fn parse_body(body: Body) -> Result<GraphqlBody, Response> {
             )
         }
     })?;
-    let value: Value = serde_json::from_slice(&bytes).map_err(|_| {
-        gql_error(
-            StatusCode::BAD_REQUEST,
-            "The request body is not valid JSON.",
-        )
-    })?;
-    if value.is_array() {
+    // One pass: straight into the body type; the error's category says which message applies.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
         return Err(gql_error(
             StatusCode::BAD_REQUEST,
             "Batched requests are not supported: send one operation per request.",
         ));
     }
-    serde_json::from_value(value).map_err(|_| gql_error(StatusCode::BAD_REQUEST, "The request body must be an object with a \"query\" string and optional \"variables\" and \"operationName\"."))
+    serde_json::from_slice(&bytes).map_err(|e| match e.classify() {
+        serde_json::error::Category::Data => gql_error(
+            StatusCode::BAD_REQUEST,
+            "The request body must be an object with a \"query\" string and optional \"variables\" and \"operationName\".",
+        ),
+        _ => gql_error(StatusCode::BAD_REQUEST, "The request body is not valid JSON."),
+    })
 }
 
-/// SPEC §5.1: browser signals, unless a valid trusted-proxy secret vouches for a server.
 /// Does the request carry the store's `X-BC-Trusted-Proxy-Secret`?
 pub fn trusted_proxy(headers: &HeaderMap, proxy_secret_digest: Option<&str>) -> bool {
     let given = headers

@@ -16,10 +16,14 @@ impl UsageCounters {
         let Ok(mut map) = self.pending.lock() else {
             return;
         };
-        let entry = map.entry(jti.to_string()).or_insert_with(|| TokenUsage {
-            jti: jti.to_string(),
-            ..Default::default()
-        });
+        // The common case (a token seen since the last flush) allocates nothing.
+        let entry = match map.get_mut(jti) {
+            Some(e) => e,
+            None => map.entry(jti.to_string()).or_insert_with(|| TokenUsage {
+                jti: jti.to_string(),
+                ..Default::default()
+            }),
+        };
         entry.last_used_at = entry.last_used_at.max(now);
         if browser {
             entry.browser += 1;
