@@ -33,6 +33,8 @@ pub struct AppState {
     pub directory: Directory,
     pub usage: UsageCounters,
     pub graphql: Graphql,
+    pub documents: crate::storefront::documents::DocumentCache,
+    pub catalog: crate::storefront::catalog_cache::CatalogCache,
     /// When the PostgreSQL event listener went down (`None` while it is up, or on SQLite).
     listener_down_since: std::sync::Mutex<Option<std::time::Instant>>,
     keys: RwLock<Arc<KeyRing>>,
@@ -111,6 +113,8 @@ impl AppState {
             directory: Directory::default(),
             usage: UsageCounters::default(),
             graphql: Graphql::new()?,
+            documents: crate::storefront::documents::DocumentCache::new(1_000),
+            catalog: crate::storefront::catalog_cache::CatalogCache::default(),
             listener_down_since: std::sync::Mutex::new(match store.backend() {
                 storefront_auth_store::Backend::Postgres => Some(std::time::Instant::now()),
                 storefront_auth_store::Backend::Sqlite => None,

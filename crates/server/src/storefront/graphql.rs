@@ -134,8 +134,9 @@ pub async fn execute(
         .filter(|v| !v.is_null())
         .unwrap_or_else(|| json!({}));
     // Parse errors and unknown operations are reported by the executor below, in GraphQL form.
-    let analysis = match async_graphql::parser::parse_query(&body.query) {
-        Ok(doc) => {
+    let doc = state.documents.get_or_parse(&body.query);
+    let analysis = match &doc {
+        Some(doc) => {
             // async-graphql skips `@include(if: $v)` when `$v` comes only from its default.
             variables = analysis::with_defaults(&doc, body.operation_name.as_deref(), &variables);
             analysis::analyze(
@@ -145,7 +146,7 @@ pub async fn execute(
                 &variables,
             )
         }
-        Err(_) => Err(AnalysisError::NoOperation),
+        None => Err(AnalysisError::NoOperation),
     };
     let limits = match &analysis {
         Ok(a) => check_limits(a),
@@ -157,7 +158,7 @@ pub async fn execute(
     let analysis = analysis.ok();
     let mut response = match limits {
         Err(message) => refused(message),
-        Ok(()) => run(&state, gql, authorized.grant.scopes, body, variables).await,
+        Ok(()) => run(&state, gql, authorized.grant.scopes, body, doc, variables).await,
     };
     if let Some(cookie) = effects.lock().ok().and_then(|mut e| e.set_cookie.take()) {
         set_header(&mut response, "set-cookie", &cookie);
@@ -198,11 +199,15 @@ async fn run(
     gql: GqlContext,
     scopes: Option<storefront_auth_core::ScopeSet>,
     body: super::request::GraphqlBody,
+    doc: Option<Arc<async_graphql::parser::types::ExecutableDocument>>,
     variables: Value,
 ) -> Response {
     let mut request = async_graphql::Request::new(body.query)
         .variables(async_graphql::Variables::from_json(variables))
         .data(gql);
+    if let Some(doc) = doc {
+        request.set_parsed_query((*doc).clone());
+    }
     if let Some(name) = body.operation_name {
         request = request.operation_name(name);
     }

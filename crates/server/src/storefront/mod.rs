@@ -2,8 +2,10 @@
 //! preflight, and `POST /graphql/explain` (which scopes does a document need?).
 
 pub mod auth;
+pub mod catalog_cache;
 pub mod cors;
 pub mod customer_context;
+pub mod documents;
 pub mod explain;
 pub mod graphql;
 pub mod host;

@@ -186,37 +186,49 @@ pub async fn products(
     page: PageRequest,
     entity_ids: &[i32],
 ) -> Result<ProductConnection> {
-    let store = &gql.state.store;
-    if !entity_ids.is_empty() {
-        let mut found = Vec::new();
-        for id in entity_ids {
-            if let Some(p) = store.product(gql.store.id, *id as i64).await? {
-                if p.id > page.after && p.id < page.before {
+    let wanted = |p: &Product| entity_ids.is_empty() || entity_ids.contains(&(p.id as i32));
+    let (rows, total) = match gql.state.catalog.products(&gql.state, gql.store.id).await? {
+        Some(all) => {
+            let total = all.iter().filter(|p| wanted(p)).count() as i64;
+            let in_range = all
+                .iter()
+                .filter(|p| wanted(p) && p.id > page.after && p.id < page.before)
+                .cloned()
+                .collect();
+            (page.window(in_range), total)
+        }
+        // Too large to hold in memory: page in the database.
+        None if entity_ids.is_empty() => {
+            let store = &gql.state.store;
+            let rows = store
+                .products(
+                    gql.store.id,
+                    page.after,
+                    page.before,
+                    page.limit + 1,
+                    page.from_end,
+                )
+                .await?;
+            (rows, store.count_products(gql.store.id).await?)
+        }
+        None => {
+            let mut found = Vec::new();
+            for id in entity_ids {
+                if let Some(p) = gql
+                    .state
+                    .store
+                    .product(gql.store.id, *id as i64)
+                    .await?
+                    .filter(|p| p.id > page.after && p.id < page.before)
+                {
                     found.push(p);
                 }
             }
+            found.sort_by_key(|p| p.id);
+            let total = found.len() as i64;
+            (page.window(found), total)
         }
-        found.sort_by_key(|p| p.id);
-        if page.from_end {
-            let skip = found.len().saturating_sub(page.limit as usize + 1);
-            found.drain(..skip);
-        } else {
-            found.truncate(page.limit as usize + 1);
-        }
-        let total = entity_ids.len() as i64;
-        let (items, info) = page.finish(found.into_iter().map(ProductNode).collect(), |p| p.0.id);
-        return Ok(ProductConnection::new(items, info, Some(total)));
-    }
-    let rows = store
-        .products(
-            gql.store.id,
-            page.after,
-            page.before,
-            page.limit + 1,
-            page.from_end,
-        )
-        .await?;
-    let total = store.count_products(gql.store.id).await?;
+    };
     let (items, info) = page.finish(rows.into_iter().map(ProductNode).collect(), |p| p.0.id);
     Ok(ProductConnection::new(items, info, Some(total)))
 }

@@ -92,6 +92,18 @@ impl PageRequest {
         })
     }
 
+    /// Of rows in id order (all within the cursors), the `limit + 1` nearest the requested end,
+    /// ready for `finish`.
+    pub fn window<T>(&self, mut rows: Vec<T>) -> Vec<T> {
+        if self.from_end {
+            let skip = rows.len().saturating_sub(self.limit as usize + 1);
+            rows.drain(..skip);
+        } else {
+            rows.truncate(self.limit as usize + 1);
+        }
+        rows
+    }
+
     /// Trims the `limit + 1` rows fetched to one page and says what lies beyond it.
     pub fn finish<T>(
         &self,

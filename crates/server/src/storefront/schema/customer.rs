@@ -167,13 +167,7 @@ impl CustomerNode {
             }
         }
         let total = lists.len() as i64;
-        if page.from_end {
-            let skip = lists.len().saturating_sub(page.limit as usize + 1);
-            lists.drain(..skip);
-        } else {
-            lists.truncate(page.limit as usize + 1);
-        }
-        let (items, info) = page.finish(lists, |w| w.entity_id as i64);
+        let (items, info) = page.finish(page.window(lists), |w| w.entity_id as i64);
         Ok(WishlistConnection::new(items, info, Some(total)))
     }
     /// The customer's B2B company (needs the B2B scope with private tokens).
