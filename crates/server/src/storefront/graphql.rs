@@ -138,9 +138,9 @@ pub async fn execute(
     let analysis = match &doc {
         Some(doc) => {
             // async-graphql skips `@include(if: $v)` when `$v` comes only from its default.
-            variables = analysis::with_defaults(&doc, body.operation_name.as_deref(), &variables);
+            variables = analysis::with_defaults(doc, body.operation_name.as_deref(), &variables);
             analysis::analyze(
-                &doc,
+                doc,
                 &state.graphql.index,
                 body.operation_name.as_deref(),
                 &variables,
