@@ -1,0 +1,111 @@
+//! What each command-line verb does (SPEC §10). Commands open the same database the server
+//! uses, so an operator can manage a running server's data; the server picks up key rotations
+//! and revocations within a second.
+
+mod records;
+mod tokens;
+
+pub use records::{
+    accounts, channels, customers, stores, AccountsCmd, ChannelsCmd, CustomersCmd, StoresCmd,
+};
+pub use tokens::{keys, scopes, tokens, KeysCmd, ScopesCmd, TokensCmd};
+
+use anyhow::{anyhow, Context};
+use storefront_auth_store::StoreRecord;
+
+use crate::config::Config;
+use crate::service;
+use crate::state::{AppState, SharedState};
+
+/// Text a command prints on success.
+pub struct Output(pub String);
+
+async fn open(config: Config) -> anyhow::Result<SharedState> {
+    AppState::open(config, None)
+        .await
+        .context("opening the database")
+}
+
+async fn find_store(state: &SharedState, hash: &str) -> anyhow::Result<StoreRecord> {
+    state
+        .store
+        .store_by_hash(hash)
+        .await?
+        .ok_or_else(|| anyhow!("no store with hash {hash:?}"))
+}
+
+pub async fn serve(config: Config) -> anyhow::Result<Output> {
+    init_logging(&config.log_format);
+    let demo = config.demo;
+    let listen = config.listen.clone();
+    let listener = tokio::net::TcpListener::bind(&listen)
+        .await
+        .with_context(|| format!("binding {listen}"))?;
+    let state = open(config).await?;
+    if demo {
+        if let Some(c) =
+            service::demo::seed_if_empty(&state.store, &state.passwords, state.now()).await?
+        {
+            print_demo(&state, &c);
+        }
+    }
+    let server = crate::app::start(state, listener).await?;
+    println!("storefront-auth listening on http://{}", server.addr);
+    let stopper = server.stopper();
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down: finishing in-flight requests");
+        let _ = stopper.send(true);
+    });
+    server.wait().await?;
+    Ok(Output(String::new()))
+}
+
+fn print_demo(state: &SharedState, c: &service::demo::DemoCredentials) {
+    println!("Created the demo store (shown once; the access token is stored only as a digest):");
+    println!("  store_hash:    {}", c.store_hash);
+    println!("  store_id:      {}", c.store_id);
+    println!("  client_id:     {}", c.client_id);
+    println!("  client_secret: {}", c.client_secret);
+    println!("  access_token:  {}", c.access_token);
+    println!(
+        "  storefront:    http://{} (channel 1), http://{} (channel 2)",
+        state.storefront_host(&c.store_hash, 1),
+        state.storefront_host(&c.store_hash, 2)
+    );
+    println!(
+        "  customers:     {} / {} (password {})",
+        service::demo::DEMO_CUSTOMERS[0].0,
+        service::demo::DEMO_CUSTOMERS[1].0,
+        service::demo::DEMO_PASSWORD
+    );
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => return std::future::pending().await,
+            };
+        tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}
+
+pub fn init_logging(format: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("STOREFRONT_AUTH_LOG")
+        .unwrap_or_else(|_| "info".into());
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(ansi);
+    let _ = if format == "json" {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}

@@ -1,0 +1,269 @@
+//! Verbs for stores, channels, API accounts and customers.
+
+use anyhow::{anyhow, bail};
+use clap::Subcommand;
+use serde_json::json;
+use storefront_auth_store::{AccountKind, NewCustomer};
+
+use super::{find_store, open, Output};
+use crate::config::Config;
+use crate::service::{self, accounts::ALL_SCOPES};
+
+#[derive(Subcommand)]
+pub enum StoresCmd {
+    List,
+    Create {
+        #[arg(long)]
+        hash: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "http://localhost:3000")]
+        site_url: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ChannelsCmd {
+    List {
+        #[arg(long)]
+        store: String,
+    },
+    Create {
+        #[arg(long)]
+        store: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        site_url: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AccountsCmd {
+    List {
+        #[arg(long)]
+        store: String,
+    },
+    /// Prints the credentials once; the access token is stored only as a digest.
+    Create {
+        #[arg(long)]
+        store: String,
+        #[arg(long, default_value = "API account")]
+        name: String,
+        #[arg(long, default_value = "store")]
+        kind: String,
+        /// OAuth scope (repeatable), e.g. store_storefront_api or store_v2_customers_read_only.
+        #[arg(long = "scope")]
+        scopes: Vec<String>,
+        #[arg(long)]
+        all_scopes: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    Delete {
+        client_id: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum CustomersCmd {
+    List {
+        #[arg(long)]
+        store: String,
+    },
+    Create {
+        #[arg(long)]
+        store: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        first_name: String,
+        #[arg(long)]
+        last_name: String,
+        #[arg(long)]
+        password: String,
+        #[arg(long)]
+        group_id: Option<i64>,
+    },
+}
+
+pub async fn stores(config: Config, cmd: StoresCmd) -> anyhow::Result<Output> {
+    let state = open(config).await?;
+    match cmd {
+        StoresCmd::List => {
+            let rows = state.store.list_stores().await?;
+            Ok(Output(
+                rows.iter()
+                    .map(|s| format!("{}\t{}\t{}", s.hash, s.id, s.name))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ))
+        }
+        StoresCmd::Create {
+            hash,
+            name,
+            site_url,
+        } => {
+            let s =
+                service::stores::create(&state.store, &hash, &name, &site_url, state.now()).await?;
+            Ok(Output(format!(
+                "created store {} (store_id {})",
+                s.hash, s.id
+            )))
+        }
+    }
+}
+
+pub async fn channels(config: Config, cmd: ChannelsCmd) -> anyhow::Result<Output> {
+    let state = open(config).await?;
+    match cmd {
+        ChannelsCmd::List { store } => {
+            let st = find_store(&state, &store).await?;
+            let rows = state.store.channels(st.id).await?;
+            Ok(Output(
+                rows.iter()
+                    .map(|c| format!("{}\t{}\t{}", c.channel_id, c.name, c.site_url))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ))
+        }
+        ChannelsCmd::Create {
+            store,
+            name,
+            site_url,
+        } => {
+            let st = find_store(&state, &store).await?;
+            service::stores::check_site_url(&site_url)?;
+            let c = state
+                .store
+                .create_channel(st.id, &name, &site_url, state.now())
+                .await?;
+            Ok(Output(format!(
+                "created channel {} of {}",
+                c.channel_id, st.hash
+            )))
+        }
+    }
+}
+
+pub async fn accounts(config: Config, cmd: AccountsCmd) -> anyhow::Result<Output> {
+    let state = open(config).await?;
+    match cmd {
+        AccountsCmd::List { store } => {
+            let st = find_store(&state, &store).await?;
+            let rows = state.store.accounts(st.id).await?;
+            Ok(Output(
+                rows.iter()
+                    .map(|a| {
+                        format!(
+                            "{}\t{}\t{}\t{}",
+                            a.client_id,
+                            a.kind.as_str(),
+                            a.name,
+                            a.scopes.join(" ")
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ))
+        }
+        AccountsCmd::Create {
+            store,
+            name,
+            kind,
+            scopes,
+            all_scopes,
+            json,
+        } => {
+            let st = find_store(&state, &store).await?;
+            let kind =
+                AccountKind::parse(&kind).ok_or_else(|| anyhow!("--kind must be store or app"))?;
+            let mut scopes = scopes;
+            if all_scopes {
+                scopes.extend(ALL_SCOPES.iter().map(|s| s.to_string()));
+            }
+            if scopes.is_empty() {
+                bail!("give at least one --scope, or --all-scopes");
+            }
+            let created =
+                service::accounts::create(&state.store, st.id, kind, &name, &scopes, state.now())
+                    .await?;
+            let a = &created.account;
+            if json {
+                Ok(Output(serde_json::to_string_pretty(&json!({
+                    "client_id": a.client_id, "client_secret": a.client_secret.expose(),
+                    "access_token": created.access_token.expose(), "store_hash": st.hash, "store_id": st.id, "scopes": a.scopes,
+                }))?))
+            } else {
+                Ok(Output(format!(
+                    "client_id:     {}\nclient_secret: {}\naccess_token:  {}\nstore_hash:    {}\n(the access token is shown only now)",
+                    a.client_id, a.client_secret.expose(), created.access_token.expose(), st.hash
+                )))
+            }
+        }
+        AccountsCmd::Delete { client_id } => {
+            if !state.store.delete_account(&client_id).await? {
+                bail!("no API account {client_id}");
+            }
+            Ok(Output(format!(
+                "deleted API account {client_id}; its access token no longer works"
+            )))
+        }
+    }
+}
+
+pub async fn customers(config: Config, cmd: CustomersCmd) -> anyhow::Result<Output> {
+    let state = open(config).await?;
+    match cmd {
+        CustomersCmd::List { store } => {
+            let st = find_store(&state, &store).await?;
+            let rows = state.store.customers(st.id, 1_000, 0).await?;
+            Ok(Output(
+                rows.iter()
+                    .map(|c| format!("{}\t{}\t{} {}", c.id, c.email, c.first_name, c.last_name))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ))
+        }
+        CustomersCmd::Create {
+            store,
+            email,
+            first_name,
+            last_name,
+            password,
+            group_id,
+        } => {
+            let st = find_store(&state, &store).await?;
+            if password.chars().count() < 7 {
+                bail!("the password must be at least 7 characters");
+            }
+            let hash = state
+                .passwords
+                .hash(password)
+                .await
+                .ok_or_else(|| anyhow!("password hashing failed"))?;
+            let c = state
+                .store
+                .create_customer(
+                    NewCustomer {
+                        store_id: st.id,
+                        email: &email,
+                        first_name: &first_name,
+                        last_name: &last_name,
+                        phone: "",
+                        group_id,
+                        password_hash: &hash,
+                    },
+                    state.now(),
+                )
+                .await
+                .map_err(|e| match e {
+                    storefront_auth_store::StoreError::Conflict(_) => {
+                        anyhow!("a customer with email {email} already exists")
+                    }
+                    other => other.into(),
+                })?;
+            Ok(Output(format!("created customer {} ({})", c.id, c.email)))
+        }
+    }
+}
