@@ -2,11 +2,10 @@
 
 use axum::extract::{Query, State};
 use axum::Extension;
-use serde::Deserialize;
 use serde_json::{json, Value};
 use storefront_auth_store::{NewProduct, Product};
 
-use super::{data, Caller, JsonBody};
+use super::{data, Caller, JsonBody, Page};
 use crate::error::{ApiError, FieldError};
 use crate::state::SharedState;
 
@@ -16,19 +15,13 @@ fn product_json(p: &Product) -> Value {
     json!({ "id": p.id, "name": p.name, "sku": p.sku, "price": p.price_cents as f64 / 100.0, "type": "physical" })
 }
 
-#[derive(Deserialize)]
-pub struct Page {
-    limit: Option<i64>,
-    after: Option<i64>,
-}
-
 pub async fn list(
     State(state): State<SharedState>,
     Extension(caller): Extension<Caller>,
     Query(p): Query<Page>,
 ) -> Result<axum::Json<Value>, ApiError> {
     caller.require(SCOPE)?;
-    let limit = p.limit.unwrap_or(50).clamp(1, 250);
+    let limit = p.limit();
     let rows = state
         .store
         .products(

@@ -3,11 +3,10 @@
 
 use axum::extract::{Query, State};
 use axum::Extension;
-use serde::Deserialize;
 use serde_json::{json, Value};
 use storefront_auth_store::{Customer, NewCustomer};
 
-use super::{Caller, JsonBody};
+use super::{Caller, JsonBody, Page};
 use crate::error::{ApiError, FieldError};
 use crate::state::SharedState;
 
@@ -20,19 +19,13 @@ fn customer_json(c: &Customer) -> Value {
     })
 }
 
-#[derive(Deserialize)]
-pub struct Page {
-    limit: Option<i64>,
-    after: Option<i64>,
-}
-
 pub async fn list(
     State(state): State<SharedState>,
     Extension(caller): Extension<Caller>,
     Query(p): Query<Page>,
 ) -> Result<axum::Json<Value>, ApiError> {
     caller.require(SCOPE)?;
-    let limit = p.limit.unwrap_or(50).clamp(1, 250);
+    let limit = p.limit();
     let rows = state
         .store
         .customers(caller.store.id, limit, p.after.unwrap_or(0))

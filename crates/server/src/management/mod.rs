@@ -195,6 +195,19 @@ pub async fn read_limited(body: Body, limit: usize) -> Result<axum::body::Bytes,
     })
 }
 
+/// `?limit=&after=` of the list endpoints: id-ordered pages of 1–250 items (default 50).
+#[derive(serde::Deserialize)]
+pub struct Page {
+    limit: Option<i64>,
+    pub after: Option<i64>,
+}
+
+impl Page {
+    pub fn limit(&self) -> i64 {
+        self.limit.unwrap_or(50).clamp(1, 250)
+    }
+}
+
 /// `{"data": …, "meta": {}}`
 pub fn data(value: Value) -> axum::Json<Value> {
     axum::Json(serde_json::json!({ "data": value, "meta": {} }))
