@@ -51,6 +51,8 @@ pub enum LoginJwtError {
     UnknownChannel,
     #[error("redirect_to leaves the storefront")]
     Redirect,
+    #[error("the database is unavailable")]
+    Unavailable,
 }
 
 impl From<Hs256Error> for LoginJwtError {

@@ -130,7 +130,7 @@ pub async fn verify_login_jwt(
     token: &str,
     client_ip: &str,
 ) -> Result<(LoginClaims, Customer, Channel), LoginJwtError> {
-    let unavailable = |_| LoginJwtError::Malformed;
+    let unavailable = |_| LoginJwtError::Unavailable;
     let issuer = sso::issuer(token)?;
     let account = state
         .store

@@ -91,6 +91,18 @@ async fn a_database_outage_gives_503s_and_heals_itself() {
         .await
         .expect("send");
     assert_eq!(ready.status(), 503);
+    // A customer login during the outage is refused (to the login page), never signed in.
+    let sso = app
+        .client
+        .get(app.url(&format!("/login/token/{}", app.login_jwt(json!({})))))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        sso.headers().get("location").and_then(|v| v.to_str().ok()),
+        Some("/login.php?error=invalid_login")
+    );
+    assert!(sso.headers().get("set-cookie").is_none());
 
     let _proxy = Proxy::start(port).await;
     let restarted = Instant::now();
