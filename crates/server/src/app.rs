@@ -17,7 +17,7 @@ use storefront_auth_store::Event;
 
 use crate::error::ApiError;
 use crate::state::SharedState;
-use crate::{login, management, ops, storefront};
+use crate::{login, management, ops, payments, storefront};
 
 pub fn router(state: SharedState) -> Router {
     Router::new()
@@ -25,6 +25,7 @@ pub fn router(state: SharedState) -> Router {
         .merge(management::router(state.clone()))
         .merge(storefront::router())
         .merge(login::router())
+        .merge(payments::router())
         .fallback(fallback)
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(axum::middleware::from_fn_with_state(

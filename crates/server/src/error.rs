@@ -49,6 +49,9 @@ pub enum ApiError {
     Invalid(Vec<FieldError>),
     #[error("unprocessable: {0}")]
     Unprocessable(&'static str),
+    /// Any other refusal: its status and a title that says what to do.
+    #[error("{1}")]
+    Refused(StatusCode, String),
     #[error("rate limited")]
     RateLimited { retry_after_ms: u64 },
     #[error("database unavailable: {0}")]
@@ -120,6 +123,7 @@ impl IntoResponse for ApiError {
             ApiError::Unprocessable(title) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, envelope(StatusCode::UNPROCESSABLE_ENTITY, title, None, Some(Map::new())))
             }
+            ApiError::Refused(status, title) => (*status, envelope(*status, title, None, None)),
             ApiError::RateLimited { .. } => (
                 StatusCode::TOO_MANY_REQUESTS,
                 envelope(StatusCode::TOO_MANY_REQUESTS, "Too many requests.", Some("The request quota of this API account is used up; retry after X-Retry-After seconds."), None),

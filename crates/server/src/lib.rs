@@ -10,6 +10,7 @@ pub mod login;
 pub mod management;
 pub mod metrics;
 pub mod ops;
+pub mod payments;
 pub mod ratelimit;
 pub mod service;
 pub mod state;

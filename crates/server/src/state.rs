@@ -35,6 +35,8 @@ pub struct AppState {
     pub graphql: Graphql,
     pub documents: crate::storefront::documents::DocumentCache,
     pub catalog: crate::storefront::catalog_cache::CatalogCache,
+    /// The HS256 key of payment access tokens, read from the database on first use.
+    pub payments_key: std::sync::OnceLock<Vec<u8>>,
     /// When the PostgreSQL event listener went down (`None` while it is up, or on SQLite).
     listener_down_since: std::sync::Mutex<Option<std::time::Instant>>,
     keys: RwLock<Arc<KeyRing>>,
@@ -115,6 +117,7 @@ impl AppState {
             graphql: Graphql::new()?,
             documents: crate::storefront::documents::DocumentCache::new(1_000),
             catalog: crate::storefront::catalog_cache::CatalogCache::default(),
+            payments_key: std::sync::OnceLock::new(),
             listener_down_since: std::sync::Mutex::new(match store.backend() {
                 storefront_auth_store::Backend::Postgres => Some(std::time::Instant::now()),
                 storefront_auth_store::Backend::Sqlite => None,

@@ -97,7 +97,8 @@ impl Store {
             .ok_or(crate::StoreError::NotFound)
     }
 
-    /// The account whose access token has this digest.
+    /// The account whose access token has this digest: a store's API account, or an app
+    /// installed on a store.
     pub async fn account_by_token_digest(&self, digest: &str) -> Result<Option<Account>> {
         let row = sqlx::query(&format!(
             "SELECT {COLS} FROM api_accounts WHERE access_token_digest = $1"
@@ -105,7 +106,10 @@ impl Store {
         .bind(digest)
         .fetch_optional(self.pool())
         .await?;
-        row.as_ref().map(account_from).transpose()
+        match row {
+            Some(row) => account_from(&row).map(Some),
+            None => self.install_account_by_token_digest(digest).await,
+        }
     }
 
     pub async fn account(&self, client_id: &str) -> Result<Option<Account>> {

@@ -3,11 +3,14 @@
 //! Flags and timestamps are `BIGINT`; secrets are stored as digests, never raw.
 
 mod accounts;
+mod apps;
+mod carts;
 mod catalog;
 mod customers;
 mod events;
 mod keys;
 mod migrate;
+mod payments;
 mod sessions;
 mod stores;
 mod tokens;
@@ -20,10 +23,13 @@ use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Executor};
 
 pub use accounts::{Account, AccountKind, NewAccount};
+pub use apps::{App, ClaimedCode, Install};
+pub use carts::{Cart, CartItem, NewCart, NewItem, Order, OrderLine};
 pub use catalog::{NewProduct, Product};
 pub use customers::{Customer, CustomerGroup, NewCustomer};
 pub use events::{Event, Listener};
 pub use keys::StoredKey;
+pub use payments::{NewPayment, PaymentAccessToken, PaymentRefused};
 pub use sessions::{NewSession, Session, SessionKind};
 pub use stores::{Channel, StoreRecord};
 pub use tokens::{IssuedToken, TokenUsage};

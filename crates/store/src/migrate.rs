@@ -8,10 +8,12 @@ use crate::{Backend, Result, Store, StoreError};
 const SQLITE: &[(i64, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_init.sql")),
     (2, include_str!("../migrations/sqlite/0002_customers.sql")),
+    (3, include_str!("../migrations/sqlite/0003_commerce.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
     (2, include_str!("../migrations/postgres/0002_customers.sql")),
+    (3, include_str!("../migrations/postgres/0003_commerce.sql")),
 ];
 
 /// Arbitrary constant naming our advisory lock.

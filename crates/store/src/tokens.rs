@@ -197,6 +197,47 @@ impl Store {
         Ok(false)
     }
 
+    /// The channel's current auto-generated storefront token: (jti, token, expires_at).
+    pub async fn auto_token(
+        &self,
+        store_id: i64,
+        channel_id: i64,
+    ) -> Result<Option<(String, String, i64)>> {
+        let row = sqlx::query(
+            "SELECT jti, token, expires_at FROM auto_tokens WHERE store_id = $1 AND channel_id = $2",
+        )
+        .bind(store_id)
+        .bind(channel_id)
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|r| Ok((get(&r, "jti")?, get(&r, "token")?, get(&r, "expires_at")?)))
+            .transpose()
+    }
+
+    /// Makes `token` the channel's auto-generated token. It is public (pages embed it), so it
+    /// is stored as is; the registry row was written when it was issued.
+    pub async fn set_auto_token(
+        &self,
+        store_id: i64,
+        channel_id: i64,
+        jti: &str,
+        token: &str,
+        expires_at: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO auto_tokens (store_id, channel_id, jti, token, expires_at) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (store_id, channel_id) DO UPDATE SET jti = $3, token = $4, expires_at = $5",
+        )
+        .bind(store_id)
+        .bind(channel_id)
+        .bind(jti)
+        .bind(token)
+        .bind(expires_at)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
     /// Adds a batch of usage counts in one transaction.
     pub async fn record_usage(&self, batch: &[TokenUsage]) -> Result<()> {
         if batch.is_empty() {

@@ -4,6 +4,7 @@
 mod catalog;
 mod channels;
 mod customers;
+mod payments;
 mod store_info;
 mod tokens;
 
@@ -56,6 +57,10 @@ pub fn router(state: SharedState) -> Router<SharedState> {
         .route(
             "/stores/{store_hash}/v3/storefront/api-tokens",
             get(tokens::inventory),
+        )
+        .route(
+            "/stores/{store_hash}/v3/payments/access_tokens",
+            post(payments::create_access_token),
         )
         .layer(axum::middleware::from_fn_with_state(state, authenticate))
 }

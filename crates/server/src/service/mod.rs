@@ -2,9 +2,11 @@
 //! the product to do, with storage and policy wired together. No HTTP here.
 
 pub mod accounts;
+pub mod carts;
 pub mod customers;
 pub mod demo;
 pub mod keys;
 pub mod passwords;
+pub mod payments;
 pub mod stores;
 pub mod tokens;

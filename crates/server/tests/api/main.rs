@@ -5,6 +5,7 @@
 mod helpers;
 
 mod binary;
+mod commerce;
 mod customers;
 mod durability;
 mod graphql_auth;

@@ -9,6 +9,7 @@ use super::cart::CartNode;
 use super::customer::CustomerNode;
 use super::scalars::DateTime;
 use super::GqlContext;
+use crate::service::carts;
 use crate::service::customers::{self, LoginError};
 
 pub const CAT_IN_BODY_FOR_BROWSER: &str = "Customer access token was requested in the body, but it's only returned for server-to-server requests. For browser requests it's set as an httpOnly cookie instead.";
@@ -24,6 +25,8 @@ pub struct SignedIn {
     customer: Customer,
     token: Option<CustomerAccessToken>,
     browser: bool,
+    /// The customer's cart after merging the guest cart.
+    cart: Option<CartNode>,
 }
 
 pub struct LoginResult(pub SignedIn);
@@ -39,7 +42,7 @@ impl LoginResult {
     }
     /// The customer's cart after merging the guest cart.
     async fn cart(&self) -> Option<CartNode> {
-        None
+        self.0.cart.clone()
     }
     async fn customer_access_token(&self) -> Result<Option<CustomerAccessToken>> {
         access_token(&self.0)
@@ -57,7 +60,7 @@ impl LoginWithCustomerLoginJwtResult {
         Some(CustomerNode(self.0.customer.clone()))
     }
     async fn cart(&self) -> Option<CartNode> {
-        None
+        self.0.cart.clone()
     }
     async fn customer_access_token(&self) -> Result<Option<CustomerAccessToken>> {
         access_token(&self.0)
@@ -92,8 +95,31 @@ pub fn cookie(value: &str, max_age: i64) -> String {
     format!("{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}")
 }
 
-/// Starts the sign-in on this device: a CAT for servers, the session cookie for browsers.
-pub async fn sign_in(gql: &GqlContext, customer: Customer) -> Result<SignedIn> {
+/// Starts the sign-in on this device: a CAT for servers, the session cookie for browsers;
+/// then merges the guest cart into the customer's.
+pub async fn sign_in(
+    gql: &GqlContext,
+    customer: Customer,
+    guest_cart: Option<String>,
+) -> Result<SignedIn> {
+    let discount_bp = match customer.group_id {
+        Some(g) => gql
+            .state
+            .store
+            .customer_group(gql.store.id, g)
+            .await?
+            .map_or(0, |g| g.discount_bp),
+        None => 0,
+    };
+    let who = carts::Shopper {
+        customer_id: Some(customer.id),
+        discount_bp,
+        ..gql.shopper()
+    };
+    let cart = match carts::merge_at_login(&gql.state, &who, guest_cart.as_deref()).await? {
+        Some(c) => Some(CartNode(carts::priced(&gql.state, c, discount_bp).await?)),
+        None => None,
+    };
     let kind = if gql.browser {
         SessionKind::Cookie
     } else {
@@ -113,6 +139,7 @@ pub async fn sign_in(gql: &GqlContext, customer: Customer) -> Result<SignedIn> {
             customer,
             token: None,
             browser: true,
+            cart,
         });
     }
     let token = CustomerAccessToken {
@@ -123,10 +150,16 @@ pub async fn sign_in(gql: &GqlContext, customer: Customer) -> Result<SignedIn> {
         customer,
         token: Some(token),
         browser: false,
+        cart,
     })
 }
 
-pub async fn login(ctx: &Context<'_>, email: String, password: String) -> Result<LoginResult> {
+pub async fn login(
+    ctx: &Context<'_>,
+    email: String,
+    password: String,
+    guest_cart: Option<String>,
+) -> Result<LoginResult> {
     let gql = ctx.data::<GqlContext>()?;
     let customer =
         customers::password_login(&gql.state, &gql.store, &email, &password, &gql.client_ip)
@@ -137,12 +170,13 @@ pub async fn login(ctx: &Context<'_>, email: String, password: String) -> Result
                 }
                 Error::new(e.message())
             })?;
-    Ok(LoginResult(sign_in(gql, customer).await?))
+    Ok(LoginResult(sign_in(gql, customer, guest_cart).await?))
 }
 
 pub async fn login_with_jwt(
     ctx: &Context<'_>,
     jwt: String,
+    guest_cart: Option<String>,
 ) -> Result<LoginWithCustomerLoginJwtResult> {
     let gql = ctx.data::<GqlContext>()?;
     let channels = gql.state.store.channels(gql.store.id).await?;
@@ -162,14 +196,29 @@ pub async fn login_with_jwt(
         .redirect_to
         .unwrap_or_else(|| storefront_auth_core::sso::DEFAULT_REDIRECT.to_string());
     Ok(LoginWithCustomerLoginJwtResult(
-        sign_in(gql, customer).await?,
+        sign_in(gql, customer, guest_cart).await?,
         redirect,
     ))
 }
 
-/// Ends this sign-in and every other of the customer, on all devices.
-pub async fn logout(ctx: &Context<'_>) -> Result<LogoutResult> {
+/// Ends this sign-in and every other of the customer, on all devices. The cart named by
+/// `cartEntityId` is given back to guests, so the device keeps it.
+pub async fn logout(ctx: &Context<'_>, cart_id: Option<String>) -> Result<LogoutResult> {
     let gql = ctx.data::<GqlContext>()?;
+    let mut unassigned = CartUnassignResult {
+        cart: None,
+        errors: Vec::new(),
+    };
+    if let (Some(id), Some(_)) = (&cart_id, &gql.customer) {
+        match carts::unassign(&gql.state, &gql.shopper(), id).await {
+            // Priced as the guest it now belongs to.
+            Ok(cart) => unassigned.cart = Some(CartNode(carts::priced(&gql.state, cart, 0).await?)),
+            Err(carts::CartError::Store(e)) => return Err(carts::CartError::Store(e).into()),
+            Err(e) => unassigned.errors.push(CartUnassignError {
+                message: e.to_string(),
+            }),
+        }
+    }
     if let Some(customer) = &gql.customer {
         gql.state
             .store
@@ -181,9 +230,6 @@ pub async fn logout(ctx: &Context<'_>) -> Result<LogoutResult> {
     }
     Ok(LogoutResult {
         result: "success".into(),
-        cart_unassign_result: CartUnassignResult {
-            cart: None,
-            errors: Vec::new(),
-        },
+        cart_unassign_result: unassigned,
     })
 }

@@ -2,7 +2,7 @@
 //! `Customer`, `Order` and wishlist types.
 
 use async_graphql::{Object, SimpleObject, ID};
-use storefront_auth_store::Customer;
+use storefront_auth_store::{Customer, Order};
 
 use super::cart::DateTimeExtended;
 use super::catalog::{global_id, Money, ProductNode};
@@ -32,16 +32,24 @@ pub struct OrderStatus {
 }
 
 #[derive(Clone, Debug)]
-pub struct OrderData {
-    pub id: i64,
-    pub ordered_at: i64,
-    pub updated_at: i64,
-    pub status: OrderStatusValue,
-    pub total_cents: i64,
-}
+pub struct OrderNode(pub Order);
 
-#[derive(Clone, Debug)]
-pub struct OrderNode(pub OrderData);
+impl OrderNode {
+    fn status_value(&self) -> Option<OrderStatusValue> {
+        Some(match self.0.status.as_str() {
+            "INCOMPLETE" => OrderStatusValue::Incomplete,
+            "AWAITING_FULFILLMENT" => OrderStatusValue::AwaitingFulfillment,
+            "AWAITING_PAYMENT" => OrderStatusValue::AwaitingPayment,
+            "CANCELLED" => OrderStatusValue::Cancelled,
+            "COMPLETED" => OrderStatusValue::Completed,
+            "DECLINED" => OrderStatusValue::Declined,
+            "PENDING" => OrderStatusValue::Pending,
+            "REFUNDED" => OrderStatusValue::Refunded,
+            "SHIPPED" => OrderStatusValue::Shipped,
+            _ => return None,
+        })
+    }
+}
 
 #[Object(name = "Order")]
 impl OrderNode {
@@ -53,7 +61,7 @@ impl OrderNode {
     }
     async fn ordered_at(&self) -> DateTimeExtended {
         DateTimeExtended {
-            utc: super::scalars::DateTime::from_unix(self.0.ordered_at),
+            utc: super::scalars::DateTime::from_unix(self.0.created_at),
         }
     }
     async fn updated_at(&self) -> DateTimeExtended {
@@ -62,10 +70,21 @@ impl OrderNode {
         }
     }
     async fn status(&self) -> OrderStatus {
-        let label = format!("{:?}", self.0.status);
+        let words: Vec<String> = self
+            .0
+            .status
+            .split('_')
+            .map(|w| {
+                let lower = w.to_lowercase();
+                let mut c = lower.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                    .unwrap_or_default()
+            })
+            .collect();
         OrderStatus {
-            value: Some(self.0.status),
-            label,
+            value: self.status_value(),
+            label: words.join(" "),
         }
     }
     async fn total_inc_tax(&self) -> Money {
@@ -135,15 +154,29 @@ impl CustomerNode {
         super::connection::PageRequest::new(first, after, last, before)?;
         Ok(AddressConnection::empty())
     }
+    /// The orders this customer placed, oldest first.
     async fn orders(
         &self,
+        ctx: &async_graphql::Context<'_>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
     ) -> async_graphql::Result<Option<OrdersConnection>> {
-        super::connection::PageRequest::new(first, after, last, before)?;
-        Ok(Some(OrdersConnection::empty()))
+        let page = super::connection::PageRequest::new(first, after, last, before)?;
+        let gql = ctx.data::<super::GqlContext>()?;
+        let orders: Vec<OrderNode> = gql
+            .state
+            .store
+            .customer_orders(gql.store.id, self.0.id)
+            .await?
+            .into_iter()
+            .filter(|o| o.id > page.after && o.id < page.before)
+            .map(OrderNode)
+            .collect();
+        let total = orders.len() as i64;
+        let (items, info) = page.finish(page.window(orders), |o| o.0.id);
+        Ok(Some(OrdersConnection::new(items, info, Some(total))))
     }
     async fn wishlists(
         &self,

@@ -3,6 +3,7 @@
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
 
 use super::auth::{self, LoginResult, LoginWithCustomerLoginJwtResult, LogoutResult};
+use super::cart::{CartMutations, CheckoutMutations};
 use super::customer_mutations::CustomerMutations;
 use super::wishlist::WishlistMutations;
 
@@ -17,8 +18,7 @@ impl Mutation {
         password: String,
         guest_cart_entity_id: Option<String>,
     ) -> Result<LoginResult> {
-        let _ = guest_cart_entity_id;
-        auth::login(ctx, email, password).await
+        auth::login(ctx, email, password, guest_cart_entity_id).await
     }
 
     async fn logout(
@@ -26,8 +26,7 @@ impl Mutation {
         ctx: &Context<'_>,
         cart_entity_id: Option<String>,
     ) -> Result<LogoutResult> {
-        let _ = cart_entity_id;
-        auth::logout(ctx).await
+        auth::logout(ctx, cart_entity_id).await
     }
 
     async fn login_with_customer_login_jwt(
@@ -36,8 +35,15 @@ impl Mutation {
         jwt: String,
         guest_cart_entity_id: Option<String>,
     ) -> Result<LoginWithCustomerLoginJwtResult> {
-        let _ = guest_cart_entity_id;
-        auth::login_with_jwt(ctx, jwt).await
+        auth::login_with_jwt(ctx, jwt, guest_cart_entity_id).await
+    }
+
+    async fn cart(&self) -> CartMutations {
+        CartMutations
+    }
+
+    async fn checkout(&self) -> CheckoutMutations {
+        CheckoutMutations
     }
 
     async fn customer(&self) -> CustomerMutations {

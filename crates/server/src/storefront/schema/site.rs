@@ -59,6 +59,12 @@ impl Query {
                     .map(|p| Node::Product(ProductNode(p))),
                 Err(_) => None,
             },
+            "Cart" => super::cart::find_cart(gql, Some(key))
+                .await?
+                .map(Node::Cart),
+            "Checkout" => super::cart::find_cart(gql, Some(key))
+                .await?
+                .map(|c| Node::Checkout(CheckoutNode(c))),
             _ => None,
         })
     }

@@ -1,0 +1,114 @@
+//! `POST /stores/{hash}/payments` (SPEC §7): authenticated by `Authorization: PAT {token}`
+//! alone, it charges a test card for the order the token is bound to.
+
+use axum::extract::{Path, Request, State};
+use axum::http::{header, StatusCode};
+use axum::routing::post;
+use axum::Router;
+use serde_json::{json, Value};
+
+use crate::error::{ApiError, FieldError};
+use crate::management::read_limited;
+use crate::service::payments::{self, PaymentError};
+use crate::state::SharedState;
+
+pub const PAYMENTS_MEDIA_TYPE: &str = "application/vnd.bc.v1+json";
+
+pub fn router() -> Router<SharedState> {
+    Router::new().route("/stores/{store_hash}/payments", post(pay))
+}
+
+fn unauthorized() -> ApiError {
+    ApiError::Refused(
+        StatusCode::UNAUTHORIZED,
+        "The payment access token is missing, invalid, expired or already used.".into(),
+    )
+}
+
+async fn pay(
+    State(state): State<SharedState>,
+    Path(hash): Path<String>,
+    req: Request,
+) -> Result<(StatusCode, axum::Json<Value>), ApiError> {
+    let headers = req.headers().clone();
+    let accept = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !accept
+        .split(',')
+        .any(|a| a.trim().split(';').next() == Some(PAYMENTS_MEDIA_TYPE))
+    {
+        return Err(ApiError::Refused(
+            StatusCode::NOT_ACCEPTABLE,
+            format!("Send Accept: {PAYMENTS_MEDIA_TYPE}."),
+        ));
+    }
+    let pat = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("PAT "))
+        .filter(|t| !t.is_empty())
+        .ok_or_else(unauthorized)?
+        .to_string();
+    let store = state
+        .store
+        .store_by_hash(&hash)
+        .await?
+        .ok_or_else(unauthorized)?;
+    let bytes = read_limited(req.into_body(), crate::management::MAX_BODY).await?;
+    let body: Value =
+        serde_json::from_slice(&bytes).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    let payment = &body["payment"];
+    let mut errors = Vec::new();
+    if payment["payment_method_id"]
+        .as_str()
+        .is_none_or(str::is_empty)
+    {
+        errors.push(FieldError::new(
+            "payment.payment_method_id",
+            "required",
+            "payment_method_id is required.",
+        ));
+    }
+    let instrument = &payment["instrument"];
+    if instrument["type"] != "card" {
+        errors.push(FieldError::new(
+            "payment.instrument.type",
+            "invalid",
+            "Only card instruments are accepted by the test gateway.",
+        ));
+    }
+    let number = instrument["number"].as_str().unwrap_or("");
+    if number.len() < 12 || !number.bytes().all(|b| b.is_ascii_digit()) {
+        errors.push(FieldError::new(
+            "payment.instrument.number",
+            "invalid",
+            "number must be a card number.",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Invalid(errors));
+    }
+    match payments::pay(&state, &store, &pat, number).await {
+        Ok((id, order_id)) => {
+            tracing::info!(order_id, "payment taken");
+            Ok((
+                StatusCode::CREATED,
+                axum::Json(
+                    json!({ "data": { "id": id, "transaction_type": "purchase", "status": "success" } }),
+                ),
+            ))
+        }
+        Err(PaymentError::InvalidToken) => Err(unauthorized()),
+        Err(PaymentError::OrderNotPayable) => Err(ApiError::Refused(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Order is invalid: it is not awaiting payment.".into(),
+        )),
+        Err(PaymentError::Declined) => Err(ApiError::Refused(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Payment was declined. Please try again.".into(),
+        )),
+        Err(PaymentError::Store(e)) => Err(e.into()),
+    }
+}

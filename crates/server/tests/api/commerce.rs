@@ -1,0 +1,450 @@
+//! Carts, checkout and payments (SPEC §5.6, §7) over HTTP: guest carts merged at login, carts
+//! private to their customer, completeCheckout → PAT → payment, and every PAT refusal.
+
+use serde_json::{json, Value};
+
+use crate::helpers::{message, Resp, TestApp, JANE, PASSWORD, VIP};
+
+const CART_FIELDS: &str = "entityId lineItems { totalQuantity physicalItems { entityId productEntityId quantity } } amount { value }";
+
+impl TestApp {
+    async fn cart_op(&self, token: &str, cat: Option<&str>, query: &str, vars: Value) -> Resp {
+        let headers: Vec<(&str, &str)> = cat
+            .map(|c| vec![("X-Bc-Customer-Access-Token", c)])
+            .unwrap_or_default();
+        let r = self
+            .gql_body(
+                Some(token),
+                json!({ "query": query, "variables": vars }),
+                &headers,
+            )
+            .await;
+        assert_eq!(r.status, 200, "{:?}", r.body);
+        r
+    }
+
+    async fn create_cart(&self, token: &str, cat: Option<&str>, lines: Value) -> String {
+        let q = format!("mutation($l: [CartLineItemInput!]) {{ cart {{ createCart(input: {{ lineItems: $l }}) {{ cart {{ {CART_FIELDS} }} }} }} }}");
+        let r = self.cart_op(token, cat, &q, json!({ "l": lines })).await;
+        r.body["data"]["cart"]["createCart"]["cart"]["entityId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no cart: {:?}", r.body))
+            .to_string()
+    }
+
+    async fn read_cart(&self, token: &str, cat: Option<&str>, id: &str) -> Value {
+        let q =
+            format!("query($id: String) {{ site {{ cart(entityId: $id) {{ {CART_FIELDS} }} }} }}");
+        let r = self.cart_op(token, cat, &q, json!({ "id": id })).await;
+        r.body["data"]["site"]["cart"].clone()
+    }
+
+    async fn pay(&self, hash: &str, pat: &str, card: &str) -> Resp {
+        let r = self
+            .client
+            .post(self.url(&format!("/stores/{hash}/payments")))
+            .header("Authorization", format!("PAT {pat}"))
+            .header("Accept", "application/vnd.bc.v1+json")
+            .json(
+                &json!({ "payment": { "payment_method_id": "testgateway.card", "instrument": {
+                "type": "card", "number": card, "cardholder_name": "Jane Doe",
+                "expiry_month": 12, "expiry_year": 2030, "verification_value": "123" } } }),
+            )
+            .send()
+            .await
+            .expect("send");
+        Resp::from(r).await
+    }
+}
+
+fn quantities(cart: &Value) -> Vec<(i64, i64)> {
+    let mut q: Vec<(i64, i64)> = cart["lineItems"]["physicalItems"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| {
+            (
+                i["productEntityId"].as_i64().unwrap(),
+                i["quantity"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    q.sort();
+    q
+}
+
+const LOGIN_WITH_CART: &str = "mutation($e: String!, $p: String!, $g: String) { login(email: $e, password: $p, guestCartEntityId: $g) { customerAccessToken { value } cart { entityId lineItems { physicalItems { productEntityId quantity } } } } }";
+
+#[tokio::test]
+async fn a_guest_cart_is_merged_into_the_customers_cart_at_login() {
+    let app = TestApp::spawn().await;
+    let token = app.private_token(&["Unauthenticated", "Customer"]).await;
+    let jane = app.login_cat(&token, JANE).await;
+    let jane_cart = app
+        .create_cart(
+            &token,
+            Some(&jane),
+            json!([{ "productEntityId": 2, "quantity": 1 }]),
+        )
+        .await;
+    // On another device, as a guest.
+    let guest = app
+        .create_cart(
+            &token,
+            None,
+            json!([{ "productEntityId": 1, "quantity": 2 }, { "productEntityId": 2, "quantity": 1 }]),
+        )
+        .await;
+    let r = app
+        .cart_op(
+            &token,
+            None,
+            LOGIN_WITH_CART,
+            json!({ "e": JANE, "p": PASSWORD, "g": guest }),
+        )
+        .await;
+    let login = &r.body["data"]["login"];
+    assert_eq!(
+        login["cart"]["entityId"],
+        jane_cart.as_str(),
+        "{:?}",
+        r.body
+    );
+    assert_eq!(quantities(&login["cart"]), vec![(1, 2), (2, 2)]);
+    // The guest cart is gone; the merged cart is the customer's current cart.
+    assert_eq!(app.read_cart(&token, None, &guest).await, Value::Null);
+    let cat = login["customerAccessToken"]["value"].as_str().unwrap();
+    let r = app
+        .cart_op(
+            &token,
+            Some(cat),
+            &format!("{{ site {{ cart {{ {CART_FIELDS} }} }} }}"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        r.body["data"]["site"]["cart"]["entityId"],
+        jane_cart.as_str()
+    );
+    assert_eq!(
+        r.body["data"]["site"]["cart"]["lineItems"]["totalQuantity"],
+        4
+    );
+
+    // A customer without a cart takes the guest cart over as it is.
+    let guest2 = app
+        .create_cart(
+            &token,
+            None,
+            json!([{ "productEntityId": 3, "quantity": 1 }]),
+        )
+        .await;
+    let r = app
+        .cart_op(
+            &token,
+            None,
+            LOGIN_WITH_CART,
+            json!({ "e": VIP, "p": PASSWORD, "g": guest2 }),
+        )
+        .await;
+    assert_eq!(r.body["data"]["login"]["cart"]["entityId"], guest2.as_str());
+    // An unknown guest cart id fails the login with a clear error, and nothing is merged.
+    let r = app
+        .cart_op(
+            &token,
+            None,
+            LOGIN_WITH_CART,
+            json!({ "e": JANE, "p": PASSWORD, "g": "no-such-cart" }),
+        )
+        .await;
+    assert_eq!(message(&r), "Cart not found.", "{:?}", r.body);
+}
+
+#[tokio::test]
+async fn another_customers_cart_cannot_be_read_or_changed() {
+    let app = TestApp::spawn().await;
+    let token = app.private_token(&["Unauthenticated", "Customer"]).await;
+    let jane = app.login_cat(&token, JANE).await;
+    let vip = app.login_cat(&token, VIP).await;
+    let cart = app
+        .create_cart(
+            &token,
+            Some(&jane),
+            json!([{ "productEntityId": 1, "quantity": 1 }]),
+        )
+        .await;
+    assert_eq!(
+        app.read_cart(&token, Some(&jane), &cart).await["entityId"],
+        cart.as_str()
+    );
+    assert_eq!(app.read_cart(&token, Some(&vip), &cart).await, Value::Null);
+    assert_eq!(app.read_cart(&token, None, &cart).await, Value::Null);
+    let add = "mutation($id: String!) { cart { addCartLineItems(input: { cartEntityId: $id, data: { lineItems: [{ productEntityId: 2, quantity: 1 }] } }) { cart { entityId } } } }";
+    let r = app
+        .cart_op(&token, Some(&vip), add, json!({ "id": cart }))
+        .await;
+    assert_eq!(message(&r), "Cart not found.");
+    assert_eq!(r.body["data"]["cart"]["addCartLineItems"], Value::Null);
+    let checkout = "mutation($id: String!) { checkout { completeCheckout(input: { checkoutEntityId: $id }) { orderEntityId errors { ... on CartError { message } } } } }";
+    let r = app
+        .cart_op(&token, Some(&vip), checkout, json!({ "id": cart }))
+        .await;
+    assert_eq!(
+        r.body["data"]["checkout"]["completeCheckout"]["errors"][0]["message"],
+        "Cart not found."
+    );
+    // Jane's cart is untouched.
+    assert_eq!(
+        quantities(&app.read_cart(&token, Some(&jane), &cart).await),
+        vec![(1, 1)]
+    );
+
+    // Bad input is refused with a clear error and nothing is created.
+    let bad = "mutation { cart { createCart(input: { lineItems: [{ productEntityId: 999, quantity: 1 }] }) { cart { entityId } } } }";
+    let r = app.cart_op(&token, Some(&jane), bad, json!({})).await;
+    assert_eq!(message(&r), "Product 999 does not exist.");
+    let bad = "mutation { cart { createCart(input: { lineItems: [{ productEntityId: 1, quantity: 0 }] }) { cart { entityId } } } }";
+    let r = app.cart_op(&token, Some(&jane), bad, json!({})).await;
+    assert_eq!(message(&r), "Quantity must be between 1 and 1000.");
+
+    // Assign / unassign, delete a line, and logout handing the cart back to guests.
+    let guest = app
+        .create_cart(&token, None, json!([{ "productEntityId": 3, "quantity": 1 }, { "productEntityId": 4, "quantity": 1 }]))
+        .await;
+    let assign = "mutation($id: String!) { cart { assignCartToCustomer(input: { cartEntityId: $id }) { cart { entityId } } } }";
+    let r = app
+        .cart_op(&token, Some(&vip), assign, json!({ "id": guest }))
+        .await;
+    assert_eq!(
+        r.body["data"]["cart"]["assignCartToCustomer"]["cart"]["entityId"],
+        guest.as_str()
+    );
+    assert_eq!(
+        app.read_cart(&token, None, &guest).await,
+        Value::Null,
+        "now VIP's"
+    );
+    let items =
+        app.read_cart(&token, Some(&vip), &guest).await["lineItems"]["physicalItems"].clone();
+    let del = "mutation($id: String!, $item: String!) { cart { deleteCartLineItem(input: { cartEntityId: $id, lineItemEntityId: $item }) { deletedLineItemEntityId cart { lineItems { totalQuantity } } } } }";
+    let r = app
+        .cart_op(
+            &token,
+            Some(&vip),
+            del,
+            json!({ "id": guest, "item": items[0]["entityId"] }),
+        )
+        .await;
+    assert_eq!(
+        r.body["data"]["cart"]["deleteCartLineItem"]["cart"]["lineItems"]["totalQuantity"],
+        1
+    );
+    let logout = "mutation($id: String) { logout(cartEntityId: $id) { result cartUnassignResult { cart { entityId } errors { message } } } }";
+    let r = app
+        .cart_op(&token, Some(&vip), logout, json!({ "id": guest }))
+        .await;
+    assert_eq!(
+        r.body["data"]["logout"]["cartUnassignResult"]["cart"]["entityId"],
+        guest.as_str(),
+        "{:?}",
+        r.body
+    );
+    assert_eq!(
+        app.read_cart(&token, None, &guest).await["entityId"],
+        guest.as_str(),
+        "a guest cart again"
+    );
+    // Redirect URLs point at the channel's own site.
+    let urls = "mutation($id: String) { cart { createCartRedirectUrls(input: { cartEntityId: $id }) { redirectUrls { redirectedCheckoutUrl embeddedCheckoutUrl } errors { ... on NotFoundError { message } } } } }";
+    let r = app
+        .cart_op(&token, None, urls, json!({ "id": guest }))
+        .await;
+    let url = r.body["data"]["cart"]["createCartRedirectUrls"]["redirectUrls"]
+        ["redirectedCheckoutUrl"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        url.starts_with(&format!(
+            "http://localhost:3000/cart.php?action=loadInCheckout&id={guest}&token="
+        )),
+        "{url}"
+    );
+    let r = app.cart_op(&token, None, urls, json!({ "id": cart })).await;
+    assert_eq!(
+        r.body["data"]["cart"]["createCartRedirectUrls"]["errors"][0]["message"],
+        "Cart not found."
+    );
+}
+
+const COMPLETE: &str = "mutation($id: String!) { checkout { completeCheckout(input: { checkoutEntityId: $id }) { orderEntityId paymentAccessToken errors { ... on CartError { message } } } } }";
+const ORDERS: &str = "{ customer { orders { edges { node { entityId status { value } totalIncTax { value } } } } } }";
+
+#[tokio::test]
+async fn checkout_issues_a_pat_that_pays_once_for_its_own_order() {
+    let app = TestApp::spawn().await;
+    let token = app.private_token(&["Unauthenticated", "Customer"]).await;
+    let jane = app.login_cat(&token, JANE).await;
+    let cart = app
+        .create_cart(
+            &token,
+            Some(&jane),
+            json!([{ "productEntityId": 1, "quantity": 2 }]),
+        )
+        .await;
+    let amount = app.read_cart(&token, Some(&jane), &cart).await["amount"]["value"]
+        .as_f64()
+        .unwrap();
+    let r = app
+        .cart_op(&token, Some(&jane), COMPLETE, json!({ "id": cart }))
+        .await;
+    let done = &r.body["data"]["checkout"]["completeCheckout"];
+    let order_id = done["orderEntityId"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("{:?}", r.body));
+    let pat = done["paymentAccessToken"].as_str().unwrap().to_string();
+    let (header, claims) = crate::helpers::decode(&pat);
+    assert_eq!(header["alg"], "HS256");
+    assert_eq!(claims["iss"], "payments.bigcommerce.com");
+    assert_eq!(claims["sub"], "demo");
+    assert_eq!(
+        claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(),
+        3600
+    );
+    assert_eq!(claims["data"]["order_id"], order_id.to_string());
+    assert_eq!(claims["data"]["amount"], (amount * 100.0).round() as i64);
+    // A second checkout of the same cart is refused; so is changing the ordered cart.
+    let r = app
+        .cart_op(&token, Some(&jane), COMPLETE, json!({ "id": cart }))
+        .await;
+    assert_eq!(
+        r.body["data"]["checkout"]["completeCheckout"]["errors"][0]["message"],
+        "An order was already placed from this cart."
+    );
+
+    // The order is visible to Jane, as INCOMPLETE, from the checkout and in her orders.
+    let q = "query($id: String) { site { checkout(entityId: $id) { order { entityId status { value } } } } }";
+    let r = app
+        .cart_op(&token, Some(&jane), q, json!({ "id": cart }))
+        .await;
+    assert_eq!(
+        r.body["data"]["site"]["checkout"]["order"]["status"]["value"], "INCOMPLETE",
+        "{:?}",
+        r.body
+    );
+    let r = app.cart_op(&token, Some(&jane), ORDERS, json!({})).await;
+    assert_eq!(
+        r.body["data"]["customer"]["orders"]["edges"][0]["node"]["entityId"],
+        order_id
+    );
+
+    // Declined: the PAT is used up, the order still awaits payment.
+    let r = app.pay("demo", &pat, "4000000000000002").await;
+    assert_eq!(r.status, 422, "{:?}", r.body);
+    assert_eq!(r.body["title"], "Payment was declined. Please try again.");
+    let r = app.pay("demo", &pat, "4111111111111111").await;
+    assert_eq!(r.status, 401, "a used PAT: {:?}", r.body);
+
+    // A fresh PAT from the management API pays.
+    let r = app
+        .mgmt(
+            reqwest::Method::POST,
+            "/v3/payments/access_tokens",
+            Some(json!({ "order": { "id": order_id } })),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    let pat2 = r.body["data"]["id"].as_str().unwrap().to_string();
+    // Not with a forged order id, nor at another store's URL, nor without the media type.
+    let forged = {
+        let parts: Vec<&str> = pat2.split('.').collect();
+        let (_, mut c) = crate::helpers::decode(&pat2);
+        c["data"]["order_id"] = json!("9999");
+        use base64::Engine;
+        let p = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(c.to_string());
+        format!("{}.{}.{}", parts[0], p, parts[2])
+    };
+    assert_eq!(
+        app.pay("demo", &forged, "4111111111111111").await.status,
+        401
+    );
+    assert_eq!(
+        app.pay("other", &pat2, "4111111111111111").await.status,
+        401
+    );
+    let r = app
+        .client
+        .post(app.url("/stores/demo/payments"))
+        .header("Authorization", format!("PAT {pat2}"))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 406);
+    let r = app.pay("demo", &pat2, "4111111111111111").await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    assert_eq!(r.body["data"]["status"], "success");
+    assert_eq!(r.body["data"]["transaction_type"], "purchase");
+    let r = app.pay("demo", &pat2, "4111111111111111").await;
+    assert_eq!(r.status, 401, "PAT reuse: {:?}", r.body);
+    let r = app.cart_op(&token, Some(&jane), ORDERS, json!({})).await;
+    assert_eq!(
+        r.body["data"]["customer"]["orders"]["edges"][0]["node"]["status"]["value"],
+        "AWAITING_FULFILLMENT"
+    );
+
+    // A PAT for a paid order cannot be had; an unknown order is 404; a bad body 422.
+    let r = app
+        .mgmt(
+            reqwest::Method::POST,
+            "/v3/payments/access_tokens",
+            Some(json!({ "order": { "id": order_id } })),
+        )
+        .await;
+    assert_eq!(r.status, 422, "{:?}", r.body);
+    let r = app
+        .mgmt(
+            reqwest::Method::POST,
+            "/v3/payments/access_tokens",
+            Some(json!({ "order": { "id": 424242 } })),
+        )
+        .await;
+    assert_eq!(r.status, 404);
+    let r = app
+        .mgmt(
+            reqwest::Method::POST,
+            "/v3/payments/access_tokens",
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body["errors"]["order:required"].is_string());
+
+    // A PAT of one order cannot pay another: the second order's PAT is bound to its own
+    // order and amount, and paying it leaves the first order alone.
+    let vip = app.login_cat(&token, VIP).await;
+    let cart2 = app
+        .create_cart(
+            &token,
+            Some(&vip),
+            json!([{ "productEntityId": 1, "quantity": 2 }]),
+        )
+        .await;
+    let r = app
+        .cart_op(&token, Some(&vip), COMPLETE, json!({ "id": cart2 }))
+        .await;
+    let done = &r.body["data"]["checkout"]["completeCheckout"];
+    let order2 = done["orderEntityId"].as_i64().unwrap();
+    assert_ne!(order2, order_id);
+    let (_, c2) = crate::helpers::decode(done["paymentAccessToken"].as_str().unwrap());
+    assert_eq!(c2["data"]["order_id"], order2.to_string());
+    assert!(
+        c2["data"]["amount"].as_i64().unwrap() < (amount * 100.0).round() as i64,
+        "VIP prices"
+    );
+    // Jane cannot see VIP's order through the checkout.
+    let r = app
+        .cart_op(&token, Some(&jane), q, json!({ "id": cart2 }))
+        .await;
+    assert_eq!(r.body["data"]["site"]["checkout"], Value::Null);
+}

@@ -1,0 +1,120 @@
+//! Payment access tokens and payments (SPEC §7). A PAT is recorded when issued and claimed by
+//! one conditional UPDATE when used, so two instances can never both accept it; the claim, the
+//! payment row and the order's new status commit together.
+
+use crate::{get, Result, Store};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PaymentAccessToken {
+    pub jti: String,
+    pub store_id: i64,
+    pub order_id: i64,
+    pub amount_cents: i64,
+    pub issued_at: i64,
+    pub expires_at: i64,
+}
+
+/// Why a payment was not taken.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PaymentRefused {
+    /// Unknown, expired, already used, or not for this store or amount.
+    Token,
+    /// The order no longer awaits payment.
+    Order,
+}
+
+/// What the payment did, as recorded.
+pub struct NewPayment<'a> {
+    pub id: &'a str,
+    pub store_id: i64,
+    pub jti: &'a str,
+    /// The amount the token was issued for; must still be the order's total.
+    pub amount_cents: i64,
+    pub approved: bool,
+}
+
+impl Store {
+    /// A named server-wide secret, created on first use. Concurrent first uses agree on one.
+    pub async fn server_secret(&self, name: &str, candidate: &str, now: i64) -> Result<String> {
+        sqlx::query("INSERT INTO server_secrets (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING")
+            .bind(name)
+            .bind(candidate)
+            .bind(now)
+            .execute(self.pool())
+            .await?;
+        let row = sqlx::query("SELECT value FROM server_secrets WHERE name = $1")
+            .bind(name)
+            .fetch_one(self.pool())
+            .await?;
+        get(&row, "value")
+    }
+
+    pub async fn insert_payment_access_token(&self, t: &PaymentAccessToken) -> Result<()> {
+        sqlx::query("INSERT INTO payment_access_tokens (jti, store_id, order_id, amount_cents, issued_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(&t.jti)
+            .bind(t.store_id)
+            .bind(t.order_id)
+            .bind(t.amount_cents)
+            .bind(t.issued_at)
+            .bind(t.expires_at)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Uses the token once and records the payment; an approved payment moves the order from
+    /// `INCOMPLETE` to `AWAITING_FULFILLMENT`. A declined payment uses the token up too.
+    /// Returns the order id.
+    pub async fn take_payment(
+        &self,
+        p: NewPayment<'_>,
+        now: i64,
+    ) -> Result<std::result::Result<i64, PaymentRefused>> {
+        let mut tx = self.pool().begin().await?;
+        let claimed = sqlx::query(
+            "UPDATE payment_access_tokens SET used_at = $1 WHERE jti = $2 AND store_id = $3 AND amount_cents = $4 AND used_at IS NULL AND expires_at > $1 RETURNING order_id",
+        )
+        .bind(now)
+        .bind(p.jti)
+        .bind(p.store_id)
+        .bind(p.amount_cents)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = claimed else {
+            return Ok(Err(PaymentRefused::Token));
+        };
+        let order_id: i64 = get(&row, "order_id")?;
+        let order = sqlx::query("SELECT status, total_cents FROM orders WHERE id = $1")
+            .bind(order_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let (status, total): (String, i64) = (get(&order, "status")?, get(&order, "total_cents")?);
+        if status != "INCOMPLETE" || total != p.amount_cents {
+            // Keep the token used: it was presented for an order it can no longer pay.
+            tx.commit().await?;
+            return Ok(Err(PaymentRefused::Order));
+        }
+        let outcome = if p.approved { "success" } else { "declined" };
+        sqlx::query("INSERT INTO payments (id, store_id, order_id, pat_jti, status, amount_cents, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            .bind(p.id)
+            .bind(p.store_id)
+            .bind(order_id)
+            .bind(p.jti)
+            .bind(outcome)
+            .bind(p.amount_cents)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        if p.approved {
+            sqlx::query(
+                "UPDATE orders SET status = 'AWAITING_FULFILLMENT', updated_at = $1 WHERE id = $2",
+            )
+            .bind(now)
+            .bind(order_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(Ok(order_id))
+    }
+}
