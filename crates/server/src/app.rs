@@ -17,7 +17,7 @@ use storefront_auth_store::Event;
 
 use crate::error::ApiError;
 use crate::state::SharedState;
-use crate::{login, management, ops, payments, storefront};
+use crate::{login, management, oauth, ops, payments, storefront};
 
 pub fn router(state: SharedState) -> Router {
     Router::new()
@@ -26,6 +26,7 @@ pub fn router(state: SharedState) -> Router {
         .merge(storefront::router())
         .merge(login::router())
         .merge(payments::router())
+        .merge(oauth::router())
         .fallback(fallback)
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(axum::middleware::from_fn_with_state(

@@ -9,6 +9,7 @@ pub mod error;
 pub mod login;
 pub mod management;
 pub mod metrics;
+pub mod oauth;
 pub mod ops;
 pub mod payments;
 pub mod ratelimit;

@@ -58,6 +58,9 @@ enum Command {
     /// Storefront API tokens.
     #[command(subcommand)]
     Tokens(cli::TokensCmd),
+    /// Apps: register, install, load, uninstall.
+    #[command(subcommand)]
+    Apps(cli::AppsCmd),
     /// Signing keys.
     #[command(subcommand)]
     Keys(cli::KeysCmd),
@@ -108,6 +111,7 @@ fn main() -> std::process::ExitCode {
             Command::Serve { .. } => cli::serve(config).await,
             Command::Stores(c) => cli::stores(config, c).await,
             Command::Channels(c) => cli::channels(config, c).await,
+            Command::Apps(c) => cli::apps(config, c).await,
             Command::Accounts(c) => cli::accounts(config, c).await,
             Command::Customers(c) => cli::customers(config, c).await,
             Command::Tokens(c) => cli::tokens(config, c).await,

@@ -146,22 +146,25 @@ impl Store {
             .transpose()
     }
 
-    /// Exchanges a code once: `None` when it is unknown, used, expired or another app's.
+    /// Exchanges a code once: `None` when it is unknown, used, expired, or another app's or
+    /// store's.
     /// On success the install's access token becomes `token_digest`.
     pub async fn exchange_code(
         &self,
         app_client_id: &str,
+        store_id: i64,
         code_digest: &str,
         token_digest: &str,
         now: i64,
     ) -> Result<Option<ClaimedCode>> {
         let mut tx = self.pool().begin().await?;
         let row = sqlx::query(
-            "UPDATE oauth_codes SET used_at = $1 WHERE digest = $2 AND app_client_id = $3 AND used_at IS NULL AND expires_at > $1 RETURNING store_id, redirect_uri, scopes",
+            "UPDATE oauth_codes SET used_at = $1 WHERE digest = $2 AND app_client_id = $3 AND store_id = $4 AND used_at IS NULL AND expires_at > $1 RETURNING store_id, redirect_uri, scopes",
         )
         .bind(now)
         .bind(code_digest)
         .bind(app_client_id)
+        .bind(store_id)
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = row else {

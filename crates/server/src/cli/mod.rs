@@ -2,9 +2,11 @@
 //! uses, so an operator can manage a running server's data; the server picks up key rotations
 //! and revocations within a second.
 
+mod apps;
 mod records;
 mod tokens;
 
+pub use apps::{apps, AppsCmd};
 pub use records::{
     accounts, channels, customers, stores, AccountsCmd, ChannelsCmd, CustomersCmd, StoresCmd,
 };

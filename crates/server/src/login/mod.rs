@@ -120,11 +120,22 @@ async fn current_customer(
     let Some(client_id) = q.app_client_id.filter(|c| !c.is_empty()) else {
         return error(StatusCode::BAD_REQUEST, "app_client_id is required.");
     };
-    let account = match state.store.account(&client_id).await {
-        Ok(a) => a.filter(|a| a.store_id == entry.store.id),
+    // The store's own API account, or any registered app (the Current Customer API needs no
+    // install and no scope, only the app's credentials).
+    let signer = match state.store.account(&client_id).await {
+        Ok(Some(a)) if a.store_id == entry.store.id => Ok(Some((a.client_id, a.client_secret))),
+        Ok(_) => state
+            .store
+            .app(&client_id)
+            .await
+            .map(|app| app.map(|a| (a.client_id, a.client_secret))),
+        Err(e) => Err(e),
+    };
+    let account = match signer {
+        Ok(a) => a,
         Err(e) => return crate::error::ApiError::from(e).into_response(),
     };
-    let Some(account) = account else {
+    let Some((app_client_id, app_secret)) = account else {
         return error(
             StatusCode::BAD_REQUEST,
             "app_client_id names no app of this store.",
@@ -152,14 +163,14 @@ async fn current_customer(
         "customer": { "id": customer.id, "email": customer.email, "group_id": customer.group_id.unwrap_or(0).to_string() },
         "iss": "bc/apps",
         "sub": entry.store.hash,
-        "aud": account.client_id,
+        "aud": app_client_id,
         "iat": now,
         "exp": now + 900,
         "version": 1,
-        "application_id": account.client_id,
+        "application_id": app_client_id,
         "store_hash": entry.store.hash,
         "operation": "current_customer",
     });
-    let jwt = hs256::sign(&claims, account.client_secret.expose().as_bytes());
+    let jwt = hs256::sign(&claims, app_secret.expose().as_bytes());
     ([(header::CONTENT_TYPE, "application/jwt")], jwt).into_response()
 }

@@ -1,6 +1,7 @@
 //! Management REST API under `/stores/{store_hash}/v2|v3/...` (SPEC §3): `X-Auth-Token`
 //! authentication, per-account rate limits, OAuth scope checks and JSON bodies.
 
+mod apps;
 mod catalog;
 mod channels;
 mod customers;
@@ -57,6 +58,22 @@ pub fn router(state: SharedState) -> Router<SharedState> {
         .route(
             "/stores/{store_hash}/v3/storefront/api-tokens",
             get(tokens::inventory),
+        )
+        .route(
+            "/stores/{store_hash}/v3/apps",
+            get(apps::list).post(apps::register),
+        )
+        .route(
+            "/stores/{store_hash}/v3/apps/{client_id}",
+            axum::routing::delete(apps::uninstall),
+        )
+        .route(
+            "/stores/{store_hash}/v3/apps/{client_id}/install",
+            post(apps::install),
+        )
+        .route(
+            "/stores/{store_hash}/v3/apps/{client_id}/load",
+            get(apps::load),
         )
         .route(
             "/stores/{store_hash}/v3/payments/access_tokens",

@@ -13,6 +13,7 @@ pub const ALL_SCOPES: &[&str] = &[
     "store_v2_customers",
     "store_v2_products",
     "store_channel_settings",
+    "store_apps_manage",
 ];
 
 /// A new account and its access token, which is shown once and stored only as a digest.

@@ -2,6 +2,7 @@
 //! the product to do, with storage and policy wired together. No HTTP here.
 
 pub mod accounts;
+pub mod apps;
 pub mod carts;
 pub mod customers;
 pub mod demo;

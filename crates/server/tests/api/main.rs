@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod apps;
 mod binary;
 mod commerce;
 mod customers;

@@ -1,0 +1,138 @@
+//! `storefront-auth apps …` (SPEC §8, §10): register, list, install (the server itself calls
+//! the app's auth callback, so the app can exchange the code while the server runs), open
+//! (prints the load URL) and uninstall.
+
+use anyhow::{anyhow, Context};
+use clap::Subcommand;
+
+use super::{find_store, open, Output};
+use crate::config::Config;
+use crate::service::apps::{self, NewApp};
+
+#[derive(Subcommand)]
+pub enum AppsCmd {
+    /// Prints the client id and secret once.
+    Register {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        auth_callback: String,
+        #[arg(long)]
+        load_callback: String,
+        #[arg(long)]
+        uninstall_callback: Option<String>,
+        /// OAuth scope the app asks for (repeatable).
+        #[arg(long = "scope", required = true)]
+        scopes: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    List,
+    /// Calls the app's auth callback with a fresh code; the app exchanges it at /oauth2/token
+    /// of the running server.
+    Install {
+        #[arg(long)]
+        store: String,
+        client_id: String,
+    },
+    /// Prints the load callback URL with a fresh signed_payload_jwt.
+    Load {
+        #[arg(long)]
+        store: String,
+        client_id: String,
+    },
+    /// Revokes the install's access token and calls the uninstall callback.
+    Uninstall {
+        #[arg(long)]
+        store: String,
+        client_id: String,
+    },
+}
+
+pub async fn apps(config: Config, cmd: AppsCmd) -> anyhow::Result<Output> {
+    let state = open(config).await?;
+    let find_app = |id: String| {
+        let state = state.clone();
+        async move {
+            state
+                .store
+                .app(&id)
+                .await?
+                .ok_or_else(|| anyhow!("no app with client id {id:?}"))
+        }
+    };
+    match cmd {
+        AppsCmd::Register {
+            name,
+            auth_callback,
+            load_callback,
+            uninstall_callback,
+            scopes,
+            json,
+        } => {
+            let app = apps::register(
+                &state,
+                NewApp {
+                    name,
+                    auth_callback,
+                    load_callback,
+                    uninstall_callback,
+                    scopes,
+                },
+            )
+            .await?;
+            if json {
+                let mut out = apps::app_json(&app);
+                out["client_secret"] = app.client_secret.expose().into();
+                return Ok(Output(out.to_string()));
+            }
+            Ok(Output(format!(
+                "registered app {}\nclient_id:     {}\nclient_secret: {}",
+                app.name,
+                app.client_id,
+                app.client_secret.expose()
+            )))
+        }
+        AppsCmd::List => {
+            let rows = state.store.apps().await?;
+            Ok(Output(
+                rows.iter()
+                    .map(|a| format!("{}\t{}\t{}", a.client_id, a.name, a.scopes.join(" ")))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ))
+        }
+        AppsCmd::Install { store, client_id } => {
+            let st = find_store(&state, &store).await?;
+            let app = find_app(client_id).await?;
+            let url = apps::begin_install(&state, &app, &st).await?;
+            let status = apps::call(&url)
+                .await
+                .map_err(|e| anyhow!(e))
+                .context("calling the app's auth callback")?;
+            if !(200..400).contains(&status) {
+                return Err(anyhow!("the app's auth callback answered HTTP {status}"));
+            }
+            Ok(Output(format!(
+                "auth callback answered HTTP {status}; the app can now exchange its code"
+            )))
+        }
+        AppsCmd::Load { store, client_id } => {
+            let st = find_store(&state, &store).await?;
+            let app = find_app(client_id).await?;
+            Ok(Output(apps::load_url(&state, &app, &st)))
+        }
+        AppsCmd::Uninstall { store, client_id } => {
+            let st = find_store(&state, &store).await?;
+            let app = find_app(client_id).await?;
+            if apps::uninstall(&state, &app, &st).await? {
+                Ok(Output(format!(
+                    "uninstalled {} from {}",
+                    app.client_id, st.hash
+                )))
+            } else {
+                Err(anyhow!("{} is not installed on {}", app.client_id, st.hash))
+            }
+        }
+    }
+}

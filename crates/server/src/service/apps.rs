@@ -1,0 +1,303 @@
+//! Apps (SPEC §8): registration, the install flow (auth callback with a single-use code, the
+//! token exchange), load and uninstall callbacks with `signed_payload_jwt`. Uninstalling
+//! revokes the install's access token at once.
+
+use serde_json::{json, Value};
+use storefront_auth_core::{hs256, secret, Secret};
+use storefront_auth_store::{App, StoreError, StoreRecord};
+
+use crate::state::AppState;
+
+/// How long an authorization code may wait to be exchanged.
+pub const CODE_LIFETIME: i64 = 600;
+/// `exp - iat` of a `signed_payload_jwt`.
+pub const PAYLOAD_LIFETIME: i64 = 86_400;
+
+pub struct NewApp {
+    pub name: String,
+    pub auth_callback: String,
+    pub load_callback: String,
+    pub uninstall_callback: Option<String>,
+    pub scopes: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn check_url(field: &str, url: &str) -> Result<(), AppError> {
+    let ok = (url.starts_with("http://") || url.starts_with("https://"))
+        && !url.contains(char::is_whitespace)
+        && !url.contains('#');
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::Invalid(format!(
+            "{field} must be an absolute http(s) URL without a fragment."
+        )))
+    }
+}
+
+pub async fn register(state: &AppState, new: NewApp) -> Result<App, AppError> {
+    if new.name.trim().is_empty() {
+        return Err(AppError::Invalid("name is required.".into()));
+    }
+    check_url("auth_callback", &new.auth_callback)?;
+    check_url("load_callback", &new.load_callback)?;
+    if let Some(u) = &new.uninstall_callback {
+        check_url("uninstall_callback", u)?;
+    }
+    let valid_scope = |s: &String| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    };
+    if new.scopes.is_empty() || !new.scopes.iter().all(valid_scope) {
+        return Err(AppError::Invalid(
+            "scopes must be a non-empty list of OAuth scope names.".into(),
+        ));
+    }
+    let app = App {
+        client_id: secret::random_alnum(31),
+        name: new.name.trim().to_string(),
+        client_secret: Secret::new(secret::random_alnum(51)),
+        auth_callback: new.auth_callback,
+        load_callback: new.load_callback,
+        uninstall_callback: new.uninstall_callback,
+        scopes: new.scopes,
+        created_at: state.now(),
+    };
+    state.store.create_app(&app).await?;
+    Ok(app)
+}
+
+/// The app as listed: never its secret.
+pub fn app_json(app: &App) -> Value {
+    json!({
+        "client_id": app.client_id, "name": app.name, "auth_callback": app.auth_callback,
+        "load_callback": app.load_callback, "uninstall_callback": app.uninstall_callback,
+        "scopes": app.scopes,
+    })
+}
+
+fn query_escape(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+fn with_query(url: &str, query: &str) -> String {
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}{query}")
+}
+
+/// Starts an install: records a fresh code and returns the auth callback URL carrying it.
+pub async fn begin_install(
+    state: &AppState,
+    app: &App,
+    store: &StoreRecord,
+) -> Result<String, AppError> {
+    let code = secret::random_alnum(40);
+    let account_uuid = uuid::Uuid::new_v4().to_string();
+    state
+        .store
+        .begin_install(
+            app,
+            store.id,
+            &account_uuid,
+            &Secret::new(code.clone()).digest(),
+            state.now() + CODE_LIFETIME,
+        )
+        .await?;
+    // An earlier install keeps its account_uuid.
+    let install = state
+        .store
+        .install(&app.client_id, store.id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    Ok(with_query(
+        &app.auth_callback,
+        &format!(
+            "account_uuid={}&code={}&context={}&scope={}",
+            install.account_uuid,
+            code,
+            query_escape(&format!("stores/{}", store.hash)),
+            query_escape(&app.scopes.join(" "))
+        ),
+    ))
+}
+
+/// The merchant the platform reports as the installing user and the store owner.
+pub fn owner_json(store: &StoreRecord) -> Value {
+    let email = format!("owner@{}.example.com", store.hash);
+    json!({ "id": store.id, "username": email, "email": email })
+}
+
+/// The `signed_payload_jwt` of a load or uninstall callback.
+pub fn signed_payload(state: &AppState, app: &App, store: &StoreRecord) -> String {
+    let now = state.now();
+    let owner = owner_json(store);
+    let claims = json!({
+        "aud": app.client_id,
+        "iss": "bc",
+        "iat": now,
+        "nbf": now,
+        "exp": now + PAYLOAD_LIFETIME,
+        "jti": uuid::Uuid::new_v4().to_string(),
+        "sub": format!("stores/{}", store.hash),
+        "user": { "id": owner["id"], "email": owner["email"], "locale": "en-US" },
+        "owner": { "id": owner["id"], "email": owner["email"] },
+        "url": "/",
+        "channel_id": null,
+    });
+    hs256::sign(&claims, app.client_secret.expose().as_bytes())
+}
+
+pub fn load_url(state: &AppState, app: &App, store: &StoreRecord) -> String {
+    with_query(
+        &app.load_callback,
+        &format!("signed_payload_jwt={}", signed_payload(state, app, store)),
+    )
+}
+
+/// Uninstalls: revokes the access token, then tells the app (best effort: the revocation
+/// does not depend on the app answering). False when the app was not installed.
+pub async fn uninstall(state: &AppState, app: &App, store: &StoreRecord) -> Result<bool, AppError> {
+    if !state
+        .store
+        .uninstall(&app.client_id, store.id, state.now())
+        .await?
+    {
+        return Ok(false);
+    }
+    if let Some(cb) = &app.uninstall_callback {
+        let url = with_query(
+            cb,
+            &format!("signed_payload_jwt={}", signed_payload(state, app, store)),
+        );
+        match call(&url).await {
+            Ok(status) => {
+                tracing::info!(app = %app.client_id, status, "uninstall callback answered")
+            }
+            Err(e) => tracing::warn!(app = %app.client_id, error = %e, "uninstall callback failed"),
+        }
+    }
+    Ok(true)
+}
+
+/// A server-side GET of an app callback; returns the HTTP status.
+pub async fn call(url: &str) -> Result<u16, String> {
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(10))
+        .build()
+        .map_err(|e| e.to_string())?;
+    let r = client.get(url).send().await.map_err(|e| e.to_string())?;
+    Ok(r.status().as_u16())
+}
+
+/// The token exchange's grant, as `POST /oauth2/token` answers it.
+pub struct Grant {
+    pub access_token: Secret,
+    pub body: Value,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExchangeError {
+    #[error("{0}")]
+    Request(String),
+    #[error("The client credentials are invalid.")]
+    Client,
+    #[error("Parameter redirect_uri does not match registered URI")]
+    RedirectUri,
+    #[error("The authorization code is invalid, expired or already used.")]
+    Code,
+    #[error("grant_type must be authorization_code.")]
+    GrantType,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Exchanges a code for the install's access token (single use, enforced by the database).
+pub async fn exchange(
+    state: &AppState,
+    form: &serde_json::Map<String, Value>,
+) -> Result<Grant, ExchangeError> {
+    let field = |k: &str| {
+        form.get(k)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+    };
+    let (Some(client_id), Some(client_secret), Some(code)) =
+        (field("client_id"), field("client_secret"), field("code"))
+    else {
+        return Err(ExchangeError::Request(
+            "client_id, client_secret and code are required.".into(),
+        ));
+    };
+    let app = state
+        .store
+        .app(client_id)
+        .await?
+        .ok_or(ExchangeError::Client)?;
+    if !secret::digests_equal(
+        &app.client_secret.digest(),
+        &Secret::new(client_secret).digest(),
+    ) {
+        return Err(ExchangeError::Client);
+    }
+    if field("grant_type") != Some("authorization_code") {
+        return Err(ExchangeError::GrantType);
+    }
+    if field("redirect_uri") != Some(app.auth_callback.as_str()) {
+        return Err(ExchangeError::RedirectUri);
+    }
+    let store = match field("context").and_then(|c| c.strip_prefix("stores/")) {
+        Some(hash) => state
+            .store
+            .store_by_hash(hash)
+            .await?
+            .ok_or(ExchangeError::Code)?,
+        None => {
+            return Err(ExchangeError::Request(
+                "context must be stores/{store_hash}.".into(),
+            ))
+        }
+    };
+    let token = Secret::new(secret::random_alnum(31));
+    let claimed = state
+        .store
+        .exchange_code(
+            &app.client_id,
+            store.id,
+            &Secret::new(code).digest(),
+            &token.digest(),
+            state.now(),
+        )
+        .await?
+        .ok_or(ExchangeError::Code)?;
+    let owner = owner_json(&store);
+    let body = json!({
+        "access_token": token.expose(),
+        "scope": claimed.scopes.join(" "),
+        "user": owner,
+        "owner": owner,
+        "context": format!("stores/{}", store.hash),
+        "account_uuid": claimed.account_uuid,
+    });
+    Ok(Grant {
+        access_token: token,
+        body,
+    })
+}
