@@ -24,12 +24,14 @@ pub struct Shopper {
 impl Shopper {
     /// A customer's cart is theirs alone; a guest cart is open to whoever holds its id (as on
     /// the platform), on the channel it was made on.
+    /// A cart made in a guest storefront session (REST Storefront API) is that session's.
     pub fn may_use(&self, cart: &Cart) -> bool {
         cart.store_id == self.store_id
             && cart.channel_id == self.channel_id
-            && match cart.customer_id {
-                Some(owner) => self.customer_id == Some(owner),
-                None => true,
+            && match (cart.customer_id, &cart.session_digest) {
+                (Some(owner), _) => self.customer_id == Some(owner),
+                (None, Some(session)) => self.session_digest.as_ref() == Some(session),
+                (None, None) => true,
             }
     }
 }
@@ -94,6 +96,22 @@ impl PricedCart {
     pub fn total_quantity(&self) -> i64 {
         self.lines.iter().map(|l| l.item.quantity).sum()
     }
+}
+
+/// The customer's group discount in basis points.
+pub async fn discount_bp(
+    state: &AppState,
+    store_id: i64,
+    customer: &storefront_auth_store::Customer,
+) -> Result<i64, StoreError> {
+    Ok(match customer.group_id {
+        Some(g) => state
+            .store
+            .customer_group(store_id, g)
+            .await?
+            .map_or(0, |g| g.discount_bp),
+        None => 0,
+    })
 }
 
 async fn check_lines(state: &AppState, store_id: i64, lines: &[Line]) -> Result<(), CartError> {

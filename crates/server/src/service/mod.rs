@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod apps;
+pub mod auto_token;
 pub mod carts;
 pub mod customers;
 pub mod demo;

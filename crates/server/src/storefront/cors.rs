@@ -69,3 +69,27 @@ pub fn allow(response: &mut Response, origin: &str) {
         h.insert("vary", HeaderValue::from_static("Origin"));
     }
 }
+
+/// Is this browser request same-origin for the storefront: no cross-site fetch metadata, and
+/// an `Origin` (when sent) that is this server's own origin or the channel's site origin?
+/// Used by the cookie-only surfaces (REST Storefront API, the login form), which never answer
+/// CORS.
+pub fn is_same_origin(headers: &HeaderMap, channel: &Channel) -> bool {
+    let cross_site = headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("cross-site"));
+    if cross_site {
+        return false;
+    }
+    let Some(origin) = origin_header(headers) else {
+        return true;
+    };
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    origin == format!("http://{host}")
+        || origin == format!("https://{host}")
+        || channel_origin(channel).as_deref() == Some(origin)
+}

@@ -9,7 +9,9 @@ pub mod documents;
 pub mod explain;
 pub mod graphql;
 pub mod host;
+pub mod pages;
 pub mod request;
+pub mod rest;
 pub mod schema;
 pub mod scope_extension;
 pub mod usage;
@@ -26,4 +28,6 @@ pub fn router() -> Router<SharedState> {
             post(graphql::execute).options(graphql::preflight),
         )
         .route("/graphql/explain", post(explain::explain))
+        .merge(pages::router())
+        .merge(rest::router())
 }

@@ -18,4 +18,5 @@ mod management;
 mod multi_instance;
 mod outage;
 mod process;
+mod storefront_pages;
 mod tokens;

@@ -102,15 +102,7 @@ pub async fn sign_in(
     customer: Customer,
     guest_cart: Option<String>,
 ) -> Result<SignedIn> {
-    let discount_bp = match customer.group_id {
-        Some(g) => gql
-            .state
-            .store
-            .customer_group(gql.store.id, g)
-            .await?
-            .map_or(0, |g| g.discount_bp),
-        None => 0,
-    };
+    let discount_bp = carts::discount_bp(&gql.state, gql.store.id, &customer).await?;
     let who = carts::Shopper {
         customer_id: Some(customer.id),
         discount_bp,

@@ -1,0 +1,277 @@
+//! The REST Storefront API (SPEC §8): `/api/storefront/carts…`, authenticated by the shopper's
+//! session cookie only (no token, no scopes) and same-origin only: a cross-origin request gets
+//! 403 and no CORS headers. A guest without a session gets one (`SHOP_SESSION_TOKEN`) when it
+//! first creates a cart; a signed-in customer's carts are theirs.
+
+use axum::extract::{Path, Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde_json::{json, Value};
+use storefront_auth_core::clock::format_rfc3339;
+use storefront_auth_core::{secret, Secret};
+
+use super::cors::is_same_origin;
+use crate::error::ApiError;
+use crate::management::{read_limited, MAX_BODY};
+use crate::service::carts::{self, CartError, Line, PricedCart, Shopper};
+use crate::state::{AppState, SharedState};
+
+pub const GUEST_SESSION_COOKIE: &str = "SHOP_SESSION_TOKEN";
+
+pub fn router() -> Router<SharedState> {
+    Router::new()
+        .route("/api/storefront/carts", get(list).post(create))
+        .route("/api/storefront/carts/{id}", get(read).delete(delete))
+        .route("/api/storefront/carts/{id}/items", post(add_items))
+}
+
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|c| c.split(';'))
+        .find_map(|kv| {
+            kv.trim()
+                .strip_prefix(name)?
+                .strip_prefix('=')
+                .map(String::from)
+        })
+        .filter(|v| !v.is_empty())
+}
+
+/// The shopper of a REST Storefront request, after the same-origin check.
+struct Session {
+    who: Shopper,
+    /// A new guest session cookie to set (only when a cart is created).
+    guest_value: Option<String>,
+}
+
+async fn session(state: &AppState, headers: &HeaderMap) -> Result<Session, Response> {
+    let (entry, channel) = state
+        .directory
+        .resolve(
+            state,
+            headers.get(header::HOST).and_then(|v| v.to_str().ok()),
+        )
+        .await
+        .map_err(|_| ApiError::NotFound.into_response())?;
+    if !is_same_origin(headers, &channel) {
+        return Err(ApiError::Refused(
+            StatusCode::FORBIDDEN,
+            "Cross-origin requests are not allowed on the REST Storefront API; use the GraphQL Storefront API with a token.".into(),
+        )
+        .into_response());
+    }
+    let browser = storefront_auth_core::RequestOrigin::Browser { origin: None };
+    let ctx = super::customer_context::resolve(
+        state,
+        headers,
+        storefront_auth_core::TokenKind::Storefront,
+        &browser,
+        entry.store.id,
+        channel.channel_id,
+    )
+    .await?;
+    let discount_bp = match &ctx.customer {
+        Some(c) => carts::discount_bp(state, entry.store.id, c)
+            .await
+            .map_err(|e| ApiError::from(e).into_response())?,
+        None => 0,
+    };
+    Ok(Session {
+        who: Shopper {
+            store_id: entry.store.id,
+            channel_id: channel.channel_id,
+            customer_id: ctx.customer.as_ref().map(|c| c.id),
+            session_digest: cookie(headers, GUEST_SESSION_COOKIE).map(|v| Secret::new(v).digest()),
+            discount_bp,
+        },
+        guest_value: None,
+    })
+}
+
+fn error(e: CartError) -> Response {
+    match e {
+        CartError::NotFound | CartError::NoSuchItem => ApiError::NotFound.into_response(),
+        CartError::Store(s) => ApiError::from(s).into_response(),
+        other => {
+            ApiError::Refused(StatusCode::UNPROCESSABLE_ENTITY, other.to_string()).into_response()
+        }
+    }
+}
+
+fn cart_json(p: &PricedCart) -> Value {
+    let money = |cents: i64| cents as f64 / 100.0;
+    let items: Vec<Value> = p
+        .lines
+        .iter()
+        .map(|l| {
+            json!({
+                "id": l.item.id, "productId": l.item.product_id, "variantId": l.item.variant_id,
+                "name": l.name, "sku": l.sku, "quantity": l.item.quantity,
+                "listPrice": money(l.list_cents), "salePrice": money(l.sale_cents),
+                "extendedSalePrice": money(l.sale_cents * l.item.quantity),
+            })
+        })
+        .collect();
+    json!({
+        "id": p.cart.id,
+        "customerId": p.cart.customer_id.unwrap_or(0),
+        "channelId": p.cart.channel_id,
+        "currency": { "code": crate::storefront::schema::catalog::CURRENCY },
+        "isTaxIncluded": false,
+        "baseAmount": money(p.base_cents()),
+        "discountAmount": money(p.base_cents() - p.total_cents()),
+        "cartAmount": money(p.total_cents()),
+        "lineItems": { "physicalItems": items, "digitalItems": [], "giftCertificates": [], "customItems": [] },
+        "createdTime": format_rfc3339(p.cart.created_at),
+        "updatedTime": format_rfc3339(p.cart.updated_at),
+    })
+}
+
+async fn respond(state: &AppState, s: &Session, cart: storefront_auth_store::Cart) -> Response {
+    let priced = match carts::priced(state, cart, s.who.discount_bp).await {
+        Ok(p) => p,
+        Err(e) => return error(e),
+    };
+    let mut response = axum::Json(cart_json(&priced)).into_response();
+    if let Some(value) = &s.guest_value {
+        let c = format!("{GUEST_SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax");
+        if let Ok(v) = c.parse() {
+            response.headers_mut().insert(header::SET_COOKIE, v);
+        }
+    }
+    response
+}
+
+async fn lines_of(req: Request) -> Result<Vec<Line>, Response> {
+    let bytes = read_limited(req.into_body(), MAX_BODY)
+        .await
+        .map_err(IntoResponse::into_response)?;
+    let body: Value = serde_json::from_slice(&bytes)
+        .map_err(|e| ApiError::BadRequest(e.to_string()).into_response())?;
+    let parsed: Option<Vec<Line>> = body["lineItems"].as_array().and_then(|items| {
+        items
+            .iter()
+            .map(|i| {
+                Some(Line {
+                    product_id: i["productId"].as_i64()?,
+                    variant_id: i["variantId"].as_i64(),
+                    quantity: i["quantity"].as_i64()?,
+                })
+            })
+            .collect()
+    });
+    parsed.ok_or_else(|| {
+        ApiError::Refused(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "lineItems must be a list of {productId, quantity, variantId?}.".into(),
+        )
+        .into_response()
+    })
+}
+
+async fn list(State(state): State<SharedState>, headers: HeaderMap) -> Response {
+    let s = match session(&state, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let found = match (s.who.customer_id, &s.who.session_digest) {
+        (Some(c), _) => state
+            .store
+            .customer_cart(s.who.store_id, s.who.channel_id, c)
+            .await
+            .map(|c| c.into_iter().collect()),
+        (None, Some(d)) => state.store.session_carts(s.who.store_id, d).await,
+        (None, None) => Ok(Vec::new()),
+    };
+    let mut out = Vec::new();
+    for cart in found
+        .map_err(|e| ApiError::from(e).into_response())
+        .into_iter()
+        .flatten()
+    {
+        match carts::priced(&state, cart, s.who.discount_bp).await {
+            Ok(p) => out.push(cart_json(&p)),
+            Err(e) => return error(e),
+        }
+    }
+    axum::Json(Value::Array(out)).into_response()
+}
+
+async fn create(State(state): State<SharedState>, req: Request) -> Response {
+    let mut s = match session(&state, req.headers()).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let lines = match lines_of(req).await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    if s.who.customer_id.is_none() && s.who.session_digest.is_none() {
+        let value = secret::random_hex(32);
+        s.who.session_digest = Some(Secret::new(value.clone()).digest());
+        s.guest_value = Some(value);
+    }
+    match carts::create(&state, &s.who, &lines).await {
+        Ok(cart) => respond(&state, &s, cart).await,
+        Err(e) => error(e),
+    }
+}
+
+async fn read(
+    State(state): State<SharedState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let s = match session(&state, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    match carts::find(&state, &s.who, &id).await {
+        Ok(cart) => respond(&state, &s, cart).await,
+        Err(e) => error(e),
+    }
+}
+
+async fn add_items(
+    State(state): State<SharedState>,
+    Path(id): Path<String>,
+    req: Request,
+) -> Response {
+    let s = match session(&state, req.headers()).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let lines = match lines_of(req).await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    match carts::add(&state, &s.who, &id, &lines).await {
+        Ok(cart) => respond(&state, &s, cart).await,
+        Err(e) => error(e),
+    }
+}
+
+async fn delete(
+    State(state): State<SharedState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let s = match session(&state, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let cart = match carts::find_open(&state, &s.who, &id).await {
+        Ok(c) => c,
+        Err(e) => return error(e),
+    };
+    match state.store.delete_cart(&cart.id).await {
+        Ok(true) => StatusCode::NO_CONTENT.into_response(),
+        Ok(false) => ApiError::NotFound.into_response(),
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
