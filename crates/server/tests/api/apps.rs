@@ -103,6 +103,20 @@ async fn uninstall(
     }
 }
 
+/// Starts the test's app server; returns its state and base URL.
+async fn app_side() -> (Shared, String) {
+    let shared: Shared = Arc::default();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let router = axum::Router::new()
+        .route("/auth", get(auth))
+        .route("/load", get(load))
+        .route("/uninstall", get(uninstall))
+        .with_state(shared.clone());
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    (shared, base)
+}
+
 async fn exchange(app: &TestApp, body: Value) -> (u16, Value) {
     let r = app
         .client
@@ -117,15 +131,7 @@ async fn exchange(app: &TestApp, body: Value) -> (u16, Value) {
 #[tokio::test]
 async fn an_app_installs_loads_and_uninstalls_and_its_token_has_exactly_the_granted_scopes() {
     let app = TestApp::spawn().await;
-    let shared: Shared = Arc::default();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let router = axum::Router::new()
-        .route("/auth", get(auth))
-        .route("/load", get(load))
-        .route("/uninstall", get(uninstall))
-        .with_state(shared.clone());
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let (shared, base) = app_side().await;
 
     let r = app
         .mgmt(reqwest::Method::POST, "/v3/apps", Some(json!({
@@ -342,4 +348,84 @@ async fn an_app_installs_loads_and_uninstalls_and_its_token_has_exactly_the_gran
         )
         .await;
     assert_eq!(r.status, 409);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cli_registers_installs_and_uninstalls_an_app() {
+    let app = TestApp::spawn().await;
+    let (shared, base) = app_side().await;
+    let out = app.cli(&[
+        "apps",
+        "register",
+        "--name",
+        "CLI app",
+        "--auth-callback",
+        &format!("{base}/auth"),
+        "--load-callback",
+        &format!("{base}/load"),
+        "--uninstall-callback",
+        &format!("{base}/uninstall"),
+        "--scope",
+        "store_v2_customers_read_only",
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let registered: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let client_id = registered["client_id"].as_str().unwrap().to_string();
+    {
+        let mut a = shared.lock().unwrap();
+        a.server = app.base.clone();
+        a.client_id = client_id.clone();
+        a.client_secret = registered["client_secret"].as_str().unwrap().to_string();
+        a.redirect_uri = format!("{base}/auth");
+    }
+    // The server itself calls the auth callback; the app exchanges the code with the server.
+    let out = tokio::task::spawn_blocking({
+        let (app_cli, id) = (app.cli_command(), client_id.clone());
+        move || app_cli(&["apps", "install", "--store", "demo", &id])
+    })
+    .await
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = shared.lock().unwrap().grant.clone().unwrap()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        app.mgmt_as(&token, reqwest::Method::GET, "/v3/customers", None)
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        app.mgmt_as(&token, reqwest::Method::GET, "/v3/channels", None)
+            .await
+            .status,
+        403
+    );
+    // An unknown app is a clear error.
+    let out = app.cli(&["apps", "install", "--store", "demo", "nope"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no app with client id"));
+    let out = app.cli(&["apps", "uninstall", "--store", "demo", &client_id]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        app.mgmt_as(&token, reqwest::Method::GET, "/v3/customers", None)
+            .await
+            .status,
+        401
+    );
+    assert_eq!(shared.lock().unwrap().uninstalls.len(), 1);
 }

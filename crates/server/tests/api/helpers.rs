@@ -191,15 +191,24 @@ impl TestApp {
 
     /// Runs the real binary against this app's database.
     pub fn cli(&self, args: &[&str]) -> std::process::Output {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_storefront-auth"));
-        cmd.arg("--data-dir").arg(self.data_dir());
-        if let Some(url) = &self.config.database_url {
-            cmd.arg("--database-url").arg(url);
+        self.cli_command()(args)
+    }
+
+    /// The CLI as a value that can run off the async runtime (for commands that call back
+    /// into this server).
+    pub fn cli_command(&self) -> impl Fn(&[&str]) -> std::process::Output + Send + 'static {
+        let (dir, url) = (self.data_dir(), self.config.database_url.clone());
+        move |args| {
+            let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_storefront-auth"));
+            cmd.arg("--data-dir").arg(&dir);
+            if let Some(url) = &url {
+                cmd.arg("--database-url").arg(url);
+            }
+            cmd.args(args)
+                .env_remove("STOREFRONT_AUTH_CONFIG")
+                .output()
+                .expect("run cli")
         }
-        cmd.args(args)
-            .env_remove("STOREFRONT_AUTH_CONFIG")
-            .output()
-            .expect("run cli")
     }
 }
 

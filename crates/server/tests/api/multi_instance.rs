@@ -1,4 +1,5 @@
-//! SPEC §9: two server processes on one PostgreSQL database behave as one service. Prints the
+//! SPEC §9: two server processes on one PostgreSQL database behave as one service: tokens,
+//! revocations, sessions, and every single-use artifact (SSO jti, PAT, OAuth code). Prints the
 //! measured revocation propagation time.
 
 use std::time::{Duration, Instant};
@@ -155,6 +156,95 @@ async fn two_instances_share_tokens_revocations_sessions_and_single_use() {
         1,
         "{outcomes:?}"
     );
+
+    // A payment access token used on A and B at once pays exactly once.
+    let cart = json!({ "query": "mutation { cart { createCart(input: { lineItems: [{ productEntityId: 1, quantity: 1 }] }) { cart { entityId } } } }" });
+    let (_, created) = post(&client, a.url("/graphql"), &token, cart, &[]).await;
+    let cart_id = created["data"]["cart"]["createCart"]["cart"]["entityId"]
+        .as_str()
+        .expect("cart")
+        .to_string();
+    let checkout = json!({ "query": "mutation($id: String!) { checkout { completeCheckout(input: { checkoutEntityId: $id }) { paymentAccessToken } } }", "variables": { "id": cart_id } });
+    let (_, done) = post(&client, b.url("/graphql"), &token, checkout, &[]).await;
+    let pat = done["data"]["checkout"]["completeCheckout"]["paymentAccessToken"]
+        .as_str()
+        .expect("pat")
+        .to_string();
+    let pay = |base: String| {
+        let (client, pat) = (client.clone(), pat.clone());
+        tokio::spawn(async move {
+            client
+                .post(format!("{base}/stores/demo/payments"))
+                .header("Authorization", format!("PAT {pat}"))
+                .header("Accept", "application/vnd.bc.v1+json")
+                .json(&json!({ "payment": { "payment_method_id": "testgateway.card", "instrument": { "type": "card", "number": "4111111111111111" } } }))
+                .send()
+                .await
+                .expect("send")
+                .status()
+                .as_u16()
+        })
+    };
+    let (pa, pb) = (pay(a.base.clone()), pay(b.base.clone()));
+    let mut paid = [pa.await.expect("join"), pb.await.expect("join")];
+    paid.sort();
+    assert_eq!(paid, [201, 401], "one PAT, one payment");
+
+    // An OAuth code exchanged on A and B at once yields exactly one access token.
+    let app: Value = client
+        .post(a.url("/stores/demo/v3/apps"))
+        .header("X-Auth-Token", &access_token)
+        .json(&json!({ "name": "Race", "auth_callback": "http://127.0.0.1:9/auth", "load_callback": "http://127.0.0.1:9/load", "scopes": ["store_v2_products"] }))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    let (app_id, app_secret) = (
+        app["data"]["client_id"].as_str().expect("id").to_string(),
+        app["data"]["client_secret"]
+            .as_str()
+            .expect("secret")
+            .to_string(),
+    );
+    let install = client
+        .post(b.url(&format!("/stores/demo/v3/apps/{app_id}/install")))
+        .header("X-Auth-Token", &access_token)
+        .send()
+        .await
+        .expect("send");
+    let location = install.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_string();
+    let code = location
+        .split("code=")
+        .nth(1)
+        .expect("code")
+        .split('&')
+        .next()
+        .expect("code")
+        .to_string();
+    let exchange = |base: String| {
+        let client = client.clone();
+        let body = json!({ "client_id": app_id, "client_secret": app_secret, "code": code, "grant_type": "authorization_code",
+            "redirect_uri": "http://127.0.0.1:9/auth", "context": "stores/demo", "scope": "store_v2_products" });
+        tokio::spawn(async move {
+            client
+                .post(format!("{base}/oauth2/token"))
+                .json(&body)
+                .send()
+                .await
+                .expect("send")
+                .status()
+                .as_u16()
+        })
+    };
+    let (ea, eb) = (exchange(a.base.clone()), exchange(b.base.clone()));
+    let mut exchanged = [ea.await.expect("join"), eb.await.expect("join")];
+    exchanged.sort();
+    assert_eq!(exchanged, [200, 400], "one code, one token");
 
     let (sa, _) = a.terminate();
     let (sb, _) = b.terminate();
