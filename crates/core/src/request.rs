@@ -20,6 +20,20 @@ pub struct RequestSignals {
     pub trusted_proxy: bool,
 }
 
+/// Does this fetch-metadata header mark a browser? `Sec-Fetch-Site`, `-Dest` and `-User` do:
+/// browsers send them and servers do not. `Sec-Fetch-Mode` alone does not: server-side fetch
+/// implementations send it on every request (Node's built-in fetch sends
+/// `sec-fetch-mode: cors`, and so the unmodified Catalyst client does), while browsers that
+/// send it also send `Sec-Fetch-Site`. Counting it would refuse every private token used
+/// from Node.
+pub fn is_browser_fetch_metadata(header_name: &str) -> bool {
+    let name = header_name.to_ascii_lowercase();
+    matches!(
+        name.as_str(),
+        "sec-fetch-site" | "sec-fetch-dest" | "sec-fetch-user"
+    )
+}
+
 impl RequestOrigin {
     pub fn classify(signals: RequestSignals) -> RequestOrigin {
         if signals.trusted_proxy {
@@ -49,6 +63,20 @@ impl RequestOrigin {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fetch_metadata_headers() {
+        for (name, browser) in [
+            ("sec-fetch-site", true),
+            ("Sec-Fetch-Dest", true),
+            ("sec-fetch-user", true),
+            ("sec-fetch-mode", false),
+            ("Sec-Fetch-Mode", false),
+            ("x-sec-fetch-site", false),
+        ] {
+            assert_eq!(is_browser_fetch_metadata(name), browser, "{name}");
+        }
+    }
 
     #[test]
     fn classification_table() {

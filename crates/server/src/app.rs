@@ -155,18 +155,37 @@ impl RunningServer {
 }
 
 pub async fn start(state: SharedState, listener: TcpListener) -> std::io::Result<RunningServer> {
+    start_with(state, listener, None).await
+}
+
+/// Starts serving plain HTTP, or HTTPS with `tls`.
+pub async fn start_with(
+    state: SharedState,
+    listener: TcpListener,
+    tls: Option<Arc<rustls::ServerConfig>>,
+) -> std::io::Result<RunningServer> {
     let addr = listener.local_addr()?;
     let (stop, mut stopped) = watch::channel(false);
     tokio::spawn(sync_loop(state.clone(), stop.subscribe()));
     tokio::spawn(listen_loop(state.clone(), stop.subscribe()));
-    let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = stopped.wait_for(|s| *s).await;
+    let task = match tls {
+        Some(config) => tokio::spawn(crate::tls::serve(
+            listener,
+            config,
+            router(state.clone()),
+            stop.subscribe(),
+        )),
+        None => {
+            let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+            tokio::spawn(async move {
+                axum::serve(listener, app)
+                    .with_graceful_shutdown(async move {
+                        let _ = stopped.wait_for(|s| *s).await;
+                    })
+                    .await
             })
-            .await
-    });
+        }
+    };
     Ok(RunningServer {
         addr,
         state,

@@ -32,6 +32,11 @@ pub struct Config {
     pub clock: Option<String>,
     /// `text` or `json`.
     pub log_format: String,
+    /// Serve HTTPS with this PEM certificate chain and key.
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
+    /// Serve HTTPS with a development CA and certificate kept in `{data_dir}/dev-tls`.
+    pub dev_tls: bool,
     pub deprecation: DeprecationConfig,
     pub rate_limit: RateLimitConfig,
     pub customers: CustomersConfig,
@@ -89,6 +94,9 @@ impl Default for Config {
             master_key: None,
             clock: None,
             log_format: "text".into(),
+            tls_cert: None,
+            tls_key: None,
+            dev_tls: false,
             deprecation: DeprecationConfig::default(),
             rate_limit: RateLimitConfig::default(),
             customers: CustomersConfig::default(),
@@ -170,6 +178,16 @@ impl Config {
         if self.rate_limit.quota == 0 || self.rate_limit.window_ms == 0 {
             return Err(ConfigError::Invalid(
                 "rate_limit.quota and rate_limit.window_ms must be positive".into(),
+            ));
+        }
+        if self.tls_cert.is_some() != self.tls_key.is_some() {
+            return Err(ConfigError::Invalid(
+                "tls_cert and tls_key must be given together".into(),
+            ));
+        }
+        if self.dev_tls && self.tls_cert.is_some() {
+            return Err(ConfigError::Invalid(
+                "dev_tls and tls_cert exclude each other".into(),
             ));
         }
         if self.listen.parse::<std::net::SocketAddr>().is_err() {

@@ -16,3 +16,4 @@ pub mod ratelimit;
 pub mod service;
 pub mod state;
 pub mod storefront;
+pub mod tls;

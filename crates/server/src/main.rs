@@ -42,6 +42,15 @@ enum Command {
     Serve {
         #[arg(long)]
         no_demo: bool,
+        /// Serve HTTPS with a local development CA and a certificate naming every store host
+        /// (generated once in the data directory).
+        #[arg(long)]
+        dev_tls: bool,
+        /// Serve HTTPS with this PEM certificate chain (with --tls-key).
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
     },
     /// Stores.
     #[command(subcommand)]
@@ -88,8 +97,25 @@ fn main() -> std::process::ExitCode {
     flag("listen", args.listen.map(toml::Value::String));
     flag("domain", args.domain.map(toml::Value::String));
     flag("clock", args.clock.map(toml::Value::String));
-    if let Command::Serve { no_demo: true } = args.command {
-        flag("demo", Some(toml::Value::Boolean(false)));
+    if let Command::Serve {
+        no_demo,
+        dev_tls,
+        tls_cert,
+        tls_key,
+    } = &args.command
+    {
+        if *no_demo {
+            flag("demo", Some(toml::Value::Boolean(false)));
+        }
+        if *dev_tls {
+            flag("dev_tls", Some(toml::Value::Boolean(true)));
+        }
+        let path = |p: &Option<PathBuf>| {
+            p.as_ref()
+                .map(|p| toml::Value::String(p.display().to_string()))
+        };
+        flag("tls_cert", path(tls_cert));
+        flag("tls_key", path(tls_key));
     }
     let env = std::env::vars().filter(|(k, _)| k.starts_with(ENV_PREFIX));
     let config = match Config::load(args.config.as_deref(), env, flags) {

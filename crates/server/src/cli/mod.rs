@@ -51,8 +51,19 @@ pub async fn serve(config: Config) -> anyhow::Result<Output> {
             print_demo(&state, &c);
         }
     }
-    let server = crate::app::start(state, listener).await?;
-    println!("storefront-auth listening on http://{}", server.addr);
+    let tls = if state.config.dev_tls {
+        let (config, dev) = crate::tls::dev_certificate(&state).await?;
+        print_dev_tls(&state, &dev, listener.local_addr()?.port());
+        Some(config)
+    } else {
+        match (&state.config.tls_cert, &state.config.tls_key) {
+            (Some(cert), Some(key)) => Some(crate::tls::from_files(cert, key)?),
+            _ => None,
+        }
+    };
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let server = crate::app::start_with(state, listener, tls).await?;
+    println!("storefront-auth listening on {scheme}://{}", server.addr);
     let stopper = server.stopper();
     tokio::spawn(async move {
         shutdown_signal().await;
@@ -81,6 +92,23 @@ fn print_demo(state: &SharedState, c: &service::demo::DemoCredentials) {
         service::demo::DEMO_CUSTOMERS[1].0,
         service::demo::DEMO_PASSWORD
     );
+}
+
+/// How to trust the development CA and point clients at the HTTPS hosts.
+fn print_dev_tls(state: &SharedState, dev: &crate::tls::DevTls, port: u16) {
+    let domain = &state.config.domain;
+    println!(
+        "Development TLS: certificate for {} host names, signed by the local CA",
+        dev.hosts.len()
+    );
+    println!("  ca_cert:       {}", dev.ca_path.display());
+    println!("  trust it:      export NODE_EXTRA_CA_CERTS={}   (Node; Python requests: REQUESTS_CA_BUNDLE)", dev.ca_path.display());
+    println!("  catalyst:      export BIGCOMMERCE_GRAPHQL_API_DOMAIN={domain}:{port}");
+    println!("                 (the client then calls https://store-{{hash}}-{{channel}}.{domain}:{port}/graphql;");
+    println!("                 make those names resolve to 127.0.0.1, e.g. in /etc/hosts)");
+    for host in dev.hosts.iter().filter(|h| h.starts_with("store-")) {
+        println!("  host:          https://{host}:{port}");
+    }
 }
 
 async fn shutdown_signal() {

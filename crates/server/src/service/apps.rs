@@ -1,5 +1,6 @@
 //! Apps (SPEC §8): registration, the install flow (auth callback with a single-use code, the
-//! token exchange), load and uninstall callbacks with `signed_payload_jwt`. Uninstalling
+//! token exchange), load and uninstall callbacks with `signed_payload_jwt` (and the legacy
+//! `signed_payload`). Uninstalling
 //! revokes the install's access token at once.
 
 use serde_json::{json, Value};
@@ -165,11 +166,42 @@ pub fn signed_payload(state: &AppState, app: &App, store: &StoreRecord) -> Strin
     hs256::sign(&claims, app.client_secret.expose().as_bytes())
 }
 
-pub fn load_url(state: &AppState, app: &App, store: &StoreRecord) -> String {
+/// The pre-JWT `signed_payload` that older app libraries (node-bigcommerce's `verify`, the
+/// Python client's `verify_payload`) check: `base64(json) "." base64(hex(HMAC-SHA256))`.
+pub fn legacy_signed_payload(state: &AppState, app: &App, store: &StoreRecord) -> String {
+    use base64::Engine;
+    let owner = owner_json(store);
+    let json = json!({
+        "user": { "id": owner["id"], "email": owner["email"] },
+        "owner": { "id": owner["id"], "email": owner["email"] },
+        "context": format!("stores/{}", store.hash),
+        "store_hash": store.hash,
+        "timestamp": state.now() as f64,
+    })
+    .to_string();
+    let key = aws_lc_rs::hmac::Key::new(
+        aws_lc_rs::hmac::HMAC_SHA256,
+        app.client_secret.expose().as_bytes(),
+    );
+    let signature = hex::encode(aws_lc_rs::hmac::sign(&key, json.as_bytes()));
+    let b64 = base64::engine::general_purpose::STANDARD;
+    format!("{}.{}", b64.encode(&json), b64.encode(signature))
+}
+
+/// A callback URL carrying both payload forms.
+fn with_payloads(state: &AppState, url: &str, app: &App, store: &StoreRecord) -> String {
     with_query(
-        &app.load_callback,
-        &format!("signed_payload_jwt={}", signed_payload(state, app, store)),
+        url,
+        &format!(
+            "signed_payload={}&signed_payload_jwt={}",
+            query_escape(&legacy_signed_payload(state, app, store)),
+            signed_payload(state, app, store)
+        ),
     )
+}
+
+pub fn load_url(state: &AppState, app: &App, store: &StoreRecord) -> String {
+    with_payloads(state, &app.load_callback, app, store)
 }
 
 /// Uninstalls: revokes the access token, then tells the app (best effort: the revocation
@@ -183,10 +215,7 @@ pub async fn uninstall(state: &AppState, app: &App, store: &StoreRecord) -> Resu
         return Ok(false);
     }
     if let Some(cb) = &app.uninstall_callback {
-        let url = with_query(
-            cb,
-            &format!("signed_payload_jwt={}", signed_payload(state, app, store)),
-        );
+        let url = with_payloads(state, cb, app, store);
         match call(&url).await {
             Ok(status) => {
                 tracing::info!(app = %app.client_id, status, "uninstall callback answered")

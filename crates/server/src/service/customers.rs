@@ -132,17 +132,38 @@ pub async fn verify_login_jwt(
 ) -> Result<(LoginClaims, Customer, Channel), LoginJwtError> {
     let unavailable = |_| LoginJwtError::Unavailable;
     let issuer = sso::issuer(token)?;
+    // The issuer is a store API account, or an app installed on the store, holding the
+    // Customer Login scope (the platform's docs name both).
     let account = state
         .store
         .account(&issuer)
         .await
         .map_err(unavailable)?
         .filter(|a| a.store_id == store.id && a.has_scope(LOGIN_SCOPE, false));
-    let account = account.ok_or(LoginJwtError::Issuer)?;
+    let secret = match account {
+        Some(a) => a.client_secret,
+        None => {
+            let install = state
+                .store
+                .install(&issuer, store.id)
+                .await
+                .map_err(unavailable)?
+                .filter(|i| {
+                    i.installed_at.is_some()
+                        && i.uninstalled_at.is_none()
+                        && i.scopes.iter().any(|s| s == LOGIN_SCOPE)
+                });
+            let app = match install {
+                Some(_) => state.store.app(&issuer).await.map_err(unavailable)?,
+                None => None,
+            };
+            app.ok_or(LoginJwtError::Issuer)?.client_secret
+        }
+    };
     let leeway = state.config.customers.login_jwt_leeway_secs;
     let claims = sso::verify(
         token,
-        account.client_secret.expose().as_bytes(),
+        secret.expose().as_bytes(),
         &store.hash,
         state.now(),
         leeway,

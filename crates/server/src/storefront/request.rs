@@ -187,7 +187,9 @@ pub fn classify(headers: &HeaderMap, trusted_proxy: bool) -> RequestOrigin {
         .any(|c| c.split(';').any(|kv| kv.trim().starts_with("SHOP_TOKEN=")));
     RequestOrigin::classify(RequestSignals {
         origin: cors::origin_header(headers).map(String::from),
-        has_sec_fetch: headers.keys().any(|k| k.as_str().starts_with("sec-fetch-")),
+        has_sec_fetch: headers
+            .keys()
+            .any(|k| storefront_auth_core::request::is_browser_fetch_metadata(k.as_str())),
         has_session_cookie,
         trusted_proxy,
     })

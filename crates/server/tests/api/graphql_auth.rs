@@ -167,7 +167,11 @@ async fn browser_rules_per_token_kind() {
     let cit_msg = "Request not allowed: Detected that request originated from a browser script and is using a customer impersonation jwt token. Customer impersonation tokens are not allowed with frontend requests.";
     for signals in [
         &[("Origin", "http://localhost:3000")][..],
-        &[("Sec-Fetch-Mode", "cors")][..],
+        &[
+            ("Sec-Fetch-Site", "same-origin"),
+            ("Sec-Fetch-Mode", "cors"),
+        ][..],
+        &[("Sec-Fetch-Dest", "empty")][..],
         &[("Cookie", "SHOP_TOKEN=abc")][..],
     ] {
         let r = app.gql(Some(&private), CHANNEL_QUERY, signals).await;
@@ -183,9 +187,17 @@ async fn browser_rules_per_token_kind() {
             "{signals:?}"
         );
     }
-    // Server-to-server, both are fine.
+    // Server-to-server, both are fine; so is `Sec-Fetch-Mode` alone, which Node's fetch (and
+    // so the Catalyst client) sends on every request.
     assert_eq!(
         app.gql(Some(&private), CHANNEL_QUERY, &[]).await.status,
+        200
+    );
+    let node_fetch = [("Sec-Fetch-Mode", "cors")];
+    assert_eq!(
+        app.gql(Some(&private), CHANNEL_QUERY, &node_fetch)
+            .await
+            .status,
         200
     );
     assert_eq!(app.gql(Some(&cit), CHANNEL_QUERY, &[]).await.status, 200);
