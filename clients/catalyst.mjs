@@ -64,7 +64,7 @@ try {
   expect(false, 'a storefront token created after 2026-06-30 must be refused server-to-server');
 } catch (e) {
   const message = JSON.stringify(e.graphqlErrors || e.message);
-  expect(e instanceof BigCommerceAPIError && e.status === 403 && message.includes('storefront tokens created after 2026-06-30'), 'BigCommerceAPIError 403', `${e.name} ${e.status}: ${message}`);
+  expect(e instanceof BigCommerceAPIError && e.status === 403 && message.includes('Use a private token'), 'BigCommerceAPIError 403', `${e.name} ${e.status}: ${message}`);
   say(`a storefront token created today was refused server-to-server: ${e.name} ${e.status}`);
 }
 

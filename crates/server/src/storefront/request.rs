@@ -102,13 +102,25 @@ pub async fn admit(
     let authorized = match auth::authorize(state, headers, &target, &origin).await {
         Ok(a) => a,
         Err(refusal) => {
-            return Err(refuse(
-                state,
-                refusal,
-                &origin,
-                channel_origin.as_deref(),
-                log,
-            ))
+            // An origin the preflight lets through may read why it was refused (for example
+            // that private tokens are not for browsers); other origins learn nothing.
+            let readable = match &origin {
+                RequestOrigin::Browser { origin: Some(o) } => {
+                    channel_origin.as_deref() == Some(o.as_str())
+                        || state
+                            .store
+                            .storefront_origin_allowed(
+                                entry.store.id,
+                                channel.channel_id,
+                                o,
+                                state.now(),
+                            )
+                            .await
+                            .unwrap_or(false)
+                }
+                _ => false,
+            };
+            return Err(refuse(state, refusal, &origin, readable, log));
         }
     };
     log.update(|f| {
@@ -199,7 +211,7 @@ fn refuse(
     state: &AppState,
     refusal: Refusal,
     origin: &RequestOrigin,
-    channel_origin: Option<&str>,
+    readable: bool,
     log: &RequestLog,
 ) -> Response {
     let (mut response, reason, token) = match refusal {
@@ -230,11 +242,8 @@ fn refuse(
             f.kind = t.claims.kind().map(|k| k.as_str());
         }
     });
-    // The storefront's own pages may read their errors; other origins learn nothing.
-    if let RequestOrigin::Browser { origin: Some(o) } = origin {
-        if channel_origin == Some(o.as_str()) {
-            cors::allow(&mut response, o);
-        }
+    if let (RequestOrigin::Browser { origin: Some(o) }, true) = (origin, readable) {
+        cors::allow(&mut response, o);
     }
     response
 }

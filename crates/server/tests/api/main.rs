@@ -18,5 +18,6 @@ mod management;
 mod multi_instance;
 mod outage;
 mod process;
+mod real_clients;
 mod storefront_pages;
 mod tokens;

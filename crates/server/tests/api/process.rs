@@ -16,9 +16,19 @@ pub struct ServerProcess {
 impl ServerProcess {
     /// Starts `storefront-auth <args> serve --listen 127.0.0.1:0` and waits until it listens.
     pub fn start(args: &[&str], envs: &[(&str, &str)]) -> ServerProcess {
+        Self::start_serving(args, &[], envs)
+    }
+
+    /// Like `start`, with arguments of `serve` itself (such as `--dev-tls`).
+    pub fn start_serving(
+        args: &[&str],
+        serve_args: &[&str],
+        envs: &[(&str, &str)],
+    ) -> ServerProcess {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_storefront-auth"));
         cmd.args(args)
             .args(["--listen", "127.0.0.1:0", "serve"])
+            .args(serve_args)
             .env_remove("STOREFRONT_AUTH_CONFIG")
             .stdout(Stdio::piped());
         for (k, v) in envs {
@@ -40,7 +50,7 @@ impl ServerProcess {
             seen: Vec::new(),
             base: String::new(),
         };
-        let listening = p.until("listening on http://");
+        let listening = p.until("listening on http");
         p.base = listening
             .trim()
             .rsplit(' ')
