@@ -355,6 +355,15 @@ async fn checkout_issues_a_pat_that_pays_once_for_its_own_order() {
         .await;
     assert_eq!(r.status, 201, "{:?}", r.body);
     let pat2 = r.body["data"]["id"].as_str().unwrap().to_string();
+    // A second PAT for the same order, kept for later.
+    let spare = app
+        .mgmt(
+            reqwest::Method::POST,
+            "/v3/payments/access_tokens",
+            Some(json!({ "order": { "id": order_id } })),
+        )
+        .await;
+    let spare = spare.body["data"]["id"].as_str().unwrap().to_string();
     // Not with a forged order id, nor at another store's URL, nor without the media type.
     let forged = {
         let parts: Vec<&str> = pat2.split('.').collect();
@@ -441,6 +450,19 @@ async fn checkout_issues_a_pat_that_pays_once_for_its_own_order() {
     assert!(
         c2["data"]["amount"].as_i64().unwrap() < (amount * 100.0).round() as i64,
         "VIP prices"
+    );
+    // The spare PAT of the (now paid) first order does not pay anything else: it is refused
+    // and VIP's order still awaits payment.
+    let r = app.pay("demo", &spare, "4111111111111111").await;
+    assert_eq!(r.status, 422, "{:?}", r.body);
+    assert_eq!(
+        r.body["title"],
+        "Order is invalid: it is not awaiting payment."
+    );
+    let r = app.cart_op(&token, Some(&vip), ORDERS, json!({})).await;
+    assert_eq!(
+        r.body["data"]["customer"]["orders"]["edges"][0]["node"]["status"]["value"],
+        "INCOMPLETE"
     );
     // Jane cannot see VIP's order through the checkout.
     let r = app
