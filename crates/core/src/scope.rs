@@ -53,6 +53,10 @@ impl ScopeSet {
     pub fn is_empty(self) -> bool {
         self.0 == 0
     }
+    /// Does this set hold every scope of `other`?
+    pub fn contains_all(self, other: ScopeSet) -> bool {
+        self.0 & other.0 == other.0
+    }
     pub fn iter(self) -> impl Iterator<Item = Scope> {
         Scope::ALL.into_iter().filter(move |s| self.contains(*s))
     }

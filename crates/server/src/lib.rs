@@ -14,6 +14,7 @@ pub mod ops;
 pub mod payments;
 pub mod ratelimit;
 pub mod service;
+pub mod session_cache;
 pub mod state;
 pub mod storefront;
 pub mod tls;

@@ -30,6 +30,7 @@ pub struct AppState {
     pub metrics: Metrics,
     pub passwords: Passwords,
     pub token_cache: TokenCache,
+    pub sessions: crate::session_cache::SessionCache,
     pub directory: Directory,
     pub usage: UsageCounters,
     pub graphql: Graphql,
@@ -45,6 +46,10 @@ pub struct AppState {
 /// The executable schema and its index for document analysis, built once per process.
 pub struct Graphql {
     pub schema: StorefrontSchema,
+    /// The same schema without the field-rules extension: for queries that analysis shows need
+    /// no scope the token lacks. The extension only acts on errors and denials, so an
+    /// error-free result is the same either way; a result with errors is recomputed with it.
+    pub fast: StorefrontSchema,
     pub index: storefront_auth_core::analysis::SchemaIndex,
 }
 
@@ -59,7 +64,11 @@ impl Graphql {
         let schema = schema::build();
         let index = storefront_auth_core::analysis::SchemaIndex::from_sdl(&schema.sdl())
             .map_err(StartError::Schema)?;
-        Ok(Graphql { schema, index })
+        Ok(Graphql {
+            schema,
+            fast: schema::build_without_field_rules(),
+            index,
+        })
     }
 }
 
@@ -112,6 +121,7 @@ impl AppState {
                     .unwrap_or(2),
             ),
             token_cache: TokenCache::new(200_000),
+            sessions: crate::session_cache::SessionCache::default(),
             directory: Directory::default(),
             usage: UsageCounters::default(),
             graphql: Graphql::new()?,

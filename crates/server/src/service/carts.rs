@@ -98,20 +98,25 @@ impl PricedCart {
     }
 }
 
-/// The customer's group discount in basis points.
+/// The customer's group discount in basis points (briefly cached: see `session_cache`).
 pub async fn discount_bp(
     state: &AppState,
     store_id: i64,
     customer: &storefront_auth_store::Customer,
 ) -> Result<i64, StoreError> {
-    Ok(match customer.group_id {
-        Some(g) => state
-            .store
-            .customer_group(store_id, g)
-            .await?
-            .map_or(0, |g| g.discount_bp),
-        None => 0,
-    })
+    let Some(group) = customer.group_id else {
+        return Ok(0);
+    };
+    if let Some(d) = state.sessions.group_discount(store_id, group) {
+        return Ok(d);
+    }
+    let d = state
+        .store
+        .customer_group(store_id, group)
+        .await?
+        .map_or(0, |g| g.discount_bp);
+    state.sessions.put_group_discount(store_id, group, d);
+    Ok(d)
 }
 
 async fn check_lines(state: &AppState, store_id: i64, lines: &[Line]) -> Result<(), CartError> {

@@ -118,6 +118,8 @@ pub async fn start_sign_in(
             now,
         )
         .await?;
+    // One device: the customer's other sign-ins just ended.
+    state.sessions.forget_customer(store_id, customer_id);
     Ok((value, expires_at))
 }
 

@@ -13,6 +13,8 @@ use storefront_auth_core::token::TokenKind;
 use storefront_auth_core::RequestOrigin;
 use storefront_auth_store::Customer;
 
+use crate::session_cache::SignIn;
+
 use super::request::gql_error;
 use crate::state::AppState;
 
@@ -73,6 +75,18 @@ async fn signed_in(
         )
     };
     let digest = sha256_hex(raw.as_bytes());
+    if let Some(hit) = state.sessions.get(&digest) {
+        let facts = StoredSignIn {
+            store_id: hit.store_id,
+            channel_id: hit.channel_id,
+            expires_at: hit.expires_at,
+            ended: false,
+        };
+        if check_sign_in(Some(&facts), store_id, channel_id, state.now()).is_err() {
+            return Ok(None);
+        }
+        return Ok(Some((hit.customer, digest)));
+    }
     let stored = state.store.session(&digest).await.map_err(unavailable)?;
     let facts = stored.as_ref().map(|s| StoredSignIn {
         store_id: s.store_id,
@@ -86,12 +100,23 @@ async fn signed_in(
     let Some(session) = stored else {
         return Ok(None);
     };
-    Ok(state
+    let customer = state
         .store
         .customer(store_id, session.customer_id)
         .await
-        .map_err(unavailable)?
-        .map(|c| (c, digest)))
+        .map_err(unavailable)?;
+    if let Some(c) = &customer {
+        state.sessions.put(
+            digest.clone(),
+            SignIn {
+                store_id: session.store_id,
+                channel_id: session.channel_id,
+                expires_at: session.expires_at,
+                customer: c.clone(),
+            },
+        );
+    }
+    Ok(customer.map(|c| (c, digest)))
 }
 
 pub async fn resolve(

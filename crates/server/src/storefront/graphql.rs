@@ -102,9 +102,9 @@ pub async fn execute(
         Ok(c) => c,
         Err(response) => return response,
     };
-    let discount_bp = match customer.customer.as_ref().and_then(|c| c.group_id) {
-        Some(group) => match state.store.customer_group(entry.store.id, group).await {
-            Ok(g) => g.map(|g| g.discount_bp).unwrap_or(0),
+    let discount_bp = match &customer.customer {
+        Some(c) => match crate::service::carts::discount_bp(&state, entry.store.id, c).await {
+            Ok(d) => d,
             Err(_) => {
                 return gql_error(
                     StatusCode::SERVICE_UNAVAILABLE,
@@ -156,9 +156,28 @@ pub async fn execute(
         Err(_) => Ok(()),
     };
     let analysis = analysis.ok();
+    // A query that needs no scope the token lacks cannot meet a denial.
+    let undenied_query = analysis.as_ref().is_some_and(|a| {
+        a.operation_type == "query"
+            && authorized
+                .grant
+                .scopes
+                .is_none_or(|have| have.contains_all(a.required))
+    });
     let mut response = match limits {
         Err(message) => refused(message),
-        Ok(()) => run(&state, gql, authorized.grant.scopes, body, doc, variables).await,
+        Ok(()) => {
+            run(
+                &state,
+                gql,
+                authorized.grant.scopes,
+                body,
+                doc,
+                variables,
+                undenied_query,
+            )
+            .await
+        }
     };
     if let Some(cookie) = effects.lock().ok().and_then(|mut e| e.set_cookie.take()) {
         set_header(&mut response, "set-cookie", &cookie);
@@ -194,6 +213,9 @@ pub async fn execute(
     response
 }
 
+/// Executes the operation. An undenied query runs first without the field-rules extension;
+/// only if that result has errors is it run again with the extension, which places them per
+/// the GraphQL spec (queries have no side effects, so running one twice is harmless).
 async fn run(
     state: &SharedState,
     gql: GqlContext,
@@ -201,19 +223,38 @@ async fn run(
     body: super::request::GraphqlBody,
     doc: Option<Arc<async_graphql::parser::types::ExecutableDocument>>,
     variables: Value,
+    undenied_query: bool,
 ) -> Response {
-    let mut request = async_graphql::Request::new(body.query)
+    let build = |gql: GqlContext, variables: Value| {
+        // With a parsed document the executor never reads the query text.
+        let mut request = match &doc {
+            Some(doc) => {
+                let mut r = async_graphql::Request::new(String::new());
+                r.set_parsed_query((**doc).clone());
+                r
+            }
+            None => async_graphql::Request::new(body.query.clone()),
+        }
         .variables(async_graphql::Variables::from_json(variables))
         .data(gql);
-    if let Some(doc) = doc {
-        request.set_parsed_query((*doc).clone());
+        if let Some(name) = &body.operation_name {
+            request = request.operation_name(name.clone());
+        }
+        if let Some(have) = scopes {
+            request = request.data(Arc::new(ScopeGuard { have }));
+        }
+        request
+    };
+    if undenied_query && doc.is_some() {
+        let result = state
+            .graphql
+            .fast
+            .execute(build(gql.clone(), variables.clone()))
+            .await;
+        if result.errors.is_empty() {
+            return axum::Json(result).into_response();
+        }
     }
-    if let Some(name) = body.operation_name {
-        request = request.operation_name(name);
-    }
-    if let Some(have) = scopes {
-        request = request.data(Arc::new(ScopeGuard { have }));
-    }
-    let result = state.graphql.schema.execute(request).await;
+    let result = state.graphql.schema.execute(build(gql, variables)).await;
     axum::Json(result).into_response()
 }

@@ -216,6 +216,9 @@ pub async fn logout(ctx: &Context<'_>, cart_id: Option<String>) -> Result<Logout
             .store
             .end_customer_sessions(gql.store.id, customer.id, gql.state.now())
             .await?;
+        gql.state
+            .sessions
+            .forget_customer(gql.store.id, customer.id);
     }
     if gql.browser {
         gql.set_cookie(cookie("", 0));

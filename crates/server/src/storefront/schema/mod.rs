@@ -25,6 +25,7 @@ pub type StorefrontSchema = Schema<site::Query, mutation::Mutation, EmptySubscri
 
 /// What resolvers know about the request: the storefront it addressed and the customer
 /// context, if any.
+#[derive(Clone)]
 pub struct GqlContext {
     pub state: SharedState,
     pub store: StoreRecord,
@@ -76,6 +77,11 @@ pub fn build() -> StorefrontSchema {
     Schema::build(site::Query, mutation::Mutation, EmptySubscription)
         .extension(super::scope_extension::ScopeEnforcement)
         .finish()
+}
+
+/// The schema without the scope/null-semantics extension (see `state::Graphql::fast`).
+pub fn build_without_field_rules() -> StorefrontSchema {
+    Schema::build(site::Query, mutation::Mutation, EmptySubscription).finish()
 }
 
 /// The schema's SDL, as committed and as the document analysis reads it.
