@@ -37,7 +37,7 @@ async fn find_store(state: &SharedState, hash: &str) -> anyhow::Result<StoreReco
 }
 
 pub async fn serve(config: Config) -> anyhow::Result<Output> {
-    init_logging(&config.log_format);
+    let _log_guard = init_logging(&config.log_format);
     let demo = config.demo;
     let listen = config.listen.clone();
     let listener = tokio::net::TcpListener::bind(&listen)
@@ -126,16 +126,23 @@ async fn shutdown_signal() {
     let _ = ctrl_c.await;
 }
 
-pub fn init_logging(format: &str) {
+/// Logs go to stdout through a writer thread, so a request never waits on the terminal or
+/// pipe (lines are queued, not dropped). Keep the guard until exit: dropping it flushes.
+pub fn init_logging(format: &str) -> tracing_appender::non_blocking::WorkerGuard {
     let filter = tracing_subscriber::EnvFilter::try_from_env("STOREFRONT_AUTH_LOG")
         .unwrap_or_else(|_| "info".into());
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .finish(std::io::stdout());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_ansi(ansi);
+        .with_ansi(ansi)
+        .with_writer(writer);
     let _ = if format == "json" {
         builder.json().try_init()
     } else {
         builder.try_init()
     };
+    guard
 }
