@@ -87,11 +87,12 @@ async fn log_request(State(state): State<SharedState>, mut req: Request, next: N
     req.extensions_mut().insert(log.clone());
     let method = req.method().clone();
     let path = req.uri().path().to_string();
-    // Every line logged while handling the request carries its correlation id.
-    let span = tracing::info_span!(
-        "request",
-        correlation_id = %correlation.map(|c| c.to_string()).unwrap_or_default()
-    );
+    // Every line logged while handling the request carries its correlation id (no span is
+    // needed without one: the request line below names it itself).
+    let span = match correlation {
+        Some(c) => tracing::info_span!("request", correlation_id = %c),
+        None => tracing::Span::none(),
+    };
     let mut response = tracing::Instrument::instrument(next.run(req), span.clone()).await;
     let _entered = span.enter();
     if let Some(c) = correlation {

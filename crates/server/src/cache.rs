@@ -2,7 +2,7 @@
 //! requests find its claims here by the token's digest. Revocations clear entries at once on
 //! this instance and, through the periodic catch-up, on every other.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 

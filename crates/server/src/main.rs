@@ -4,6 +4,11 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
+
+/// mimalloc: the request path allocates many small, short-lived objects; glibc's malloc/free
+/// were ~8 % of the server's samples under load (BENCHMARKS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use storefront_auth::cli::{self, Output};
 use storefront_auth::config::{Config, ENV_PREFIX};
 

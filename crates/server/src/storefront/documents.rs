@@ -2,7 +2,7 @@
 //! over and over; parsing each once (for the analysis and the executor alike) takes the parser
 //! off the hot path. Bounded: when full, it starts over.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::sync::{Arc, RwLock};
 
 use async_graphql::parser::types::ExecutableDocument;
@@ -16,7 +16,7 @@ pub struct DocumentCache {
 impl DocumentCache {
     pub fn new(capacity: usize) -> Self {
         DocumentCache {
-            docs: RwLock::new(HashMap::new()),
+            docs: RwLock::new(HashMap::default()),
             capacity,
         }
     }

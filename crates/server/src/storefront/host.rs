@@ -2,7 +2,7 @@
 //! channel 1, `store-{hash}-{channel}.{domain}` another channel; any other host is channel 1 of
 //! the default store. Stores and channels are cached per process and refreshed every second.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::sync::{Arc, RwLock};
 
 use storefront_auth_store::{Channel, StoreRecord};

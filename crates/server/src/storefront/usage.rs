@@ -1,7 +1,7 @@
 //! Token usage (last used, server-to-server and browser counts), counted in memory on the
 //! request path and written to the registry in batches by the background sync (SPEC §9).
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::sync::Mutex;
 
 use storefront_auth_store::{Store, StoreError, TokenUsage};
