@@ -12,21 +12,34 @@ use super::GqlContext;
 
 pub const CURRENCY: &str = "USD";
 
-#[derive(SimpleObject, Clone, Debug)]
+/// An amount in the store's currency, kept in cents; its fields are computed only when a
+/// document selects them (prices are on the hot path of every product listing).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Money {
-    pub currency_code: String,
-    pub value: BigDecimal,
-    #[graphql(name = "formattedV2")]
-    pub formatted_v2: Option<String>,
+    pub cents: i64,
 }
 
 impl Money {
     pub fn cents(cents: i64) -> Money {
-        Money {
-            currency_code: CURRENCY.into(),
-            value: BigDecimal(cents as f64 / 100.0),
-            formatted_v2: Some(format!("${}.{:02}", cents / 100, cents.rem_euclid(100))),
-        }
+        Money { cents }
+    }
+
+    pub fn formatted(&self) -> String {
+        format!("${}.{:02}", self.cents / 100, self.cents.rem_euclid(100))
+    }
+}
+
+#[Object(name = "Money")]
+impl Money {
+    async fn currency_code(&self) -> &'static str {
+        CURRENCY
+    }
+    async fn value(&self) -> BigDecimal {
+        BigDecimal(self.cents as f64 / 100.0)
+    }
+    #[graphql(name = "formattedV2")]
+    async fn formatted_v2(&self) -> Option<String> {
+        Some(self.formatted())
     }
 }
 
@@ -252,6 +265,6 @@ mod tests {
             Some(("Product".into(), "77".into()))
         );
         assert_eq!(slug("Sample Dustpan & Brush"), "sample-dustpan-brush");
-        assert_eq!(Money::cents(1_234).formatted_v2.as_deref(), Some("$12.34"));
+        assert_eq!(Money::cents(1_234).formatted(), "$12.34");
     }
 }
