@@ -75,10 +75,13 @@ pub async fn register(
     Ok((StatusCode::CREATED, data(out)))
 }
 
-async fn find(
+/// The app a per-app endpoint names, once the caller may manage apps.
+async fn app_for(
     state: &SharedState,
+    caller: &Caller,
     client_id: &str,
 ) -> Result<storefront_auth_store::App, ApiError> {
+    caller.require(SCOPE)?;
     state.store.app(client_id).await?.ok_or(ApiError::NotFound)
 }
 
@@ -91,8 +94,7 @@ pub async fn install(
     Extension(caller): Extension<Caller>,
     Path((_, client_id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    caller.require(SCOPE)?;
-    let app = find(&state, &client_id).await?;
+    let app = app_for(&state, &caller, &client_id).await?;
     let url = apps::begin_install(&state, &app, &caller.store)
         .await
         .map_err(app_error)?;
@@ -104,8 +106,7 @@ pub async fn load(
     Extension(caller): Extension<Caller>,
     Path((_, client_id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    caller.require(SCOPE)?;
-    let app = find(&state, &client_id).await?;
+    let app = app_for(&state, &caller, &client_id).await?;
     let installed = state
         .store
         .install(&app.client_id, caller.store.id)
@@ -125,8 +126,7 @@ pub async fn uninstall(
     Extension(caller): Extension<Caller>,
     Path((_, client_id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    caller.require(SCOPE)?;
-    let app = find(&state, &client_id).await?;
+    let app = app_for(&state, &caller, &client_id).await?;
     if apps::uninstall(&state, &app, &caller.store)
         .await
         .map_err(app_error)?

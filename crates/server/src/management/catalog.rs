@@ -42,14 +42,7 @@ pub async fn create(
 ) -> Result<axum::Json<Value>, ApiError> {
     caller.require(SCOPE)?;
     let mut errors = Vec::new();
-    let name = body
-        .get("name")
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|s| !s.is_empty());
-    if name.is_none() {
-        errors.push(FieldError::new("name", "required", "name is required."));
-    }
+    let name = super::required_text(&body, "name", &mut errors);
     let sku = match body.get("sku") {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),

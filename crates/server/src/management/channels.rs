@@ -34,13 +34,7 @@ pub async fn create(
 ) -> Result<axum::Json<Value>, ApiError> {
     caller.require(SCOPE)?;
     let mut errors = Vec::new();
-    let name = body
-        .get("name")
-        .and_then(Value::as_str)
-        .filter(|s| !s.trim().is_empty());
-    if name.is_none() {
-        errors.push(FieldError::new("name", "required", "name is required."));
-    }
+    let name = super::required_text(&body, "name", &mut errors);
     let site_url = body.get("site_url").and_then(Value::as_str);
     match site_url {
         None => errors.push(FieldError::new(

@@ -230,6 +230,28 @@ impl Page {
     }
 }
 
+/// A required, non-blank text field of a JSON body (trimmed); records `{field}:required` when
+/// it is missing or blank.
+pub fn required_text<'a>(
+    body: &'a Value,
+    field: &str,
+    errors: &mut Vec<crate::error::FieldError>,
+) -> Option<&'a str> {
+    let value = body
+        .get(field)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    if value.is_none() {
+        errors.push(crate::error::FieldError::new(
+            field,
+            "required",
+            format!("{field} is required."),
+        ));
+    }
+    value
+}
+
 /// `{"data": …, "meta": {}}`
 pub fn data(value: Value) -> axum::Json<Value> {
     axum::Json(serde_json::json!({ "data": value, "meta": {} }))

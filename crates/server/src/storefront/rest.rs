@@ -174,11 +174,19 @@ async fn lines_of(req: Request) -> Result<Vec<Line>, Response> {
     })
 }
 
+/// A handler's outcome: the response, or the error response that ended it early.
+type Answer = Result<Response, Response>;
+
+fn answer(a: Answer) -> Response {
+    a.unwrap_or_else(|r| r)
+}
+
 async fn list(State(state): State<SharedState>, headers: HeaderMap) -> Response {
-    let s = match session(&state, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+    answer(list_carts(&state, &headers).await)
+}
+
+async fn list_carts(state: &AppState, headers: &HeaderMap) -> Answer {
+    let s = session(state, headers).await?;
     let found = match (s.who.customer_id, &s.who.session_digest) {
         (Some(c), _) => state
             .store
@@ -189,37 +197,29 @@ async fn list(State(state): State<SharedState>, headers: HeaderMap) -> Response 
         (None, None) => Ok(Vec::new()),
     };
     let mut out = Vec::new();
-    for cart in found
-        .map_err(|e| ApiError::from(e).into_response())
-        .into_iter()
-        .flatten()
-    {
-        match carts::priced(&state, cart, s.who.discount_bp).await {
-            Ok(p) => out.push(cart_json(&p)),
-            Err(e) => return error(e),
-        }
+    for cart in found.map_err(|e| ApiError::from(e).into_response())? {
+        let priced = carts::priced(state, cart, s.who.discount_bp)
+            .await
+            .map_err(error)?;
+        out.push(cart_json(&priced));
     }
-    axum::Json(Value::Array(out)).into_response()
+    Ok(axum::Json(Value::Array(out)).into_response())
 }
 
 async fn create(State(state): State<SharedState>, req: Request) -> Response {
-    let mut s = match session(&state, req.headers()).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let lines = match lines_of(req).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
+    answer(create_cart(&state, req).await)
+}
+
+async fn create_cart(state: &AppState, req: Request) -> Answer {
+    let mut s = session(state, req.headers()).await?;
+    let lines = lines_of(req).await?;
     if s.who.customer_id.is_none() && s.who.session_digest.is_none() {
         let value = secret::random_hex(32);
         s.who.session_digest = Some(Secret::new(value.clone()).digest());
         s.guest_value = Some(value);
     }
-    match carts::create(&state, &s.who, &lines).await {
-        Ok(cart) => respond(&state, &s, cart).await,
-        Err(e) => error(e),
-    }
+    let cart = carts::create(state, &s.who, &lines).await.map_err(error)?;
+    Ok(respond(state, &s, cart).await)
 }
 
 async fn read(
@@ -227,14 +227,13 @@ async fn read(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let s = match session(&state, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    match carts::find(&state, &s.who, &id).await {
-        Ok(cart) => respond(&state, &s, cart).await,
-        Err(e) => error(e),
-    }
+    answer(read_cart(&state, &id, &headers).await)
+}
+
+async fn read_cart(state: &AppState, id: &str, headers: &HeaderMap) -> Answer {
+    let s = session(state, headers).await?;
+    let cart = carts::find(state, &s.who, id).await.map_err(error)?;
+    Ok(respond(state, &s, cart).await)
 }
 
 async fn add_items(
@@ -242,18 +241,14 @@ async fn add_items(
     Path(id): Path<String>,
     req: Request,
 ) -> Response {
-    let s = match session(&state, req.headers()).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let lines = match lines_of(req).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
-    match carts::add(&state, &s.who, &id, &lines).await {
-        Ok(cart) => respond(&state, &s, cart).await,
-        Err(e) => error(e),
-    }
+    answer(add_to_cart(&state, &id, req).await)
+}
+
+async fn add_to_cart(state: &AppState, id: &str, req: Request) -> Answer {
+    let s = session(state, req.headers()).await?;
+    let lines = lines_of(req).await?;
+    let cart = carts::add(state, &s.who, id, &lines).await.map_err(error)?;
+    Ok(respond(state, &s, cart).await)
 }
 
 async fn delete(
@@ -261,17 +256,15 @@ async fn delete(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let s = match session(&state, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let cart = match carts::find_open(&state, &s.who, &id).await {
-        Ok(c) => c,
-        Err(e) => return error(e),
-    };
+    answer(delete_cart(&state, &id, &headers).await)
+}
+
+async fn delete_cart(state: &AppState, id: &str, headers: &HeaderMap) -> Answer {
+    let s = session(state, headers).await?;
+    let cart = carts::find_open(state, &s.who, id).await.map_err(error)?;
     match state.store.delete_cart(&cart.id).await {
-        Ok(true) => StatusCode::NO_CONTENT.into_response(),
-        Ok(false) => ApiError::NotFound.into_response(),
-        Err(e) => ApiError::from(e).into_response(),
+        Ok(true) => Ok(StatusCode::NO_CONTENT.into_response()),
+        Ok(false) => Err(ApiError::NotFound.into_response()),
+        Err(e) => Err(ApiError::from(e).into_response()),
     }
 }

@@ -103,6 +103,15 @@ async fn uninstall(
     }
 }
 
+/// Tells the app side who it is once it is registered.
+fn configure(shared: &Shared, app: &TestApp, base: &str, client_id: &str, secret: &Value) {
+    let mut a = shared.lock().unwrap();
+    a.server = app.base.clone();
+    a.client_id = client_id.to_string();
+    a.client_secret = secret.as_str().unwrap().to_string();
+    a.redirect_uri = format!("{base}/auth");
+}
+
 /// Starts the test's app server; returns its state and base URL.
 async fn app_side() -> (Shared, String) {
     let shared: Shared = Arc::default();
@@ -141,16 +150,13 @@ async fn an_app_installs_loads_and_uninstalls_and_its_token_has_exactly_the_gran
         .await;
     assert_eq!(r.status, 201, "{:?}", r.body);
     let client_id = r.body["data"]["client_id"].as_str().unwrap().to_string();
-    {
-        let mut a = shared.lock().unwrap();
-        a.server = app.base.clone();
-        a.client_id = client_id.clone();
-        a.client_secret = r.body["data"]["client_secret"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        a.redirect_uri = format!("{base}/auth");
-    }
+    configure(
+        &shared,
+        &app,
+        &base,
+        &client_id,
+        &r.body["data"]["client_secret"],
+    );
     // Bad registrations are refused with the field named.
     let r = app
         .mgmt(reqwest::Method::POST, "/v3/apps", Some(json!({ "name": "x", "auth_callback": "ftp://x", "load_callback": "http://x", "scopes": ["a"] })))
@@ -376,13 +382,13 @@ async fn the_cli_registers_installs_and_uninstalls_an_app() {
     );
     let registered: Value = serde_json::from_slice(&out.stdout).unwrap();
     let client_id = registered["client_id"].as_str().unwrap().to_string();
-    {
-        let mut a = shared.lock().unwrap();
-        a.server = app.base.clone();
-        a.client_id = client_id.clone();
-        a.client_secret = registered["client_secret"].as_str().unwrap().to_string();
-        a.redirect_uri = format!("{base}/auth");
-    }
+    configure(
+        &shared,
+        &app,
+        &base,
+        &client_id,
+        &registered["client_secret"],
+    );
     // The server itself calls the auth callback; the app exchanges the code with the server.
     let out = tokio::task::spawn_blocking({
         let (app_cli, id) = (app.cli_command(), client_id.clone());

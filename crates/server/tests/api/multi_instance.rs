@@ -25,6 +25,20 @@ async fn post(
     (status, r.json().await.unwrap_or(Value::Null))
 }
 
+/// Sends one request to both instances at the same moment (each on its own task) and returns
+/// both outcomes: the way to show that a single-use artifact is accepted exactly once.
+async fn at_once<T, Fut>(bases: [&str; 2], send: impl Fn(String) -> Fut) -> [T; 2]
+where
+    T: Send + 'static,
+    Fut: std::future::Future<Output = T> + Send + 'static,
+{
+    let (first, second) = (
+        tokio::spawn(send(bases[0].to_string())),
+        tokio::spawn(send(bases[1].to_string())),
+    );
+    [first.await.expect("join"), second.await.expect("join")]
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_share_tokens_revocations_sessions_and_single_use() {
     let url = fresh_schema(&postgres_base());
@@ -131,10 +145,9 @@ async fn two_instances_share_tokens_revocations_sessions_and_single_use() {
         &json!({ "iss": client_id, "iat": now, "jti": uuid::Uuid::new_v4().to_string(), "operation": "customer_login", "store_hash": "demo", "customer_id": 1 }),
         client_secret.as_bytes(),
     );
-    let visit = |base: String| {
-        let client = client.clone();
-        let jwt = jwt.clone();
-        tokio::spawn(async move {
+    let outcomes = at_once([&a.base, &b.base], |base| {
+        let (client, jwt) = (client.clone(), jwt.clone());
+        async move {
             client
                 .get(format!("{base}/login/token/{jwt}"))
                 .send()
@@ -144,10 +157,9 @@ async fn two_instances_share_tokens_revocations_sessions_and_single_use() {
                 .get("location")
                 .and_then(|v| v.to_str().ok())
                 .map(String::from)
-        })
-    };
-    let (ra, rb) = (visit(a.base.clone()), visit(b.base.clone()));
-    let outcomes = [ra.await.expect("join"), rb.await.expect("join")];
+        }
+    })
+    .await;
     assert_eq!(
         outcomes
             .iter()
@@ -170,9 +182,9 @@ async fn two_instances_share_tokens_revocations_sessions_and_single_use() {
         .as_str()
         .expect("pat")
         .to_string();
-    let pay = |base: String| {
+    let mut paid = at_once([&a.base, &b.base], |base| {
         let (client, pat) = (client.clone(), pat.clone());
-        tokio::spawn(async move {
+        async move {
             client
                 .post(format!("{base}/stores/demo/payments"))
                 .header("Authorization", format!("PAT {pat}"))
@@ -183,10 +195,9 @@ async fn two_instances_share_tokens_revocations_sessions_and_single_use() {
                 .expect("send")
                 .status()
                 .as_u16()
-        })
-    };
-    let (pa, pb) = (pay(a.base.clone()), pay(b.base.clone()));
-    let mut paid = [pa.await.expect("join"), pb.await.expect("join")];
+        }
+    })
+    .await;
     paid.sort();
     assert_eq!(paid, [201, 401], "one PAT, one payment");
 
@@ -226,11 +237,11 @@ async fn two_instances_share_tokens_revocations_sessions_and_single_use() {
         .next()
         .expect("code")
         .to_string();
-    let exchange = |base: String| {
-        let client = client.clone();
-        let body = json!({ "client_id": app_id, "client_secret": app_secret, "code": code, "grant_type": "authorization_code",
-            "redirect_uri": "http://127.0.0.1:9/auth", "context": "stores/demo", "scope": "store_v2_products" });
-        tokio::spawn(async move {
+    let body = json!({ "client_id": app_id, "client_secret": app_secret, "code": code, "grant_type": "authorization_code",
+        "redirect_uri": "http://127.0.0.1:9/auth", "context": "stores/demo", "scope": "store_v2_products" });
+    let mut exchanged = at_once([&a.base, &b.base], |base| {
+        let (client, body) = (client.clone(), body.clone());
+        async move {
             client
                 .post(format!("{base}/oauth2/token"))
                 .json(&body)
@@ -239,10 +250,9 @@ async fn two_instances_share_tokens_revocations_sessions_and_single_use() {
                 .expect("send")
                 .status()
                 .as_u16()
-        })
-    };
-    let (ea, eb) = (exchange(a.base.clone()), exchange(b.base.clone()));
-    let mut exchanged = [ea.await.expect("join"), eb.await.expect("join")];
+        }
+    })
+    .await;
     exchanged.sort();
     assert_eq!(exchanged, [200, 400], "one code, one token");
 
