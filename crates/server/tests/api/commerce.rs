@@ -332,6 +332,29 @@ async fn checkout_issues_a_pat_that_pays_once_for_its_own_order() {
         "{:?}",
         r.body
     );
+    // Checkout.order needs the Customer scope: without it the checkout resolves and its order
+    // is null with INSUFFICIENT_ACCESS_SCOPE.
+    let unauthenticated = app.private_token(&["Unauthenticated"]).await;
+    let q2 =
+        "query($id: String) { site { checkout(entityId: $id) { entityId order { entityId } } } }";
+    let r = app
+        .cart_op(&unauthenticated, Some(&jane), q2, json!({ "id": cart }))
+        .await;
+    assert_eq!(
+        r.body["data"]["site"]["checkout"]["entityId"],
+        cart.as_str(),
+        "{:?}",
+        r.body
+    );
+    assert_eq!(r.body["data"]["site"]["checkout"]["order"], Value::Null);
+    assert_eq!(
+        r.body["errors"][0]["extensions"]["code"],
+        "INSUFFICIENT_ACCESS_SCOPE"
+    );
+    assert_eq!(
+        r.body["errors"][0]["path"],
+        json!(["site", "checkout", "order"])
+    );
     let r = app.cart_op(&token, Some(&jane), ORDERS, json!({})).await;
     assert_eq!(
         r.body["data"]["customer"]["orders"]["edges"][0]["node"]["entityId"],
