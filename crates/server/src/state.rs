@@ -45,11 +45,16 @@ pub struct AppState {
 
 /// The executable schema and its index for document analysis, built once per process.
 pub struct Graphql {
+    /// With the field-rules extension (private-token scopes, GraphQL null semantics).
     pub schema: StorefrontSchema,
-    /// The same schema without the field-rules extension: for queries that analysis shows need
-    /// no scope the token lacks. The extension only acts on errors and denials, so an
-    /// error-free result is the same either way; a result with errors is recomputed with it.
-    pub fast: StorefrontSchema,
+    /// Without it: for queries that analysis shows need no scope the token lacks. The
+    /// extension only acts on errors and denials, so an error-free result is the same either
+    /// way; a result with errors is recomputed with it.
+    pub unguarded: StorefrontSchema,
+    /// The same two without validation, for a document that already produced data with the
+    /// same operation and variables (validation depends on nothing else).
+    pub schema_validated: StorefrontSchema,
+    pub unguarded_validated: StorefrontSchema,
     pub index: storefront_auth_core::analysis::SchemaIndex,
 }
 
@@ -66,7 +71,9 @@ impl Graphql {
             .map_err(StartError::Schema)?;
         Ok(Graphql {
             schema,
-            fast: schema::build_without_field_rules(),
+            unguarded: schema::variant(false, true),
+            schema_validated: schema::variant(true, false),
+            unguarded_validated: schema::variant(false, false),
             index,
         })
     }

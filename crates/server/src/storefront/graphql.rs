@@ -14,6 +14,7 @@ use storefront_auth_core::analysis::{self, Analysis, AnalysisError};
 use storefront_auth_core::RequestOrigin;
 
 use super::customer_context;
+use super::documents::{validation_key, CachedDocument};
 use super::request::{admit, gql_error, set_header, Admitted};
 use super::schema::{Effects, GqlContext};
 use super::scope_extension::ScopeGuard;
@@ -136,7 +137,8 @@ pub async fn execute(
     // Parse errors and unknown operations are reported by the executor below, in GraphQL form.
     let doc = state.documents.get_or_parse(&body.query);
     let analysis = match &doc {
-        Some(doc) => {
+        Some(cached) => {
+            let doc = &cached.doc;
             // async-graphql skips `@include(if: $v)` when `$v` comes only from its default.
             variables = analysis::with_defaults(doc, body.operation_name.as_deref(), &variables);
             analysis::analyze(
@@ -215,22 +217,31 @@ pub async fn execute(
 
 /// Executes the operation. An undenied query runs first without the field-rules extension;
 /// only if that result has errors is it run again with the extension, which places them per
-/// the GraphQL spec (queries have no side effects, so running one twice is harmless).
+/// the GraphQL spec (queries have no side effects, so running one twice is harmless). A
+/// document that already produced data with these variables skips validation.
 async fn run(
     state: &SharedState,
     gql: GqlContext,
     scopes: Option<storefront_auth_core::ScopeSet>,
     body: super::request::GraphqlBody,
-    doc: Option<Arc<async_graphql::parser::types::ExecutableDocument>>,
+    doc: Option<Arc<CachedDocument>>,
     variables: Value,
     undenied_query: bool,
 ) -> Response {
+    let key = validation_key(body.operation_name.as_deref(), &variables);
+    let validated = doc.as_ref().is_some_and(|d| d.is_validated(&key));
+    let schemas = &state.graphql;
+    let (guarded, unguarded) = if validated {
+        (&schemas.schema_validated, &schemas.unguarded_validated)
+    } else {
+        (&schemas.schema, &schemas.unguarded)
+    };
     let build = |gql: GqlContext, variables: Value| {
         // With a parsed document the executor never reads the query text.
         let mut request = match &doc {
-            Some(doc) => {
+            Some(cached) => {
                 let mut r = async_graphql::Request::new(String::new());
-                r.set_parsed_query((**doc).clone());
+                r.set_parsed_query(cached.doc.clone());
                 r
             }
             None => async_graphql::Request::new(body.query.clone()),
@@ -245,16 +256,24 @@ async fn run(
         }
         request
     };
+    let remember = |result: &async_graphql::Response| {
+        // Data means the document passed validation (a refused document has none).
+        if let (false, Some(cached)) = (validated, &doc) {
+            if !matches!(result.data, async_graphql::Value::Null) {
+                cached.mark_validated(key.clone());
+            }
+        }
+    };
     if undenied_query && doc.is_some() {
-        let result = state
-            .graphql
-            .fast
+        let result = unguarded
             .execute(build(gql.clone(), variables.clone()))
             .await;
         if result.errors.is_empty() {
+            remember(&result);
             return axum::Json(result).into_response();
         }
     }
-    let result = state.graphql.schema.execute(build(gql, variables)).await;
+    let result = guarded.execute(build(gql, variables)).await;
+    remember(&result);
     axum::Json(result).into_response()
 }

@@ -377,3 +377,46 @@ async fn shutdown_flushes_usage_counts() {
         .expect("listed");
     assert_eq!(entry["server_to_server_uses"], 1);
 }
+
+#[tokio::test]
+async fn a_document_is_validated_again_until_it_has_produced_data_with_those_variables() {
+    let app = TestApp::spawn().await;
+    let token = app.private_token(&["Unauthenticated"]).await;
+    // An invalid document stays invalid however often it comes.
+    for _ in 0..3 {
+        let r = app
+            .gql(Some(&token), "{ channel { entityId nope } }", &[])
+            .await;
+        assert_eq!(r.status, 200);
+        assert_eq!(r.body["data"], Value::Null, "{:?}", r.body);
+        assert!(message(&r).contains("nope"), "{:?}", r.body);
+    }
+    // A document that ran with one set of variables is still checked with another.
+    let q = "query P($n: Int) { site { products(first: $n) { edges { node { entityId } } } } }";
+    for _ in 0..2 {
+        let r = app
+            .gql_body(
+                Some(&token),
+                json!({ "query": q, "variables": { "n": 2 } }),
+                &[],
+            )
+            .await;
+        assert_eq!(
+            r.body["data"]["site"]["products"]["edges"]
+                .as_array()
+                .map(Vec::len),
+            Some(2),
+            "{:?}",
+            r.body
+        );
+    }
+    let r = app
+        .gql_body(
+            Some(&token),
+            json!({ "query": q, "variables": { "n": "two" } }),
+            &[],
+        )
+        .await;
+    assert_eq!(r.body["data"], Value::Null, "{:?}", r.body);
+    assert!(r.body["errors"][0]["message"].is_string());
+}

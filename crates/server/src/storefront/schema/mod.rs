@@ -74,14 +74,21 @@ impl GqlContext {
 }
 
 pub fn build() -> StorefrontSchema {
-    Schema::build(site::Query, mutation::Mutation, EmptySubscription)
-        .extension(super::scope_extension::ScopeEnforcement)
-        .finish()
+    variant(true, true)
 }
 
-/// The schema without the scope/null-semantics extension (see `state::Graphql::fast`).
-pub fn build_without_field_rules() -> StorefrontSchema {
-    Schema::build(site::Query, mutation::Mutation, EmptySubscription).finish()
+/// The schema with or without the scope/null-semantics extension, and with or without
+/// validation of documents (see `state::Graphql` for when each is used).
+pub fn variant(field_rules: bool, validate: bool) -> StorefrontSchema {
+    let mut builder = Schema::build(site::Query, mutation::Mutation, EmptySubscription);
+    if field_rules {
+        builder = builder.extension(super::scope_extension::ScopeEnforcement);
+    }
+    if !validate {
+        // Only for documents that already passed validation with the same variables.
+        builder = builder.validation_mode(async_graphql::ValidationMode::Fast);
+    }
+    builder.finish()
 }
 
 /// The schema's SDL, as committed and as the document analysis reads it.
