@@ -150,7 +150,9 @@ impl Config {
             let Some(key) = name.strip_prefix(ENV_PREFIX) else {
                 continue;
             };
-            if key == "CONFIG" {
+            // Not configuration keys: the file's path (read by the command line) and the log
+            // filter (read by the logger).
+            if matches!(key, "CONFIG" | "LOG") {
                 continue;
             }
             // `RATE_LIMIT__QUOTA` -> `rate_limit.quota`.
@@ -294,6 +296,8 @@ mod tests {
             env(&[
                 ("STOREFRONT_AUTH_DOMAIN", "env.test"),
                 ("STOREFRONT_AUTH_RATE_LIMIT__WINDOW_MS", "10"),
+                ("STOREFRONT_AUTH_LOG", "debug"),
+                ("STOREFRONT_AUTH_CONFIG", "ignored.toml"),
                 ("OTHER", "x"),
             ]),
             flags,

@@ -11,7 +11,11 @@ async fn serve_prints_credentials_once_logs_safely_and_stops_on_sigterm() {
     let dir_arg = dir.path().to_str().expect("path").to_string();
     let mut served = ServerProcess::start(
         &["--data-dir", &dir_arg],
-        &[("STOREFRONT_AUTH_LOG_FORMAT", "json")],
+        // The logger's own variable sits beside the configuration variables (README).
+        &[
+            ("STOREFRONT_AUTH_LOG_FORMAT", "json"),
+            ("STOREFRONT_AUTH_LOG", "info"),
+        ],
     );
     let base = served.base.clone();
     let access_token = served.value("access_token:");
