@@ -10,7 +10,7 @@ use axum::routing::get;
 use axum::{Extension, Router};
 use serde::Deserialize;
 use serde_json::json;
-use storefront_auth_core::{hs256, RequestOrigin};
+use storefront_auth_core::hs256;
 use storefront_auth_store::SessionKind;
 
 use crate::app::RequestLog;
@@ -141,20 +141,13 @@ async fn current_customer(
             "app_client_id names no app of this store.",
         );
     };
-    let browser = RequestOrigin::Browser { origin: None };
-    let ctx: CustomerContext = match customer_context::resolve(
-        &state,
-        &headers,
-        storefront_auth_core::TokenKind::Storefront,
-        &browser,
-        entry.store.id,
-        channel.channel_id,
-    )
-    .await
-    {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+    let ctx: CustomerContext =
+        match customer_context::of_browser(&state, &headers, entry.store.id, channel.channel_id)
+            .await
+        {
+            Ok(c) => c,
+            Err(r) => return r,
+        };
     let Some(customer) = ctx.customer else {
         return error(StatusCode::NOT_FOUND, "No customer is signed in.");
     };

@@ -131,12 +131,12 @@ async fn check_lines(state: &AppState, store_id: i64, lines: &[Line]) -> Result<
     Ok(())
 }
 
-fn new_items(lines: &[Line]) -> (Vec<String>, Vec<Line>) {
-    let ids = lines
+/// A fresh line-item id per line (used only for products not in the cart yet).
+fn new_ids(lines: &[Line]) -> Vec<String> {
+    lines
         .iter()
         .map(|_| uuid::Uuid::new_v4().to_string())
-        .collect();
-    (ids, lines.to_vec())
+        .collect()
 }
 
 fn as_new<'a>(ids: &'a [String], lines: &[Line]) -> Vec<NewItem<'a>> {
@@ -175,7 +175,7 @@ pub async fn create(state: &AppState, who: &Shopper, lines: &[Line]) -> Result<C
     }
     check_lines(state, who.store_id, lines).await?;
     let id = uuid::Uuid::new_v4().to_string();
-    let (ids, lines) = new_items(lines);
+    let ids = new_ids(lines);
     let cart = state
         .store
         .create_cart(
@@ -189,7 +189,7 @@ pub async fn create(state: &AppState, who: &Shopper, lines: &[Line]) -> Result<C
                     .as_deref()
                     .filter(|_| who.customer_id.is_none()),
             },
-            &as_new(&ids, &lines),
+            &as_new(&ids, lines),
             state.now(),
         )
         .await?;
@@ -207,10 +207,10 @@ pub async fn add(
         return Err(CartError::Empty);
     }
     check_lines(state, who.store_id, lines).await?;
-    let (ids, lines) = new_items(lines);
+    let ids = new_ids(lines);
     state
         .store
-        .add_cart_items(&cart.id, &as_new(&ids, &lines), state.now())
+        .add_cart_items(&cart.id, &as_new(&ids, lines), state.now())
         .await?;
     reload(state, &cart).await
 }

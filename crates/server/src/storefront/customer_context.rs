@@ -41,7 +41,8 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .filter(|v| !v.is_empty())
 }
 
-pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
+/// The value of the cookie `name` (the first one, when a request repeats it).
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(axum::http::header::COOKIE)
         .iter()
@@ -49,10 +50,14 @@ pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
         .flat_map(|c| c.split(';'))
         .find_map(|kv| {
             kv.trim()
-                .strip_prefix(SESSION_COOKIE)
+                .strip_prefix(name)
                 .and_then(|rest| rest.strip_prefix('='))
                 .map(String::from)
         })
+}
+
+pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    cookie(headers, SESSION_COOKIE)
 }
 
 /// The `INVALID_CUSTOMER_ACCESS_TOKEN` answer (HTTP 200, as Catalyst expects).
@@ -117,6 +122,26 @@ async fn signed_in(
         );
     }
     Ok(customer.map(|c| (c, digest)))
+}
+
+/// The customer context of a cookie-only browser surface (pages, REST Storefront, Current
+/// Customer): the storefront session cookie, as a storefront token's browser request sees it.
+pub async fn of_browser(
+    state: &AppState,
+    headers: &HeaderMap,
+    store_id: i64,
+    channel_id: i64,
+) -> Result<CustomerContext, Response> {
+    let browser = RequestOrigin::Browser { origin: None };
+    resolve(
+        state,
+        headers,
+        TokenKind::Storefront,
+        &browser,
+        store_id,
+        channel_id,
+    )
+    .await
 }
 
 pub async fn resolve(

@@ -11,7 +11,6 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Form, Router};
-use storefront_auth_core::TokenKind;
 use storefront_auth_store::{Channel, Customer, SessionKind};
 
 use super::cors::is_same_origin;
@@ -50,16 +49,9 @@ async fn context(state: &AppState, headers: &HeaderMap) -> Result<PageContext, R
     let (entry, channel) = state.directory.resolve(state, host).await.map_err(|_| {
         (StatusCode::NOT_FOUND, "No storefront answers at this host.").into_response()
     })?;
-    let browser = storefront_auth_core::RequestOrigin::Browser { origin: None };
-    let ctx = super::customer_context::resolve(
-        state,
-        headers,
-        TokenKind::Storefront,
-        &browser,
-        entry.store.id,
-        channel.channel_id,
-    )
-    .await?;
+    let ctx =
+        super::customer_context::of_browser(state, headers, entry.store.id, channel.channel_id)
+            .await?;
     let token = auto_token::current(state, &entry.store, &channel)
         .await
         .map_err(|e| {
@@ -167,9 +159,10 @@ async fn home(State(state): State<SharedState>, headers: HeaderMap) -> Response 
         Err(r) => return r,
     };
     let discount = match &ctx.customer {
-        Some(c) => crate::service::carts::discount_bp(&state, ctx.entry.store.id, c)
-            .await
-            .unwrap_or(0),
+        Some(c) => match crate::service::carts::discount_bp(&state, ctx.entry.store.id, c).await {
+            Ok(d) => d,
+            Err(_) => return unavailable(),
+        },
         None => 0,
     };
     let products = match state

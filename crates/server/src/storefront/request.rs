@@ -192,11 +192,7 @@ pub fn client_ip(headers: &HeaderMap, trusted_proxy: bool, peer: std::net::IpAdd
 }
 
 pub fn classify(headers: &HeaderMap, trusted_proxy: bool) -> RequestOrigin {
-    let has_session_cookie = headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .any(|c| c.split(';').any(|kv| kv.trim().starts_with("SHOP_TOKEN=")));
+    let has_session_cookie = super::customer_context::session_cookie(headers).is_some();
     RequestOrigin::classify(RequestSignals {
         origin: cors::origin_header(headers).map(String::from),
         has_sec_fetch: headers

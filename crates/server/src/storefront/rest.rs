@@ -27,21 +27,6 @@ pub fn router() -> Router<SharedState> {
         .route("/api/storefront/carts/{id}/items", post(add_items))
 }
 
-fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|c| c.split(';'))
-        .find_map(|kv| {
-            kv.trim()
-                .strip_prefix(name)?
-                .strip_prefix('=')
-                .map(String::from)
-        })
-        .filter(|v| !v.is_empty())
-}
-
 /// The shopper of a REST Storefront request, after the same-origin check.
 struct Session {
     who: Shopper,
@@ -65,16 +50,9 @@ async fn session(state: &AppState, headers: &HeaderMap) -> Result<Session, Respo
         )
         .into_response());
     }
-    let browser = storefront_auth_core::RequestOrigin::Browser { origin: None };
-    let ctx = super::customer_context::resolve(
-        state,
-        headers,
-        storefront_auth_core::TokenKind::Storefront,
-        &browser,
-        entry.store.id,
-        channel.channel_id,
-    )
-    .await?;
+    let ctx =
+        super::customer_context::of_browser(state, headers, entry.store.id, channel.channel_id)
+            .await?;
     let discount_bp = match &ctx.customer {
         Some(c) => carts::discount_bp(state, entry.store.id, c)
             .await
@@ -86,7 +64,8 @@ async fn session(state: &AppState, headers: &HeaderMap) -> Result<Session, Respo
             store_id: entry.store.id,
             channel_id: channel.channel_id,
             customer_id: ctx.customer.as_ref().map(|c| c.id),
-            session_digest: cookie(headers, GUEST_SESSION_COOKIE).map(|v| Secret::new(v).digest()),
+            session_digest: super::customer_context::cookie(headers, GUEST_SESSION_COOKIE)
+                .map(|v| Secret::new(v).digest()),
             discount_bp,
         },
         guest_value: None,

@@ -25,6 +25,24 @@ async fn post(
     (status, r.json().await.unwrap_or(Value::Null))
 }
 
+/// A private token (Unauthenticated, Customer) issued by the instance at `base`.
+async fn private_token(client: &reqwest::Client, base: &str, access_token: &str) -> String {
+    let created: Value = client
+        .post(format!("{base}/stores/demo/v3/storefront/api-token-private"))
+        .header("X-Auth-Token", access_token)
+        .json(&json!({ "channel_id": 1, "expires_at": 2_147_483_647, "scopes": ["Unauthenticated", "Customer"] }))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    created["data"]["token"]
+        .as_str()
+        .expect("token")
+        .to_string()
+}
+
 /// Sends one request to both instances at the same moment (each on its own task) and returns
 /// both outcomes: the way to show that a single-use artifact is accepted exactly once.
 async fn at_once<T, Fut>(bases: [&str; 2], send: impl Fn(String) -> Fut) -> [T; 2]
@@ -57,20 +75,7 @@ async fn two_instances_share_tokens_revocations_sessions_and_single_use() {
         .build()
         .expect("client");
 
-    let created: Value = client
-        .post(a.url("/stores/demo/v3/storefront/api-token-private"))
-        .header("X-Auth-Token", &access_token)
-        .json(&json!({ "channel_id": 1, "expires_at": 2_147_483_647, "scopes": ["Unauthenticated", "Customer"] }))
-        .send()
-        .await
-        .expect("send")
-        .json()
-        .await
-        .expect("json");
-    let token = created["data"]["token"]
-        .as_str()
-        .expect("token")
-        .to_string();
+    let token = private_token(&client, &a.base, &access_token).await;
     let q = json!({ "query": "{ channel { entityId } }" });
     let (status, _) = post(&client, b.url("/graphql"), &token, q.clone(), &[]).await;
     assert_eq!(status, 200, "a token issued on A works on B");
@@ -103,17 +108,7 @@ async fn two_instances_share_tokens_revocations_sessions_and_single_use() {
     );
 
     // A customer signing in on B ends the session made on A.
-    let fresh: Value = client
-        .post(a.url("/stores/demo/v3/storefront/api-token-private"))
-        .header("X-Auth-Token", &access_token)
-        .json(&json!({ "channel_id": 1, "expires_at": 2_147_483_647, "scopes": ["Unauthenticated", "Customer"] }))
-        .send()
-        .await
-        .expect("send")
-        .json()
-        .await
-        .expect("json");
-    let token = fresh["data"]["token"].as_str().expect("token").to_string();
+    let token = private_token(&client, &a.base, &access_token).await;
     let login = json!({ "query": LOGIN, "variables": { "email": JANE, "password": PASSWORD } });
     let (_, on_a) = post(&client, a.url("/graphql"), &token, login.clone(), &[]).await;
     let cat_a = on_a["data"]["login"]["customerAccessToken"]["value"]
