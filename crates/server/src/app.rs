@@ -2,13 +2,9 @@
 //! with the database (key ring, revocations) in the background.
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
-use axum::extract::{Request, State};
-use axum::http::HeaderValue;
-use axum::middleware::Next;
-use axum::response::Response;
 use axum::Router;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -17,7 +13,7 @@ use storefront_auth_store::Event;
 
 use crate::error::ApiError;
 use crate::state::SharedState;
-use crate::{login, management, oauth, ops, payments, storefront};
+use crate::{login, management, oauth, ops, payments, request_log, storefront};
 
 pub fn router(state: SharedState) -> Router {
     Router::new()
@@ -31,100 +27,13 @@ pub fn router(state: SharedState) -> Router {
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            log_request,
+            request_log::middleware,
         ))
         .with_state(state)
 }
 
 async fn fallback() -> ApiError {
     ApiError::NotFound
-}
-
-/// What a handler learned about the request that belongs in its log line.
-#[derive(Clone, Debug, Default)]
-pub struct LogFields {
-    pub token_id: Option<String>,
-    pub kind: Option<&'static str>,
-    pub decision: Option<&'static str>,
-    pub reason: Option<&'static str>,
-    pub correlation_id: Option<String>,
-}
-
-/// Handlers fill this in through the request extensions.
-#[derive(Clone, Debug, Default)]
-pub struct RequestLog(pub Arc<Mutex<LogFields>>);
-
-impl RequestLog {
-    pub fn update(&self, f: impl FnOnce(&mut LogFields)) {
-        if let Ok(mut g) = self.0.lock() {
-            f(&mut g)
-        }
-    }
-}
-
-fn surface(path: &str) -> &'static str {
-    if path.starts_with("/stores/") {
-        "management"
-    } else if path.starts_with("/graphql") {
-        "graphql"
-    } else if matches!(path, "/healthz" | "/readyz" | "/metrics") {
-        "ops"
-    } else {
-        "storefront"
-    }
-}
-
-/// One structured line per request; never the token, only its id.
-async fn log_request(State(state): State<SharedState>, mut req: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let log = RequestLog::default();
-    let correlation = req
-        .headers()
-        .get("x-correlation-id")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| uuid::Uuid::parse_str(v).ok());
-    log.update(|f| f.correlation_id = correlation.map(|c| c.to_string()));
-    req.extensions_mut().insert(log.clone());
-    let method = req.method().clone();
-    let path = req.uri().path().to_string();
-    // Every line logged while handling the request carries its correlation id (no span is
-    // needed without one: the request line below names it itself).
-    let span = match correlation {
-        Some(c) => tracing::info_span!("request", correlation_id = %c),
-        None => tracing::Span::none(),
-    };
-    let mut response = tracing::Instrument::instrument(next.run(req), span.clone()).await;
-    let _entered = span.enter();
-    if let Some(c) = correlation {
-        if let Ok(v) = HeaderValue::from_str(&c.to_string()) {
-            response.headers_mut().insert("x-correlation-id", v);
-        }
-    }
-    let fields = log.0.lock().map(|g| g.clone()).unwrap_or_default();
-    let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
-    let status = response.status().as_u16();
-    let decision = fields.decision.unwrap_or(
-        if response.status().is_success() || response.status().is_redirection() {
-            "ok"
-        } else {
-            "error"
-        },
-    );
-    state.metrics.record(
-        surface(&path),
-        fields.kind.unwrap_or("none"),
-        decision,
-        elapsed_ms,
-    );
-    tracing::info!(
-        target: "request",
-        %method, path = %path, status, latency_ms = elapsed_ms,
-        correlation_id = fields.correlation_id.as_deref().unwrap_or(""),
-        token_id = fields.token_id.as_deref().unwrap_or(""),
-        kind = fields.kind.unwrap_or(""),
-        decision, reason = fields.reason.unwrap_or(""),
-    );
-    response
 }
 
 /// A running server: its address, its state and a handle to stop it.

@@ -126,15 +126,20 @@ async fn shutdown_signal() {
     let _ = ctrl_c.await;
 }
 
-/// Logs go to stdout through a writer thread, so a request never waits on the terminal or
-/// pipe (lines are queued, not dropped). Keep the guard until exit: dropping it flushes.
-pub fn init_logging(format: &str) -> tracing_appender::non_blocking::WorkerGuard {
+/// Logs go to stdout in batches written by a thread of their own (`log_writer`), so a request
+/// never waits on the terminal or pipe and lines are not dropped. Keep the guard until exit:
+/// dropping it flushes.
+pub fn init_logging(format: &str) -> crate::log_writer::FlushGuard<std::io::Stdout> {
     let filter = tracing_subscriber::EnvFilter::try_from_env("STOREFRONT_AUTH_LOG")
         .unwrap_or_else(|_| "info".into());
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
-    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
-        .lossy(false)
-        .finish(std::io::stdout());
+    let (writer, guard) = crate::log_writer::batched(std::io::stdout());
+    let request_lines = if format == "json" {
+        crate::request_log::Format::Json
+    } else {
+        crate::request_log::Format::Text
+    };
+    crate::request_log::install(writer.clone(), request_lines);
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(ansi)

@@ -13,8 +13,8 @@ use serde_json::json;
 use storefront_auth_core::hs256;
 use storefront_auth_store::SessionKind;
 
-use crate::app::RequestLog;
 use crate::error::envelope;
+use crate::request_log::RequestLog;
 use crate::service::customers;
 use crate::state::SharedState;
 use crate::storefront::customer_context::{self, CustomerContext};

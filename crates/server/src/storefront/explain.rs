@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use storefront_auth_core::analysis::{self, Analysis, SchemaIndex};
 
 use super::request::{admit, gql_error, Admitted};
-use crate::app::RequestLog;
+use crate::request_log::RequestLog;
 use crate::state::SharedState;
 
 /// The JSON report shared with `storefront-auth scopes explain`.

@@ -19,7 +19,7 @@ use super::request::{admit, gql_error, set_header, Admitted};
 use super::schema::{Effects, GqlContext};
 use super::scope_extension::ScopeGuard;
 use super::{cors, host::HostError};
-use crate::app::RequestLog;
+use crate::request_log::RequestLog;
 use crate::state::SharedState;
 
 pub const MAX_DEPTH: usize = 16;

@@ -15,7 +15,7 @@ use storefront_auth_store::Channel;
 use super::auth::{self, Authorized, Refusal};
 use super::cors;
 use super::host::{HostError, StoreEntry};
-use crate::app::RequestLog;
+use crate::request_log::RequestLog;
 use crate::state::AppState;
 
 pub const MAX_BODY: usize = 100 * 1024;
