@@ -7,6 +7,7 @@
 //! `timestamp LEVEL target: key=value` in text), it goes to the same batched stdout as every other
 //! log line, and `STOREFRONT_AUTH_LOG` still decides whether it is written (`request=off`, `warn`).
 
+use std::cell::RefCell;
 use std::fmt::Write as _;
 use std::io::{Stdout, Write as _};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -77,7 +78,7 @@ pub async fn middleware(
     let log = RequestLog::default();
     let correlation = req
         .headers()
-        .get("x-correlation-id")
+        .get(&crate::storefront::request::CORRELATION_ID)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| uuid::Uuid::parse_str(v).ok());
     log.update(|f| f.correlation_id = correlation.map(|c| c.to_string()));
@@ -91,7 +92,9 @@ pub async fn middleware(
             let span = tracing::info_span!("request", correlation_id = %c);
             let mut response = tracing::Instrument::instrument(next.run(req), span).await;
             if let Ok(v) = HeaderValue::from_str(&c.to_string()) {
-                response.headers_mut().insert("x-correlation-id", v);
+                response
+                    .headers_mut()
+                    .insert(crate::storefront::request::CORRELATION_ID, v);
             }
             response
         }
@@ -153,7 +156,18 @@ impl Line<'_> {
             ("decision", self.decision),
             ("reason", f.reason.unwrap_or("")),
         ];
-        let latency = format!("{}.{:03}", self.latency_us / 1000, self.latency_us % 1000);
+        let numbers = |out: &mut String, json: bool| {
+            out.push_str(if json { ",\"status\":" } else { " status=" });
+            push_number(out, u64::from(self.status), 1);
+            out.push_str(if json {
+                ",\"latency_ms\":"
+            } else {
+                " latency_ms="
+            });
+            push_number(out, self.latency_us / 1000, 1);
+            out.push('.');
+            push_number(out, self.latency_us % 1000, 3);
+        };
         match format {
             Format::Json => {
                 out.push_str("{\"timestamp\":\"");
@@ -163,10 +177,12 @@ impl Line<'_> {
                     if i > 0 {
                         out.push(',');
                     }
-                    let _ = write!(out, "\"{key}\":");
+                    out.push('"');
+                    out.push_str(key);
+                    out.push_str("\":");
                     json_string(&mut out, value);
                     if *key == "path" {
-                        let _ = write!(out, ",\"status\":{},\"latency_ms\":{latency}", self.status);
+                        numbers(&mut out, true);
                     }
                 }
                 out.push_str("},\"target\":\"request\"}\n");
@@ -175,10 +191,12 @@ impl Line<'_> {
                 timestamp(&mut out, now);
                 out.push_str("  INFO request:");
                 for (key, value) in strings {
-                    let _ = write!(out, " {key}=");
+                    out.push(' ');
+                    out.push_str(key);
+                    out.push('=');
                     text_value(&mut out, value);
                     if key == "path" {
-                        let _ = write!(out, " status={} latency_ms={latency}", self.status);
+                        numbers(&mut out, false);
                     }
                 }
                 out.push('\n');
@@ -188,20 +206,53 @@ impl Line<'_> {
     }
 }
 
+thread_local! {
+    /// The last second this thread wrote, formatted: lines come many to a second.
+    static SECOND: RefCell<(u64, String)> = const { RefCell::new((0, String::new())) };
+}
+
 /// RFC 3339 in UTC with microseconds, as tracing-subscriber writes it.
 fn timestamp(out: &mut String, now: SystemTime) {
     let since = now.duration_since(UNIX_EPOCH).unwrap_or_default();
     let secs = since.as_secs();
-    let (y, m, d) = civil_from_days((secs / 86_400) as i64);
-    let rem = secs % 86_400;
-    let _ = write!(
-        out,
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:06}Z",
-        rem / 3600,
-        rem / 60 % 60,
-        rem % 60,
-        since.subsec_micros()
-    );
+    SECOND.with(|cell| {
+        let mut cached = cell.borrow_mut();
+        if cached.0 != secs || cached.1.is_empty() {
+            let (y, m, d) = civil_from_days((secs / 86_400) as i64);
+            let rem = secs % 86_400;
+            cached.1.clear();
+            let _ = write!(
+                cached.1,
+                "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
+                rem / 3600,
+                rem / 60 % 60,
+                rem % 60
+            );
+            cached.0 = secs;
+        }
+        out.push_str(&cached.1);
+    });
+    out.push('.');
+    push_number(out, u64::from(since.subsec_micros()), 6);
+    out.push('Z');
+}
+
+/// `n` in decimal, zero-padded to at least `width` digits (at most 20).
+fn push_number(out: &mut String, mut n: u64, width: usize) {
+    let mut digits = [b'0'; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let start = i.min(digits.len().saturating_sub(width));
+    for &d in &digits[start..] {
+        out.push(char::from(d));
+    }
 }
 
 /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
@@ -220,6 +271,11 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 
 fn json_string(out: &mut String, s: &str) {
     out.push('"');
+    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),
@@ -301,6 +357,23 @@ mod tests {
             text,
             "1970-01-01T00:00:00.000000Z  INFO request: method=POST path=\"/a b\" status=403 \
              latency_ms=1.234 correlation_id=\"\" token_id=\"\" kind=\"\" decision=deny reason=\"\"\n"
+        );
+    }
+
+    #[test]
+    fn numbers_are_padded_and_timestamps_follow_the_clock_within_a_thread() {
+        let mut out = String::new();
+        push_number(&mut out, 0, 1);
+        push_number(&mut out, 42, 3);
+        push_number(&mut out, u64::MAX, 1);
+        assert_eq!(out, format!("0042{}", u64::MAX));
+        let mut a = String::new();
+        timestamp(&mut a, UNIX_EPOCH + Duration::from_micros(1_500_000));
+        timestamp(&mut a, UNIX_EPOCH + Duration::from_micros(1_600_001));
+        timestamp(&mut a, UNIX_EPOCH + Duration::from_micros(86_400_000_007));
+        assert_eq!(
+            a,
+            "1970-01-01T00:00:01.500000Z1970-01-01T00:00:01.600001Z1970-01-02T00:00:00.000007Z"
         );
     }
 

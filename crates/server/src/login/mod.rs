@@ -54,7 +54,8 @@ async fn login_token(
         &headers,
         trusted_proxy(&headers, entry.store.trusted_proxy_secret_digest.as_deref()),
         peer.ip(),
-    );
+    )
+    .to_string();
     match customers::verify_login_jwt(&state, &entry.store, &entry.channels, &jwt, &ip).await {
         Ok((claims, customer, channel)) => {
             match customers::start_sign_in(

@@ -35,7 +35,10 @@ pub async fn current(
     let spec = TokenSpec {
         kind: TokenKind::Storefront,
         channels: vec![channel.channel_id],
-        origins: channel_origin(channel).into_iter().collect(),
+        origins: channel_origin(channel)
+            .map(str::to_string)
+            .into_iter()
+            .collect(),
         scopes: None,
         expires_at: now + LIFETIME,
         subject: None,

@@ -182,7 +182,9 @@ pub async fn verify_login_jwt(
         .await
         .map_err(unavailable)?
         .ok_or(LoginJwtError::UnknownCustomer)?;
-    let site = storefront_auth_core::validate::origin_of(&channel.site_url).unwrap_or_default();
+    let site = storefront_auth_core::validate::origin_of(&channel.site_url)
+        .unwrap_or_default()
+        .to_string();
     sso::safe_redirect(claims.redirect_to.as_deref(), &site)?;
     if !state
         .store

@@ -17,7 +17,7 @@ pub fn origin_header(headers: &HeaderMap) -> Option<&str> {
         .and_then(|v| v.to_str().ok())
 }
 
-pub fn channel_origin(channel: &Channel) -> Option<String> {
+pub fn channel_origin(channel: &Channel) -> Option<&str> {
     origin_of(&channel.site_url)
 }
 
@@ -32,7 +32,7 @@ pub async fn preflight(
         return response;
     };
     let allowed = check_origin(origin).is_ok()
-        && (channel_origin(channel).as_deref() == Some(origin)
+        && (channel_origin(channel) == Some(origin)
             || state
                 .store
                 .storefront_origin_allowed(store_id, channel.channel_id, origin, state.now())
@@ -91,5 +91,5 @@ pub fn is_same_origin(headers: &HeaderMap, channel: &Channel) -> bool {
         .unwrap_or("");
     origin == format!("http://{host}")
         || origin == format!("https://{host}")
-        || channel_origin(channel).as_deref() == Some(origin)
+        || channel_origin(channel) == Some(origin)
 }

@@ -2,7 +2,7 @@
 //! `SHOP_TOKEN` cookie (browser), `X-Bc-Customer-Access-Token` (server-to-server, private or
 //! still-allowed storefront token) or `X-Bc-Customer-Id` (impersonation tokens only).
 
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderName, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use storefront_auth_core::customer_session::{
@@ -18,9 +18,11 @@ use crate::session_cache::SignIn;
 use super::request::gql_error;
 use crate::state::AppState;
 
-pub const CAT_HEADER: &str = "x-bc-customer-access-token";
-pub const CUSTOMER_ID_HEADER: &str = "x-bc-customer-id";
-pub const ERROR_ON_INVALID_HEADER: &str = "x-bc-error-on-invalid-customer-access-token";
+// Parsed once: a header looked up by a string is parsed on every lookup.
+pub const CAT_HEADER: HeaderName = HeaderName::from_static("x-bc-customer-access-token");
+pub const CUSTOMER_ID_HEADER: HeaderName = HeaderName::from_static("x-bc-customer-id");
+pub const ERROR_ON_INVALID_HEADER: HeaderName =
+    HeaderName::from_static("x-bc-error-on-invalid-customer-access-token");
 
 #[derive(Debug, Default)]
 pub struct CustomerContext {
@@ -33,7 +35,7 @@ pub struct CustomerContext {
     pub strict: bool,
 }
 
-fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+fn header<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Option<&'a str> {
     headers
         .get(name)
         .and_then(|v| v.to_str().ok())
@@ -153,13 +155,13 @@ pub async fn resolve(
     channel_id: i64,
 ) -> Result<CustomerContext, Response> {
     let strict =
-        header(headers, ERROR_ON_INVALID_HEADER).is_some_and(|v| v.eq_ignore_ascii_case("true"));
+        header(headers, &ERROR_ON_INVALID_HEADER).is_some_and(|v| v.eq_ignore_ascii_case("true"));
     let mut ctx = CustomerContext {
         strict,
         ..Default::default()
     };
-    let cat = header(headers, CAT_HEADER);
-    let customer_id = header(headers, CUSTOMER_ID_HEADER);
+    let cat = header(headers, &CAT_HEADER);
+    let customer_id = header(headers, &CUSTOMER_ID_HEADER);
     if let Some(cat) = cat {
         if origin.is_browser() {
             return Err(gql_error(StatusCode::FORBIDDEN, "Request not allowed: customer access tokens are only accepted on server-to-server requests"));

@@ -1,42 +1,74 @@
-//! Parsed GraphQL documents by query text. A storefront sends a handful of distinct documents
-//! over and over; parsing each once (for the analysis and the executor alike) takes the parser
-//! off the hot path, and validating each (with its variables) once takes the validator off it
-//! too. Bounded: when full, it starts over.
+//! Parsed GraphQL documents by query text, and what each (operation, variables) pair of a
+//! document works out to. A storefront sends a handful of distinct documents over and over:
+//! parsing each once takes the parser off the hot path; analysing each (operation, variables)
+//! once takes the analysis (limits, required scopes) off it; and validating each once takes
+//! async-graphql's validator off it. Bounded: when full, each map starts over.
 
-use foldhash::{HashMap, HashSet};
+use foldhash::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
 use async_graphql::parser::types::ExecutableDocument;
+use storefront_auth_core::analysis::{self, Analysis, AnalysisError, SchemaIndex};
 
-/// Variable sets remembered per document; a storefront sends few.
-const VALIDATED_PER_DOCUMENT: usize = 64;
+/// (operation, variables) pairs remembered per document; a storefront sends few.
+const PREPARED_PER_DOCUMENT: usize = 64;
 
 #[derive(Debug)]
 pub struct CachedDocument {
     pub doc: ExecutableDocument,
-    /// Operation name + variables with which this document already produced data: it passed
-    /// the executor's validation then, and validation depends on nothing else.
-    validated: RwLock<HashSet<String>>,
+    prepared: RwLock<HashMap<String, Arc<Prepared>>>,
+}
+
+/// One operation of a document with one set of variables, worked out once. Everything here
+/// depends only on the document, the operation name, the variables and the schema.
+#[derive(Debug)]
+pub struct Prepared {
+    /// The variables with the operation's defaults filled in (what analysis and execution see).
+    pub variables: async_graphql::Variables,
+    pub analysis: Result<Analysis, AnalysisError>,
+    /// The executor already produced data for this: it passed validation then, and validation
+    /// depends on nothing else.
+    validated: AtomicBool,
+}
+
+impl Prepared {
+    pub fn is_validated(&self) -> bool {
+        self.validated.load(Ordering::Relaxed)
+    }
+
+    pub fn mark_validated(&self) {
+        self.validated.store(true, Ordering::Relaxed);
+    }
 }
 
 impl CachedDocument {
-    pub fn is_validated(&self, key: &str) -> bool {
-        self.validated.read().is_ok_and(|v| v.contains(key))
-    }
-
-    pub fn mark_validated(&self, key: String) {
-        if let Ok(mut v) = self.validated.write() {
-            if v.len() >= VALIDATED_PER_DOCUMENT {
-                v.clear();
-            }
-            v.insert(key);
+    /// The prepared form of `operation` with `variables` (as the client sent them).
+    pub fn prepare(
+        &self,
+        schema: &SchemaIndex,
+        operation: Option<&str>,
+        variables: &serde_json::Value,
+    ) -> Arc<Prepared> {
+        let key = format!("{}\u{0}{variables}", operation.unwrap_or(""));
+        if let Some(p) = self.prepared.read().ok().and_then(|m| m.get(&key).cloned()) {
+            return p;
         }
+        // async-graphql skips `@include(if: $v)` when `$v` comes only from its default.
+        let variables = analysis::with_defaults(&self.doc, operation, variables);
+        let prepared = Arc::new(Prepared {
+            analysis: analysis::analyze(&self.doc, schema, operation, &variables),
+            variables: async_graphql::Variables::from_json(variables),
+            validated: AtomicBool::new(false),
+        });
+        if let Ok(mut m) = self.prepared.write() {
+            if m.len() >= PREPARED_PER_DOCUMENT {
+                m.clear();
+            }
+            m.insert(key, prepared.clone());
+        }
+        prepared
     }
-}
-
-/// What validation of a request depends on besides the document.
-pub fn validation_key(operation: Option<&str>, variables: &serde_json::Value) -> String {
-    format!("{}\u{0}{variables}", operation.unwrap_or(""))
 }
 
 #[derive(Debug)]
@@ -61,7 +93,7 @@ impl DocumentCache {
         }
         let doc = Arc::new(CachedDocument {
             doc: async_graphql::parser::parse_query(query).ok()?,
-            validated: RwLock::new(HashSet::default()),
+            prepared: RwLock::new(HashMap::default()),
         });
         if let Ok(mut m) = self.docs.write() {
             if m.len() >= self.capacity {
@@ -89,16 +121,38 @@ mod tests {
     }
 
     #[test]
-    fn validation_is_remembered_per_operation_and_variables() {
+    fn each_operation_and_variables_is_prepared_once_with_its_defaults() {
+        let schema = SchemaIndex::from_sdl(&crate::storefront::schema::sdl()).expect("index");
         let c = DocumentCache::new(2);
         let d = c
-            .get_or_parse("query Q($a: Int) { a(x: $a) }")
+            .get_or_parse("query Q($a: Int = 3) { site { products(first: $a) { edges { node { entityId } } } } }")
             .expect("doc");
-        let k1 = validation_key(Some("Q"), &serde_json::json!({ "a": 1 }));
-        let k2 = validation_key(Some("Q"), &serde_json::json!({ "a": "x" }));
-        assert!(!d.is_validated(&k1));
-        d.mark_validated(k1.clone());
-        assert!(d.is_validated(&k1));
-        assert!(!d.is_validated(&k2), "other variables are validated again");
+        let one = d.prepare(&schema, Some("Q"), &serde_json::json!({}));
+        assert!(Arc::ptr_eq(
+            &one,
+            &d.prepare(&schema, Some("Q"), &serde_json::json!({}))
+        ));
+        assert_eq!(
+            one.variables
+                .clone()
+                .into_value()
+                .into_json()
+                .expect("json"),
+            serde_json::json!({ "a": 3 })
+        );
+        let other = d.prepare(&schema, Some("Q"), &serde_json::json!({ "a": 50 }));
+        assert!(!Arc::ptr_eq(&one, &other));
+        let (a, b) = (
+            one.analysis.as_ref().expect("a"),
+            other.analysis.as_ref().expect("b"),
+        );
+        assert!(
+            b.complexity > a.complexity,
+            "the page size is the variable's"
+        );
+        assert!(!one.is_validated());
+        one.mark_validated();
+        assert!(one.is_validated());
+        assert!(!other.is_validated(), "other variables are validated again");
     }
 }

@@ -6,15 +6,15 @@ use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
 use axum::extract::{ConnectInfo, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
-use serde_json::{json, Value};
-use storefront_auth_core::analysis::{self, Analysis, AnalysisError};
+use serde_json::json;
+use storefront_auth_core::analysis::{Analysis, AnalysisError};
 use storefront_auth_core::RequestOrigin;
 
 use super::customer_context;
-use super::documents::{validation_key, CachedDocument};
+use super::documents::{CachedDocument, Prepared};
 use super::request::{admit, gql_error, set_header, Admitted};
 use super::schema::{Effects, GqlContext};
 use super::scope_extension::ScopeGuard;
@@ -24,6 +24,12 @@ use crate::state::SharedState;
 
 pub const MAX_DEPTH: usize = 16;
 pub const MAX_COMPLEXITY: u64 = 10_000;
+
+const COMPLEXITY: HeaderName = HeaderName::from_static("x-bc-graphql-complexity");
+const OPERATION_TYPE: HeaderName = HeaderName::from_static("x-bc-graphql-operation-type");
+const OPERATION_NAME: HeaderName = HeaderName::from_static("x-bc-graphql-operation-name");
+const DEPRECATION: HeaderName = HeaderName::from_static("deprecation");
+const SUNSET: HeaderName = HeaderName::from_static("sunset");
 
 pub async fn preflight(State(state): State<SharedState>, headers: HeaderMap) -> Response {
     let host = headers
@@ -129,28 +135,25 @@ pub async fn execute(
         strict: customer.strict,
         effects: effects.clone(),
     };
-    let mut variables = body
-        .variables
-        .clone()
-        .filter(|v| !v.is_null())
-        .unwrap_or_else(|| json!({}));
+    let no_variables = json!({});
+    let variables = match &body.variables {
+        Some(v) if !v.is_null() => v,
+        _ => &no_variables,
+    };
     // Parse errors and unknown operations are reported by the executor below, in GraphQL form.
     let doc = state.documents.get_or_parse(&body.query);
-    let analysis = match &doc {
-        Some(cached) => {
-            let doc = &cached.doc;
-            // async-graphql skips `@include(if: $v)` when `$v` comes only from its default.
-            variables = analysis::with_defaults(doc, body.operation_name.as_deref(), &variables);
-            analysis::analyze(
-                doc,
-                &state.graphql.index,
-                body.operation_name.as_deref(),
-                &variables,
-            )
-        }
-        None => Err(AnalysisError::NoOperation),
+    let prepared = doc.as_ref().map(|d| {
+        d.prepare(
+            &state.graphql.index,
+            body.operation_name.as_deref(),
+            variables,
+        )
+    });
+    let analysis = match &prepared {
+        Some(p) => p.analysis.as_ref(),
+        None => Err(&AnalysisError::NoOperation),
     };
-    let limits = match &analysis {
+    let limits = match analysis {
         Ok(a) => check_limits(a),
         Err(AnalysisError::TooDeep) => {
             Err("The query nests fragments too deeply or they form a cycle.".to_string())
@@ -159,7 +162,7 @@ pub async fn execute(
     };
     let analysis = analysis.ok();
     // A query that needs no scope the token lacks cannot meet a denial.
-    let undenied_query = analysis.as_ref().is_some_and(|a| {
+    let undenied_query = analysis.is_some_and(|a| {
         a.operation_type == "query"
             && authorized
                 .grant
@@ -169,12 +172,14 @@ pub async fn execute(
     let mut response = match limits {
         Err(message) => refused(message),
         Ok(()) => {
+            let variables = prepared.as_ref().map(|p| p.variables.clone());
+            let executable = doc.clone().zip(prepared.clone());
             run(
                 &state,
                 gql,
                 authorized.grant.scopes,
                 body,
-                doc,
+                executable,
                 variables,
                 undenied_query,
             )
@@ -182,27 +187,19 @@ pub async fn execute(
         }
     };
     if let Some(cookie) = effects.lock().ok().and_then(|mut e| e.set_cookie.take()) {
-        set_header(&mut response, "set-cookie", &cookie);
+        set_header(&mut response, header::SET_COOKIE, &cookie);
     }
-    if let Some(a) = &analysis {
-        set_header(
-            &mut response,
-            "x-bc-graphql-complexity",
-            &a.complexity.to_string(),
-        );
-        set_header(
-            &mut response,
-            "x-bc-graphql-operation-type",
-            a.operation_type,
-        );
+    if let Some(a) = analysis {
+        set_header(&mut response, COMPLEXITY, &a.complexity.to_string());
+        set_header(&mut response, OPERATION_TYPE, a.operation_type);
         if let Some(name) = &a.operation_name {
-            set_header(&mut response, "x-bc-graphql-operation-name", name);
+            set_header(&mut response, OPERATION_NAME, name);
         }
     }
     if authorized.grant.deprecated_s2s {
         let (deprecation, sunset) = state.schedule.headers();
-        set_header(&mut response, "deprecation", &deprecation);
-        set_header(&mut response, "sunset", &sunset);
+        set_header(&mut response, DEPRECATION, &deprecation);
+        set_header(&mut response, SUNSET, &sunset);
     }
     if let RequestOrigin::Browser { origin: Some(o) } = &origin {
         cors::allow(&mut response, o);
@@ -224,30 +221,31 @@ async fn run(
     gql: GqlContext,
     scopes: Option<storefront_auth_core::ScopeSet>,
     body: super::request::GraphqlBody,
-    doc: Option<Arc<CachedDocument>>,
-    variables: Value,
+    executable: Option<(Arc<CachedDocument>, Arc<Prepared>)>,
+    variables: Option<async_graphql::Variables>,
     undenied_query: bool,
 ) -> Response {
-    let key = validation_key(body.operation_name.as_deref(), &variables);
-    let validated = doc.as_ref().is_some_and(|d| d.is_validated(&key));
+    let validated = executable.as_ref().is_some_and(|(_, p)| p.is_validated());
     let schemas = &state.graphql;
     let (guarded, unguarded) = if validated {
         (&schemas.schema_validated, &schemas.unguarded_validated)
     } else {
         (&schemas.schema, &schemas.unguarded)
     };
-    let build = |gql: GqlContext, variables: Value| {
+    let build = |gql: GqlContext| {
         // With a parsed document the executor never reads the query text.
-        let mut request = match &doc {
-            Some(cached) => {
+        let mut request = match &executable {
+            Some((cached, _)) => {
                 let mut r = async_graphql::Request::new(String::new());
                 r.set_parsed_query(cached.doc.clone());
                 r
             }
             None => async_graphql::Request::new(body.query.clone()),
         }
-        .variables(async_graphql::Variables::from_json(variables))
         .data(gql);
+        if let Some(v) = &variables {
+            request = request.variables(v.clone());
+        }
         if let Some(name) = &body.operation_name {
             request = request.operation_name(name.clone());
         }
@@ -258,22 +256,20 @@ async fn run(
     };
     let remember = |result: &async_graphql::Response| {
         // Data means the document passed validation (a refused document has none).
-        if let (false, Some(cached)) = (validated, &doc) {
+        if let (false, Some((_, prepared))) = (validated, &executable) {
             if !matches!(result.data, async_graphql::Value::Null) {
-                cached.mark_validated(key.clone());
+                prepared.mark_validated();
             }
         }
     };
-    if undenied_query && doc.is_some() {
-        let result = unguarded
-            .execute(build(gql.clone(), variables.clone()))
-            .await;
+    if undenied_query && executable.is_some() {
+        let result = unguarded.execute(build(gql.clone())).await;
         if result.errors.is_empty() {
             remember(&result);
             return axum::Json(result).into_response();
         }
     }
-    let result = guarded.execute(build(gql, variables)).await;
+    let result = guarded.execute(build(gql)).await;
     remember(&result);
     axum::Json(result).into_response()
 }

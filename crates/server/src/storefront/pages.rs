@@ -247,7 +247,7 @@ async fn login_submit(
         &headers,
         ctx.entry.store.trusted_proxy_secret_digest.as_deref(),
     );
-    let ip = super::request::client_ip(&headers, trusted, peer.ip());
+    let ip = super::request::client_ip(&headers, trusted, peer.ip()).to_string();
     let customer =
         match customers::password_login(&state, &ctx.entry.store, email, password, &ip).await {
             Ok(c) => c,

@@ -2,7 +2,7 @@
 //! classifying the caller and authorizing the token, with SPEC's exact error responses.
 
 use axum::body::Body;
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -19,6 +19,11 @@ use crate::request_log::RequestLog;
 use crate::state::AppState;
 
 pub const MAX_BODY: usize = 100 * 1024;
+
+// Parsed once: a header looked up or set by a string is parsed on every use.
+pub const CORRELATION_ID: HeaderName = HeaderName::from_static("x-correlation-id");
+const TRUSTED_PROXY_SECRET: HeaderName = HeaderName::from_static("x-bc-trusted-proxy-secret");
+const TRUE_CLIENT_IP: HeaderName = HeaderName::from_static("true-client-ip");
 
 /// `{"errors":[{"message": …}]}` with a status.
 pub fn gql_error(status: StatusCode, message: &str) -> Response {
@@ -42,7 +47,7 @@ pub struct GraphqlBody {
 /// A request that passed every check before execution.
 pub struct Admitted {
     /// The client's IP: the peer, or `True-Client-IP` behind a trusted proxy.
-    pub client_ip: String,
+    pub client_ip: std::net::IpAddr,
     pub entry: std::sync::Arc<StoreEntry>,
     pub channel: Channel,
     pub origin: RequestOrigin,
@@ -58,7 +63,7 @@ pub async fn admit(
     body: Body,
     log: &RequestLog,
 ) -> Result<Admitted, Response> {
-    if let Some(raw) = headers.get("x-correlation-id") {
+    if let Some(raw) = headers.get(&CORRELATION_ID) {
         if raw
             .to_str()
             .ok()
@@ -97,7 +102,7 @@ pub async fn admit(
     let target = Target {
         store_id: entry.store.id,
         channel_id: channel.channel_id,
-        channel_origin: channel_origin.as_deref(),
+        channel_origin,
     };
     let authorized = match auth::authorize(state, headers, &target, &origin).await {
         Ok(a) => a,
@@ -106,7 +111,7 @@ pub async fn admit(
             // that private tokens are not for browsers); other origins learn nothing.
             let readable = match &origin {
                 RequestOrigin::Browser { origin: Some(o) } => {
-                    channel_origin.as_deref() == Some(o.as_str())
+                    channel_origin == Some(o.as_str())
                         || state
                             .store
                             .storefront_origin_allowed(
@@ -171,7 +176,7 @@ async fn parse_body(body: Body) -> Result<GraphqlBody, Response> {
 /// Does the request carry the store's `X-BC-Trusted-Proxy-Secret`?
 pub fn trusted_proxy(headers: &HeaderMap, proxy_secret_digest: Option<&str>) -> bool {
     let given = headers
-        .get("x-bc-trusted-proxy-secret")
+        .get(&TRUSTED_PROXY_SECRET)
         .and_then(|v| v.to_str().ok());
     match (proxy_secret_digest, given) {
         (Some(expected), Some(given)) => digests_equal(expected, &sha256_hex(given.as_bytes())),
@@ -180,14 +185,18 @@ pub fn trusted_proxy(headers: &HeaderMap, proxy_secret_digest: Option<&str>) -> 
 }
 
 /// The client's IP: `True-Client-IP` when a trusted proxy vouches for it, else the peer.
-pub fn client_ip(headers: &HeaderMap, trusted_proxy: bool, peer: std::net::IpAddr) -> String {
+pub fn client_ip(
+    headers: &HeaderMap,
+    trusted_proxy: bool,
+    peer: std::net::IpAddr,
+) -> std::net::IpAddr {
     let forwarded = headers
-        .get("true-client-ip")
+        .get(&TRUE_CLIENT_IP)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<std::net::IpAddr>().ok());
     match (trusted_proxy, forwarded) {
-        (true, Some(ip)) => ip.to_string(),
-        _ => peer.to_string(),
+        (true, Some(ip)) => ip,
+        _ => peer,
     }
 }
 
@@ -244,7 +253,7 @@ fn refuse(
     response
 }
 
-pub fn set_header(response: &mut Response, name: &'static str, value: &str) {
+pub fn set_header(response: &mut Response, name: HeaderName, value: &str) {
     if let Ok(v) = HeaderValue::from_str(value) {
         response.headers_mut().insert(name, v);
     }

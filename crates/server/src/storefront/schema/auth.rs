@@ -153,15 +153,20 @@ pub async fn login(
     guest_cart: Option<String>,
 ) -> Result<LoginResult> {
     let gql = ctx.data::<GqlContext>()?;
-    let customer =
-        customers::password_login(&gql.state, &gql.store, &email, &password, &gql.client_ip)
-            .await
-            .map_err(|e| {
-                if let LoginError::Unavailable(cause) = &e {
-                    tracing::error!(error = %cause, "login: database unavailable");
-                }
-                Error::new(e.message())
-            })?;
+    let customer = customers::password_login(
+        &gql.state,
+        &gql.store,
+        &email,
+        &password,
+        &gql.client_ip.to_string(),
+    )
+    .await
+    .map_err(|e| {
+        if let LoginError::Unavailable(cause) = &e {
+            tracing::error!(error = %cause, "login: database unavailable");
+        }
+        Error::new(e.message())
+    })?;
     Ok(LoginResult(sign_in(gql, customer, guest_cart).await?))
 }
 
@@ -172,13 +177,18 @@ pub async fn login_with_jwt(
 ) -> Result<LoginWithCustomerLoginJwtResult> {
     let gql = ctx.data::<GqlContext>()?;
     let channels = gql.state.store.channels(gql.store.id).await?;
-    let (claims, customer, channel) =
-        customers::verify_login_jwt(&gql.state, &gql.store, &channels, &jwt, &gql.client_ip)
-            .await
-            .map_err(|e| {
-                tracing::info!(reason = %e, "customer login JWT refused");
-                Error::new("Invalid customer login JWT")
-            })?;
+    let (claims, customer, channel) = customers::verify_login_jwt(
+        &gql.state,
+        &gql.store,
+        &channels,
+        &jwt,
+        &gql.client_ip.to_string(),
+    )
+    .await
+    .map_err(|e| {
+        tracing::info!(reason = %e, "customer login JWT refused");
+        Error::new("Invalid customer login JWT")
+    })?;
     if channel.channel_id != gql.channel.channel_id {
         return Err(Error::new(
             "The customer login JWT is for another channel; send it to that channel's storefront.",

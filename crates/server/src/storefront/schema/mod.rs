@@ -34,7 +34,7 @@ pub struct GqlContext {
     /// The customer's group discount in basis points (0 for guests).
     pub discount_bp: i64,
     pub browser: bool,
-    pub client_ip: String,
+    pub client_ip: std::net::IpAddr,
     /// Digest of the session or CAT the request signed in with.
     pub sign_in: Option<String>,
     pub unknown_customer_id: Option<i64>,

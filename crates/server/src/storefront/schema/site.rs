@@ -82,7 +82,7 @@ impl Site {
     async fn settings(&self, ctx: &Context<'_>) -> Result<Option<Settings>> {
         let gql = ctx.data::<GqlContext>()?;
         let site = gql.channel.site_url.trim_end_matches('/').to_string();
-        let origin = origin_of(&site).unwrap_or_else(|| site.clone());
+        let origin = origin_of(&site).unwrap_or(&site).to_string();
         Ok(Some(Settings {
             store_name: gql.store.name.clone(),
             store_hash: gql.store.hash.clone(),
