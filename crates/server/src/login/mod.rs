@@ -56,7 +56,8 @@ async fn login_token(
         peer.ip(),
     )
     .to_string();
-    match customers::verify_login_jwt(&state, &entry.store, &entry.channels, &jwt, &ip).await {
+    let channels: Vec<_> = entry.channels.iter().map(|c| (**c).clone()).collect();
+    match customers::verify_login_jwt(&state, &entry.store, &channels, &jwt, &ip).await {
         Ok((claims, customer, channel)) => {
             match customers::start_sign_in(
                 &state,

@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
-use axum::body::Body;
+use axum::extract::Request;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, HeaderName, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -81,9 +81,11 @@ pub async fn execute(
     State(state): State<SharedState>,
     Extension(log): Extension<RequestLog>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    body: Body,
+    request: Request,
 ) -> Response {
+    // Taken apart rather than extracted: the `HeaderMap` extractor copies every header.
+    let (parts, body) = request.into_parts();
+    let headers = parts.headers;
     let Admitted {
         client_ip,
         entry,

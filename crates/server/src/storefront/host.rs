@@ -11,8 +11,9 @@ use crate::state::AppState;
 
 #[derive(Debug)]
 pub struct StoreEntry {
-    pub store: StoreRecord,
-    pub channels: Vec<Channel>,
+    // Shared, not copied, into each request's GraphQL context.
+    pub store: Arc<StoreRecord>,
+    pub channels: Vec<Arc<Channel>>,
 }
 
 #[derive(Debug, Default)]
@@ -68,8 +69,8 @@ impl Directory {
             };
             let channels = state.store.channels(store.id).await?;
             Ok::<_, storefront_auth_store::StoreError>(Some(Arc::new(StoreEntry {
-                store,
-                channels,
+                store: Arc::new(store),
+                channels: channels.into_iter().map(Arc::new).collect(),
             })))
         };
         match (fresh.await, cached) {
@@ -90,7 +91,7 @@ impl Directory {
         &self,
         state: &AppState,
         host: Option<&str>,
-    ) -> Result<(Arc<StoreEntry>, Channel), HostError> {
+    ) -> Result<(Arc<StoreEntry>, Arc<Channel>), HostError> {
         let (hash, channel_id) = match host.and_then(|h| parse_host(h, &state.config.domain)) {
             Some((hash, channel)) => (hash, channel),
             None => (state.config.default_store.clone(), 1),

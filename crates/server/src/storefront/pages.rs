@@ -31,7 +31,7 @@ pub fn router() -> Router<SharedState> {
 /// What every page knows: the storefront, the signed-in customer, the embedded token.
 struct PageContext {
     entry: std::sync::Arc<StoreEntry>,
-    channel: Channel,
+    channel: std::sync::Arc<Channel>,
     customer: Option<Customer>,
     token: String,
 }

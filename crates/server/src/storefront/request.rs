@@ -49,7 +49,7 @@ pub struct Admitted {
     /// The client's IP: the peer, or `True-Client-IP` behind a trusted proxy.
     pub client_ip: std::net::IpAddr,
     pub entry: std::sync::Arc<StoreEntry>,
-    pub channel: Channel,
+    pub channel: std::sync::Arc<Channel>,
     pub origin: RequestOrigin,
     pub authorized: Authorized,
     pub body: GraphqlBody,

@@ -28,8 +28,8 @@ pub type StorefrontSchema = Schema<site::Query, mutation::Mutation, EmptySubscri
 #[derive(Clone)]
 pub struct GqlContext {
     pub state: SharedState,
-    pub store: StoreRecord,
-    pub channel: Channel,
+    pub store: Arc<StoreRecord>,
+    pub channel: Arc<Channel>,
     pub customer: Option<Customer>,
     /// The customer's group discount in basis points (0 for guests).
     pub discount_bp: i64,
@@ -82,7 +82,7 @@ pub fn build() -> StorefrontSchema {
 pub fn variant(field_rules: bool, validate: bool) -> StorefrontSchema {
     let mut builder = Schema::build(site::Query, mutation::Mutation, EmptySubscription);
     if field_rules {
-        builder = builder.extension(super::scope_extension::ScopeEnforcement);
+        builder = builder.extension(super::scope_extension::ScopeEnforcement { validate });
     }
     if !validate {
         // Only for documents that already passed validation with the same variables.
