@@ -74,3 +74,43 @@ async fn serve_prints_credentials_once_logs_safely_and_stops_on_sigterm() {
         "the demo store is created only on an empty database"
     );
 }
+
+/// The request line follows `log_format` and `STOREFRONT_AUTH_LOG`, like every other log line.
+#[tokio::test]
+async fn request_lines_follow_the_log_format_and_filter() {
+    let client = reqwest::Client::new();
+    for (filter, expect_line) in [("info", true), ("warn", false), ("info,request=off", false)] {
+        let dir = tempfile::tempdir().expect("dir");
+        let dir_arg = dir.path().to_str().expect("path").to_string();
+        let served = ServerProcess::start(
+            &["--data-dir", &dir_arg],
+            &[
+                ("STOREFRONT_AUTH_LOG_FORMAT", "text"),
+                ("STOREFRONT_AUTH_LOG", filter),
+            ],
+        );
+        let r = client
+            .get(served.url("/healthz?probe=\"x y\""))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(r.status(), 200);
+        let (status, lines) = served.terminate();
+        assert!(status.success());
+        let request_lines: Vec<_> = lines
+            .iter()
+            .filter(|l| l.contains(" INFO request: "))
+            .collect();
+        if expect_line {
+            assert_eq!(request_lines.len(), 1, "{filter}: {lines:?}");
+            let line = request_lines[0];
+            assert!(
+                line.contains("method=GET path=/healthz status=200 latency_ms="),
+                "{line}"
+            );
+            assert!(line.ends_with("decision=ok reason=\"\""), "{line}");
+        } else {
+            assert!(request_lines.is_empty(), "{filter}: {request_lines:?}");
+        }
+    }
+}
