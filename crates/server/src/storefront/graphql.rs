@@ -143,16 +143,16 @@ pub async fn execute(
         _ => &no_variables,
     };
     // Parse errors and unknown operations are reported by the executor below, in GraphQL form.
-    let doc = state.documents.get_or_parse(&body.query);
-    let prepared = doc.as_ref().map(|d| {
-        d.prepare(
+    let executable = state.documents.get_or_parse(&body.query).map(|doc| {
+        let prepared = doc.prepare(
             &state.graphql.index,
             body.operation_name.as_deref(),
             variables,
-        )
+        );
+        (doc, prepared)
     });
-    let analysis = match &prepared {
-        Some(p) => p.analysis.as_ref(),
+    let analysis = match &executable {
+        Some((_, p)) => p.analysis.as_ref(),
         None => Err(&AnalysisError::NoOperation),
     };
     let limits = match analysis {
@@ -174,15 +174,12 @@ pub async fn execute(
     let mut response = match limits {
         Err(message) => refused(message),
         Ok(()) => {
-            let variables = prepared.as_ref().map(|p| p.variables.clone());
-            let executable = doc.clone().zip(prepared.clone());
             run(
                 &state,
                 gql,
                 authorized.grant.scopes,
                 body,
-                executable,
-                variables,
+                executable.clone(),
                 undenied_query,
             )
             .await
@@ -224,7 +221,6 @@ async fn run(
     scopes: Option<storefront_auth_core::ScopeSet>,
     body: super::request::GraphqlBody,
     executable: Option<(Arc<CachedDocument>, Arc<Prepared>)>,
-    variables: Option<async_graphql::Variables>,
     undenied_query: bool,
 ) -> Response {
     let validated = executable.as_ref().is_some_and(|(_, p)| p.is_validated());
@@ -237,17 +233,15 @@ async fn run(
     let build = |gql: GqlContext| {
         // With a parsed document the executor never reads the query text.
         let mut request = match &executable {
-            Some((cached, _)) => {
-                let mut r = async_graphql::Request::new(String::new());
+            Some((cached, prepared)) => {
+                let mut r = async_graphql::Request::new(String::new())
+                    .variables(prepared.variables.clone());
                 r.set_parsed_query(cached.doc.clone());
                 r
             }
             None => async_graphql::Request::new(body.query.clone()),
         }
         .data(gql);
-        if let Some(v) = &variables {
-            request = request.variables(v.clone());
-        }
         if let Some(name) = &body.operation_name {
             request = request.operation_name(name.clone());
         }

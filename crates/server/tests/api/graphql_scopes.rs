@@ -119,6 +119,29 @@ async fn the_exact_error_for_a_nullable_field_and_bubbling_for_non_null() {
             }]
         })
     );
+    // Repeated, the document runs without async-graphql's validation pass (it passed once with
+    // these variables): the answer is the same, and an invalid document is refused each time.
+    let again = app
+        .gql(
+            Some(&u_only),
+            "{\n  channel { entityId }\n  me: customer { email }\n}",
+            &[],
+        )
+        .await;
+    assert_eq!(again.body, r.body);
+    for _ in 0..2 {
+        let bad = app
+            .gql(Some(&u_only), "{ customer { noSuchField } }", &[])
+            .await;
+        assert_eq!(bad.body["data"], Value::Null, "{}", bad.body);
+        assert!(
+            bad.body["errors"][0]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("noSuchField")),
+            "{}",
+            bad.body
+        );
+    }
     // A nested non-null field (`visitStartedEvent: VisitStartedEventResult!` under the
     // non-null `analytics`) nulls up to the nearest nullable ancestor: here all of `data`.
     let c_only = app.private_token(&["Customer"]).await;
