@@ -63,10 +63,13 @@ pub async fn serve(config: Config) -> anyhow::Result<Output> {
     };
     let scheme = if tls.is_some() { "https" } else { "http" };
     let server = crate::app::start_with(state, listener, tls).await?;
+    // The handlers are in place before the address is announced: a SIGTERM that follows the
+    // announcement at once (a supervisor, a test) still stops the server gracefully.
+    let signal = shutdown_signal()?;
     println!("storefront-auth listening on {scheme}://{}", server.addr);
     let stopper = server.stopper();
     tokio::spawn(async move {
-        shutdown_signal().await;
+        signal.await;
         tracing::info!("shutting down: finishing in-flight requests");
         let _ = stopper.send(true);
     });
@@ -111,19 +114,23 @@ fn print_dev_tls(state: &SharedState, dev: &crate::tls::DevTls, port: u16) {
     }
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(s) => s,
-                Err(_) => return std::future::pending().await,
-            };
-        tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
-    }
-    #[cfg(not(unix))]
-    let _ = ctrl_c.await;
+/// Registers for SIGINT and SIGTERM now (registration in a task would leave a window in which
+/// the default action, an abrupt exit, still applies) and returns the wait for either.
+#[cfg(unix)]
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut int = signal(SignalKind::interrupt()).context("installing the SIGINT handler")?;
+    let mut term = signal(SignalKind::terminate()).context("installing the SIGTERM handler")?;
+    Ok(async move {
+        tokio::select! { _ = int.recv() => {}, _ = term.recv() => {} }
+    })
+}
+
+#[cfg(not(unix))]
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }
 
 /// Logs go to stdout in batches written by a thread of their own (`log_writer`), so a request
