@@ -8,7 +8,7 @@ use std::hint::black_box;
 use storefront_auth::cache::TokenCache;
 use storefront_auth_core::analysis::{analyze, SchemaIndex};
 use storefront_auth_core::policy::{self, RegistryState, Target};
-use storefront_auth_core::secret::sha256_hex;
+use storefront_auth_core::secret::sha256;
 use storefront_auth_core::token::{self, Claims};
 use storefront_auth_core::{DeprecationSchedule, KeyRing, RequestOrigin, SigningKey};
 
@@ -37,7 +37,7 @@ fn fixture() -> (String, KeyRing, Claims) {
 fn decision_on_cache_hit(c: &mut Criterion) {
     let (jwt, _, claims) = fixture();
     let cache = TokenCache::new(1_000);
-    cache.insert(sha256_hex(jwt.as_bytes()), claims, false);
+    cache.insert(sha256(jwt.as_bytes()), claims, false);
     let target = Target {
         store_id: 1_000_000_001,
         channel_id: 1,
@@ -50,7 +50,7 @@ fn decision_on_cache_hit(c: &mut Criterion) {
         |b| {
             b.iter(|| {
                 let hit = cache
-                    .get(&sha256_hex(black_box(jwt.as_bytes())))
+                    .get(&sha256(black_box(jwt.as_bytes())))
                     .expect("cached");
                 let state = if hit.is_revoked() {
                     RegistryState::Revoked

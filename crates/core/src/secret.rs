@@ -30,6 +30,13 @@ impl std::fmt::Debug for Secret {
     }
 }
 
+/// The SHA-256 digest of `bytes`, as bytes (what the token cache is keyed by).
+pub fn sha256(bytes: &[u8]) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    out.copy_from_slice(digest::digest(&digest::SHA256, bytes).as_ref());
+    out
+}
+
 pub fn sha256_hex(bytes: &[u8]) -> String {
     // By table: every request digests its token, and `hex::encode` goes a char at a time.
     const DIGITS: &[u8; 16] = b"0123456789abcdef";

@@ -40,7 +40,7 @@ pub fn check_origin(origin: &str) -> Result<(), OriginError> {
 }
 
 /// The origin (`scheme://host[:port]`) of a URL such as a channel's `site_url`.
-/// A prefix of `url`: computed on every storefront request, so it does not allocate.
+/// A prefix of `url` (no allocation).
 pub fn origin_of(url: &str) -> Option<&str> {
     let (scheme, rest) = url.split_once("://")?;
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());

@@ -25,10 +25,7 @@ pub fn router(state: SharedState) -> Router {
         .merge(oauth::router())
         .fallback(fallback)
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            request_log::middleware,
-        ))
+        .layer(request_log::RequestLogLayer::new(state.clone()))
         .with_state(state)
 }
 

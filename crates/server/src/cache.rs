@@ -21,10 +21,13 @@ impl CachedToken {
     }
 }
 
+/// A token's SHA-256 digest: a key that is not the token itself, hashed once per request.
+pub type Digest = [u8; 32];
+
 #[derive(Debug, Default)]
 struct Inner {
-    by_digest: HashMap<String, Arc<CachedToken>>,
-    by_jti: HashMap<String, String>,
+    by_digest: HashMap<Digest, Arc<CachedToken>>,
+    by_jti: HashMap<String, Digest>,
 }
 
 #[derive(Debug)]
@@ -41,11 +44,11 @@ impl TokenCache {
         }
     }
 
-    pub fn get(&self, digest: &str) -> Option<Arc<CachedToken>> {
+    pub fn get(&self, digest: &Digest) -> Option<Arc<CachedToken>> {
         self.read().by_digest.get(digest).cloned()
     }
 
-    pub fn insert(&self, digest: String, claims: Claims, revoked: bool) -> Arc<CachedToken> {
+    pub fn insert(&self, digest: Digest, claims: Claims, revoked: bool) -> Arc<CachedToken> {
         let entry = Arc::new(CachedToken {
             revoked: AtomicBool::new(revoked),
             claims,
@@ -56,9 +59,7 @@ impl TokenCache {
             inner.by_digest.clear();
             inner.by_jti.clear();
         }
-        inner
-            .by_jti
-            .insert(entry.claims.jti.clone(), digest.clone());
+        inner.by_jti.insert(entry.claims.jti.clone(), digest);
         inner.by_digest.insert(digest, entry.clone());
         entry
     }
@@ -111,8 +112,8 @@ mod tests {
     #[test]
     fn revocation_reaches_cached_entries() {
         let c = TokenCache::new(10);
-        let e = c.insert("d1".into(), claims("j1"), false);
-        assert!(!c.get("d1").expect("cached").is_revoked());
+        let e = c.insert([1; 32], claims("j1"), false);
+        assert!(!c.get(&[1; 32]).expect("cached").is_revoked());
         c.revoke("j1");
         assert!(e.is_revoked());
         c.revoke("unknown");
@@ -122,7 +123,7 @@ mod tests {
     fn stays_within_capacity() {
         let c = TokenCache::new(2);
         for i in 0..5 {
-            c.insert(format!("d{i}"), claims(&format!("j{i}")), false);
+            c.insert([i; 32], claims(&format!("j{i}")), false);
         }
         assert!(c.len() <= 2);
     }

@@ -18,6 +18,9 @@ pub struct Channel {
     pub channel_id: i64,
     pub name: String,
     pub site_url: String,
+    /// The origin (`scheme://host[:port]`) of `site_url`, worked out once when the channel is
+    /// read: every storefront request compares against it.
+    pub origin: Option<String>,
 }
 
 fn store_from(row: &sqlx::any::AnyRow) -> Result<StoreRecord> {
@@ -31,11 +34,13 @@ fn store_from(row: &sqlx::any::AnyRow) -> Result<StoreRecord> {
 }
 
 fn channel_from(row: &sqlx::any::AnyRow) -> Result<Channel> {
+    let site_url: String = get(row, "site_url")?;
     Ok(Channel {
         store_id: get(row, "store_id")?,
         channel_id: get(row, "channel_id")?,
         name: get(row, "name")?,
-        site_url: get(row, "site_url")?,
+        origin: storefront_auth_core::validate::origin_of(&site_url).map(String::from),
+        site_url,
     })
 }
 

@@ -78,6 +78,20 @@ contract!(stores_and_channels, |s: Store| async move {
         .await
         .expect("channel");
     assert_eq!(c2.channel_id, 2);
+    assert_eq!(c2.origin.as_deref(), Some("http://localhost:3001"));
+    let c3 = s
+        .create_channel(st.id, "Third", "https://shop.example/store/?x=1", 102)
+        .await
+        .expect("channel");
+    let listed = s.channels(st.id).await.expect("channels");
+    assert_eq!(
+        listed
+            .iter()
+            .find(|c| c.channel_id == c3.channel_id)
+            .map(|c| c.origin.as_deref()),
+        Some(Some("https://shop.example")),
+        "the origin is derived from the site URL when the channel is read"
+    );
     let ids: Vec<_> = s
         .channels(st.id)
         .await
@@ -85,8 +99,8 @@ contract!(stores_and_channels, |s: Store| async move {
         .iter()
         .map(|c| c.channel_id)
         .collect();
-    assert_eq!(ids, vec![1, 2]);
-    assert!(s.channel(st.id, 3).await.expect("none").is_none());
+    assert_eq!(ids, vec![1, 2, 3]);
+    assert!(s.channel(st.id, 4).await.expect("none").is_none());
 });
 
 contract!(accounts_store_only_digests, |s: Store| async move {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use axum::http::HeaderMap;
 use storefront_auth_core::policy::{self, Grant, RegistryState, Target};
-use storefront_auth_core::secret::sha256_hex;
+use storefront_auth_core::secret::sha256;
 use storefront_auth_core::token::{self, VerifyError};
 use storefront_auth_core::{AuthFailure, Decision, Forbidden, RequestOrigin};
 
@@ -66,7 +66,7 @@ pub async fn authorize(
 }
 
 async fn cached_or_verified(state: &AppState, raw: &str) -> Result<Arc<CachedToken>, Refusal> {
-    let digest = sha256_hex(raw.as_bytes());
+    let digest = sha256(raw.as_bytes());
     if let Some(hit) = state.token_cache.get(&digest) {
         state
             .metrics

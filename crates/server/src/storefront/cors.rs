@@ -4,7 +4,7 @@
 
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use storefront_auth_core::validate::{check_origin, origin_of};
+use storefront_auth_core::validate::check_origin;
 use storefront_auth_store::Channel;
 
 use crate::state::AppState;
@@ -18,7 +18,7 @@ pub fn origin_header(headers: &HeaderMap) -> Option<&str> {
 }
 
 pub fn channel_origin(channel: &Channel) -> Option<&str> {
-    origin_of(&channel.site_url)
+    channel.origin.as_deref()
 }
 
 pub async fn preflight(

@@ -5,6 +5,8 @@
 //! async-graphql's validator off it. Bounded: when full, each map starts over.
 
 use foldhash::HashMap;
+use std::cell::RefCell;
+use std::fmt::Write as _;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
@@ -13,6 +15,10 @@ use storefront_auth_core::analysis::{self, Analysis, AnalysisError, SchemaIndex}
 
 /// (operation, variables) pairs remembered per document; a storefront sends few.
 const PREPARED_PER_DOCUMENT: usize = 64;
+
+thread_local! {
+    static KEY: RefCell<String> = const { RefCell::new(String::new()) };
+}
 
 #[derive(Debug)]
 pub struct CachedDocument {
@@ -50,8 +56,23 @@ impl CachedDocument {
         operation: Option<&str>,
         variables: &serde_json::Value,
     ) -> Arc<Prepared> {
-        let key = format!("{}\u{0}{variables}", operation.unwrap_or(""));
-        if let Some(p) = self.prepared.read().ok().and_then(|m| m.get(&key).cloned()) {
+        // The key is written into a buffer this thread reuses, so a hit (the common case)
+        // allocates nothing.
+        let (hit, key) = KEY.with(|key| {
+            let mut key = key.borrow_mut();
+            key.clear();
+            let _ = write!(key, "{}\u{0}{variables}", operation.unwrap_or(""));
+            match self
+                .prepared
+                .read()
+                .ok()
+                .and_then(|m| m.get(key.as_str()).cloned())
+            {
+                Some(p) => (Some(p), String::new()),
+                None => (None, key.clone()),
+            }
+        });
+        if let Some(p) = hit {
             return p;
         }
         // async-graphql skips `@include(if: $v)` when `$v` comes only from its default.

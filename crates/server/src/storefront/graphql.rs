@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use axum::extract::Request;
 use axum::extract::{ConnectInfo, State};
-use axum::http::{header, HeaderMap, HeaderName, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use serde_json::json;
@@ -189,8 +189,9 @@ pub async fn execute(
         set_header(&mut response, header::SET_COOKIE, &cookie);
     }
     if let Some(a) = analysis {
-        set_header(&mut response, COMPLEXITY, &a.complexity.to_string());
-        set_header(&mut response, OPERATION_TYPE, a.operation_type);
+        let headers = response.headers_mut();
+        headers.insert(COMPLEXITY, HeaderValue::from(a.complexity));
+        headers.insert(OPERATION_TYPE, HeaderValue::from_static(a.operation_type));
         if let Some(name) = &a.operation_name {
             set_header(&mut response, OPERATION_NAME, name);
         }

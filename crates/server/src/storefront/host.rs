@@ -29,7 +29,7 @@ pub enum HostError {
 }
 
 /// `Some((hash, channel))` for a storefront host name; `None` for any other host.
-pub fn parse_host(host: &str, domain: &str) -> Option<(String, i64)> {
+pub fn parse_host<'a>(host: &'a str, domain: &str) -> Option<(&'a str, i64)> {
     let name = match host.rsplit_once(':') {
         Some((n, port)) if port.bytes().all(|b| b.is_ascii_digit()) => n,
         _ => host,
@@ -39,10 +39,8 @@ pub fn parse_host(host: &str, domain: &str) -> Option<(String, i64)> {
         .strip_suffix('.')?
         .strip_prefix("store-")?;
     match label.split_once('-') {
-        None => Some((label.to_string(), 1)),
-        Some((hash, channel)) => {
-            Some((hash.to_string(), channel.parse().ok().filter(|c| *c >= 1)?))
-        }
+        None => Some((label, 1)),
+        Some((hash, channel)) => Some((hash, channel.parse().ok().filter(|c| *c >= 1)?)),
     }
     .filter(|(hash, _)| storefront_auth_core::validate::is_store_hash(hash))
 }
@@ -94,10 +92,10 @@ impl Directory {
     ) -> Result<(Arc<StoreEntry>, Arc<Channel>), HostError> {
         let (hash, channel_id) = match host.and_then(|h| parse_host(h, &state.config.domain)) {
             Some((hash, channel)) => (hash, channel),
-            None => (state.config.default_store.clone(), 1),
+            None => (state.config.default_store.as_str(), 1),
         };
         let entry = self
-            .entry(state, &hash)
+            .entry(state, hash)
             .await?
             .ok_or(HostError::UnknownStore)?;
         let channel = entry
@@ -128,11 +126,7 @@ mod tests {
             ("shop.localhost", None),
         ];
         for (host, want) in cases {
-            assert_eq!(
-                parse_host(host, "localhost"),
-                want.map(|(h, c)| (h.to_string(), c)),
-                "{host}"
-            );
+            assert_eq!(parse_host(host, "localhost"), want, "{host}");
         }
     }
 }
