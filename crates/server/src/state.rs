@@ -51,10 +51,6 @@ pub struct Graphql {
     /// extension only acts on errors and denials, so an error-free result is the same either
     /// way; a result with errors is recomputed with it.
     pub unguarded: StorefrontSchema,
-    /// The same two without validation, for a document that already produced data with the
-    /// same operation and variables (validation depends on nothing else).
-    pub schema_validated: StorefrontSchema,
-    pub unguarded_validated: StorefrontSchema,
     pub index: storefront_auth_core::analysis::SchemaIndex,
 }
 
@@ -71,9 +67,7 @@ impl Graphql {
             .map_err(StartError::Schema)?;
         Ok(Graphql {
             schema,
-            unguarded: schema::variant(false, true),
-            schema_validated: schema::variant(true, false),
-            unguarded_validated: schema::variant(false, false),
+            unguarded: schema::variant(false),
             index,
         })
     }

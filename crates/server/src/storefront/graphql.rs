@@ -225,12 +225,7 @@ async fn run(
     undenied_query: bool,
 ) -> Response {
     let validated = executable.as_ref().is_some_and(|(_, p)| p.is_validated());
-    let schemas = &state.graphql;
-    let (guarded, unguarded) = if validated {
-        (&schemas.schema_validated, &schemas.unguarded_validated)
-    } else {
-        (&schemas.schema, &schemas.unguarded)
-    };
+    let (guarded, unguarded) = (&state.graphql.schema, &state.graphql.unguarded);
     let build = |gql: GqlContext| {
         // With a parsed document the executor never reads the query text.
         let mut request = match &executable {
@@ -238,6 +233,10 @@ async fn run(
                 let mut r = async_graphql::Request::new(String::new())
                     .variables(prepared.variables.clone());
                 r.set_parsed_query(cached.doc.clone());
+                if validated {
+                    // Our patch of async-graphql (vendor/async-graphql/PATCHES.md).
+                    r.set_prevalidated();
+                }
                 r
             }
             None => async_graphql::Request::new(body.query.clone()),

@@ -10,12 +10,10 @@
 use std::sync::{Arc, Mutex};
 
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextRequest, NextResolve, NextValidation,
-    ResolveInfo,
+    Extension, ExtensionContext, ExtensionFactory, NextRequest, NextResolve, ResolveInfo,
 };
 use async_graphql::{
-    ErrorExtensionValues, PathSegment, Pos, Response, ServerError, ServerResult, ValidationResult,
-    Value,
+    ErrorExtensionValues, PathSegment, Pos, Response, ServerError, ServerResult, Value,
 };
 use storefront_auth_core::scope::field_requirement;
 use storefront_auth_core::{Scope, ScopeSet};
@@ -29,18 +27,12 @@ pub struct ScopeGuard {
     pub have: ScopeSet,
 }
 
-pub struct ScopeEnforcement {
-    /// `false` on the schema that runs only documents which already passed validation with
-    /// the same variables (see `state::Graphql`): the extension then skips async-graphql's
-    /// validation pass, which even in its fast mode walks the whole document.
-    pub validate: bool,
-}
+pub struct ScopeEnforcement;
 
 impl ExtensionFactory for ScopeEnforcement {
     fn create(&self) -> Arc<dyn Extension> {
         Arc::new(ScopeEnforcementExtension {
             errors: Mutex::new(Vec::new()),
-            validate: self.validate,
         })
     }
 }
@@ -49,7 +41,6 @@ impl ExtensionFactory for ScopeEnforcement {
 struct ScopeEnforcementExtension {
     /// Errors of nullable fields that were nulled in place.
     errors: Mutex<Vec<ServerError>>,
-    validate: bool,
 }
 
 impl ScopeEnforcementExtension {
@@ -85,23 +76,6 @@ impl Extension for ScopeEnforcementExtension {
             response.errors.extend(errors.drain(..));
         }
         response
-    }
-
-    async fn validation(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        next: NextValidation<'_>,
-    ) -> Result<ValidationResult, Vec<ServerError>> {
-        if self.validate {
-            next.run(ctx).await
-        } else {
-            // Complexity and depth are enforced by our own analysis (§5.8), not by these.
-            Ok(ValidationResult {
-                cache_control: Default::default(),
-                complexity: 0,
-                depth: 0,
-            })
-        }
     }
 
     async fn resolve(

@@ -74,19 +74,15 @@ impl GqlContext {
 }
 
 pub fn build() -> StorefrontSchema {
-    variant(true, true)
+    variant(true)
 }
 
-/// The schema with or without the scope/null-semantics extension, and with or without
-/// validation of documents (see `state::Graphql` for when each is used).
-pub fn variant(field_rules: bool, validate: bool) -> StorefrontSchema {
+/// The schema with or without the scope/null-semantics extension (see `state::Graphql` for
+/// when each is used).
+pub fn variant(field_rules: bool) -> StorefrontSchema {
     let mut builder = Schema::build(site::Query, mutation::Mutation, EmptySubscription);
     if field_rules {
-        builder = builder.extension(super::scope_extension::ScopeEnforcement { validate });
-    }
-    if !validate {
-        // Only for documents that already passed validation with the same variables.
-        builder = builder.validation_mode(async_graphql::ValidationMode::Fast);
+        builder = builder.extension(super::scope_extension::ScopeEnforcement);
     }
     builder.finish()
 }
