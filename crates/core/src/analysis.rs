@@ -3,11 +3,11 @@
 //! a token would see nulled, its complexity and depth. Aliases, fragments, inline fragments and
 //! variables change none of these answers.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use async_graphql_parser::types::{
-    BaseType, DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet,
-    TypeKind, TypeSystemDefinition,
+    BaseType, DocumentOperations, ExecutableDocument, OperationDefinition, OperationType,
+    Selection, SelectionSet, TypeKind, TypeSystemDefinition,
 };
 use async_graphql_parser::Positioned;
 use async_graphql_value::Value;
@@ -21,6 +21,8 @@ pub struct SchemaIndex {
     fields: HashMap<(String, String), String>,
     /// Interface or union -> the object types it may be.
     possible: HashMap<String, Vec<String>>,
+    /// (parent type, field) of the fields whose type is non-null (`T!`, `[T]!`).
+    non_null: HashSet<(String, String)>,
     query: String,
     mutation: String,
 }
@@ -67,6 +69,11 @@ impl SchemaIndex {
                         _ => continue,
                     };
                     for f in fields {
+                        if !f.node.ty.node.nullable {
+                            index
+                                .non_null
+                                .insert((name.clone(), f.node.name.node.to_string()));
+                        }
                         let mut ty = &f.node.ty.node;
                         while let BaseType::List(inner) = &ty.base {
                             ty = inner;
@@ -209,6 +216,84 @@ pub fn denied_paths(
     run(doc, schema, operation, variables, Some(have)).map(|(_, d)| d)
 }
 
+/// The operation a request runs, with its name: the named one, or the only one.
+fn select_operation<'d>(
+    doc: &'d ExecutableDocument,
+    operation: Option<&str>,
+) -> Result<(Option<&'d str>, &'d Positioned<OperationDefinition>), AnalysisError> {
+    match (&doc.operations, operation) {
+        (DocumentOperations::Single(op), _) => Ok((None, op)),
+        (DocumentOperations::Multiple(ops), Some(wanted)) => ops
+            .iter()
+            .find(|(n, _)| n.as_str() == wanted)
+            .map(|(n, op)| (Some(n.as_str()), op))
+            .ok_or_else(|| AnalysisError::UnknownOperation(wanted.to_string())),
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops
+            .iter()
+            .next()
+            .map(|(n, op)| (Some(n.as_str()), op))
+            .ok_or(AnalysisError::NoOperation),
+        (DocumentOperations::Multiple(ops), None) if ops.is_empty() => {
+            Err(AnalysisError::NoOperation)
+        }
+        (DocumentOperations::Multiple(_), None) => Err(AnalysisError::AmbiguousOperation),
+    }
+}
+
+/// A root field a token may not see (see `wholly_denied`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeniedRoot {
+    /// The response key: the alias, or the field's name.
+    pub key: String,
+    /// Where the field's name is in the document (an error's `locations`).
+    pub line: usize,
+    pub column: usize,
+    pub required: Scope,
+}
+
+/// When a token holding `have` may see none of a query's root fields, the answer is known
+/// without running anything: every root field null in place, with one INSUFFICIENT_ACCESS_SCOPE
+/// error each, in document order. This returns those fields, or `None` when anything else could
+/// happen: a field the token may see, a non-null field (its error would null all of `data`), a
+/// fragment or directive at the root, a response key used twice, or an operation that is not a
+/// query. The document must already have passed validation.
+pub fn wholly_denied(
+    doc: &ExecutableDocument,
+    schema: &SchemaIndex,
+    operation: Option<&str>,
+    have: ScopeSet,
+) -> Option<Vec<DeniedRoot>> {
+    let (_, op) = select_operation(doc, operation).ok()?;
+    if op.node.ty != OperationType::Query {
+        return None;
+    }
+    let root = schema.query.as_str();
+    let mut denied: Vec<DeniedRoot> = Vec::new();
+    for sel in &op.node.selection_set.node.items {
+        let Selection::Field(f) = &sel.node else {
+            return None;
+        };
+        let name = f.node.name.node.as_str();
+        let key = f.node.response_key().node.as_str();
+        let required = field_requirement(root, name).filter(|s| !have.contains(*s))?;
+        if !f.node.directives.is_empty()
+            || schema
+                .non_null
+                .contains(&(root.to_string(), name.to_string()))
+            || denied.iter().any(|d| d.key == key)
+        {
+            return None;
+        }
+        denied.push(DeniedRoot {
+            key: key.to_string(),
+            line: f.node.name.pos.line,
+            column: f.node.name.pos.column,
+            required,
+        });
+    }
+    (!denied.is_empty()).then_some(denied)
+}
+
 fn run(
     doc: &ExecutableDocument,
     schema: &SchemaIndex,
@@ -216,24 +301,8 @@ fn run(
     variables: &serde_json::Value,
     have: Option<ScopeSet>,
 ) -> Result<(Analysis, Vec<Vec<String>>), AnalysisError> {
-    let (name, op) = match (&doc.operations, operation) {
-        (DocumentOperations::Single(op), _) => (None, op),
-        (DocumentOperations::Multiple(ops), Some(wanted)) => {
-            let (n, op) = ops
-                .iter()
-                .find(|(n, _)| n.as_str() == wanted)
-                .ok_or_else(|| AnalysisError::UnknownOperation(wanted.to_string()))?;
-            (Some(n.to_string()), op)
-        }
-        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => {
-            let (n, op) = ops.iter().next().ok_or(AnalysisError::NoOperation)?;
-            (Some(n.to_string()), op)
-        }
-        (DocumentOperations::Multiple(ops), None) if ops.is_empty() => {
-            return Err(AnalysisError::NoOperation)
-        }
-        (DocumentOperations::Multiple(_), None) => return Err(AnalysisError::AmbiguousOperation),
-    };
+    let (name, op) = select_operation(doc, operation)?;
+    let name = name.map(str::to_string);
     let (op_type, root) = match op.node.ty {
         OperationType::Query => ("query", schema.query.as_str()),
         OperationType::Mutation => ("mutation", schema.mutation.as_str()),

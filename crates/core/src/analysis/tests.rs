@@ -85,6 +85,63 @@ fn denied_paths_name_the_outermost_field_by_its_alias() {
 }
 
 #[test]
+fn wholly_denied_only_when_nothing_else_can_happen() {
+    let at = |key: &str, line, column, required| DeniedRoot {
+        key: key.into(),
+        line,
+        column,
+        required,
+    };
+    // (document, scopes held, what is known without running it)
+    type Case<'a> = (&'a str, &'a [Scope], Option<Vec<DeniedRoot>>);
+    let cases: Vec<Case> = vec![
+        (
+            "{ customer { email } }",
+            &[U],
+            Some(vec![at("customer", 1, 3, C)]),
+        ),
+        (
+            "{\n  me: customer { email }\n  company { companyUser { id } }\n}",
+            &[U],
+            Some(vec![at("me", 2, 7, C), at("company", 3, 3, B2B)]),
+        ),
+        (
+            "query Q { customer { email } }",
+            &[],
+            Some(vec![at("customer", 1, 11, C)]),
+        ),
+        // The token holds the scope: nothing is denied.
+        ("{ customer { email } }", &[U, C], None),
+        // One root field it may see: that one runs.
+        ("{ customer { email } __typename }", &[U], None),
+        (
+            "{ customer { email } company { companyUser { id } } }",
+            &[B2B],
+            None,
+        ),
+        // A non-null field's error would null all of `data`.
+        ("{ site { settings { storeName } } }", &[C], None),
+        // Fragments, directives, a key used twice, mutations: left to the executor.
+        ("{ ... on Query { customer { email } } }", &[U], None),
+        ("{ customer @include(if: true) { email } }", &[U], None),
+        ("{ customer { email } customer { email } }", &[U], None),
+        ("mutation { cart { createCart } }", &[], None),
+    ];
+    for (q, have, expected) in cases {
+        let got = wholly_denied(&parse(q), &index(), None, have.iter().copied().collect());
+        assert_eq!(got, expected, "{q} with {have:?}");
+    }
+    let two = parse("query A { customer { email } } query B { site { settings { storeName } } }");
+    let none = ScopeSet::default();
+    assert!(wholly_denied(&two, &index(), Some("A"), none).is_some());
+    assert!(wholly_denied(&two, &index(), Some("B"), none).is_none());
+    assert!(
+        wholly_denied(&two, &index(), None, none).is_none(),
+        "ambiguous"
+    );
+}
+
+#[test]
 fn complexity_multiplies_by_page_size_and_depth_counts_levels() {
     let vars = serde_json::json!({ "n": 50 });
     let a = analyze(

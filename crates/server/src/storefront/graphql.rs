@@ -10,14 +10,14 @@ use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use serde_json::json;
-use storefront_auth_core::analysis::{Analysis, AnalysisError};
+use storefront_auth_core::analysis::{wholly_denied, Analysis, AnalysisError};
 use storefront_auth_core::RequestOrigin;
 
 use super::customer_context;
 use super::documents::{CachedDocument, Prepared};
 use super::request::{admit, gql_error, set_header, Admitted};
 use super::schema::{Effects, GqlContext};
-use super::scope_extension::ScopeGuard;
+use super::scope_extension::{wholly_denied_response, ScopeGuard};
 use super::{cors, host::HostError};
 use crate::request_log::RequestLog;
 use crate::state::SharedState;
@@ -215,7 +215,8 @@ pub async fn execute(
 /// Executes the operation. An undenied query runs first without the field-rules extension;
 /// only if that result has errors is it run again with the extension, which places them per
 /// the GraphQL spec (queries have no side effects, so running one twice is harmless). A
-/// document that already produced data with these variables skips validation.
+/// document that already produced data with these variables skips validation, and if the
+/// token may see none of its root fields, the answer is built without running it.
 async fn run(
     state: &SharedState,
     gql: GqlContext,
@@ -225,6 +226,12 @@ async fn run(
     undenied_query: bool,
 ) -> Response {
     let validated = executable.as_ref().is_some_and(|(_, p)| p.is_validated());
+    if let (true, Some(have), Some((cached, _))) = (validated, scopes, &executable) {
+        let operation = body.operation_name.as_deref();
+        if let Some(denied) = wholly_denied(&cached.doc, &state.graphql.index, operation, have) {
+            return axum::Json(wholly_denied_response(&denied)).into_response();
+        }
+    }
     let (guarded, unguarded) = (&state.graphql.schema, &state.graphql.unguarded);
     let build = |gql: GqlContext| {
         // With a parsed document the executor never reads the query text.

@@ -13,8 +13,9 @@ use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextRequest, NextResolve, ResolveInfo,
 };
 use async_graphql::{
-    ErrorExtensionValues, PathSegment, Pos, Response, ServerError, ServerResult, Value,
+    ErrorExtensionValues, Name, PathSegment, Pos, Response, ServerError, ServerResult, Value,
 };
+use storefront_auth_core::analysis::DeniedRoot;
 use storefront_auth_core::scope::field_requirement;
 use storefront_auth_core::{Scope, ScopeSet};
 
@@ -66,6 +67,31 @@ pub fn scope_error(required: Scope, path: Vec<PathSegment>, pos: Pos) -> ServerE
         path,
         extensions: Some(extensions),
     }
+}
+
+/// The answer to a query none of whose root fields the token may see
+/// (`analysis::wholly_denied`): what the executor with this extension produces for it, built
+/// without running it — each field null in place with its error, in document order.
+pub fn wholly_denied_response(denied: &[DeniedRoot]) -> Response {
+    let data = denied
+        .iter()
+        .map(|d| (Name::new(&d.key), Value::Null))
+        .collect();
+    let mut response = Response::new(Value::Object(data));
+    response.errors = denied
+        .iter()
+        .map(|d| {
+            scope_error(
+                d.required,
+                vec![PathSegment::Field(d.key.clone())],
+                Pos {
+                    line: d.line,
+                    column: d.column,
+                },
+            )
+        })
+        .collect();
+    response
 }
 
 #[async_trait::async_trait]

@@ -96,6 +96,80 @@ async fn each_scope_subset_against_all_three_scopes() {
     }
 }
 
+/// A query none of whose root fields the token may see is answered without running it once it
+/// has been validated; the answer is byte for byte the executor's, and it stays so for other
+/// variables, another operation of the document, and a storefront token (no scopes to lack).
+#[tokio::test]
+async fn a_wholly_denied_query_answers_as_the_executor_did() {
+    let app = TestApp::spawn().await;
+    let u_only = app.private_token(&["Unauthenticated"]).await;
+    let raw = |body: Value| {
+        let req = app
+            .client
+            .post(app.url("/graphql"))
+            .bearer_auth(&u_only)
+            .json(&body);
+        async move {
+            let r = req.send().await.expect("send");
+            assert_eq!(r.status(), 200);
+            r.text().await.expect("body")
+        }
+    };
+    let doc = "query Mine($b: Boolean!) {\n  me: customer { email @include(if: $b) }\n  company { companyUser { email } }\n}\nquery Shop { channel { entityId } }";
+    let mine = json!({ "query": doc, "operationName": "Mine", "variables": { "b": true } });
+    let first = raw(mine.clone()).await;
+    let expected = json!({
+        "data": { "me": null, "company": null },
+        "errors": [
+            {
+                "message": SCOPE_MESSAGE,
+                "locations": [{ "line": 2, "column": 7 }],
+                "path": ["me"],
+                "extensions": { "code": "INSUFFICIENT_ACCESS_SCOPE", "requiredScopes": ["Customer"] }
+            },
+            {
+                "message": SCOPE_MESSAGE,
+                "locations": [{ "line": 3, "column": 3 }],
+                "path": ["company"],
+                "extensions": { "code": "INSUFFICIENT_ACCESS_SCOPE", "requiredScopes": ["B2B"] }
+            }
+        ]
+    });
+    assert_eq!(
+        serde_json::from_str::<Value>(&first).expect("json"),
+        expected
+    );
+    for _ in 0..2 {
+        assert_eq!(
+            raw(mine.clone()).await,
+            first,
+            "the same bytes once validated"
+        );
+    }
+    let other_variables =
+        json!({ "query": doc, "operationName": "Mine", "variables": { "b": false } });
+    assert_eq!(raw(other_variables.clone()).await, first);
+    assert_eq!(raw(other_variables).await, first);
+    // The document's other operation is not denied at all.
+    let shop = json!({ "query": doc, "operationName": "Shop" });
+    for _ in 0..2 {
+        assert_eq!(
+            serde_json::from_str::<Value>(&raw(shop.clone()).await).expect("json"),
+            json!({ "data": { "channel": { "entityId": 1 } } })
+        );
+    }
+    // A token holding the scopes runs the same document and sees data.
+    let all = app
+        .private_token(&["Unauthenticated", "Customer", "B2B"])
+        .await;
+    let r = app.gql_body(Some(&all), mine, &[]).await;
+    assert!(
+        !r.body.to_string().contains("INSUFFICIENT_ACCESS_SCOPE"),
+        "{:?}",
+        r.body
+    );
+}
+
 #[tokio::test]
 async fn the_exact_error_for_a_nullable_field_and_bubbling_for_non_null() {
     let app = TestApp::spawn().await;
