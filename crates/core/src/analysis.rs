@@ -21,8 +21,8 @@ pub struct SchemaIndex {
     fields: HashMap<(String, String), String>,
     /// Interface or union -> the object types it may be.
     possible: HashMap<String, Vec<String>>,
-    /// (parent type, field) of the fields whose type is non-null (`T!`, `[T]!`).
-    non_null: HashSet<(String, String)>,
+    /// Type -> its fields whose type is non-null (`T!`, `[T]!`).
+    non_null: HashMap<String, HashSet<String>>,
     query: String,
     mutation: String,
 }
@@ -72,7 +72,9 @@ impl SchemaIndex {
                         if !f.node.ty.node.nullable {
                             index
                                 .non_null
-                                .insert((name.clone(), f.node.name.node.to_string()));
+                                .entry(name.clone())
+                                .or_default()
+                                .insert(f.node.name.node.to_string());
                         }
                         let mut ty = &f.node.ty.node;
                         while let BaseType::List(inner) = &ty.base {
@@ -277,9 +279,7 @@ pub fn wholly_denied(
         let key = f.node.response_key().node.as_str();
         let required = field_requirement(root, name).filter(|s| !have.contains(*s))?;
         if !f.node.directives.is_empty()
-            || schema
-                .non_null
-                .contains(&(root.to_string(), name.to_string()))
+            || schema.non_null.get(root).is_some_and(|f| f.contains(name))
             || denied.iter().any(|d| d.key == key)
         {
             return None;

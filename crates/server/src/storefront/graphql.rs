@@ -226,7 +226,10 @@ async fn run(
     undenied_query: bool,
 ) -> Response {
     let validated = executable.as_ref().is_some_and(|(_, p)| p.is_validated());
-    if let (true, Some(have), Some((cached, _))) = (validated, scopes, &executable) {
+    // An undenied query has nothing denied; only others can be wholly denied.
+    if let (true, false, Some(have), Some((cached, _))) =
+        (validated, undenied_query, scopes, &executable)
+    {
         let operation = body.operation_name.as_deref();
         if let Some(denied) = wholly_denied(&cached.doc, &state.graphql.index, operation, have) {
             return axum::Json(wholly_denied_response(&denied)).into_response();
