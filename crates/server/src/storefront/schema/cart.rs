@@ -77,7 +77,7 @@ impl CartNode {
                 list_price: Money::cents(l.list_cents),
                 sale_price: Money::cents(l.sale_cents),
                 extended_sale_price: Money::cents(l.sale_cents * l.item.quantity),
-                path: format!("/{}/", super::catalog::slug(&l.name)),
+                path: super::catalog::path(&l.name),
             })
             .collect();
         CartLineItems {

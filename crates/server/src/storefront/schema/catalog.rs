@@ -24,6 +24,10 @@ impl Money {
         Money { cents }
     }
 
+    pub fn decimal(&self) -> BigDecimal {
+        BigDecimal(self.cents as f64 / 100.0)
+    }
+
     pub fn formatted(&self) -> String {
         format!("${}.{:02}", self.cents / 100, self.cents.rem_euclid(100))
     }
@@ -35,7 +39,7 @@ impl Money {
         CURRENCY
     }
     async fn value(&self) -> BigDecimal {
-        BigDecimal(self.cents as f64 / 100.0)
+        self.decimal()
     }
     #[graphql(name = "formattedV2")]
     async fn formatted_v2(&self) -> Option<String> {
@@ -102,7 +106,22 @@ pub fn parse_global_id(id: &str) -> Option<(String, String)> {
     Some((kind.to_string(), rest.to_string()))
 }
 
-pub fn slug(name: &str) -> String {
+/// Prices may be asked for in the store's currency only.
+pub fn sold_in(currency_code: Option<CurrencyCode>) -> Result<()> {
+    match currency_code {
+        Some(c) if c != CurrencyCode::Usd => {
+            Err(async_graphql::Error::new("This store only sells in USD."))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A product's path on the storefront, from its name.
+pub fn path(name: &str) -> String {
+    format!("/{}/", slug(name))
+}
+
+fn slug(name: &str) -> String {
     let mut out = String::new();
     for c in name.chars().flat_map(char::to_lowercase) {
         if c.is_ascii_alphanumeric() {
@@ -116,6 +135,49 @@ pub fn slug(name: &str) -> String {
 
 #[derive(Clone, Debug)]
 pub struct ProductNode(pub Product);
+
+/// What `Product`'s fields compute, beside its resolvers so that compiled plans
+/// (`storefront/plan`) compute the same.
+impl ProductNode {
+    /// The catalog holds no images yet.
+    pub fn image(&self) -> Option<Image> {
+        None
+    }
+
+    /// The catalog holds no brands yet.
+    pub fn brand_of(&self) -> Option<Brand> {
+        None
+    }
+
+    /// Stock is not tracked: every product is in stock, without variant inventory.
+    pub fn stock(&self) -> ProductInventory {
+        ProductInventory {
+            is_in_stock: true,
+            has_variant_inventory: false,
+        }
+    }
+
+    /// `Product.prices` for a customer with this group discount (0 for guests).
+    pub fn prices_for(
+        &self,
+        discount_bp: i64,
+        currency_code: Option<CurrencyCode>,
+    ) -> Result<Option<Prices>> {
+        sold_in(currency_code)?;
+        let base = self.0.price_cents;
+        let price = discounted(base, discount_bp);
+        Ok(Some(Prices {
+            price: Money::cents(price),
+            sale_price: (price != base).then(|| Money::cents(price)),
+            base_price: Some(Money::cents(base)),
+            retail_price: None,
+            price_range: MoneyRange {
+                min: Money::cents(price),
+                max: Money::cents(price),
+            },
+        }))
+    }
+}
 
 #[Object(name = "Product")]
 impl ProductNode {
@@ -132,7 +194,7 @@ impl ProductNode {
         &self.0.sku
     }
     async fn path(&self) -> String {
-        format!("/{}/", slug(&self.0.name))
+        path(&self.0.name)
     }
     /// Prices for the current customer context (group discounts applied).
     async fn prices(
@@ -142,34 +204,16 @@ impl ProductNode {
         currency_code: Option<CurrencyCode>,
     ) -> Result<Option<Prices>> {
         let _ = include_tax;
-        if currency_code.is_some_and(|c| c != CurrencyCode::Usd) {
-            return Err(async_graphql::Error::new("This store only sells in USD."));
-        }
-        let discount = ctx.data::<GqlContext>()?.discount_bp;
-        let base = self.0.price_cents;
-        let price = discounted(base, discount);
-        Ok(Some(Prices {
-            price: Money::cents(price),
-            sale_price: (price != base).then(|| Money::cents(price)),
-            base_price: Some(Money::cents(base)),
-            retail_price: None,
-            price_range: MoneyRange {
-                min: Money::cents(price),
-                max: Money::cents(price),
-            },
-        }))
+        ProductNode::prices_for(self, ctx.data::<GqlContext>()?.discount_bp, currency_code)
     }
     async fn default_image(&self) -> Option<Image> {
-        None
+        self.image()
     }
     async fn brand(&self) -> Option<Brand> {
-        None
+        self.brand_of()
     }
     async fn inventory(&self) -> ProductInventory {
-        ProductInventory {
-            is_in_stock: true,
-            has_variant_inventory: false,
-        }
+        self.stock()
     }
     /// Every product has one default variant carrying its SKU.
     async fn variants(
@@ -193,22 +237,85 @@ impl ProductNode {
     }
 }
 
-/// `site.products`: the store's catalog, paginated by id.
-pub async fn products(
+/// What `site.products` asks for: a page, and which products when `ids` or `entityIds` name
+/// some (an empty list names none: every product).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProductsQuery {
+    pub page: PageRequest,
+    pub entity_ids: Vec<i32>,
+}
+
+impl ProductsQuery {
+    /// The arguments of `site.products`, checked.
+    pub fn new(
+        before: Option<String>,
+        after: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+        ids: Vec<ID>,
+        entity_ids: Vec<i32>,
+    ) -> Result<ProductsQuery> {
+        let page = PageRequest::new(first, after, last, before)?;
+        let mut wanted = entity_ids;
+        for id in ids {
+            match parse_global_id(&id) {
+                Some((kind, n)) if kind == "Product" => wanted.push(
+                    n.parse()
+                        .map_err(|_| async_graphql::Error::new("Invalid product id"))?,
+                ),
+                _ => {
+                    return Err(async_graphql::Error::new(format!(
+                        "Invalid product id {:?}",
+                        id.0
+                    )))
+                }
+            }
+        }
+        Ok(ProductsQuery {
+            page,
+            entity_ids: wanted,
+        })
+    }
+}
+
+/// `site.product`: by global id or entity id, else by SKU; `None` when nothing matches.
+pub async fn product(
     gql: &GqlContext,
-    page: PageRequest,
-    entity_ids: &[i32],
-) -> Result<ProductConnection> {
+    id: Option<&str>,
+    entity_id: Option<i32>,
+    sku: Option<&str>,
+) -> Result<Option<ProductNode>> {
+    let from_id = id
+        .and_then(parse_global_id)
+        .filter(|(k, _)| k == "Product")
+        .and_then(|(_, n)| n.parse::<i64>().ok());
+    let store = &gql.state.store;
+    if let Some(pid) = from_id.or(entity_id.map(i64::from)) {
+        return Ok(store.product(gql.store.id, pid).await?.map(ProductNode));
+    }
+    if let Some(sku) = sku {
+        let all = store
+            .products(gql.store.id, 0, i64::MAX, 10_000, false)
+            .await?;
+        return Ok(all.into_iter().find(|p| p.sku == sku).map(ProductNode));
+    }
+    Ok(None)
+}
+
+/// `site.products`: the store's catalog, paginated by id.
+pub async fn products(gql: &GqlContext, query: &ProductsQuery) -> Result<ProductConnection> {
+    let ProductsQuery { page, entity_ids } = query;
     let wanted = |p: &Product| entity_ids.is_empty() || entity_ids.contains(&(p.id as i32));
     let (rows, total) = match gql.state.catalog.products(&gql.state, gql.store.id).await? {
         Some(all) => {
             let total = all.iter().filter(|p| wanted(p)).count() as i64;
-            let in_range = all
+            let in_range: Vec<&Product> = all
                 .iter()
                 .filter(|p| wanted(p) && p.id > page.after && p.id < page.before)
-                .cloned()
                 .collect();
-            (page.window(in_range), total)
+            // Only the page (and one more) is copied out of the shared catalog.
+            let rows = page.window(in_range).into_iter().cloned().collect();
+            (rows, total)
         }
         // Too large to hold in memory: page in the database.
         None if entity_ids.is_empty() => {

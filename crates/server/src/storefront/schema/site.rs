@@ -2,9 +2,10 @@
 
 use async_graphql::{Context, Interface, Object, Result, SimpleObject, Union, ID};
 use storefront_auth_core::validate::origin_of;
+use storefront_auth_store::Customer;
 
 use super::cart::{CartNode, CheckoutNode};
-use super::catalog::{self, parse_global_id, ProductConnection, ProductNode};
+use super::catalog::{self, parse_global_id, ProductConnection, ProductNode, ProductsQuery};
 use super::company::CompanyQueries;
 use super::connection::{connection, PageRequest};
 use super::customer::CustomerNode;
@@ -28,20 +29,14 @@ impl Query {
     }
 
     async fn channel(&self, ctx: &Context<'_>) -> Result<Channel> {
-        Ok(Channel {
-            entity_id: Long(ctx.data::<GqlContext>()?.channel.channel_id),
-        })
+        Ok(Channel::of(ctx.data::<GqlContext>()?))
     }
 
     /// The currently signed-in customer; null for guests.
     async fn customer(&self, ctx: &Context<'_>) -> Result<Option<CustomerNode>> {
-        let gql = ctx.data::<GqlContext>()?;
-        if let Some(id) = gql.unknown_customer_id {
-            return Err(async_graphql::Error::new(format!(
-                "No customer with id {id} exists in this store."
-            )));
-        }
-        Ok(gql.customer.clone().map(CustomerNode))
+        Ok(signed_in_customer(ctx.data::<GqlContext>()?)?
+            .cloned()
+            .map(CustomerNode))
     }
 
     async fn node(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Node>> {
@@ -132,23 +127,8 @@ impl Site {
         hide_out_of_stock: Option<bool>,
     ) -> Result<ProductConnection> {
         let _ = hide_out_of_stock;
-        let page = PageRequest::new(first, after, last, before)?;
-        let mut wanted = entity_ids;
-        for id in ids {
-            match parse_global_id(&id) {
-                Some((kind, n)) if kind == "Product" => wanted.push(
-                    n.parse()
-                        .map_err(|_| async_graphql::Error::new("Invalid product id"))?,
-                ),
-                _ => {
-                    return Err(async_graphql::Error::new(format!(
-                        "Invalid product id {:?}",
-                        id.0
-                    )))
-                }
-            }
-        }
-        catalog::products(ctx.data::<GqlContext>()?, page, &wanted).await
+        let query = ProductsQuery::new(before, after, first, last, ids, entity_ids)?;
+        catalog::products(ctx.data::<GqlContext>()?, &query).await
     }
 
     async fn product(
@@ -158,29 +138,13 @@ impl Site {
         entity_id: Option<i32>,
         sku: Option<String>,
     ) -> Result<Option<ProductNode>> {
-        let gql = ctx.data::<GqlContext>()?;
-        let from_id = id
-            .as_deref()
-            .and_then(|s| parse_global_id(s))
-            .filter(|(k, _)| k == "Product")
-            .and_then(|(_, n)| n.parse::<i64>().ok());
-        if let Some(pid) = from_id.or(entity_id.map(i64::from)) {
-            return Ok(gql
-                .state
-                .store
-                .product(gql.store.id, pid)
-                .await?
-                .map(ProductNode));
-        }
-        if let Some(sku) = sku {
-            let all = gql
-                .state
-                .store
-                .products(gql.store.id, 0, i64::MAX, 10_000, false)
-                .await?;
-            return Ok(all.into_iter().find(|p| p.sku == sku).map(ProductNode));
-        }
-        Ok(None)
+        catalog::product(
+            ctx.data::<GqlContext>()?,
+            id.as_ref().map(|id| id.as_str()),
+            entity_id,
+            sku.as_deref(),
+        )
+        .await
     }
 
     /// The store has no categories yet: the tree is empty.
@@ -206,7 +170,7 @@ impl Site {
             .await?;
         let node = all
             .into_iter()
-            .find(|p| format!("/{}/", catalog::slug(&p.name)) == wanted)
+            .find(|p| catalog::path(&p.name) == wanted)
             .map(|p| Node::Product(ProductNode(p)));
         Ok(Route {
             node,
@@ -259,6 +223,26 @@ impl Site {
 #[derive(SimpleObject, Clone, Debug)]
 pub struct Channel {
     pub entity_id: Long,
+}
+
+impl Channel {
+    /// The channel the request addressed.
+    pub fn of(gql: &GqlContext) -> Channel {
+        Channel {
+            entity_id: Long(gql.channel.channel_id),
+        }
+    }
+}
+
+/// `Query.customer`: the customer of the request's context, `None` for guests, and an error
+/// when an impersonation request named a customer id the store does not have.
+pub fn signed_in_customer(gql: &GqlContext) -> Result<Option<&Customer>> {
+    if let Some(id) = gql.unknown_customer_id {
+        return Err(async_graphql::Error::new(format!(
+            "No customer with id {id} exists in this store."
+        )));
+    }
+    Ok(gql.customer.as_ref())
 }
 
 #[derive(SimpleObject, Clone, Debug)]
