@@ -223,12 +223,7 @@ async fn browser_login_sets_an_http_only_cookie_instead() {
 async fn where_each_customer_header_is_refused() {
     let app = TestApp::spawn().await;
     let private = app.private_token(&["Unauthenticated", "Customer"]).await;
-    let cit = app
-        .token_with(
-            "api-token-customer-impersonation",
-            json!({ "channel_id": 1, "expires_at": 2_147_483_647 }),
-        )
-        .await;
+    let cit = app.impersonation_token().await;
     let cat = app.login_cat(&private, JANE).await;
     let r = app
         .gql(
@@ -274,12 +269,7 @@ async fn where_each_customer_header_is_refused() {
 #[tokio::test]
 async fn impersonation_sees_any_customer_by_id() {
     let app = TestApp::spawn().await;
-    let cit = app
-        .token_with(
-            "api-token-customer-impersonation",
-            json!({ "channel_id": 1, "expires_at": 2_147_483_647 }),
-        )
-        .await;
+    let cit = app.impersonation_token().await;
     for (id, email) in [("1", JANE), ("2", VIP)] {
         let r = app.gql(Some(&cit), ME, &[("X-Bc-Customer-Id", id)]).await;
         assert_eq!(r.body["data"]["customer"]["email"], email, "{:?}", r.body);

@@ -116,12 +116,7 @@ async fn browser_rules_per_token_kind() {
     let app = TestApp::spawn().await;
     let storefront = app.storefront_token(&["https://shop.example"]).await;
     let private = app.private_token(&["Unauthenticated"]).await;
-    let cit = app
-        .token_with(
-            "api-token-customer-impersonation",
-            json!({ "channel_id": 1, "expires_at": 2_147_483_647 }),
-        )
-        .await;
+    let cit = app.impersonation_token().await;
 
     let ok = app
         .gql(

@@ -263,12 +263,7 @@ async fn introspection_is_open_to_every_token_and_other_kinds_are_not_scope_chec
     assert_eq!(r.status, 200);
     assert!(r.body.get("errors").is_none(), "{:?}", r.body);
     assert_eq!(r.body["data"]["__schema"]["queryType"]["name"], "Query");
-    let cit = app
-        .token_with(
-            "api-token-customer-impersonation",
-            json!({ "channel_id": 1, "expires_at": 2_147_483_647 }),
-        )
-        .await;
+    let cit = app.impersonation_token().await;
     let r = app.gql(Some(&cit), ALL_THREE, &[]).await;
     assert!(r.body.get("errors").is_none(), "{:?}", r.body);
     assert_eq!(

@@ -159,6 +159,27 @@ impl TestApp {
         r.body["data"]["token"].as_str().expect("token").to_string()
     }
 
+    /// A customer impersonation token for channel 1 that does not expire.
+    pub async fn impersonation_token(&self) -> String {
+        self.token_with(
+            "api-token-customer-impersonation",
+            json!({ "channel_id": 1, "expires_at": 2_147_483_647 }),
+        )
+        .await
+    }
+
+    /// The text of `/metrics`.
+    pub async fn metrics(&self) -> String {
+        self.client
+            .get(self.url("/metrics"))
+            .send()
+            .await
+            .expect("metrics")
+            .text()
+            .await
+            .expect("text")
+    }
+
     pub async fn storefront_token(&self, origins: &[&str]) -> String {
         let r = self.create_token("api-token", json!({ "channel_id": 1, "expires_at": 2_147_483_647, "allowed_cors_origins": origins })).await;
         assert_eq!(r.status, 200, "{:?}", r.body);

@@ -387,15 +387,7 @@ async fn operations_endpoints() {
     .await;
     assert_eq!((r.status, r.body["status"].clone()), (200, json!("ready")));
     app.mgmt(Method::GET, "/v2/time", None).await;
-    let metrics = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .expect("send")
-        .text()
-        .await
-        .expect("text");
+    let metrics = app.metrics().await;
     assert!(
         metrics.contains("storefront_auth_requests_total{surface=\"management\""),
         "{metrics}"
