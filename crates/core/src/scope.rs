@@ -43,6 +43,13 @@ pub struct ScopeSet(u8);
 
 impl ScopeSet {
     pub const EMPTY: ScopeSet = ScopeSet(0);
+    /// How many distinct sets there are (`index` is below it).
+    pub const COUNT: usize = 8;
+
+    /// A number that tells this set from every other, below `COUNT`.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
 
     pub fn contains(self, s: Scope) -> bool {
         self.0 & s.bit() != 0

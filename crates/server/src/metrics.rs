@@ -8,6 +8,15 @@ use std::sync::atomic::{AtomicU64, Ordering};
 const SURFACES: [&str; 4] = ["management", "graphql", "ops", "storefront"];
 const KINDS: [&str; 4] = ["none", "storefront", "private", "customer_impersonation"];
 const DECISIONS: [&str; 4] = ["ok", "error", "allow", "deny"];
+/// Who answered a GraphQL request that was admitted: the policy alone (every root field
+/// denied), a compiled plan, or async-graphql's executor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Executor {
+    Policy = 0,
+    Plan = 1,
+    AsyncGraphql = 2,
+}
+const EXECUTORS: [&str; 3] = ["policy", "plan", "async_graphql"];
 const BUCKETS_MS: [f64; 10] = [0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.0, 250.0, 1000.0];
 
 #[derive(Debug, Default)]
@@ -24,6 +33,7 @@ pub struct Metrics {
     latency: [Histogram; 4],
     pub cache_hits: AtomicU64,
     pub cache_misses: AtomicU64,
+    executions: [AtomicU64; 3],
 }
 
 fn index(values: &[&str], v: &str) -> usize {
@@ -44,6 +54,10 @@ impl Metrics {
         h.sum_micros
             .fetch_add((latency_ms * 1000.0) as u64, Ordering::Relaxed);
         h.count.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn executed(&self, by: Executor) {
+        self.executions[by as usize].fetch_add(1, Ordering::Relaxed);
     }
 
     pub fn render(&self) -> String {
@@ -101,6 +115,15 @@ impl Metrics {
             hits as f64 / (hits + misses) as f64
         };
         let _ = writeln!(out, "storefront_auth_token_cache_hit_ratio {ratio}");
+        out.push_str("# HELP storefront_auth_graphql_executions_total GraphQL requests by what answered them.\n");
+        out.push_str("# TYPE storefront_auth_graphql_executions_total counter\n");
+        for (i, executor) in EXECUTORS.iter().enumerate() {
+            let n = self.executions[i].load(Ordering::Relaxed);
+            let _ = writeln!(
+                out,
+                "storefront_auth_graphql_executions_total{{executor=\"{executor}\"}} {n}"
+            );
+        }
         out
     }
 }
@@ -114,7 +137,11 @@ mod tests {
         let m = Metrics::default();
         m.record("graphql", "private", "allow", 0.7);
         m.record("graphql", "private", "deny", 30.0);
+        m.executed(Executor::Plan);
+        m.executed(Executor::Plan);
         let text = m.render();
+        assert!(text.contains("storefront_auth_graphql_executions_total{executor=\"plan\"} 2"));
+        assert!(text.contains("storefront_auth_graphql_executions_total{executor=\"policy\"} 0"));
         assert!(text.contains("storefront_auth_requests_total{surface=\"graphql\",kind=\"private\",decision=\"allow\"} 1"));
         assert!(text.contains(
             "storefront_auth_request_duration_seconds_bucket{surface=\"graphql\",le=\"0.001\"} 1"

@@ -8,10 +8,15 @@ use foldhash::HashMap;
 use std::cell::RefCell;
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use async_graphql::parser::types::ExecutableDocument;
+use axum::body::Bytes;
 use storefront_auth_core::analysis::{self, Analysis, AnalysisError, SchemaIndex};
+use storefront_auth_core::ScopeSet;
+
+use super::plan::Plan;
+use super::scope_extension::wholly_denied_response;
 
 /// (operation, variables) pairs remembered per document; a storefront sends few.
 const PREPARED_PER_DOCUMENT: usize = 64;
@@ -36,6 +41,10 @@ pub struct Prepared {
     /// The executor already produced data for this: it passed validation then, and validation
     /// depends on nothing else.
     validated: AtomicBool,
+    /// Compiled on first use once validated; `None` inside when the executor must answer.
+    plan: OnceLock<Option<Plan>>,
+    /// Per scope set: the answer when a token with those scopes may see no root field.
+    wholly_denied: [OnceLock<Option<Bytes>>; ScopeSet::COUNT],
 }
 
 impl Prepared {
@@ -45,6 +54,40 @@ impl Prepared {
 
     pub fn mark_validated(&self) {
         self.validated.store(true, Ordering::Relaxed);
+    }
+
+    /// The compiled plan of this operation of `doc` (the document this was prepared from),
+    /// or `None` when the executor must answer it. Plans are compiled for valid documents only.
+    pub fn plan(&self, doc: &ExecutableDocument, operation: Option<&str>) -> Option<&Plan> {
+        if !self.is_validated() {
+            return None;
+        }
+        self.plan
+            .get_or_init(|| Plan::compile(doc, operation, &self.variables))
+            .as_ref()
+    }
+
+    /// The response body when a token holding `have` may see none of the root fields of this
+    /// operation of `doc` (see `analysis::wholly_denied`): it depends on nothing else, so it is
+    /// built once per scope set. Only for validated documents.
+    pub fn wholly_denied(
+        &self,
+        doc: &ExecutableDocument,
+        schema: &SchemaIndex,
+        operation: Option<&str>,
+        have: ScopeSet,
+    ) -> Option<Bytes> {
+        if !self.is_validated() {
+            return None;
+        }
+        self.wholly_denied[have.index()]
+            .get_or_init(|| {
+                let denied = analysis::wholly_denied(doc, schema, operation, have)?;
+                serde_json::to_vec(&wholly_denied_response(&denied))
+                    .ok()
+                    .map(Bytes::from)
+            })
+            .clone()
     }
 }
 
@@ -81,6 +124,8 @@ impl CachedDocument {
             analysis: analysis::analyze(&self.doc, schema, operation, &variables),
             variables: async_graphql::Variables::from_json(variables),
             validated: AtomicBool::new(false),
+            plan: OnceLock::new(),
+            wholly_denied: Default::default(),
         });
         if let Ok(mut m) = self.prepared.write() {
             if m.len() >= PREPARED_PER_DOCUMENT {

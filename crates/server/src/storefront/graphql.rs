@@ -10,15 +10,16 @@ use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use serde_json::json;
-use storefront_auth_core::analysis::{wholly_denied, Analysis, AnalysisError};
+use storefront_auth_core::analysis::{Analysis, AnalysisError};
 use storefront_auth_core::RequestOrigin;
 
 use super::customer_context;
 use super::documents::{CachedDocument, Prepared};
 use super::request::{admit, gql_error, set_header, Admitted};
 use super::schema::{Effects, GqlContext};
-use super::scope_extension::{wholly_denied_response, ScopeGuard};
+use super::scope_extension::ScopeGuard;
 use super::{cors, host::HostError};
+use crate::metrics::Executor;
 use crate::request_log::RequestLog;
 use crate::state::SharedState;
 
@@ -212,11 +213,24 @@ pub async fn execute(
     response
 }
 
-/// Executes the operation. An undenied query runs first without the field-rules extension;
-/// only if that result has errors is it run again with the extension, which places them per
-/// the GraphQL spec (queries have no side effects, so running one twice is harmless). A
-/// document that already produced data with these variables skips validation, and if the
-/// token may see none of its root fields, the answer is built without running it.
+/// A JSON body already serialized, with the header `axum::Json` gives one.
+fn json_body(body: impl Into<axum::body::Body>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body.into(),
+    )
+        .into_response()
+}
+
+/// Executes the operation. If the token may see none of its root fields, the answer is built
+/// from the policy; an undenied query with a compiled plan is answered by the plan. Otherwise
+/// async-graphql executes it: an undenied query first without the field-rules extension, and
+/// only if that result has errors again with the extension, which places them per the GraphQL
+/// spec (queries have no side effects, so running one twice is harmless). A document that
+/// already produced data with these variables skips validation.
 async fn run(
     state: &SharedState,
     gql: GqlContext,
@@ -226,15 +240,26 @@ async fn run(
     undenied_query: bool,
 ) -> Response {
     let validated = executable.as_ref().is_some_and(|(_, p)| p.is_validated());
-    // An undenied query has nothing denied; only others can be wholly denied.
-    if let (true, false, Some(have), Some((cached, _))) =
-        (validated, undenied_query, scopes, &executable)
-    {
-        let operation = body.operation_name.as_deref();
-        if let Some(denied) = wholly_denied(&cached.doc, &state.graphql.index, operation, have) {
-            return axum::Json(wholly_denied_response(&denied)).into_response();
+    let operation = body.operation_name.as_deref();
+    if let (true, Some((cached, prepared))) = (validated, &executable) {
+        // An undenied query has nothing denied; only others can be wholly denied.
+        if let (false, Some(have)) = (undenied_query, scopes) {
+            let index = &state.graphql.index;
+            if let Some(answer) = prepared.wholly_denied(&cached.doc, index, operation, have) {
+                state.metrics.executed(Executor::Policy);
+                return json_body(answer);
+            }
+        }
+        // A plan answers what it can exactly as the executor would (storefront/plan); when
+        // a resolver fails it gives up, and the executor below reports the error.
+        if let (true, Some(plan)) = (undenied_query, prepared.plan(&cached.doc, operation)) {
+            if let Ok(answer) = plan.execute(&gql).await {
+                state.metrics.executed(Executor::Plan);
+                return json_body(answer);
+            }
         }
     }
+    state.metrics.executed(Executor::AsyncGraphql);
     let (guarded, unguarded) = (&state.graphql.schema, &state.graphql.unguarded);
     let build = |gql: GqlContext| {
         // With a parsed document the executor never reads the query text.

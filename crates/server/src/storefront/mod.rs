@@ -10,6 +10,7 @@ pub mod explain;
 pub mod graphql;
 pub mod host;
 pub mod pages;
+pub mod plan;
 pub mod request;
 pub mod rest;
 pub mod schema;

@@ -11,6 +11,7 @@ mod customers;
 mod durability;
 mod graphql_auth;
 mod graphql_limits;
+mod graphql_plans;
 mod graphql_scopes;
 mod lifecycle;
 mod login_api;
