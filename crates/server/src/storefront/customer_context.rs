@@ -15,7 +15,7 @@ use storefront_auth_store::Customer;
 
 use crate::session_cache::SignIn;
 
-use super::request::gql_error;
+use super::request::{gql_error, unavailable};
 use crate::state::AppState;
 
 // Parsed once: a header looked up by a string is parsed on every lookup.
@@ -75,12 +75,6 @@ async fn signed_in(
     store_id: i64,
     channel_id: i64,
 ) -> Result<Option<(Customer, String)>, Response> {
-    let unavailable = |_| {
-        gql_error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "The service is temporarily unavailable; retry shortly.",
-        )
-    };
     let digest = sha256_hex(raw.as_bytes());
     if let Some(hit) = state.sessions.get(&digest) {
         let facts = StoredSignIn {
@@ -94,7 +88,11 @@ async fn signed_in(
         }
         return Ok(Some((hit.customer, digest)));
     }
-    let stored = state.store.session(&digest).await.map_err(unavailable)?;
+    let stored = state
+        .store
+        .session(&digest)
+        .await
+        .map_err(|_| unavailable())?;
     let facts = stored.as_ref().map(|s| StoredSignIn {
         store_id: s.store_id,
         channel_id: s.channel_id,
@@ -111,7 +109,7 @@ async fn signed_in(
         .store
         .customer(store_id, session.customer_id)
         .await
-        .map_err(unavailable)?;
+        .map_err(|_| unavailable())?;
     if let Some(c) = &customer {
         state.sessions.put(
             digest.clone(),
@@ -205,12 +203,7 @@ pub async fn resolve(
         match state.store.customer(store_id, id).await {
             Ok(Some(c)) => ctx.customer = Some(c),
             Ok(None) => ctx.unknown_customer_id = Some(id),
-            Err(_) => {
-                return Err(gql_error(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "The service is temporarily unavailable; retry shortly.",
-                ))
-            }
+            Err(_) => return Err(unavailable()),
         }
         return Ok(ctx);
     }

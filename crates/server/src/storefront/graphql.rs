@@ -15,7 +15,7 @@ use storefront_auth_core::RequestOrigin;
 
 use super::customer_context;
 use super::documents::{CachedDocument, Prepared};
-use super::request::{admit, gql_error, set_header, Admitted};
+use super::request::{admit, set_header, unavailable, Admitted};
 use super::schema::{Effects, GqlContext};
 use super::scope_extension::ScopeGuard;
 use super::{cors, host::HostError};
@@ -38,10 +38,7 @@ pub async fn preflight(State(state): State<SharedState>, headers: HeaderMap) -> 
         .and_then(|v| v.to_str().ok());
     match state.directory.resolve(&state, host).await {
         Ok((entry, channel)) => cors::preflight(&state, entry.store.id, &channel, &headers).await,
-        Err(HostError::Unavailable) => gql_error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "The service is temporarily unavailable; retry shortly.",
-        ),
+        Err(HostError::Unavailable) => unavailable(),
         Err(_) => StatusCode::NO_CONTENT.into_response(),
     }
 }
@@ -115,12 +112,7 @@ pub async fn execute(
     let discount_bp = match &customer.customer {
         Some(c) => match crate::service::carts::discount_bp(&state, entry.store.id, c).await {
             Ok(d) => d,
-            Err(_) => {
-                return gql_error(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "The service is temporarily unavailable; retry shortly.",
-                )
-            }
+            Err(_) => return unavailable(),
         },
         None => 0,
     };
@@ -227,10 +219,9 @@ fn json_body(body: impl Into<axum::body::Body>) -> Response {
 
 /// Executes the operation. If the token may see none of its root fields, the answer is built
 /// from the policy; an undenied query with a compiled plan is answered by the plan. Otherwise
-/// async-graphql executes it: an undenied query first without the field-rules extension, and
-/// only if that result has errors again with the extension, which places them per the GraphQL
-/// spec (queries have no side effects, so running one twice is harmless). A document that
-/// already produced data with these variables skips validation.
+/// async-graphql executes it (`executed`). A document that already produced data with these
+/// variables skips validation. Queries have no side effects, so running one twice (the plan,
+/// then the executor; or the executor without and then with the field rules) is harmless.
 async fn run(
     state: &SharedState,
     gql: GqlContext,
@@ -259,7 +250,31 @@ async fn run(
             }
         }
     }
+    // Boxed: the executor's future is kilobytes large, and unboxed it would make every
+    // request's future as large, which axum moves on every request (BENCHMARKS.md).
+    Box::pin(executed(
+        state,
+        gql,
+        scopes,
+        body,
+        executable,
+        undenied_query,
+    ))
+    .await
+}
+
+/// The answer of async-graphql's executor: an undenied query first without the field-rules
+/// extension, and only if that result has errors again with the extension.
+async fn executed(
+    state: &SharedState,
+    gql: GqlContext,
+    scopes: Option<storefront_auth_core::ScopeSet>,
+    body: super::request::GraphqlBody,
+    executable: Option<(Arc<CachedDocument>, Arc<Prepared>)>,
+    undenied_query: bool,
+) -> Response {
     state.metrics.executed(Executor::AsyncGraphql);
+    let validated = executable.as_ref().is_some_and(|(_, p)| p.is_validated());
     let (guarded, unguarded) = (&state.graphql.schema, &state.graphql.unguarded);
     let build = |gql: GqlContext| {
         // With a parsed document the executor never reads the query text.

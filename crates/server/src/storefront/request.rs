@@ -34,6 +34,14 @@ pub fn gql_error(status: StatusCode, message: &str) -> Response {
         .into_response()
 }
 
+/// 503: the database is away (what failed is logged, never sent).
+pub fn unavailable() -> Response {
+    gql_error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "The service is temporarily unavailable; retry shortly.",
+    )
+}
+
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GraphqlBody {
@@ -90,10 +98,7 @@ pub async fn admit(
             HostError::UnknownChannel => {
                 gql_error(StatusCode::NOT_FOUND, "This store has no such channel.")
             }
-            HostError::Unavailable => gql_error(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "The service is temporarily unavailable; retry shortly.",
-            ),
+            HostError::Unavailable => unavailable(),
         })?;
     let body = parse_body(body).await?;
     let trusted = trusted_proxy(headers, entry.store.trusted_proxy_secret_digest.as_deref());
@@ -230,14 +235,7 @@ fn refuse(
             f.reason(),
             Some(token),
         ),
-        Refusal::Unavailable => (
-            gql_error(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "The service is temporarily unavailable; retry shortly.",
-            ),
-            "unavailable",
-            None,
-        ),
+        Refusal::Unavailable => (unavailable(), "unavailable", None),
     };
     log.update(|f| {
         f.decision = Some("deny");
