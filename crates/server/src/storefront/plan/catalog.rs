@@ -7,7 +7,7 @@ use crate::storefront::schema::catalog::{
     global_id, path, sold_in, Brand, Image, Money, MoneyRange, Prices, ProductConnection,
     ProductEdge, ProductInventory, ProductNode, CURRENCY,
 };
-use crate::storefront::schema::connection::{CollectionInfo, PageInfo};
+use crate::storefront::schema::connection::{cursor, CollectionInfo, PageInfo};
 use crate::storefront::schema::scalars::CurrencyCode;
 use crate::storefront::schema::GqlContext;
 
@@ -76,7 +76,7 @@ impl Write for ProductEdge {
     fn write(&self, field: &EdgeField, gql: &GqlContext, out: &mut Json) -> Result<(), Fallback> {
         match field {
             EdgeField::Node(s) => return object(&self.node, s, gql, out),
-            EdgeField::Cursor => self.cursor.write(out),
+            EdgeField::Cursor => cursor(self.position).write(out),
         }
         Ok(())
     }
@@ -279,12 +279,40 @@ macro_rules! leaf_object {
     };
 }
 
-leaf_object!(PageInfo, "PageInfo", PageInfoField {
-    HasNextPage = "hasNextPage" => has_next_page,
-    HasPreviousPage = "hasPreviousPage" => has_previous_page,
-    StartCursor = "startCursor" => start_cursor,
-    EndCursor = "endCursor" => end_cursor,
-});
+#[derive(Debug)]
+pub enum PageInfoField {
+    HasNextPage,
+    HasPreviousPage,
+    StartCursor,
+    EndCursor,
+}
+
+impl Compile for PageInfo {
+    const NAME: &'static str = "PageInfo";
+    type Field = PageInfoField;
+    fn compile(f: &FieldRef<'_>) -> Option<PageInfoField> {
+        Some(match f.name {
+            "hasNextPage" => PageInfoField::HasNextPage,
+            "hasPreviousPage" => PageInfoField::HasPreviousPage,
+            "startCursor" => PageInfoField::StartCursor,
+            "endCursor" => PageInfoField::EndCursor,
+            _ => return None,
+        })
+    }
+}
+
+impl Write for PageInfo {
+    fn write(&self, field: &PageInfoField, _: &GqlContext, out: &mut Json) -> Result<(), Fallback> {
+        match field {
+            PageInfoField::HasNextPage => self.has_next_page.write(out),
+            PageInfoField::HasPreviousPage => self.has_previous_page.write(out),
+            PageInfoField::StartCursor => self.start.map(cursor).write(out),
+            PageInfoField::EndCursor => self.end.map(cursor).write(out),
+        }
+        Ok(())
+    }
+}
+
 leaf_object!(CollectionInfo, "CollectionInfo", CollectionInfoField {
     TotalItems = "totalItems" => total_items,
 });

@@ -1,19 +1,37 @@
 //! Relay cursor connections (SPEC §5.6): `first/after` and `last/before`, default page 10,
 //! at most 50.
 
-use async_graphql::{Error, SimpleObject};
+use async_graphql::{Error, Object, SimpleObject};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 
 pub const DEFAULT_PAGE: i32 = 10;
 pub const MAX_PAGE: i32 = 50;
 
-#[derive(SimpleObject, Clone, Debug, Default)]
+/// Where a page sits. The first and last items' ids are kept, and encoded as cursors only
+/// when a document selects them.
+#[derive(Clone, Debug, Default)]
 pub struct PageInfo {
     pub has_next_page: bool,
     pub has_previous_page: bool,
-    pub start_cursor: Option<String>,
-    pub end_cursor: Option<String>,
+    pub start: Option<i64>,
+    pub end: Option<i64>,
+}
+
+#[Object]
+impl PageInfo {
+    async fn has_next_page(&self) -> bool {
+        self.has_next_page
+    }
+    async fn has_previous_page(&self) -> bool {
+        self.has_previous_page
+    }
+    async fn start_cursor(&self) -> Option<String> {
+        self.start.map(cursor)
+    }
+    async fn end_cursor(&self) -> Option<String> {
+        self.end.map(cursor)
+    }
 }
 
 #[derive(SimpleObject, Clone, Debug, Default)]
@@ -104,12 +122,9 @@ impl PageRequest {
         rows
     }
 
-    /// Trims the `limit + 1` rows fetched to one page and says what lies beyond it.
-    pub fn finish<T>(
-        &self,
-        mut rows: Vec<T>,
-        id: impl Fn(&T) -> i64,
-    ) -> (Vec<(String, T)>, PageInfo) {
+    /// Trims the `limit + 1` rows fetched to one page and says what lies beyond it. Each row
+    /// comes with its id, which its cursor encodes.
+    pub fn finish<T>(&self, mut rows: Vec<T>, id: impl Fn(&T) -> i64) -> (Vec<(i64, T)>, PageInfo) {
         let more = rows.len() as i64 > self.limit;
         if more {
             if self.from_end {
@@ -118,7 +133,7 @@ impl PageRequest {
                 rows.truncate(self.limit as usize);
             }
         }
-        let items: Vec<(String, T)> = rows.into_iter().map(|r| (cursor(id(&r)), r)).collect();
+        let items: Vec<(i64, T)> = rows.into_iter().map(|r| (id(&r), r)).collect();
         let info = PageInfo {
             has_next_page: if self.from_end {
                 self.before != i64::MAX
@@ -126,8 +141,8 @@ impl PageRequest {
                 more
             },
             has_previous_page: if self.from_end { more } else { self.after != 0 },
-            start_cursor: items.first().map(|(c, _)| c.clone()),
-            end_cursor: items.last().map(|(c, _)| c.clone()),
+            start: items.first().map(|(id, _)| *id),
+            end: items.last().map(|(id, _)| *id),
         };
         (items, info)
     }
@@ -136,10 +151,21 @@ impl PageRequest {
 /// Declares `XConnection { pageInfo, edges, collectionInfo }` and `XEdge { node, cursor }`.
 macro_rules! connection {
     ($conn:ident, $edge:ident, $node:ty) => {
-        #[derive(async_graphql::SimpleObject, Clone, Debug)]
+        #[derive(Clone, Debug)]
         pub struct $edge {
             pub node: $node,
-            pub cursor: String,
+            /// The node's id, which its cursor encodes (only when a document selects it).
+            pub position: i64,
+        }
+
+        #[async_graphql::Object]
+        impl $edge {
+            async fn node(&self) -> &$node {
+                &self.node
+            }
+            async fn cursor(&self) -> String {
+                $crate::storefront::schema::connection::cursor(self.position)
+            }
         }
 
         #[derive(async_graphql::SimpleObject, Clone, Debug)]
@@ -151,7 +177,7 @@ macro_rules! connection {
 
         impl $conn {
             pub fn new(
-                items: Vec<(String, $node)>,
+                items: Vec<(i64, $node)>,
                 page_info: $crate::storefront::schema::connection::PageInfo,
                 total: Option<i64>,
             ) -> Self {
@@ -160,7 +186,7 @@ macro_rules! connection {
                     edges: Some(
                         items
                             .into_iter()
-                            .map(|(cursor, node)| $edge { node, cursor })
+                            .map(|(position, node)| $edge { node, position })
                             .collect(),
                     ),
                     collection_info: total.map(|t| {
