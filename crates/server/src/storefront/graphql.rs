@@ -167,15 +167,14 @@ pub async fn execute(
     let mut response = match limits {
         Err(message) => refused(message),
         Ok(()) => {
-            run(
-                &state,
+            let operation = Operation {
                 gql,
-                authorized.grant.scopes,
+                scopes: authorized.grant.scopes,
                 body,
-                executable.clone(),
+                executable: executable.clone(),
                 undenied_query,
-            )
-            .await
+            };
+            run(&state, operation).await
         }
     };
     if let Some(cookie) = effects.lock().ok().and_then(|mut e| e.set_cookie.take()) {
@@ -217,64 +216,63 @@ fn json_body(body: impl Into<axum::body::Body>) -> Response {
         .into_response()
 }
 
-/// Executes the operation. If the token may see none of its root fields, the answer is built
+/// An admitted operation within its limits, as it goes to be answered.
+struct Operation {
+    gql: GqlContext,
+    /// The private token's scopes (`None` for kinds that are not scope-checked).
+    scopes: Option<storefront_auth_core::ScopeSet>,
+    body: super::request::GraphqlBody,
+    /// The parsed document and its prepared (operation, variables); `None` if it does not parse.
+    executable: Option<(Arc<CachedDocument>, Arc<Prepared>)>,
+    /// A query that needs no scope the token lacks.
+    undenied_query: bool,
+}
+
+/// Answers the operation. If the token may see none of its root fields, the answer is built
 /// from the policy; an undenied query with a compiled plan is answered by the plan. Otherwise
 /// async-graphql executes it (`executed`). A document that already produced data with these
 /// variables skips validation. Queries have no side effects, so running one twice (the plan,
 /// then the executor; or the executor without and then with the field rules) is harmless.
-async fn run(
-    state: &SharedState,
-    gql: GqlContext,
-    scopes: Option<storefront_auth_core::ScopeSet>,
-    body: super::request::GraphqlBody,
-    executable: Option<(Arc<CachedDocument>, Arc<Prepared>)>,
-    undenied_query: bool,
-) -> Response {
-    let validated = executable.as_ref().is_some_and(|(_, p)| p.is_validated());
-    let operation = body.operation_name.as_deref();
-    if let (true, Some((cached, prepared))) = (validated, &executable) {
+async fn run(state: &SharedState, op: Operation) -> Response {
+    let validated = op
+        .executable
+        .as_ref()
+        .is_some_and(|(_, p)| p.is_validated());
+    let name = op.body.operation_name.as_deref();
+    if let (true, Some((cached, prepared))) = (validated, &op.executable) {
         // An undenied query has nothing denied; only others can be wholly denied.
-        if let (false, Some(have)) = (undenied_query, scopes) {
+        if let (false, Some(have)) = (op.undenied_query, op.scopes) {
             let index = &state.graphql.index;
-            if let Some(answer) = prepared.wholly_denied(&cached.doc, index, operation, have) {
+            if let Some(answer) = prepared.wholly_denied(&cached.doc, index, name, have) {
                 state.metrics.executed(Executor::Policy);
                 return json_body(answer);
             }
         }
         // A plan answers what it can exactly as the executor would (storefront/plan); when
         // a resolver fails it gives up, and the executor below reports the error.
-        if let (true, Some(plan)) = (undenied_query, prepared.plan(&cached.doc, operation)) {
-            if let Ok(answer) = plan.execute(&gql).await {
+        if let (true, Some(plan)) = (op.undenied_query, prepared.plan(&cached.doc, name)) {
+            if let Ok(answer) = plan.execute(&op.gql).await {
                 state.metrics.executed(Executor::Plan);
                 return json_body(answer);
             }
         }
     }
-    // Boxed: the executor's future is kilobytes large, and unboxed it would make every
-    // request's future as large, which axum moves on every request (BENCHMARKS.md).
-    Box::pin(executed(
-        state,
+    // Boxed: the executor's future is about 3 KB; unboxed, every request's future would be as
+    // large, plans' and the policy's answers included.
+    Box::pin(executed(state, op, validated)).await
+}
+
+/// The answer of async-graphql's executor: an undenied query first without the field-rules
+/// extension, and only if that result has errors again with the extension.
+async fn executed(state: &SharedState, op: Operation, validated: bool) -> Response {
+    state.metrics.executed(Executor::AsyncGraphql);
+    let Operation {
         gql,
         scopes,
         body,
         executable,
         undenied_query,
-    ))
-    .await
-}
-
-/// The answer of async-graphql's executor: an undenied query first without the field-rules
-/// extension, and only if that result has errors again with the extension.
-async fn executed(
-    state: &SharedState,
-    gql: GqlContext,
-    scopes: Option<storefront_auth_core::ScopeSet>,
-    body: super::request::GraphqlBody,
-    executable: Option<(Arc<CachedDocument>, Arc<Prepared>)>,
-    undenied_query: bool,
-) -> Response {
-    state.metrics.executed(Executor::AsyncGraphql);
-    let validated = executable.as_ref().is_some_and(|(_, p)| p.is_validated());
+    } = op;
     let (guarded, unguarded) = (&state.graphql.schema, &state.graphql.unguarded);
     let build = |gql: GqlContext| {
         // With a parsed document the executor never reads the query text.

@@ -54,6 +54,12 @@ async fn a_database_outage_gives_503s_and_heals_itself() {
     let q = "{ channel { entityId } }";
     assert_eq!(app.gql(Some(&cached), q, &[]).await.status, 200);
     assert_eq!(app.gql(Some(&revoked), q, &[]).await.status, 200);
+    // Sent twice each: from the second request on, compiled plans answer them.
+    let listing = "{ site { products { edges { node { name } } } } }";
+    let lookup = "{ site { product(entityId: 1) { name } } }";
+    for query in [listing, listing, lookup, lookup] {
+        assert_eq!(app.gql(Some(&cached), query, &[]).await.status, 200);
+    }
     assert_eq!(app.revoke(&revoked).await.status, 200);
     let uncached = app.private_token(&["Unauthenticated"]).await;
 
@@ -84,6 +90,32 @@ async fn a_database_outage_gives_503s_and_heals_itself() {
     );
     let r = app.gql(Some(&revoked), q, &[]).await;
     assert_eq!(r.status, 401, "a revoked token stays refused");
+    // Past the catalog's one-second cache: the listing is served from the last catalog read;
+    // the lookup, which reads the database, gives the plan up to the executor's error.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let r = app.gql(Some(&cached), listing, &[]).await;
+    assert_eq!(
+        (
+            r.status,
+            &r.body["data"]["site"]["products"]["edges"][0]["node"]["name"]
+        ),
+        (200, &json!("Orbit Terrarium - Large")),
+        "{:?}",
+        r.body
+    );
+    let r = app.gql(Some(&cached), lookup, &[]).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        r.body["data"],
+        json!({ "site": { "product": null } }),
+        "{:?}",
+        r.body
+    );
+    assert_eq!(
+        r.body["errors"][0]["message"],
+        "the database is unavailable"
+    );
+    assert_eq!(r.body["errors"][0]["path"], json!(["site", "product"]));
     let ready = app
         .client
         .get(app.url("/readyz"))

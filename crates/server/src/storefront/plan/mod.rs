@@ -5,9 +5,8 @@
 //! `Value` that is serialized afterwards: for a listing of ten products with prices that is
 //! most of a request's CPU time. A plan is the same query worked out once per document,
 //! operation and variables (`documents::Prepared`): which fields of which types, under which
-//! response keys, with which arguments. Executing it calls the same data functions and
-//! resolvers as the schema (`schema::site`, `schema::catalog`, `schema::customer`) and
-//! writes the response bytes directly.
+//! response keys, with which arguments. Executing it calls the data functions the resolvers
+//! call (`schema::site`, `schema::catalog`) and writes the response bytes directly.
 //!
 //! A plan answers only what it answers exactly as the executor would, byte for byte:
 //! - a query operation that already passed validation (the executor produced data for it),
@@ -39,7 +38,7 @@ pub struct Plan {
     root: Vec<Selected<root::QueryField>>,
 }
 
-/// The plan cannot answer this request (a resolver failed, or would wait): the executor must.
+/// The plan cannot answer this request (a resolver failed): the executor must.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Fallback;
 
