@@ -11,11 +11,9 @@ use crate::storefront::schema::connection::{cursor, CollectionInfo, PageInfo};
 use crate::storefront::schema::scalars::CurrencyCode;
 use crate::storefront::schema::GqlContext;
 
-use super::collect::{Compile, FieldRef, Selected};
+use super::collect::{Compile, FieldRef, Sel};
 use super::json::{Json, Leaf};
 use super::{list, nullable, object, Fallback, Write};
-
-type Sel<T> = Vec<Selected<<T as Compile>::Field>>;
 
 #[derive(Debug)]
 pub enum ConnectionField {
@@ -89,7 +87,7 @@ pub enum ProductField {
     Name,
     Sku,
     Path,
-    Prices(Option<CurrencyCode>, Sel<Prices>),
+    Prices(Sel<Prices>),
     DefaultImage(Sel<Image>),
     Brand(Sel<Brand>),
     Inventory(Sel<ProductInventory>),
@@ -108,10 +106,9 @@ impl Compile for ProductNode {
             "prices" => {
                 // Accepted and, as by the resolver, not acted on.
                 f.arg::<bool>("includeTax", Some(|| false))?;
-                let currency = f.arg("currencyCode", None)?;
                 // The resolver refuses other currencies; the executor says how.
-                sold_in(currency).ok()?;
-                ProductField::Prices(currency, f.object::<Prices>()?)
+                sold_in(f.arg::<Option<CurrencyCode>>("currencyCode", None)?).ok()?;
+                ProductField::Prices(f.object::<Prices>()?)
             }
             "defaultImage" => ProductField::DefaultImage(f.object::<Image>()?),
             "brand" => ProductField::Brand(f.object::<Brand>()?),
@@ -135,11 +132,8 @@ impl Write for ProductNode {
             ProductField::Name => p.name.write(out),
             ProductField::Sku => p.sku.write(out),
             ProductField::Path => path(&p.name).write(out),
-            ProductField::Prices(currency, s) => {
-                let prices = self
-                    .prices_for(gql.discount_bp, *currency)
-                    .map_err(|_| Fallback)?;
-                return nullable(prices.as_ref(), s, gql, out);
+            ProductField::Prices(s) => {
+                return object(&self.prices_for(gql.discount_bp), s, gql, out)
             }
             ProductField::DefaultImage(s) => return nullable(self.image().as_ref(), s, gql, out),
             ProductField::Brand(s) => return nullable(self.brand_of().as_ref(), s, gql, out),

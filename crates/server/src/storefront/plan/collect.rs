@@ -37,6 +37,9 @@ pub struct Selected<F> {
     pub what: What<F>,
 }
 
+/// The compiled selection of an object of type `T`.
+pub type Sel<T> = Vec<Selected<<T as Compile>::Field>>;
+
 #[derive(Debug)]
 pub enum What<F> {
     Typename,

@@ -4,19 +4,19 @@
 
 use async_graphql::ID;
 
-use super::collect::{Compile, FieldRef, Selected, What};
+use super::collect::{Compile, FieldRef, Sel, Selected, What};
 use super::json::{Json, Leaf};
 use super::{fields, nullable, object, Fallback, Write};
 use crate::storefront::schema::catalog::{self, ProductConnection, ProductNode, ProductsQuery};
-use crate::storefront::schema::customer::CustomerNode;
 use crate::storefront::schema::site::{self, Channel, Query, Site};
 use crate::storefront::schema::GqlContext;
+use storefront_auth_store::Customer;
 
 #[derive(Debug)]
 pub enum QueryField {
-    Site(Vec<Selected<SiteField>>),
-    Channel(Vec<Selected<ChannelField>>),
-    Customer(Vec<Selected<CustomerField>>),
+    Site(Sel<Site>),
+    Channel(Sel<Channel>),
+    Customer(Sel<Customer>),
 }
 
 impl Compile for Query {
@@ -26,7 +26,7 @@ impl Compile for Query {
         Some(match f.name {
             "site" => QueryField::Site(f.object::<Site>()?),
             "channel" => QueryField::Channel(f.object::<Channel>()?),
-            "customer" => QueryField::Customer(f.object::<CustomerNode>()?),
+            "customer" => QueryField::Customer(f.object::<Customer>()?),
             _ => return None,
         })
     }
@@ -51,18 +51,15 @@ pub async fn write_query(
         QueryField::Channel(sel) => object(&Channel::of(gql), sel, gql, out),
         QueryField::Customer(sel) => {
             let customer = site::signed_in_customer(gql).map_err(|_| Fallback)?;
-            nullable(customer.cloned().map(CustomerNode).as_ref(), sel, gql, out)
+            nullable(customer, sel, gql, out)
         }
     })
 }
 
 #[derive(Debug)]
 pub enum SiteField {
-    Products(
-        ProductsQuery,
-        Vec<Selected<super::catalog::ConnectionField>>,
-    ),
-    Product(ProductLookup, Vec<Selected<super::catalog::ProductField>>),
+    Products(ProductsQuery, Sel<ProductConnection>),
+    Product(ProductLookup, Sel<ProductNode>),
 }
 
 /// The arguments of `site.product`.
@@ -191,7 +188,9 @@ pub enum CustomerField {
     CustomerGroupId,
 }
 
-impl Compile for CustomerNode {
+/// The signed-in customer, written from the stored record (`schema::customer::CustomerNode`
+/// is the schema's view of it).
+impl Compile for Customer {
     const NAME: &'static str = "Customer";
     type Field = CustomerField;
     fn compile(f: &FieldRef<'_>) -> Option<CustomerField> {
@@ -208,18 +207,17 @@ impl Compile for CustomerNode {
     }
 }
 
-impl Write for CustomerNode {
+impl Write for Customer {
     fn write(&self, field: &CustomerField, _: &GqlContext, out: &mut Json) -> Result<(), Fallback> {
-        let c = &self.0;
         match field {
-            CustomerField::EntityId => (c.id as i32).write(out),
-            CustomerField::Email => c.email.write(out),
-            CustomerField::FirstName => c.first_name.write(out),
-            CustomerField::LastName => c.last_name.write(out),
-            CustomerField::Phone => c.phone.write(out),
+            CustomerField::EntityId => (self.id as i32).write(out),
+            CustomerField::Email => self.email.write(out),
+            CustomerField::FirstName => self.first_name.write(out),
+            CustomerField::LastName => self.last_name.write(out),
+            CustomerField::Phone => self.phone.write(out),
             // No B2B company data is kept for storefront customers.
             CustomerField::Company => "".write(out),
-            CustomerField::CustomerGroupId => (c.group_id.unwrap_or(0) as i32).write(out),
+            CustomerField::CustomerGroupId => (self.group_id.unwrap_or(0) as i32).write(out),
         }
         Ok(())
     }

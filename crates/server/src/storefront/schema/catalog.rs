@@ -157,16 +157,12 @@ impl ProductNode {
         }
     }
 
-    /// `Product.prices` for a customer with this group discount (0 for guests).
-    pub fn prices_for(
-        &self,
-        discount_bp: i64,
-        currency_code: Option<CurrencyCode>,
-    ) -> Result<Option<Prices>> {
-        sold_in(currency_code)?;
+    /// `Product.prices` for a customer with this group discount (0 for guests), in the
+    /// store's currency (`sold_in` checks the one asked for).
+    pub fn prices_for(&self, discount_bp: i64) -> Prices {
         let base = self.0.price_cents;
         let price = discounted(base, discount_bp);
-        Ok(Some(Prices {
+        Prices {
             price: Money::cents(price),
             sale_price: (price != base).then(|| Money::cents(price)),
             base_price: Some(Money::cents(base)),
@@ -175,7 +171,7 @@ impl ProductNode {
                 min: Money::cents(price),
                 max: Money::cents(price),
             },
-        }))
+        }
     }
 }
 
@@ -204,7 +200,8 @@ impl ProductNode {
         currency_code: Option<CurrencyCode>,
     ) -> Result<Option<Prices>> {
         let _ = include_tax;
-        ProductNode::prices_for(self, ctx.data::<GqlContext>()?.discount_bp, currency_code)
+        sold_in(currency_code)?;
+        Ok(Some(self.prices_for(ctx.data::<GqlContext>()?.discount_bp)))
     }
     async fn default_image(&self) -> Option<Image> {
         self.image()
