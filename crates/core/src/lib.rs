@@ -5,6 +5,7 @@
 pub mod analysis;
 pub mod clock;
 pub mod customer_session;
+pub mod document;
 pub mod hs256;
 pub mod keys;
 pub mod policy;

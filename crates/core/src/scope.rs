@@ -76,6 +76,14 @@ impl ScopeSet {
     }
 }
 
+impl Extend<Scope> for ScopeSet {
+    fn extend<I: IntoIterator<Item = Scope>>(&mut self, iter: I) {
+        for s in iter {
+            self.insert(s);
+        }
+    }
+}
+
 impl FromIterator<Scope> for ScopeSet {
     fn from_iter<I: IntoIterator<Item = Scope>>(iter: I) -> Self {
         let mut set = ScopeSet::EMPTY;

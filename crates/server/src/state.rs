@@ -126,7 +126,7 @@ impl AppState {
             directory: Directory::default(),
             usage: UsageCounters::default(),
             graphql: Graphql::new()?,
-            documents: crate::storefront::documents::DocumentCache::new(1_000),
+            documents: crate::storefront::documents::DocumentCache::default(),
             catalog: crate::storefront::catalog_cache::CatalogCache::default(),
             payments_key: std::sync::OnceLock::new(),
             listener_down_since: std::sync::Mutex::new(match store.backend() {

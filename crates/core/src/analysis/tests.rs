@@ -209,3 +209,122 @@ fn variable_defaults_are_filled_in() {
         ScopeSet::EMPTY
     );
 }
+
+/// `F0 { ...F1 ...F1 }`, `F1 { ...F2 ...F2 }`, … down to `F{n}`: 2^n fields in `n` lines.
+fn doubling(n: usize, leaf: &str, on: &str) -> String {
+    let mut doc = "query { ...F0 }\n".to_string();
+    for i in 0..n {
+        doc.push_str(&format!(
+            "fragment F{i} on {on} {{ ...F{} ...F{} }}\n",
+            i + 1,
+            i + 1
+        ));
+    }
+    doc.push_str(&format!("fragment F{n} on {on} {{ {leaf} }}\n"));
+    doc
+}
+
+#[test]
+fn doubling_fragments_cost_linear_work_and_are_scored_exactly() {
+    for n in [10usize, 24, 40, 60] {
+        let started = std::time::Instant::now();
+        let a = analyze(
+            &parse(&doubling(n, "site { settings { storeName } }", "Query")),
+            &index(),
+            None,
+            &serde_json::json!({}),
+        )
+        .expect("analysis");
+        // Each copy of `site { settings { storeName } }` costs 3.
+        assert_eq!(
+            a.complexity,
+            3u64.saturating_mul(1u64 << n.min(63)),
+            "n={n}"
+        );
+        assert_eq!(a.required.iter().collect::<Vec<_>>(), vec![U]);
+        assert!(
+            started.elapsed() < std::time::Duration::from_millis(200),
+            "n={n}"
+        );
+        assert!(check_limits(&a).is_err() || n < 12);
+    }
+}
+
+#[test]
+fn a_zero_page_still_costs_its_fields() {
+    let q = "{ site { products(first: 0) { edges { node { name } } } } }";
+    let a = analyze(&parse(q), &index(), None, &serde_json::json!({})).expect("a");
+    // site 1 + products 1 + edges 1 + node 1 + name 1, as with first: 1
+    assert_eq!(a.complexity, 5);
+}
+
+#[test]
+fn fields_read_through_an_interface_need_what_the_object_needs() {
+    // Node is implemented by Product (Unauthenticated) and Order (Customer).
+    let product_only = "{ site { products { edges { node { ... on Node { id } } } } } }";
+    assert_eq!(needs(product_only), vec![U]);
+    let any_node = "{ node(id: \"x\") { id } }";
+    assert_eq!(needs(any_node), vec![U, C]);
+    let named = "{ node(id: \"x\") { ...N } } fragment N on Node { id }";
+    assert_eq!(needs(named), vec![U, C]);
+    let narrowed = "{ node(id: \"x\") { ... on Product { id } } }";
+    assert_eq!(needs(narrowed), vec![U]);
+    let doc = parse("{ site { checkout(entityId: \"x\") { order { ... on Node { id } } } } }");
+    let vars = serde_json::json!({});
+    let denied = denied_paths(&doc, &index(), None, &vars, [U].into_iter().collect()).expect("d");
+    assert_eq!(denied, vec![vec!["site", "checkout", "order"]]);
+    let a = analyze(&parse(any_node), &index(), None, &vars).expect("a");
+    assert_eq!(
+        a.fields_by_scope
+            .get(&C)
+            .map(|f| f.iter().cloned().collect::<Vec<_>>()),
+        Some(vec!["Order.id".to_string()])
+    );
+}
+
+#[test]
+fn the_work_of_one_analysis_is_bounded() {
+    // The same fragment spread under many aliases is worked out once, but every alias is
+    // still visited: a document over the work budget is refused, not analysed for long.
+    let aliases: String = (0..120_000).map(|i| format!("a{i}: __typename ")).collect();
+    let doc = parse(&format!("{{ {aliases} }}"));
+    let started = std::time::Instant::now();
+    let got = analyze(&doc, &index(), None, &serde_json::json!({}));
+    assert_eq!(got, Err(AnalysisError::TooMuchWork));
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    assert_eq!(
+        LimitExceeded::of_error(&AnalysisError::TooMuchWork),
+        Some(LimitExceeded::Expansion)
+    );
+}
+
+#[test]
+fn limits_are_checked_in_order_with_their_messages() {
+    let a = |depth, complexity, operation_type, root_fields| Analysis {
+        depth,
+        complexity,
+        operation_type,
+        root_fields,
+        ..Default::default()
+    };
+    let cases = [
+        (a(16, 10_000, "query", 3), None),
+        (
+            a(17, 10_001, "query", 1),
+            Some("The query is too deep: its depth is 17 and the maximum is 16."),
+        ),
+        (
+            a(3, 10_001, "query", 1),
+            Some("The query is too complex as it has a complexity score of 10001 out of 10000. Please remove some elements and try again"),
+        ),
+        (
+            a(3, 5, "mutation", 2),
+            Some("Only one mutation is allowed per request; this document has 2 root mutation fields."),
+        ),
+        (a(3, 5, "query", 2), None),
+    ];
+    for (analysis, want) in cases {
+        let got = check_limits(&analysis).err().map(|e| e.to_string());
+        assert_eq!(got.as_deref(), want, "{analysis:?}");
+    }
+}

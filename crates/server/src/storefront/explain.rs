@@ -37,7 +37,7 @@ pub fn explain_document(
     operation: Option<&str>,
     variables: &Value,
 ) -> Result<Analysis, String> {
-    let doc = async_graphql::parser::parse_query(query).map_err(|e| e.to_string())?;
+    let doc = storefront_auth_core::document::parse(query).map_err(|e| e.to_string())?;
     let variables = analysis::with_defaults(&doc, operation, variables);
     analysis::analyze(&doc, index, operation, &variables).map_err(|e| e.to_string())
 }

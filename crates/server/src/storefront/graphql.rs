@@ -10,7 +10,8 @@ use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use serde_json::json;
-use storefront_auth_core::analysis::{Analysis, AnalysisError};
+use storefront_auth_core::analysis::{check_limits, AnalysisError, LimitExceeded};
+use storefront_auth_core::document::DocumentError;
 use storefront_auth_core::RequestOrigin;
 
 use super::customer_context;
@@ -22,9 +23,6 @@ use super::{cors, host::HostError};
 use crate::metrics::Executor;
 use crate::request_log::RequestLog;
 use crate::state::SharedState;
-
-pub const MAX_DEPTH: usize = 16;
-pub const MAX_COMPLEXITY: u64 = 10_000;
 
 const COMPLEXITY: HeaderName = HeaderName::from_static("x-bc-graphql-complexity");
 const OPERATION_TYPE: HeaderName = HeaderName::from_static("x-bc-graphql-operation-type");
@@ -43,6 +41,29 @@ pub async fn preflight(State(state): State<SharedState>, headers: HeaderMap) -> 
     }
 }
 
+/// SPEC §5.8's limits, from the analysis of the (operation, variables). Other analysis errors
+/// (an unknown operation or fragment) are the executor's to report, in GraphQL's words.
+fn within_limits(
+    analysis: &Result<storefront_auth_core::analysis::Analysis, AnalysisError>,
+) -> Result<(), LimitExceeded> {
+    match analysis {
+        Ok(a) => check_limits(a),
+        Err(e) => LimitExceeded::of_error(e).map_or(Ok(()), Err),
+    }
+}
+
+/// A document refused before it is parsed (too deep) or because it does not parse: as
+/// async-graphql reports a syntax error (HTTP 200, `data: null`, the error's position).
+fn document_refused(e: &DocumentError) -> Response {
+    match e {
+        DocumentError::TooDeep(_) => refused(e.to_string()),
+        DocumentError::Syntax(syntax) => axum::Json(async_graphql::Response::from_errors(vec![
+            async_graphql::ServerError::from(syntax.clone()),
+        ]))
+        .into_response(),
+    }
+}
+
 /// A GraphQL-level refusal: HTTP 200 with `data: null` and one error.
 fn refused(message: String) -> Response {
     (
@@ -50,29 +71,6 @@ fn refused(message: String) -> Response {
         axum::Json(json!({ "data": null, "errors": [{ "message": message }] })),
     )
         .into_response()
-}
-
-/// SPEC §5.8 limits, checked on the parsed document before anything runs.
-pub fn check_limits(a: &Analysis) -> Result<(), String> {
-    if a.depth > MAX_DEPTH {
-        return Err(format!(
-            "The query is too deep: its depth is {} and the maximum is {MAX_DEPTH}.",
-            a.depth
-        ));
-    }
-    if a.complexity > MAX_COMPLEXITY {
-        return Err(format!(
-            "The query is too complex as it has a complexity score of {} out of {MAX_COMPLEXITY}. Please remove some elements and try again",
-            a.complexity
-        ));
-    }
-    if a.operation_type == "mutation" && a.root_fields > 1 {
-        return Err(format!(
-            "Only one mutation is allowed per request; this document has {} root mutation fields.",
-            a.root_fields
-        ));
-    }
-    Ok(())
 }
 
 pub async fn execute(
@@ -135,7 +133,6 @@ pub async fn execute(
         Some(v) if !v.is_null() => v,
         _ => &no_variables,
     };
-    // Parse errors and unknown operations are reported by the executor below, in GraphQL form.
     let executable = state.documents.get_or_parse(&body.query).map(|doc| {
         let prepared = doc.prepare(
             &state.graphql.index,
@@ -145,37 +142,34 @@ pub async fn execute(
         (doc, prepared)
     });
     let analysis = match &executable {
-        Some((_, p)) => p.analysis.as_ref(),
-        None => Err(&AnalysisError::NoOperation),
+        Ok((_, p)) => p.analysis.as_ref().ok(),
+        Err(_) => None,
     };
-    let limits = match analysis {
-        Ok(a) => check_limits(a),
-        Err(AnalysisError::TooDeep) => {
-            Err("The query nests fragments too deeply or they form a cycle.".to_string())
-        }
-        Err(_) => Ok(()),
-    };
-    let analysis = analysis.ok();
-    // A query that needs no scope the token lacks cannot meet a denial.
-    let undenied_query = analysis.is_some_and(|a| {
-        a.operation_type == "query"
-            && authorized
-                .grant
-                .scopes
-                .is_none_or(|have| have.contains_all(a.required))
-    });
-    let mut response = match limits {
-        Err(message) => refused(message),
-        Ok(()) => {
-            let operation = Operation {
-                gql,
-                scopes: authorized.grant.scopes,
-                body,
-                executable: executable.clone(),
-                undenied_query,
-            };
-            run(&state, operation).await
-        }
+    let mut response = match &executable {
+        Err(e) => document_refused(e),
+        Ok((doc, p)) => match within_limits(&p.analysis) {
+            Err(exceeded) => refused(exceeded.to_string()),
+            Ok(()) => {
+                // A query that needs no scope the token lacks cannot meet a denial.
+                let undenied_query = analysis.is_some_and(|a| {
+                    a.operation_type == "query"
+                        && authorized
+                            .grant
+                            .scopes
+                            .is_none_or(|have| have.contains_all(a.required))
+                });
+                let (document, prepared) = (doc.clone(), p.clone());
+                let operation = Operation {
+                    gql,
+                    scopes: authorized.grant.scopes,
+                    body,
+                    document,
+                    prepared,
+                    undenied_query,
+                };
+                run(&state, operation).await
+            }
+        },
     };
     if let Some(cookie) = effects.lock().ok().and_then(|mut e| e.set_cookie.take()) {
         set_header(&mut response, header::SET_COOKIE, &cookie);
@@ -222,8 +216,9 @@ struct Operation {
     /// The private token's scopes (`None` for kinds that are not scope-checked).
     scopes: Option<storefront_auth_core::ScopeSet>,
     body: super::request::GraphqlBody,
-    /// The parsed document and its prepared (operation, variables); `None` if it does not parse.
-    executable: Option<(Arc<CachedDocument>, Arc<Prepared>)>,
+    /// The parsed document and its prepared (operation, variables).
+    document: Arc<CachedDocument>,
+    prepared: Arc<Prepared>,
     /// A query that needs no scope the token lacks.
     undenied_query: bool,
 }
@@ -234,23 +229,21 @@ struct Operation {
 /// variables skips validation. Queries have no side effects, so running one twice (the plan,
 /// then the executor; or the executor without and then with the field rules) is harmless.
 async fn run(state: &SharedState, op: Operation) -> Response {
-    let validated = op
-        .executable
-        .as_ref()
-        .is_some_and(|(_, p)| p.is_validated());
+    let validated = op.prepared.is_validated();
     let name = op.body.operation_name.as_deref();
-    if let (true, Some((cached, prepared))) = (validated, &op.executable) {
+    if validated {
+        let (doc, prepared) = (&op.document.doc, &op.prepared);
         // An undenied query has nothing denied; only others can be wholly denied.
         if let (false, Some(have)) = (op.undenied_query, op.scopes) {
             let index = &state.graphql.index;
-            if let Some(answer) = prepared.wholly_denied(&cached.doc, index, name, have) {
+            if let Some(answer) = prepared.wholly_denied(doc, index, name, have) {
                 state.metrics.executed(Executor::Policy);
                 return json_body(answer);
             }
         }
         // A plan answers what it can exactly as the executor would (storefront/plan); when
         // a resolver fails it gives up, and the executor below reports the error.
-        if let (true, Some(plan)) = (op.undenied_query, prepared.plan(&cached.doc, name)) {
+        if let (true, Some(plan)) = (op.undenied_query, prepared.plan(doc, name)) {
             if let Ok(answer) = plan.execute(&op.gql).await {
                 state.metrics.executed(Executor::Plan);
                 return json_body(answer);
@@ -270,26 +263,21 @@ async fn executed(state: &SharedState, op: Operation, validated: bool) -> Respon
         gql,
         scopes,
         body,
-        executable,
+        document,
+        prepared,
         undenied_query,
     } = op;
     let (guarded, unguarded) = (&state.graphql.schema, &state.graphql.unguarded);
     let build = |gql: GqlContext| {
         // With a parsed document the executor never reads the query text.
-        let mut request = match &executable {
-            Some((cached, prepared)) => {
-                let mut r = async_graphql::Request::new(String::new())
-                    .variables(prepared.variables.clone());
-                r.set_parsed_query(cached.doc.clone());
-                if validated {
-                    // Our patch of async-graphql (vendor/async-graphql/PATCHES.md).
-                    r.set_prevalidated();
-                }
-                r
-            }
-            None => async_graphql::Request::new(body.query.clone()),
+        let mut request =
+            async_graphql::Request::new(String::new()).variables(prepared.variables.clone());
+        request.set_parsed_query(document.doc.clone());
+        if validated {
+            // Our patch of async-graphql (vendor/async-graphql/PATCHES.md).
+            request.set_prevalidated();
         }
-        .data(gql);
+        let mut request = request.data(gql);
         if let Some(name) = &body.operation_name {
             request = request.operation_name(name.clone());
         }
@@ -299,14 +287,14 @@ async fn executed(state: &SharedState, op: Operation, validated: bool) -> Respon
         request
     };
     let remember = |result: &async_graphql::Response| {
-        // Data means the document passed validation (a refused document has none).
-        if let (false, Some((_, prepared))) = (validated, &executable) {
-            if !matches!(result.data, async_graphql::Value::Null) {
-                prepared.mark_validated();
-            }
+        // Data means the document passed validation (a refused document has none): from now
+        // on it is kept, and these variables skip validation.
+        if !validated && !matches!(result.data, async_graphql::Value::Null) {
+            prepared.mark_validated();
+            state.documents.remember(&body.query, &document);
         }
     };
-    if undenied_query && executable.is_some() {
+    if undenied_query {
         let result = unguarded.execute(build(gql.clone())).await;
         if result.errors.is_empty() {
             remember(&result);

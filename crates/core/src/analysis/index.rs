@@ -1,0 +1,122 @@
+//! The schema as the analysis needs it: each field's named type, which object types an
+//! interface or union may be, and which fields are non-null. Read once from the SDL.
+
+use std::collections::{HashMap, HashSet};
+
+use async_graphql_parser::types::{BaseType, TypeKind, TypeSystemDefinition};
+
+/// Field types of the schema, enough to follow a document through it.
+#[derive(Clone, Debug, Default)]
+pub struct SchemaIndex {
+    /// Parent type -> field -> named return type (lists unwrapped).
+    fields: HashMap<String, HashMap<String, String>>,
+    /// Every composite type -> the object types a value of it may be: itself for an object
+    /// type, the implementers of an interface, the members of a union.
+    objects: HashMap<String, Vec<String>>,
+    /// Type -> its fields whose type is non-null (`T!`, `[T]!`).
+    pub(super) non_null: HashMap<String, HashSet<String>>,
+    pub(super) query: String,
+    pub(super) mutation: String,
+}
+
+impl SchemaIndex {
+    pub fn from_sdl(sdl: &str) -> Result<SchemaIndex, String> {
+        let doc = async_graphql_parser::parse_schema(sdl).map_err(|e| e.to_string())?;
+        let mut index = SchemaIndex {
+            query: "Query".into(),
+            mutation: "Mutation".into(),
+            ..Default::default()
+        };
+        let mut implementers: HashMap<String, Vec<String>> = HashMap::new();
+        for def in &doc.definitions {
+            match def {
+                TypeSystemDefinition::Schema(s) => {
+                    if let Some(q) = &s.node.query {
+                        index.query = q.node.to_string();
+                    }
+                    if let Some(m) = &s.node.mutation {
+                        index.mutation = m.node.to_string();
+                    }
+                }
+                TypeSystemDefinition::Type(t) => {
+                    let name = t.node.name.node.to_string();
+                    let fields = match &t.node.kind {
+                        TypeKind::Object(o) => {
+                            for i in &o.implements {
+                                implementers
+                                    .entry(i.node.to_string())
+                                    .or_default()
+                                    .push(name.clone());
+                            }
+                            index.objects.insert(name.clone(), vec![name.clone()]);
+                            &o.fields
+                        }
+                        TypeKind::Interface(i) => &i.fields,
+                        TypeKind::Union(u) => {
+                            let members = u.members.iter().map(|m| m.node.to_string()).collect();
+                            index.objects.insert(name.clone(), members);
+                            continue;
+                        }
+                        _ => continue,
+                    };
+                    let table = index.fields.entry(name.clone()).or_default();
+                    for f in fields {
+                        let field = f.node.name.node.to_string();
+                        if !f.node.ty.node.nullable {
+                            index
+                                .non_null
+                                .entry(name.clone())
+                                .or_default()
+                                .insert(field.clone());
+                        }
+                        let mut ty = &f.node.ty.node;
+                        while let BaseType::List(inner) = &ty.base {
+                            ty = inner;
+                        }
+                        if let BaseType::Named(n) = &ty.base {
+                            table.insert(field, n.to_string());
+                        }
+                    }
+                }
+                TypeSystemDefinition::Directive(_) => {}
+            }
+        }
+        for (interface, mut objects) in implementers {
+            objects.sort();
+            index.objects.insert(interface, objects);
+        }
+        Ok(index)
+    }
+
+    /// The named type of `parent.field`, introspection included.
+    pub(super) fn field_type(&self, parent: &str, field: &str) -> Option<&str> {
+        match field {
+            "__typename" => Some("String"),
+            "__schema" => Some("__Schema"),
+            "__type" => Some("__Type"),
+            _ => self.fields.get(parent)?.get(field).map(String::as_str),
+        }
+    }
+
+    /// The object types a value of `type_name` may be (empty for scalars, introspection and
+    /// unknown names).
+    pub(super) fn objects(&self, type_name: &str) -> &[String] {
+        self.objects
+            .get(type_name)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
+    /// Every field of the schema as `(type, field)`, for completeness checks of the scope
+    /// table.
+    pub fn coordinates(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.fields
+            .iter()
+            .flat_map(|(t, fields)| fields.keys().map(move |f| (t.as_str(), f.as_str())))
+    }
+
+    /// Is `type_name` an object type (not an interface or union)?
+    pub fn is_object(&self, type_name: &str) -> bool {
+        self.objects(type_name) == [type_name]
+    }
+}
