@@ -36,8 +36,8 @@ fn fixture() -> (String, KeyRing, Claims) {
 
 fn decision_on_cache_hit(c: &mut Criterion) {
     let (jwt, _, claims) = fixture();
-    let cache = TokenCache::new(1_000);
-    cache.insert(sha256(jwt.as_bytes()), claims, false);
+    let cache = TokenCache::new(1 << 20);
+    cache.insert(sha256(jwt.as_bytes()), claims, "kid", false);
     let target = Target {
         store_id: 1_000_000_001,
         channel_id: 1,

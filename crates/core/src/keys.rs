@@ -69,11 +69,16 @@ impl SigningKey {
         VerifyingKey::from_point(self.pair.public_key().as_ref())
     }
 
+    /// A fixed-size `r || s` signature, always in low-`s` form (`crate::ecdsa`).
     pub(crate) fn sign(&self, message: &[u8]) -> Option<Vec<u8>> {
-        self.pair
+        let mut signature = self
+            .pair
             .sign(&SystemRandom::new(), message)
-            .ok()
-            .map(|s| s.as_ref().to_vec())
+            .ok()?
+            .as_ref()
+            .to_vec();
+        crate::ecdsa::normalize(&mut signature);
+        Some(signature)
     }
 
     /// The private key as it is stored: sealed with the master key when there is one.
@@ -147,6 +152,9 @@ fn thumbprint(x: &str, y: &str) -> String {
 pub struct KeyRing {
     signer: Option<Arc<SigningKey>>,
     verifiers: HashMap<String, VerifyingKey>,
+    /// Tokens issued (`iat`) before this moment were signed before signatures were made
+    /// canonical, and may carry a high `s` (`crate::ecdsa`); no later token may.
+    high_s_issued_before: i64,
 }
 
 impl KeyRing {
@@ -155,7 +163,24 @@ impl KeyRing {
         KeyRing {
             signer: signer.map(Arc::new),
             verifiers: verifiers.into_iter().map(|k| (k.kid.clone(), k)).collect(),
+            high_s_issued_before: i64::MIN,
         }
+    }
+
+    /// Accepts the high-`s` form of signatures on tokens issued before `t` (those a database
+    /// held when this version first opened it), so upgrading invalidates no token.
+    pub fn with_high_s_issued_before(mut self, t: i64) -> Self {
+        self.high_s_issued_before = t;
+        self
+    }
+
+    pub fn accepts_high_s(&self, issued_at: i64) -> bool {
+        issued_at < self.high_s_issued_before
+    }
+
+    /// The ids of the keys that verify.
+    pub fn kids(&self) -> impl Iterator<Item = &str> {
+        self.verifiers.keys().map(String::as_str)
     }
 
     pub fn signer(&self) -> Option<&SigningKey> {

@@ -6,6 +6,7 @@ pub mod analysis;
 pub mod clock;
 pub mod customer_session;
 pub mod document;
+pub mod ecdsa;
 pub mod hs256;
 pub mod keys;
 pub mod policy;

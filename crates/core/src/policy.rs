@@ -201,12 +201,12 @@ pub fn authorize(
     };
     match (kind, origin) {
         (TokenKind::Storefront, RequestOrigin::Browser { origin }) => {
-            // A browser omits `Origin` only on same-origin GET/HEAD, so no header means the
-            // storefront's own page.
-            let allowed = match origin.as_deref() {
-                None => true,
-                Some(o) => claims.cors.iter().any(|c| c == o) || target.channel_origin == Some(o),
-            };
+            // Browsers send `Origin` with every POST, same-origin ones included, so a browser
+            // request without one is a server pretending to be a browser (a cookie or
+            // `Sec-Fetch-Site` alone) to dodge the server-to-server cut-off: refused.
+            let allowed = origin.as_deref().is_some_and(|o| {
+                claims.cors.iter().any(|c| c == o) || target.channel_origin == Some(o)
+            });
             if allowed {
                 grant(false)
             } else {

@@ -113,7 +113,9 @@ pub fn verify(
     if claims.store_hash != store_hash {
         return Err(LoginJwtError::Store);
     }
-    if (claims.iat - now).abs() > leeway {
+    // `abs_diff`: any `iat` a client sends, `i64::MIN + now` included, is compared without
+    // overflow.
+    if claims.iat.abs_diff(now) > leeway.unsigned_abs() {
         return Err(LoginJwtError::IssuedAt);
     }
     if i("exp").is_some_and(|exp| exp < now) {
@@ -176,6 +178,13 @@ mod tests {
             ),
             (token(json!({ "iat": NOW - 31 })), LoginJwtError::IssuedAt),
             (token(json!({ "iat": NOW + 31 })), LoginJwtError::IssuedAt),
+            (
+                token(json!({ "iat": i64::MIN + NOW })),
+                LoginJwtError::IssuedAt,
+            ),
+            (token(json!({ "iat": i64::MIN })), LoginJwtError::IssuedAt),
+            (token(json!({ "iat": i64::MAX })), LoginJwtError::IssuedAt),
+            (token(json!({ "exp": i64::MIN })), LoginJwtError::Expired),
             (token(json!({ "exp": NOW - 1 })), LoginJwtError::Expired),
             (
                 token(json!({ "request_ip": "10.0.0.1" })),

@@ -178,6 +178,11 @@ fn parse_json<T: serde::de::DeserializeOwned>(segment: &str) -> Result<T, Verify
 /// Verifies the structure, the algorithm, the key and the signature. Expiry, revocation and
 /// the store/channel binding are the policy's business (`policy::authorize`), in SPEC order.
 pub fn verify(token: &str, keys: &KeyRing) -> Result<Claims, VerifyError> {
+    verify_with_kid(token, keys).map(|(claims, _)| claims)
+}
+
+/// `verify`, also naming the key that verified the token.
+pub fn verify_with_kid(token: &str, keys: &KeyRing) -> Result<(Claims, String), VerifyError> {
     let [h, p, s] = segments(token)?;
     let header: Header = parse_json(h)?;
     let claims: Claims = parse_json(p)?;
@@ -194,19 +199,25 @@ pub fn verify(token: &str, keys: &KeyRing) -> Result<Claims, VerifyError> {
     if header.alg != "ES256" {
         return Err(VerifyError::BadSignature);
     }
-    let key = header
+    let Some((kid, key)) = header
         .kid
-        .as_deref()
-        .and_then(|kid| keys.verifier(kid))
-        .ok_or(VerifyError::BadSignature)?;
+        .and_then(|kid| keys.verifier(&kid).map(|key| (kid, key)))
+    else {
+        return Err(VerifyError::BadSignature);
+    };
     let sig = URL_SAFE_NO_PAD
         .decode(s)
         .map_err(|_| VerifyError::BadSignature)?;
+    // One valid string per token: the high-`s` twin of a signature is refused (but for
+    // tokens issued before signatures were made canonical).
+    if !crate::ecdsa::is_low_s(&sig) && !keys.accepts_high_s(claims.iat) {
+        return Err(VerifyError::BadSignature);
+    }
     let signed_len = h.len() + 1 + p.len();
     UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, key.point())
         .verify(&token.as_bytes()[..signed_len], &sig)
         .map_err(|_| VerifyError::BadSignature)?;
-    Ok(claims)
+    Ok((claims, kid))
 }
 
 #[cfg(test)]
@@ -363,6 +374,40 @@ mod tests {
             b64(&serde_json::to_string(&tampered).expect("json"))
         );
         assert_eq!(verify(&forged, &ring), Err(VerifyError::BadSignature));
+    }
+
+    #[test]
+    fn only_the_low_s_encoding_of_a_signature_verifies() {
+        let (key, ring) = ring();
+        for _ in 0..64 {
+            let token = sign(&claims(), &key).expect("sign");
+            let [h, p, s] = segments(&token).expect("segments");
+            let sig = URL_SAFE_NO_PAD.decode(s).expect("sig");
+            assert!(crate::ecdsa::is_low_s(&sig), "we sign low-s only");
+            // n - s: the same signature's other encoding.
+            let mut twin = sig.clone();
+            crate::ecdsa::flip_s(&mut twin);
+            let twin = format!("{h}.{p}.{}", URL_SAFE_NO_PAD.encode(&twin));
+            // It is a valid ECDSA signature, which aws-lc accepts on its own...
+            let signed = format!("{h}.{p}");
+            let point = ring.verifier(key.kid()).expect("vk").point().to_vec();
+            assert!(UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, &point)
+                .verify(
+                    signed.as_bytes(),
+                    &URL_SAFE_NO_PAD
+                        .decode(twin.rsplit('.').next().expect("s"))
+                        .expect("b64")
+                )
+                .is_ok());
+            // ...and that verification refuses,
+            assert_eq!(verify(&twin, &ring), Err(VerifyError::BadSignature));
+            assert!(verify(&token, &ring).is_ok());
+            // but for tokens issued before signatures were canonical.
+            let legacy = ring.clone().with_high_s_issued_before(claims().iat + 1);
+            assert!(verify(&twin, &legacy).is_ok());
+            let current = ring.clone().with_high_s_issued_before(claims().iat);
+            assert_eq!(verify(&twin, &current), Err(VerifyError::BadSignature));
+        }
     }
 
     #[test]

@@ -182,6 +182,31 @@ impl Config {
                 "rate_limit.quota and rate_limit.window_ms must be positive".into(),
             ));
         }
+        let c = &self.customers;
+        let within = |name: &str, v: i64, min: i64, max: i64| {
+            if (min..=max).contains(&v) {
+                Ok(())
+            } else {
+                Err(ConfigError::Invalid(format!(
+                    "customers.{name} must be between {min} and {max}"
+                )))
+            }
+        };
+        // Bounded, so that every time computed from them stays far inside i64.
+        within(
+            "session_lifetime_secs",
+            c.session_lifetime_secs,
+            60,
+            10 * 365 * 86_400,
+        )?;
+        within("max_failed_logins", c.max_failed_logins, 1, 1_000_000)?;
+        within(
+            "failed_login_window_secs",
+            c.failed_login_window_secs,
+            1,
+            365 * 86_400,
+        )?;
+        within("login_jwt_leeway_secs", c.login_jwt_leeway_secs, 0, 86_400)?;
         if self.tls_cert.is_some() != self.tls_key.is_some() {
             return Err(ConfigError::Invalid(
                 "tls_cert and tls_key must be given together".into(),

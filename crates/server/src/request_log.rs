@@ -19,7 +19,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use axum::extract::Request;
 use axum::http::{HeaderValue, Method, Uri};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 
 use crate::log_writer::BatchedWriter;
 use crate::state::SharedState;
@@ -175,9 +175,28 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
-        let Ok(mut response) = {
+        let Some(_) = this.started else {
+            // Finished, or a handler that panicked: never polled again.
+            return Poll::Ready(Ok(crate::error::ApiError::Internal(
+                "a request handler panicked".into(),
+            )
+            .into_response()));
+        };
+        let polled = {
             let _entered = this.span.as_ref().map(|s| s.enter());
-            std::task::ready!(this.inner.poll(cx))
+            // A bug in a handler (an arithmetic overflow, say) answers this request with a 500
+            // and is logged; it never takes the connection, or anything else, down with it.
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| this.inner.poll(cx)))
+        };
+        let Ok(mut response) = match polled {
+            Ok(p) => std::task::ready!(p),
+            Err(_) => {
+                tracing::error!("a request handler panicked; answered 500");
+                Ok(
+                    crate::error::ApiError::Internal("a request handler panicked".into())
+                        .into_response(),
+                )
+            }
         };
         if let Some(started) = this.started.take() {
             finish(started, &mut response);

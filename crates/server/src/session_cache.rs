@@ -8,15 +8,16 @@ use foldhash::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use storefront_auth_store::Customer;
+use storefront_auth_store::{Customer, SessionKind};
 
 /// Below the 1 s propagation bound, with room for the request in flight.
 pub const FRESH: Duration = Duration::from_millis(800);
 const CAPACITY: usize = 100_000;
 
-/// A live sign-in: where it is valid, until when, and whose it is.
+/// A live sign-in: what it is, where it is valid, until when, and whose it is.
 #[derive(Clone, Debug)]
 pub struct SignIn {
+    pub kind: SessionKind,
     pub store_id: i64,
     pub channel_id: i64,
     pub expires_at: i64,
@@ -31,11 +32,11 @@ pub struct SessionCache {
 }
 
 impl SessionCache {
-    /// The sign-in with this digest, if seen live less than `FRESH` ago.
-    pub fn get(&self, digest: &str) -> Option<SignIn> {
+    /// The sign-in of `kind` with this digest, if seen live less than `FRESH` ago.
+    pub fn get(&self, digest: &str, kind: SessionKind) -> Option<SignIn> {
         let map = self.sign_ins.lock().ok()?;
         map.get(digest)
-            .filter(|(at, _)| at.elapsed() < FRESH)
+            .filter(|(at, s)| at.elapsed() < FRESH && s.kind == kind)
             .map(|(_, s)| s.clone())
     }
 
@@ -97,6 +98,7 @@ mod tests {
     fn entries_are_forgotten_per_customer_and_go_stale() {
         let cache = SessionCache::default();
         let sign_in = |id| SignIn {
+            kind: SessionKind::Cookie,
             store_id: 1,
             channel_id: 1,
             expires_at: i64::MAX,
@@ -105,15 +107,28 @@ mod tests {
         cache.put("a".into(), sign_in(1));
         cache.put("b".into(), sign_in(1));
         cache.put("c".into(), sign_in(2));
-        assert!(cache.get("a").is_some());
+        assert!(cache.get("a", SessionKind::Cookie).is_some());
+        assert!(
+            cache.get("a", SessionKind::AccessToken).is_none(),
+            "a cookie is no customer access token"
+        );
         cache.forget_customer(1, 1);
-        assert!(cache.get("a").is_none() && cache.get("b").is_none());
-        assert_eq!(cache.get("c").map(|s| s.customer.id), Some(2));
+        assert!(
+            cache.get("a", SessionKind::Cookie).is_none()
+                && cache.get("b", SessionKind::Cookie).is_none()
+        );
+        assert_eq!(
+            cache.get("c", SessionKind::Cookie).map(|s| s.customer.id),
+            Some(2)
+        );
         if let Ok(mut map) = cache.sign_ins.lock() {
             if let Some(entry) = map.get_mut("c") {
                 entry.0 = Instant::now() - FRESH;
             }
         }
-        assert!(cache.get("c").is_none(), "stale entries are not trusted");
+        assert!(
+            cache.get("c", SessionKind::Cookie).is_none(),
+            "stale entries are not trusted"
+        );
     }
 }

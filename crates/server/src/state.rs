@@ -19,6 +19,9 @@ use crate::storefront::usage::UsageCounters;
 
 pub type SharedState = Arc<AppState>;
 
+/// What the verified-token cache may hold (about 100,000 tokens).
+const TOKEN_CACHE_BYTES: usize = 64 * 1024 * 1024;
+
 #[derive(Debug)]
 pub struct AppState {
     pub config: Config,
@@ -121,7 +124,7 @@ impl AppState {
                     .map(|n| n.get())
                     .unwrap_or(2),
             ),
-            token_cache: TokenCache::new(200_000),
+            token_cache: TokenCache::new(TOKEN_CACHE_BYTES),
             sessions: crate::session_cache::SessionCache::default(),
             directory: Directory::default(),
             usage: UsageCounters::default(),
@@ -187,11 +190,17 @@ impl AppState {
     }
 
     /// Re-reads the key ring (after a rotation or retirement by this or another process).
+    /// Tokens cached under a key that no longer verifies are dropped: a cache hit never
+    /// outlives its key.
     pub async fn reload_keys(&self) -> Result<(), KeysError> {
         let ring = Arc::new(keys::load_ring(&self.store, self.master_key.as_ref()).await?);
-        match self.keys.write() {
-            Ok(mut g) => *g = ring,
-            Err(poisoned) => *poisoned.into_inner() = ring,
+        let previous = match self.keys.write() {
+            Ok(mut g) => std::mem::replace(&mut *g, ring.clone()),
+            Err(poisoned) => std::mem::replace(&mut *poisoned.into_inner(), ring.clone()),
+        };
+        if previous.kids().any(|kid| ring.verifier(kid).is_none()) {
+            self.token_cache
+                .retain_keys(|kid| ring.verifier(kid).is_some());
         }
         Ok(())
     }

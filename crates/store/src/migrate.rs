@@ -9,11 +9,13 @@ const SQLITE: &[(i64, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_init.sql")),
     (2, include_str!("../migrations/sqlite/0002_customers.sql")),
     (3, include_str!("../migrations/sqlite/0003_commerce.sql")),
+    (4, include_str!("../migrations/sqlite/0004_hardening.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
     (2, include_str!("../migrations/postgres/0002_customers.sql")),
     (3, include_str!("../migrations/postgres/0003_commerce.sql")),
+    (4, include_str!("../migrations/postgres/0004_hardening.sql")),
 ];
 
 /// Arbitrary constant naming our advisory lock.

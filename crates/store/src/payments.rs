@@ -49,6 +49,15 @@ impl Store {
         get(&row, "value")
     }
 
+    /// A named server-wide value, if set.
+    pub async fn server_value(&self, name: &str) -> Result<Option<String>> {
+        let row = sqlx::query("SELECT value FROM server_secrets WHERE name = $1")
+            .bind(name)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(|r| get(r, "value")).transpose()
+    }
+
     pub async fn insert_payment_access_token(&self, t: &PaymentAccessToken) -> Result<()> {
         sqlx::query("INSERT INTO payment_access_tokens (jti, store_id, order_id, amount_cents, issued_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(&t.jti)

@@ -52,10 +52,27 @@ fn session_from(row: &sqlx::any::AnyRow) -> Result<Session> {
     })
 }
 
+/// How often a sign-in is retried when a concurrent one of the same customer won the race for
+/// the one live sign-in (PostgreSQL; SQLite serializes writers).
+const SIGN_IN_ATTEMPTS: usize = 5;
+
 impl Store {
     /// Signs a customer in on one device: every earlier session and access token of the
-    /// customer ends in the same transaction as the new one begins.
+    /// customer ends in the same transaction as the new one begins. A unique index allows one
+    /// live sign-in per customer, so of concurrent sign-ins each ends the one before it and
+    /// exactly one stays live.
     pub async fn start_session(&self, new: NewSession<'_>, now: i64) -> Result<()> {
+        let mut last = None;
+        for _ in 0..SIGN_IN_ATTEMPTS {
+            match self.try_start_session(&new, now).await {
+                Err(StoreError::Conflict(why)) => last = Some(why),
+                other => return other,
+            }
+        }
+        Err(StoreError::Conflict(last.unwrap_or_default()))
+    }
+
+    async fn try_start_session(&self, new: &NewSession<'_>, now: i64) -> Result<()> {
         let mut tx = self.pool().begin().await?;
         sqlx::query("UPDATE customer_sessions SET ended_at = $1 WHERE customer_id = $2 AND store_id = $3 AND ended_at IS NULL")
             .bind(now)
@@ -80,11 +97,14 @@ impl Store {
         Ok(())
     }
 
-    pub async fn session(&self, digest: &str) -> Result<Option<Session>> {
+    /// The sign-in with this digest, if it is of `kind`: a customer access token is never a
+    /// session cookie, nor the other way round.
+    pub async fn session(&self, digest: &str, kind: SessionKind) -> Result<Option<Session>> {
         let row = sqlx::query(
-            "SELECT digest, store_id, channel_id, customer_id, created_at, expires_at, ended_at FROM customer_sessions WHERE digest = $1",
+            "SELECT digest, store_id, channel_id, customer_id, created_at, expires_at, ended_at FROM customer_sessions WHERE digest = $1 AND kind = $2",
         )
         .bind(digest)
+        .bind(kind.as_str())
         .fetch_optional(self.pool())
         .await?;
         row.as_ref().map(session_from).transpose()

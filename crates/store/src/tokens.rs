@@ -78,10 +78,49 @@ fn insert_query(
     .bind(t.expires_at)
 }
 
+/// The `token_origins` rows of a storefront token: one per (origin, channel), channel 0
+/// standing for every channel.
+fn origin_rows(t: &IssuedToken) -> Vec<(&str, i64)> {
+    if t.kind != "storefront" {
+        return Vec::new();
+    }
+    let channels: &[i64] = if t.channels.is_empty() {
+        &[0]
+    } else {
+        &t.channels
+    };
+    t.origins
+        .iter()
+        .flat_map(|o| channels.iter().map(move |c| (o.as_str(), *c)))
+        .collect()
+}
+
+async fn insert_with_origins(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    t: &IssuedToken,
+) -> Result<()> {
+    insert_query(t).execute(&mut **tx).await?;
+    for (origin, channel) in origin_rows(t) {
+        sqlx::query(
+            "INSERT INTO token_origins (jti, store_id, origin, channel_id, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&t.jti)
+        .bind(t.store_id)
+        .bind(origin)
+        .bind(channel)
+        .bind(t.expires_at)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// Records a token before it is handed out, so an acknowledged token always exists here.
     pub async fn insert_token(&self, t: &IssuedToken) -> Result<()> {
-        insert_query(t).execute(self.pool()).await?;
+        let mut tx = self.pool().begin().await?;
+        insert_with_origins(&mut tx, t).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -89,7 +128,7 @@ impl Store {
     pub async fn insert_tokens(&self, tokens: &[IssuedToken]) -> Result<()> {
         let mut tx = self.pool().begin().await?;
         for t in tokens {
-            insert_query(t).execute(&mut *tx).await?;
+            insert_with_origins(&mut tx, t).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -117,14 +156,21 @@ impl Store {
     /// Marks a token of `store_id` revoked. Returns false when the store has no such token.
     /// Revoking twice keeps the first revocation time.
     pub async fn revoke_token(&self, store_id: i64, jti: &str, now: i64) -> Result<bool> {
+        let mut tx = self.pool().begin().await?;
         let done = sqlx::query(
             "UPDATE issued_tokens SET revoked_at = COALESCE(revoked_at, $1) WHERE jti = $2 AND store_id = $3",
         )
         .bind(now)
         .bind(jti)
         .bind(store_id)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await?;
+        sqlx::query("DELETE FROM token_origins WHERE jti = $1 AND store_id = $2")
+            .bind(jti)
+            .bind(store_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
         Ok(done.rows_affected() > 0)
     }
 
@@ -170,7 +216,8 @@ impl Store {
     }
 
     /// Does a live storefront token of this store allow `origin` on `channel_id`? (CORS
-    /// preflight, SPEC §5.3.) `origin` must already be a validated origin.
+    /// preflight, SPEC §5.3.) One indexed look-up of the exact origin: no pattern, no case
+    /// folding, whatever the store's number of tokens. `origin` should be a validated origin.
     pub async fn storefront_origin_allowed(
         &self,
         store_id: i64,
@@ -178,23 +225,18 @@ impl Store {
         origin: &str,
         now: i64,
     ) -> Result<bool> {
-        let needle = format!("%{}%", serde_json::to_string(origin).unwrap_or_default());
-        let rows = sqlx::query(
-            "SELECT channels FROM issued_tokens
-             WHERE store_id = $1 AND kind = 'storefront' AND revoked_at IS NULL AND expires_at >= $2 AND origins LIKE $3",
+        let row = sqlx::query(
+            "SELECT jti FROM token_origins
+             WHERE store_id = $1 AND origin = $2 AND expires_at >= $3 AND (channel_id = $4 OR channel_id = 0)
+             LIMIT 1",
         )
         .bind(store_id)
+        .bind(origin)
         .bind(now)
-        .bind(needle)
-        .fetch_all(self.pool())
+        .bind(channel_id)
+        .fetch_optional(self.pool())
         .await?;
-        for row in rows {
-            let channels: Vec<i64> = json_vec(&get::<String>(&row, "channels")?)?;
-            if channels.is_empty() || channels.contains(&channel_id) {
-                return Ok(true);
-            }
-        }
-        Ok(false)
+        Ok(row.is_some())
     }
 
     /// The channel's current auto-generated storefront token: (jti, token, expires_at).

@@ -371,21 +371,47 @@ contract!(
             .await
             .expect("b");
         assert_eq!(
-            s.session("a").await.expect("a").expect("a").ended_at,
+            s.session("a", SessionKind::AccessToken)
+                .await
+                .expect("a")
+                .expect("a")
+                .ended_at,
             Some(11),
             "a new sign-in ends the earlier one"
         );
-        assert_eq!(s.session("b").await.expect("b").expect("b").ended_at, None);
+        assert_eq!(
+            s.session("b", SessionKind::Cookie)
+                .await
+                .expect("b")
+                .expect("b")
+                .ended_at,
+            None
+        );
         assert!(matches!(
             s.start_session(new("b", SessionKind::Cookie), 12).await,
             Err(StoreError::Conflict(_))
         ));
         assert_eq!(s.end_customer_sessions(st.id, 7, 20).await.expect("end"), 1);
         assert_eq!(
-            s.session("b").await.expect("b").expect("b").ended_at,
+            s.session("b", SessionKind::Cookie)
+                .await
+                .expect("b")
+                .expect("b")
+                .ended_at,
             Some(20)
         );
-        assert!(s.session("zzz").await.expect("none").is_none());
+        assert!(s
+            .session("zzz", SessionKind::Cookie)
+            .await
+            .expect("none")
+            .is_none());
+        assert!(
+            s.session("b", SessionKind::AccessToken)
+                .await
+                .expect("kind")
+                .is_none(),
+            "a session cookie is not a customer access token"
+        );
     }
 );
 

@@ -28,7 +28,13 @@ pub async fn load_ring(store: &Store, master: Option<&MasterKey>) -> Result<KeyR
             signer = Some(SigningKey::from_stored(&row.private_key, master)?);
         }
     }
-    Ok(KeyRing::new(signer, verifiers))
+    // Set by migration 4: tokens the database held then may carry the other signature form.
+    let high_s_before = store
+        .server_value("low_s_since")
+        .await?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(i64::MIN);
+    Ok(KeyRing::new(signer, verifiers).with_high_s_issued_before(high_s_before))
 }
 
 /// Creates a key and makes it the signer. Older keys keep verifying until retired.

@@ -78,11 +78,12 @@ async fn cached_or_verified(state: &AppState, raw: &str) -> Result<Arc<CachedTok
         .metrics
         .cache_misses
         .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let claims = match token::verify(raw, &state.keys()) {
+    let (claims, kid) = match token::verify_with_kid(raw, &state.keys()) {
         Ok(c) => c,
         // A key rotated by another process since our last sync: reload once and retry.
         Err(VerifyError::BadSignature) if state.reload_keys().await.is_ok() => {
-            token::verify(raw, &state.keys()).map_err(|e| Refusal::Unauthorized(e.into()))?
+            token::verify_with_kid(raw, &state.keys())
+                .map_err(|e| Refusal::Unauthorized(e.into()))?
         }
         Err(e) => return Err(Refusal::Unauthorized(e.into())),
     };
@@ -92,5 +93,12 @@ async fn cached_or_verified(state: &AppState, raw: &str) -> Result<Arc<CachedTok
         Ok(None) => return Err(Refusal::Unauthorized(AuthFailure::UnknownToken)),
         Err(_) => return Err(Refusal::Unavailable),
     };
-    Ok(state.token_cache.insert(digest, claims, revoked))
+    let entry = state.token_cache.insert(digest, claims, &kid, revoked);
+    // The key may have been retired while this token was verified under the ring before:
+    // the reload's purge could have run before the insert. Checked against the ring now.
+    if state.keys().verifier(&kid).is_none() {
+        state.token_cache.remove(&digest);
+        return Err(Refusal::Unauthorized(AuthFailure::BadSignature));
+    }
+    Ok(entry)
 }

@@ -82,8 +82,13 @@ pub fn is_same_origin(headers: &HeaderMap, channel: &Channel) -> bool {
     if cross_site {
         return false;
     }
-    let Some(origin) = origin_header(headers) else {
+    // No `Origin`: a same-origin navigation or GET. An `Origin` that is not readable text
+    // is nobody's own origin (fail closed).
+    let Some(raw) = headers.get(axum::http::header::ORIGIN) else {
         return true;
+    };
+    let Ok(origin) = raw.to_str() else {
+        return false;
     };
     let host = headers
         .get(axum::http::header::HOST)

@@ -11,7 +11,7 @@ use storefront_auth_core::customer_session::{
 use storefront_auth_core::secret::sha256_hex;
 use storefront_auth_core::token::TokenKind;
 use storefront_auth_core::RequestOrigin;
-use storefront_auth_store::Customer;
+use storefront_auth_store::{Customer, SessionKind};
 
 use crate::session_cache::SignIn;
 
@@ -68,15 +68,18 @@ fn invalid_cat() -> Response {
     (StatusCode::OK, axum::Json(body)).into_response()
 }
 
-/// Looks up a stored sign-in by its raw value and returns the customer if it may be used here.
+/// Looks up a stored sign-in of `kind` (the kind the request presented: a cookie is looked up
+/// as a session, a header as a customer access token) by its raw value, and returns the
+/// customer if it may be used here.
 async fn signed_in(
     state: &AppState,
     raw: &str,
+    kind: SessionKind,
     store_id: i64,
     channel_id: i64,
 ) -> Result<Option<(Customer, String)>, Response> {
     let digest = sha256_hex(raw.as_bytes());
-    if let Some(hit) = state.sessions.get(&digest) {
+    if let Some(hit) = state.sessions.get(&digest, kind) {
         let facts = StoredSignIn {
             store_id: hit.store_id,
             channel_id: hit.channel_id,
@@ -90,7 +93,7 @@ async fn signed_in(
     }
     let stored = state
         .store
-        .session(&digest)
+        .session(&digest, kind)
         .await
         .map_err(|_| unavailable())?;
     let facts = stored.as_ref().map(|s| StoredSignIn {
@@ -114,6 +117,7 @@ async fn signed_in(
         state.sessions.put(
             digest.clone(),
             SignIn {
+                kind,
                 store_id: session.store_id,
                 channel_id: session.channel_id,
                 expires_at: session.expires_at,
@@ -174,7 +178,9 @@ pub async fn resolve(
             ));
         }
         let found = match parse_access_token(cat) {
-            Some(_) => signed_in(state, cat, store_id, channel_id).await?,
+            Some(_) => {
+                signed_in(state, cat, SessionKind::AccessToken, store_id, channel_id).await?
+            }
             None => None,
         };
         match found {
@@ -208,7 +214,9 @@ pub async fn resolve(
         return Ok(ctx);
     }
     if let (true, Some(cookie)) = (origin.is_browser(), session_cookie(headers)) {
-        if let Some((customer, digest)) = signed_in(state, &cookie, store_id, channel_id).await? {
+        if let Some((customer, digest)) =
+            signed_in(state, &cookie, SessionKind::Cookie, store_id, channel_id).await?
+        {
             ctx.customer = Some(customer);
             ctx.sign_in = Some(digest);
         }

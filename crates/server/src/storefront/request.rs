@@ -117,7 +117,8 @@ pub async fn admit(
             let readable = match &origin {
                 RequestOrigin::Browser { origin: Some(o) } => {
                     channel_origin == Some(o.as_str())
-                        || state
+                        // Only a well-formed origin is looked up (exactly, by index).
+                        || storefront_auth_core::validate::check_origin(o).is_ok() && state
                             .store
                             .storefront_origin_allowed(
                                 entry.store.id,
@@ -208,7 +209,11 @@ pub fn client_ip(
 pub fn classify(headers: &HeaderMap, trusted_proxy: bool) -> RequestOrigin {
     let has_session_cookie = super::customer_context::session_cookie(headers).is_some();
     RequestOrigin::classify(RequestSignals {
-        origin: cors::origin_header(headers).map(String::from),
+        // Any `Origin`, readable or not, makes the request a browser's (fail closed): an
+        // unreadable one is kept lossily, so it can only fail to match an allowed origin.
+        origin: headers
+            .get(axum::http::header::ORIGIN)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
         has_sec_fetch: headers
             .keys()
             .any(|k| storefront_auth_core::request::is_browser_fetch_metadata(k.as_str())),
