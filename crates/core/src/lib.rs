@@ -3,12 +3,14 @@
 //! policy needs (the clock, a token's stored state, the request's signals) is passed in.
 
 pub mod analysis;
+pub mod catalog;
 pub mod clock;
 pub mod customer_session;
 pub mod document;
 pub mod ecdsa;
 pub mod hs256;
 pub mod keys;
+pub mod money;
 pub mod policy;
 pub mod request;
 pub mod scope;

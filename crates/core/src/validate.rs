@@ -48,6 +48,21 @@ pub fn origin_of(url: &str) -> Option<&str> {
     check_origin(origin).ok().map(|_| origin)
 }
 
+/// An email address as far as a store needs to know: one `@` between a local part and a
+/// domain with a dot in it, no spaces or control characters, at most 254 characters.
+pub fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    s.len() <= 254
+        && !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains('@')
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
 /// A store hash: 1–32 characters of `[a-z0-9]`.
 pub fn is_store_hash(s: &str) -> bool {
     !s.is_empty()
@@ -58,6 +73,19 @@ pub fn is_store_hash(s: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn emails() {
+        for ok in ["a@b.c", "jane.doe+x@example.co.uk"] {
+            assert!(super::is_email(ok), "{ok}");
+        }
+        for bad in [
+            "", "a", "@b.c", "a@", "a@b", "a@.b", "a@b.", "a b@c.d", "a@b@c.d", "a@b.c\n",
+        ] {
+            assert!(!super::is_email(bad), "{bad}");
+        }
+        assert!(!super::is_email(&format!("{}@b.c", "a".repeat(260))));
+    }
+
     use super::*;
 
     #[test]

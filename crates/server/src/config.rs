@@ -52,6 +52,13 @@ pub struct CustomersConfig {
     pub failed_login_window_secs: i64,
     /// How far a Customer Login JWT's `iat` may be from now.
     pub login_jwt_leeway_secs: i64,
+    /// `registerCustomer` calls allowed per client IP within the window.
+    pub max_registrations_per_ip: i64,
+    pub registration_window_secs: i64,
+    /// Answer `registerCustomer` for an email that already has an account as for a new one
+    /// (`customer: null`, no errors, for both), so registration cannot tell anyone which
+    /// emails have accounts.
+    pub conceal_registered_emails: bool,
 }
 
 impl Default for CustomersConfig {
@@ -61,6 +68,9 @@ impl Default for CustomersConfig {
             max_failed_logins: 10,
             failed_login_window_secs: 900,
             login_jwt_leeway_secs: 30,
+            max_registrations_per_ip: 20,
+            registration_window_secs: 3_600,
+            conceal_registered_emails: false,
         }
     }
 }
@@ -207,6 +217,18 @@ impl Config {
             365 * 86_400,
         )?;
         within("login_jwt_leeway_secs", c.login_jwt_leeway_secs, 0, 86_400)?;
+        within(
+            "max_registrations_per_ip",
+            c.max_registrations_per_ip,
+            1,
+            1_000_000,
+        )?;
+        within(
+            "registration_window_secs",
+            c.registration_window_secs,
+            1,
+            365 * 86_400,
+        )?;
         if self.tls_cert.is_some() != self.tls_key.is_some() {
             return Err(ConfigError::Invalid(
                 "tls_cert and tls_key must be given together".into(),

@@ -1,5 +1,7 @@
 //! Products: enough of a catalog for prices to show customer context.
 
+use storefront_auth_core::catalog::product_path;
+
 use crate::{get, Result, Store};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -10,6 +12,8 @@ pub struct Product {
     pub sku: String,
     pub price_cents: i64,
     pub created_at: i64,
+    /// The product's storefront path (`/sample-dustpan-brush/`), from its name.
+    pub path: String,
 }
 
 pub struct NewProduct<'a> {
@@ -19,7 +23,7 @@ pub struct NewProduct<'a> {
     pub price_cents: i64,
 }
 
-const COLS: &str = "id, store_id, name, sku, price_cents, created_at";
+const COLS: &str = "id, store_id, name, sku, price_cents, created_at, path";
 
 fn product_from(row: &sqlx::any::AnyRow) -> Result<Product> {
     Ok(Product {
@@ -29,6 +33,7 @@ fn product_from(row: &sqlx::any::AnyRow) -> Result<Product> {
         sku: get(row, "sku")?,
         price_cents: get(row, "price_cents")?,
         created_at: get(row, "created_at")?,
+        path: get::<Option<String>>(row, "path")?.unwrap_or_default(),
     })
 }
 
@@ -36,13 +41,14 @@ impl Store {
     /// Creates a product; a SKU taken in the store is `StoreError::Conflict`.
     pub async fn create_product(&self, new: NewProduct<'_>, now: i64) -> Result<Product> {
         let row = sqlx::query(&format!(
-            "INSERT INTO products (store_id, name, sku, price_cents, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING {COLS}"
+            "INSERT INTO products (store_id, name, sku, price_cents, created_at, path) VALUES ($1, $2, $3, $4, $5, $6) RETURNING {COLS}"
         ))
         .bind(new.store_id)
         .bind(new.name)
         .bind(new.sku)
         .bind(new.price_cents)
         .bind(now)
+        .bind(product_path(new.name))
         .fetch_one(self.pool())
         .await?;
         product_from(&row)
@@ -57,6 +63,47 @@ impl Store {
         .fetch_optional(self.pool())
         .await?;
         row.as_ref().map(product_from).transpose()
+    }
+
+    /// The product at a storefront path (the oldest, if names collide): one indexed look-up.
+    pub async fn product_by_path(&self, store_id: i64, path: &str) -> Result<Option<Product>> {
+        let row = sqlx::query(&format!(
+            "SELECT {COLS} FROM products WHERE store_id = $1 AND path = $2 ORDER BY id LIMIT 1"
+        ))
+        .bind(store_id)
+        .bind(path)
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(product_from).transpose()
+    }
+
+    /// The product with a SKU (unique per store): one indexed look-up.
+    pub async fn product_by_sku(&self, store_id: i64, sku: &str) -> Result<Option<Product>> {
+        let row = sqlx::query(&format!(
+            "SELECT {COLS} FROM products WHERE store_id = $1 AND sku = $2"
+        ))
+        .bind(store_id)
+        .bind(sku)
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(product_from).transpose()
+    }
+
+    /// Gives products stored without a path (before migration 4, or by an older instance)
+    /// theirs.
+    pub(crate) async fn fill_product_paths(&self) -> Result<()> {
+        let rows = sqlx::query("SELECT id, name FROM products WHERE path IS NULL")
+            .fetch_all(self.pool())
+            .await?;
+        for row in rows {
+            let (id, name): (i64, String) = (get(&row, "id")?, get(&row, "name")?);
+            sqlx::query("UPDATE products SET path = $1 WHERE id = $2 AND path IS NULL")
+                .bind(product_path(&name))
+                .bind(id)
+                .execute(self.pool())
+                .await?;
+        }
+        Ok(())
     }
 
     /// Products in id order: `limit` after `after_id` (ascending) or before `before_id`

@@ -30,7 +30,7 @@ pub use customers::{Customer, CustomerGroup, NewCustomer};
 pub use events::{Event, Listener};
 pub use keys::StoredKey;
 pub use payments::{NewPayment, PaymentAccessToken, PaymentRefused};
-pub use sessions::{NewSession, Session, SessionKind};
+pub use sessions::{NewSession, Reservation, Session, SessionKind};
 pub use stores::{Channel, StoreRecord};
 pub use tokens::{IssuedToken, TokenUsage};
 pub use wishlists::{NewWishlist, Wishlist, WishlistItem};
@@ -140,6 +140,7 @@ impl Store {
             url: url.to_string(),
         };
         migrate::run(&store).await?;
+        store.fill_product_paths().await?;
         Ok(store)
     }
 

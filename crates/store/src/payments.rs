@@ -73,7 +73,10 @@ impl Store {
 
     /// Uses the token once and records the payment; an approved payment moves the order from
     /// `INCOMPLETE` to `AWAITING_FULFILLMENT`. A declined payment uses the token up too.
-    /// Returns the order id.
+    /// Returns the order id. Exactly one payment succeeds per order, whatever tokens are used
+    /// concurrently: the order moves by one conditional `UPDATE` (which takes the row's lock on
+    /// PostgreSQL, so a concurrent second one finds it paid), and a unique index allows one
+    /// successful payment per order.
     pub async fn take_payment(
         &self,
         p: NewPayment<'_>,
@@ -93,12 +96,31 @@ impl Store {
             return Ok(Err(PaymentRefused::Token));
         };
         let order_id: i64 = get(&row, "order_id")?;
-        let order = sqlx::query("SELECT status, total_cents FROM orders WHERE id = $1")
+        let payable = if p.approved {
+            sqlx::query(
+                "UPDATE orders SET status = 'AWAITING_FULFILLMENT', updated_at = $1
+                 WHERE id = $2 AND store_id = $3 AND status = 'INCOMPLETE' AND total_cents = $4",
+            )
+            .bind(now)
             .bind(order_id)
-            .fetch_one(&mut *tx)
-            .await?;
-        let (status, total): (String, i64) = (get(&order, "status")?, get(&order, "total_cents")?);
-        if status != "INCOMPLETE" || total != p.amount_cents {
+            .bind(p.store_id)
+            .bind(p.amount_cents)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1
+        } else {
+            sqlx::query(
+                "SELECT id FROM orders WHERE id = $1 AND store_id = $2 AND status = 'INCOMPLETE' AND total_cents = $3",
+            )
+            .bind(order_id)
+            .bind(p.store_id)
+            .bind(p.amount_cents)
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_some()
+        };
+        if !payable {
             // Keep the token used: it was presented for an order it can no longer pay.
             tx.commit().await?;
             return Ok(Err(PaymentRefused::Order));
@@ -114,15 +136,6 @@ impl Store {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-        if p.approved {
-            sqlx::query(
-                "UPDATE orders SET status = 'AWAITING_FULFILLMENT', updated_at = $1 WHERE id = $2",
-            )
-            .bind(now)
-            .bind(order_id)
-            .execute(&mut *tx)
-            .await?;
-        }
         tx.commit().await?;
         Ok(Ok(order_id))
     }

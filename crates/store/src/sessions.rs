@@ -1,5 +1,5 @@
 //! Customer sign-ins: browser sessions (`SHOP_TOKEN`) and customer access tokens, both stored
-//! only as digests; the failed-login throttle; single-use Customer Login JWT ids.
+//! only as digests; the failed-login and registration throttles; single-use Customer Login JWT ids.
 
 use crate::{get, Result, Store, StoreError};
 
@@ -38,6 +38,15 @@ pub struct NewSession<'a> {
     pub customer_id: i64,
     pub kind: SessionKind,
     pub expires_at: i64,
+}
+
+/// The outcome of `reserve_attempt`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reservation {
+    /// The attempt may go ahead; it counts in the window that started then.
+    Reserved { window_start: i64 },
+    /// The window is full.
+    Refused { retry_after_secs: i64 },
 }
 
 fn session_from(row: &sqlx::any::AnyRow) -> Result<Session> {
@@ -126,34 +135,72 @@ impl Store {
         Ok(done.rows_affected())
     }
 
-    pub async fn record_login_failure(&self, store_id: i64, subject: &str, now: i64) -> Result<()> {
-        sqlx::query("INSERT INTO login_failures (store_id, subject, at) VALUES ($1, $2, $3)")
+    /// Reserves one attempt for `subject` (an email, a client IP…) in its current window,
+    /// before the attempt is made: one conditional upsert, so concurrent attempts cannot all
+    /// see room and all go ahead (PostgreSQL locks the row; SQLite serializes writers). A
+    /// window starts with the first attempt after the previous one ended.
+    pub async fn reserve_attempt(
+        &self,
+        store_id: i64,
+        subject: &str,
+        now: i64,
+        window: i64,
+        max: i64,
+    ) -> Result<Reservation> {
+        let expired = now.saturating_sub(window);
+        let row = sqlx::query(
+            "INSERT INTO login_attempts (store_id, subject, window_start, attempts) VALUES ($1, $2, $3, 1)
+             ON CONFLICT (store_id, subject) DO UPDATE SET
+               attempts = CASE WHEN login_attempts.window_start <= $4 THEN 1 ELSE login_attempts.attempts + 1 END,
+               window_start = CASE WHEN login_attempts.window_start <= $4 THEN $3 ELSE login_attempts.window_start END
+             WHERE login_attempts.window_start <= $4 OR login_attempts.attempts < $5
+             RETURNING window_start",
+        )
+        .bind(store_id)
+        .bind(subject)
+        .bind(now)
+        .bind(expired)
+        .bind(max)
+        .fetch_optional(self.pool())
+        .await?;
+        if let Some(row) = row {
+            return Ok(Reservation::Reserved {
+                window_start: get(&row, "window_start")?,
+            });
+        }
+        let start: Option<i64> = sqlx::query_scalar(
+            "SELECT window_start FROM login_attempts WHERE store_id = $1 AND subject = $2",
+        )
+        .bind(store_id)
+        .bind(subject)
+        .fetch_optional(self.pool())
+        .await?;
+        let ends = start.unwrap_or(now).saturating_add(window);
+        Ok(Reservation::Refused {
+            retry_after_secs: ends.saturating_sub(now).max(1),
+        })
+    }
+
+    /// Gives back an attempt reserved in the window that started at `window_start` (an attempt
+    /// that turned out not to count, such as a successful sign-in).
+    pub async fn release_attempt(
+        &self,
+        store_id: i64,
+        subject: &str,
+        window_start: i64,
+    ) -> Result<()> {
+        sqlx::query("UPDATE login_attempts SET attempts = attempts - 1 WHERE store_id = $1 AND subject = $2 AND window_start = $3 AND attempts > 0")
             .bind(store_id)
             .bind(subject)
-            .bind(now)
+            .bind(window_start)
             .execute(self.pool())
             .await?;
         Ok(())
     }
 
-    /// Failures of `subject` at or after `since`: how many, and the oldest one's time.
-    pub async fn login_failures(
-        &self,
-        store_id: i64,
-        subject: &str,
-        since: i64,
-    ) -> Result<(i64, Option<i64>)> {
-        let row = sqlx::query("SELECT COUNT(*) AS n, MIN(at) AS oldest FROM login_failures WHERE store_id = $1 AND subject = $2 AND at >= $3")
-            .bind(store_id)
-            .bind(subject)
-            .bind(since)
-            .fetch_one(self.pool())
-            .await?;
-        Ok((get(&row, "n")?, get(&row, "oldest")?))
-    }
-
-    pub async fn clear_login_failures(&self, store_id: i64, subject: &str) -> Result<()> {
-        sqlx::query("DELETE FROM login_failures WHERE store_id = $1 AND subject = $2")
+    /// Forgets every attempt of `subject` (a successful sign-in clears its email's failures).
+    pub async fn clear_attempts(&self, store_id: i64, subject: &str) -> Result<()> {
+        sqlx::query("DELETE FROM login_attempts WHERE store_id = $1 AND subject = $2")
             .bind(store_id)
             .bind(subject)
             .execute(self.pool())

@@ -417,29 +417,61 @@ contract!(
 
 contract!(login_throttle_and_single_use_jti, |s: Store| async move {
     let st = demo_store(&s).await;
+    // Three attempts fit a window of three; the fourth is refused until the window ends.
+    let reserve = |t| s.reserve_attempt(st.id, "email:a@b.c", t, 100, 3);
+    let mut window = 0;
     for t in [10, 20, 30] {
-        s.record_login_failure(st.id, "email:a@b.c", t)
-            .await
-            .expect("fail");
+        match reserve(t).await.expect("reserve") {
+            Reservation::Reserved { window_start } => window = window_start,
+            other => panic!("refused at {t}: {other:?}"),
+        }
     }
+    assert_eq!(window, 10, "the window starts with its first attempt");
     assert_eq!(
-        s.login_failures(st.id, "email:a@b.c", 15).await.expect("n"),
-        (2, Some(20))
+        reserve(40).await.expect("full"),
+        Reservation::Refused {
+            retry_after_secs: 70
+        }
     );
-    assert_eq!(
-        s.login_failures(st.id, "ip:1.2.3.4", 0).await.expect("n"),
-        (0, None)
-    );
-    s.clear_login_failures(st.id, "email:a@b.c")
+    // A released attempt makes room again; a new window starts once the old one ended.
+    s.release_attempt(st.id, "email:a@b.c", 10)
         .await
-        .expect("clear");
+        .expect("release");
+    assert!(matches!(
+        reserve(50).await.expect("room"),
+        Reservation::Reserved { .. }
+    ));
+    assert!(matches!(
+        reserve(60).await.expect("full"),
+        Reservation::Refused { .. }
+    ));
     assert_eq!(
-        s.login_failures(st.id, "email:a@b.c", 0)
-            .await
-            .expect("n")
-            .0,
-        0
+        reserve(110).await.expect("next window"),
+        Reservation::Reserved { window_start: 110 }
     );
+    s.clear_attempts(st.id, "email:a@b.c").await.expect("clear");
+    for t in [111, 112, 113] {
+        assert!(matches!(
+            reserve(t).await.expect("cleared"),
+            Reservation::Reserved { .. }
+        ));
+    }
+    // Concurrent attempts: exactly the window's worth go ahead.
+    let attempts = (0..40).map(|_| {
+        let s = s.clone();
+        tokio::spawn(async move {
+            s.reserve_attempt(st.id, "ip:9.9.9.9", 500, 100, 10)
+                .await
+                .expect("reserve")
+        })
+    });
+    let mut reserved = 0;
+    for a in attempts {
+        if let Reservation::Reserved { .. } = a.await.expect("join") {
+            reserved += 1;
+        }
+    }
+    assert_eq!(reserved, 10);
 
     assert!(s
         .claim_login_jti(st.id, "client", "j1", 1)

@@ -3,7 +3,9 @@
 use anyhow::{anyhow, bail};
 use clap::Subcommand;
 use serde_json::json;
-use storefront_auth_store::{AccountKind, NewCustomer};
+use storefront_auth_store::AccountKind;
+
+use crate::service::registration::{self, Field, Problem, RegisterError, Registration};
 
 use super::{find_store, open, Output};
 use crate::config::Config;
@@ -234,36 +236,48 @@ pub async fn customers(config: Config, cmd: CustomersCmd) -> anyhow::Result<Outp
             group_id,
         } => {
             let st = find_store(&state, &store).await?;
-            if password.chars().count() < 7 {
-                bail!("the password must be at least 7 characters");
-            }
-            let hash = state
-                .passwords
-                .hash(password)
-                .await
-                .ok_or_else(|| anyhow!("password hashing failed"))?;
-            let c = state
-                .store
-                .create_customer(
-                    NewCustomer {
-                        store_id: st.id,
-                        email: &email,
-                        first_name: &first_name,
-                        last_name: &last_name,
-                        phone: "",
-                        group_id,
-                        password_hash: &hash,
-                    },
-                    state.now(),
-                )
+            let r = Registration {
+                email,
+                first_name,
+                last_name,
+                password,
+                phone: String::new(),
+                group_id,
+            };
+            let c = registration::register(&state, st.id, &r)
                 .await
                 .map_err(|e| match e {
-                    storefront_auth_store::StoreError::Conflict(_) => {
-                        anyhow!("a customer with email {email} already exists")
-                    }
+                    RegisterError::Invalid(problems) => anyhow!(
+                        "{}",
+                        problems.iter().map(describe).collect::<Vec<_>>().join("; ")
+                    ),
                     other => other.into(),
                 })?;
             Ok(Output(format!("created customer {} ({})", c.id, c.email)))
         }
+    }
+}
+
+/// A registration problem in the command line's words.
+fn describe(p: &Problem) -> String {
+    let name = |f: &Field| match f {
+        Field::Email => "--email",
+        Field::FirstName => "--first-name",
+        Field::LastName => "--last-name",
+        Field::Password => "--password",
+        Field::Phone => "the phone number",
+        Field::Group => "--group-id",
+    };
+    match p {
+        Problem::EmailInUse => "a customer with this email already exists".into(),
+        Problem::UnknownGroup => "--group-id names no customer group of this store".into(),
+        Problem::Invalid(f) => format!("{} is not valid", name(f)),
+        Problem::Required(f) => format!("{} is required", name(f)),
+        Problem::TooShort(Field::Password) => format!(
+            "the password must be at least {} characters",
+            registration::MIN_PASSWORD
+        ),
+        Problem::TooShort(f) => format!("{} is too short", name(f)),
+        Problem::TooLong(f) => format!("{} is too long", name(f)),
     }
 }

@@ -58,12 +58,12 @@ pub async fn create(
     let price = body
         .get("price")
         .and_then(Value::as_f64)
-        .filter(|p| p.is_finite() && *p >= 0.0);
+        .and_then(storefront_auth_core::money::price_cents);
     if price.is_none() {
         errors.push(FieldError::new(
             "price",
             "required",
-            "price is required: a non-negative number.",
+            "price is required: a number from 0 to 99999999.99.",
         ));
     }
     let (Some(name), Some(price), true) = (name, price, errors.is_empty()) else {
@@ -74,7 +74,7 @@ pub async fn create(
         store_id: caller.store.id,
         name,
         sku: &sku,
-        price_cents: (price * 100.0).round() as i64,
+        price_cents: price,
     };
     match state.store.create_product(new, state.now()).await {
         Ok(p) => Ok(data(product_json(&p))),

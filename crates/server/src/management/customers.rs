@@ -4,10 +4,13 @@
 use axum::extract::{Query, State};
 use axum::Extension;
 use serde_json::{json, Value};
-use storefront_auth_store::{Customer, NewCustomer};
+use storefront_auth_store::Customer;
 
 use super::{Caller, JsonBody, Page};
 use crate::error::{ApiError, FieldError};
+use crate::service::registration::{
+    self, Field, Problem, RegisterError, Registration, MIN_PASSWORD,
+};
 use crate::state::SharedState;
 
 const SCOPE: &str = "store_v2_customers";
@@ -36,17 +39,71 @@ pub async fn list(
     })))
 }
 
-struct Valid {
-    email: String,
-    first_name: String,
-    last_name: String,
-    phone: String,
-    group_id: Option<i64>,
-    password: String,
+/// A registration problem as the management API's `errors` says it (`{index}.{field}:{rule}`).
+fn field_error(index: usize, p: &Problem) -> FieldError {
+    let name = |f: &Field| match f {
+        Field::Email => "email",
+        Field::FirstName => "first_name",
+        Field::LastName => "last_name",
+        Field::Password => "authentication.new_password",
+        Field::Phone => "phone",
+        Field::Group => "customer_group_id",
+    };
+    let (field, rule, message) = match p {
+        Problem::Invalid(Field::Email) => {
+            ("email", "invalid", "A valid email is required.".to_string())
+        }
+        Problem::EmailInUse => (
+            "email",
+            "already_in_use",
+            "The email address is already in use.".to_string(),
+        ),
+        Problem::UnknownGroup => (
+            "customer_group_id",
+            "unknown_group",
+            "customer_group_id names no customer group of this store.".to_string(),
+        ),
+        Problem::Required(f) => (name(f), "required", format!("{} is required.", name(f))),
+        Problem::TooShort(Field::Password) => (
+            "authentication.new_password",
+            "too_short",
+            format!("Passwords must be at least {MIN_PASSWORD} characters."),
+        ),
+        Problem::TooShort(f) => (name(f), "too_short", format!("{} is too short.", name(f))),
+        Problem::TooLong(f) => (name(f), "too_long", format!("{} is too long.", name(f))),
+        Problem::Invalid(f) => (name(f), "invalid", format!("{} is invalid.", name(f))),
+    };
+    FieldError::new(&format!("{index}.{field}"), rule, &message)
 }
 
-/// Creates every customer of the array, or none: all items are validated (including email
-/// uniqueness) before the first is written.
+/// The registration an item of the body asks for.
+fn registration(item: &Value) -> Registration {
+    let text = |k: &str| {
+        item.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    Registration {
+        email: text("email"),
+        first_name: text("first_name"),
+        last_name: text("last_name"),
+        password: item
+            .pointer("/authentication/new_password")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string(),
+        phone: text("phone"),
+        // 0 is "no group", as the platform reads it.
+        group_id: item
+            .get("customer_group_id")
+            .and_then(Value::as_i64)
+            .filter(|g| *g != 0),
+    }
+}
+
+/// Creates every customer of the array, or none: all items are checked against the rules of
+/// `service::registration` (and against each other's emails) before the first is written.
 pub async fn create(
     State(state): State<SharedState>,
     Extension(caller): Extension<Caller>,
@@ -64,139 +121,37 @@ pub async fn create(
     let mut valid = Vec::new();
     let mut emails = std::collections::BTreeSet::new();
     for (i, item) in items.iter().enumerate() {
-        let text = |k: &str| {
-            item.get(k)
-                .and_then(Value::as_str)
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(String::from)
-        };
-        let field = |k: &str| format!("{i}.{k}");
-        let email =
-            text("email").filter(|e| e.contains('@') && !e.starts_with('@') && !e.ends_with('@'));
-        let email = match email {
-            None => {
-                errors.push(FieldError::new(
-                    &field("email"),
-                    "invalid",
-                    "A valid email is required.",
-                ));
-                None
-            }
-            Some(e)
-                if !emails.insert(e.to_lowercase())
-                    || state
-                        .store
-                        .customer_by_email(caller.store.id, &e)
-                        .await?
-                        .is_some() =>
-            {
-                errors.push(FieldError::new(
-                    &field("email"),
-                    "already_in_use",
-                    "The email address is already in use.",
-                ));
-                None
-            }
-            Some(e) => Some(e),
-        };
-        let first = text("first_name");
-        let last = text("last_name");
-        if first.is_none() {
-            errors.push(FieldError::new(
-                &field("first_name"),
-                "required",
-                "first_name is required.",
-            ));
+        let r = registration(item);
+        let mut problems = r.problems(&state, caller.store.id).await?;
+        let group = item.get("customer_group_id");
+        if group.is_some_and(|g| !g.is_null() && g.as_i64().is_none()) {
+            problems.push(Problem::UnknownGroup);
         }
-        if last.is_none() {
-            errors.push(FieldError::new(
-                &field("last_name"),
-                "required",
-                "last_name is required.",
-            ));
-        }
-        let group_id = match item
-            .get("customer_group_id")
-            .filter(|v| !v.is_null() && v.as_i64() != Some(0))
+        if !emails.insert(r.email.trim().to_lowercase()) && !problems.contains(&Problem::EmailInUse)
         {
-            None => None,
-            Some(v) => match v.as_i64() {
-                Some(g)
-                    if state
-                        .store
-                        .customer_group(caller.store.id, g)
-                        .await?
-                        .is_some() =>
-                {
-                    Some(g)
-                }
-                _ => {
-                    errors.push(FieldError::new(
-                        &field("customer_group_id"),
-                        "unknown_group",
-                        "customer_group_id names no customer group of this store.",
-                    ));
-                    None
-                }
-            },
-        };
-        let password = item
-            .pointer("/authentication/new_password")
-            .and_then(Value::as_str)
-            .map(String::from);
-        match &password {
-            Some(p) if p.chars().count() < 7 => errors.push(FieldError::new(
-                &field("authentication.new_password"),
-                "too_short",
-                "Passwords must be at least 7 characters.",
-            )),
-            None => errors.push(FieldError::new(
-                &field("authentication.new_password"),
-                "required",
-                "authentication.new_password is required.",
-            )),
-            _ => {}
+            problems.push(Problem::EmailInUse);
         }
-        if let (Some(email), Some(first_name), Some(last_name), Some(password)) =
-            (email, first, last, password)
-        {
-            valid.push(Valid {
-                email,
-                first_name,
-                last_name,
-                phone: text("phone").unwrap_or_default(),
-                group_id,
-                password,
-            });
-        }
+        errors.extend(problems.iter().map(|p| field_error(i, p)));
+        valid.push(r);
     }
     if !errors.is_empty() {
         return Err(ApiError::Invalid(errors));
     }
     let mut created = Vec::new();
-    for v in valid {
-        let hash = state
-            .passwords
-            .hash(v.password)
-            .await
-            .ok_or_else(|| ApiError::Internal("password hashing failed".into()))?;
-        let c = state
-            .store
-            .create_customer(
-                NewCustomer {
-                    store_id: caller.store.id,
-                    email: &v.email,
-                    first_name: &v.first_name,
-                    last_name: &v.last_name,
-                    phone: &v.phone,
-                    group_id: v.group_id,
-                    password_hash: &hash,
-                },
-                state.now(),
-            )
-            .await?;
-        created.push(customer_json(&c));
+    for r in &valid {
+        match registration::register(&state, caller.store.id, r).await {
+            Ok(c) => created.push(customer_json(&c)),
+            Err(RegisterError::Invalid(problems)) => {
+                return Err(ApiError::Invalid(
+                    problems
+                        .iter()
+                        .map(|p| field_error(created.len(), p))
+                        .collect(),
+                ))
+            }
+            Err(RegisterError::Store(e)) => return Err(e.into()),
+            Err(e) => return Err(ApiError::Internal(e.to_string())),
+        }
     }
     Ok(super::data(Value::Array(created)))
 }

@@ -3,11 +3,9 @@
 
 use storefront_auth_store::{Cart, CartItem, NewCart, NewItem, Order, OrderLine, StoreError};
 
-use crate::state::AppState;
-use crate::storefront::schema::catalog::discounted;
+use storefront_auth_core::money::{self, discounted, MAX_LINES, MAX_QUANTITY};
 
-/// The most of one product a line may hold.
-pub const MAX_QUANTITY: i64 = 1_000;
+use crate::state::AppState;
 
 /// Who is asking: the signed-in customer, or a guest (optionally with a storefront session).
 #[derive(Clone, Debug)]
@@ -46,6 +44,11 @@ pub enum CartError {
     BadQuantity,
     #[error("A cart needs at least one line item.")]
     Empty,
+    #[error("A cart holds at most {MAX_LINES} line items.")]
+    TooManyLines,
+    /// Only products stored before prices were bounded can bring a cart here.
+    #[error("The cart's total is out of range.")]
+    TotalOutOfRange,
     #[error("An order was already placed from this cart.")]
     Ordered,
     #[error("Line item not found.")]
@@ -74,25 +77,24 @@ pub struct PricedLine {
     pub sale_cents: i64,
 }
 
+impl PricedLine {
+    /// `sale × quantity`; it fits, since the cart's total does (`priced` checks it).
+    pub fn extended_sale_cents(&self) -> i64 {
+        self.sale_cents.saturating_mul(self.item.quantity)
+    }
+}
+
+/// A cart at the shopper's prices, its totals computed once with checked arithmetic.
 #[derive(Clone, Debug)]
 pub struct PricedCart {
     pub cart: Cart,
     pub lines: Vec<PricedLine>,
+    /// At list prices, and at the shopper's (what an order costs).
+    pub base_cents: i64,
+    pub total_cents: i64,
 }
 
 impl PricedCart {
-    pub fn base_cents(&self) -> i64 {
-        self.lines
-            .iter()
-            .map(|l| l.list_cents * l.item.quantity)
-            .sum()
-    }
-    pub fn total_cents(&self) -> i64 {
-        self.lines
-            .iter()
-            .map(|l| l.sale_cents * l.item.quantity)
-            .sum()
-    }
     pub fn total_quantity(&self) -> i64 {
         self.lines.iter().map(|l| l.item.quantity).sum()
     }
@@ -119,7 +121,17 @@ pub async fn discount_bp(
     Ok(d)
 }
 
-async fn check_lines(state: &AppState, store_id: i64, lines: &[Line]) -> Result<(), CartError> {
+/// Checks requested lines: quantities in range, products that exist, and no more than
+/// `MAX_LINES` in the cart with the `existing` ones.
+async fn check_lines(
+    state: &AppState,
+    store_id: i64,
+    lines: &[Line],
+    existing: usize,
+) -> Result<(), CartError> {
+    if existing.saturating_add(lines.len()) > MAX_LINES {
+        return Err(CartError::TooManyLines);
+    }
     for l in lines {
         if !(1..=MAX_QUANTITY).contains(&l.quantity) {
             return Err(CartError::BadQuantity);
@@ -173,7 +185,7 @@ pub async fn create(state: &AppState, who: &Shopper, lines: &[Line]) -> Result<C
     if lines.is_empty() {
         return Err(CartError::Empty);
     }
-    check_lines(state, who.store_id, lines).await?;
+    check_lines(state, who.store_id, lines, 0).await?;
     let id = uuid::Uuid::new_v4().to_string();
     let ids = new_ids(lines);
     let cart = state
@@ -206,7 +218,8 @@ pub async fn add(
     if lines.is_empty() {
         return Err(CartError::Empty);
     }
-    check_lines(state, who.store_id, lines).await?;
+    let existing = state.store.cart_items(&cart.id).await?.len();
+    check_lines(state, who.store_id, lines, existing).await?;
     let ids = new_ids(lines);
     state
         .store
@@ -314,7 +327,7 @@ pub async fn priced(
     cart: Cart,
     discount_bp: i64,
 ) -> Result<PricedCart, CartError> {
-    let mut lines = Vec::new();
+    let mut lines: Vec<PricedLine> = Vec::new();
     for item in state.store.cart_items(&cart.id).await? {
         let product = state.store.product(cart.store_id, item.product_id).await?;
         let (name, sku, list) = match product {
@@ -330,7 +343,17 @@ pub async fn priced(
             item,
         });
     }
-    Ok(PricedCart { cart, lines })
+    let base = money::total(lines.iter().map(|l| (l.list_cents, l.item.quantity)));
+    let total = money::total(lines.iter().map(|l| (l.sale_cents, l.item.quantity)));
+    let (Some(base_cents), Some(total_cents)) = (base, total) else {
+        return Err(CartError::TotalOutOfRange);
+    };
+    Ok(PricedCart {
+        cart,
+        lines,
+        base_cents,
+        total_cents,
+    })
 }
 
 /// Places the order for the checkout (the cart), exactly once.
@@ -344,6 +367,10 @@ pub async fn complete_checkout(
     if priced.lines.is_empty() {
         return Err(CartError::Empty);
     }
+    // An order must cost something: a payment for nothing (or less) is never taken.
+    if priced.total_cents <= 0 {
+        return Err(CartError::TotalOutOfRange);
+    }
     let lines: Vec<OrderLine> = priced
         .lines
         .iter()
@@ -356,7 +383,7 @@ pub async fn complete_checkout(
         .collect();
     match state
         .store
-        .place_order(&priced.cart, &lines, priced.total_cents(), state.now())
+        .place_order(&priced.cart, &lines, priced.total_cents, state.now())
         .await
     {
         Ok(order) => Ok(order),

@@ -4,7 +4,9 @@
 use storefront_auth_core::customer_session::{new_access_token, new_session_id};
 use storefront_auth_core::sso::{self, LoginClaims, LoginJwtError, LOGIN_SCOPE};
 use storefront_auth_core::Secret;
-use storefront_auth_store::{Channel, Customer, NewSession, SessionKind, StoreError, StoreRecord};
+use storefront_auth_store::{
+    Channel, Customer, NewSession, Reservation, SessionKind, StoreError, StoreRecord,
+};
 
 use crate::state::AppState;
 
@@ -35,8 +37,10 @@ impl LoginError {
     }
 }
 
-/// Email and password, throttled per email and per client IP. Unknown emails cost the same
-/// Argon2 verification as wrong passwords and get the same answer.
+/// Email and password, throttled per email and per client IP. Each attempt is reserved in the
+/// database before the password is checked, so a concurrent burst gets no more guesses than a
+/// patient one. Unknown emails cost the same Argon2 verification as wrong passwords and get
+/// the same answer.
 pub async fn password_login(
     state: &AppState,
     store: &StoreRecord,
@@ -44,48 +48,64 @@ pub async fn password_login(
     password: &str,
     client_ip: &str,
 ) -> Result<Customer, LoginError> {
-    let subjects = [
-        format!("email:{}", email.trim().to_lowercase()),
-        format!("ip:{client_ip}"),
-    ];
     let cfg = &state.config.customers;
-    let now = state.now();
-    for subject in &subjects {
-        let (failures, oldest) = state
-            .store
-            .login_failures(store.id, subject, now - cfg.failed_login_window_secs)
-            .await?;
-        if failures >= cfg.max_failed_logins {
-            let retry = oldest
-                .map(|o| o + cfg.failed_login_window_secs - now)
-                .unwrap_or(cfg.failed_login_window_secs)
-                .max(1);
-            return Err(LoginError::Throttled {
-                retry_after_secs: retry,
-            });
-        }
-    }
+    let email_subject = format!("email:{}", email.trim().to_lowercase());
+    let ip_subject = format!("ip:{client_ip}");
+    let limit = (cfg.failed_login_window_secs, cfg.max_failed_logins);
+    let email_window = reserve(state, store.id, &email_subject, limit, &[]).await?;
+    let ip_window = reserve(
+        state,
+        store.id,
+        &ip_subject,
+        limit,
+        &[(&email_subject, email_window)],
+    )
+    .await?;
     let customer = state
         .store
         .customer_by_email(store.id, email.trim())
         .await?;
     let hash = customer.as_ref().map(|c| c.password_hash.clone());
-    if state.passwords.verify(password.to_string(), hash).await {
-        if let Some(c) = customer {
-            state
-                .store
-                .clear_login_failures(store.id, &subjects[0])
-                .await?;
-            return Ok(c);
-        }
-    }
-    for subject in &subjects {
+    if let (true, Some(c)) = (
+        state.passwords.verify(password.to_string(), hash).await,
+        customer,
+    ) {
+        // A success clears the email's failures, and does not count against the address.
+        state.store.clear_attempts(store.id, &email_subject).await?;
         state
             .store
-            .record_login_failure(store.id, subject, now)
+            .release_attempt(store.id, &ip_subject, ip_window)
             .await?;
+        return Ok(c);
     }
     Err(LoginError::InvalidCredentials)
+}
+
+/// Reserves an attempt of `subject` within `(window, max)`; when refused, gives back the
+/// attempts already reserved for this request (`held`) and answers `Throttled`.
+async fn reserve(
+    state: &AppState,
+    store_id: i64,
+    subject: &str,
+    (window, max): (i64, i64),
+    held: &[(&str, i64)],
+) -> Result<i64, LoginError> {
+    match state
+        .store
+        .reserve_attempt(store_id, subject, state.now(), window, max)
+        .await?
+    {
+        Reservation::Reserved { window_start } => Ok(window_start),
+        Reservation::Refused { retry_after_secs } => {
+            for (held, window_start) in held {
+                state
+                    .store
+                    .release_attempt(store_id, held, *window_start)
+                    .await?;
+            }
+            Err(LoginError::Throttled { retry_after_secs })
+        }
+    }
 }
 
 /// A new sign-in for one device: ends every earlier one of the customer. Returns the raw

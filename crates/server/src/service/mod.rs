@@ -10,5 +10,6 @@ pub mod demo;
 pub mod keys;
 pub mod passwords;
 pub mod payments;
+pub mod registration;
 pub mod stores;
 pub mod tokens;

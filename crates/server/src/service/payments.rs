@@ -51,7 +51,8 @@ pub async fn issue(
     store: &StoreRecord,
     order: &Order,
 ) -> Result<String, PaymentError> {
-    if order.status != "INCOMPLETE" {
+    // Nothing to pay, or a total that could not be real: no token.
+    if order.status != "INCOMPLETE" || order.total_cents <= 0 {
         return Err(PaymentError::OrderNotPayable);
     }
     let now = state.now();
@@ -70,7 +71,7 @@ pub async fn issue(
     let claims = json!({
         "data": {
             "amount": order.total_cents,
-            "currency": crate::storefront::schema::catalog::CURRENCY,
+            "currency": storefront_auth_core::money::CURRENCY,
             "order_id": order.id.to_string(),
             "store_id": store.id.to_string(),
         },
@@ -103,8 +104,10 @@ pub async fn pay(
         && claims["sub"] == store.hash.as_str()
         && claims["exp"].as_i64().is_some_and(|exp| exp > now)
         && str_of(&claims["data"]["store_id"]) == Some(store.id.to_string());
-    let (Some(jti), Some(amount)) = (claims["jti"].as_str(), claims["data"]["amount"].as_i64())
-    else {
+    let (Some(jti), Some(amount)) = (
+        claims["jti"].as_str(),
+        claims["data"]["amount"].as_i64().filter(|a| *a > 0),
+    ) else {
         return Err(PaymentError::InvalidToken);
     };
     if !fresh {
@@ -113,7 +116,7 @@ pub async fn pay(
     // Only the approving test card succeeds; the declining one and any other number decline.
     let approved = card_number == CARD_APPROVED;
     let id = uuid::Uuid::new_v4().to_string();
-    let outcome = state
+    let outcome = match state
         .store
         .take_payment(
             NewPayment {
@@ -125,7 +128,12 @@ pub async fn pay(
             },
             now,
         )
-        .await?;
+        .await
+    {
+        // The unique index of successful payments: another payment of this order won.
+        Err(StoreError::Conflict(_)) => Err(PaymentRefused::Order),
+        other => other?,
+    };
     match outcome {
         Err(PaymentRefused::Token) => Err(PaymentError::InvalidToken),
         Err(PaymentRefused::Order) => Err(PaymentError::OrderNotPayable),

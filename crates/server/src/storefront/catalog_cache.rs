@@ -1,8 +1,9 @@
 //! The products of each store, held in memory for a second at a time: product listings are on
-//! every storefront page, and a catalog changes rarely. Catalogs over 10,000 products are not
-//! held; their pages come from the database.
+//! every storefront page, and a catalog changes rarely. A held catalog is indexed by id, path
+//! and SKU, so looking one product up costs the same whatever the catalog's size. Catalogs over
+//! 10,000 products are not held; their pages and look-ups come from the database's indexes.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -13,8 +14,48 @@ use crate::state::AppState;
 const MAX_AGE: Duration = Duration::from_secs(1);
 const MAX_PRODUCTS: i64 = 10_000;
 
+/// A store's whole catalog, in id order, with its indexes.
+#[derive(Debug, Default)]
+pub struct Catalog {
+    pub products: Vec<Product>,
+    by_id: HashMap<i64, usize>,
+    by_path: HashMap<String, usize>,
+    by_sku: HashMap<String, usize>,
+}
+
+impl Catalog {
+    pub fn new(products: Vec<Product>) -> Self {
+        let mut c = Catalog {
+            by_id: HashMap::default(),
+            by_path: HashMap::default(),
+            by_sku: HashMap::default(),
+            products: Vec::new(),
+        };
+        for (i, p) in products.iter().enumerate() {
+            c.by_id.insert(p.id, i);
+            // Names that make one path: the oldest product has it, as in the database.
+            c.by_path.entry(p.path.clone()).or_insert(i);
+            c.by_sku.insert(p.sku.clone(), i);
+        }
+        c.products = products;
+        c
+    }
+
+    pub fn by_id(&self, id: i64) -> Option<&Product> {
+        self.by_id.get(&id).map(|i| &self.products[*i])
+    }
+
+    pub fn by_path(&self, path: &str) -> Option<&Product> {
+        self.by_path.get(path).map(|i| &self.products[*i])
+    }
+
+    pub fn by_sku(&self, sku: &str) -> Option<&Product> {
+        self.by_sku.get(sku).map(|i| &self.products[*i])
+    }
+}
+
 /// `None`: the catalog is too large to hold.
-type Entry = (Option<Arc<Vec<Product>>>, Instant);
+type Entry = (Option<Arc<Catalog>>, Instant);
 
 #[derive(Debug, Default)]
 pub struct CatalogCache {
@@ -22,20 +63,20 @@ pub struct CatalogCache {
 }
 
 impl CatalogCache {
-    /// The whole catalog in id order, or `None` when it is too large to hold.
+    /// The whole catalog, or `None` when it is too large to hold.
     pub async fn products(
         &self,
         state: &AppState,
         store_id: i64,
-    ) -> Result<Option<Arc<Vec<Product>>>, StoreError> {
+    ) -> Result<Option<Arc<Catalog>>, StoreError> {
         let cached = self
             .stores
             .read()
             .ok()
             .and_then(|m| m.get(&store_id).cloned());
-        if let Some((products, at)) = &cached {
+        if let Some((catalog, at)) = &cached {
             if at.elapsed() < MAX_AGE {
-                return Ok(products.clone());
+                return Ok(catalog.clone());
             }
         }
         match state
@@ -44,14 +85,15 @@ impl CatalogCache {
             .await
         {
             Ok(rows) => {
-                let products = (rows.len() as i64 <= MAX_PRODUCTS).then(|| Arc::new(rows));
+                let catalog =
+                    (rows.len() as i64 <= MAX_PRODUCTS).then(|| Arc::new(Catalog::new(rows)));
                 if let Ok(mut m) = self.stores.write() {
-                    m.insert(store_id, (products.clone(), Instant::now()));
+                    m.insert(store_id, (catalog.clone(), Instant::now()));
                 }
-                Ok(products)
+                Ok(catalog)
             }
             // The database is away: serve what we had, if anything.
-            Err(e) => cached.map(|(p, _)| p).ok_or(e),
+            Err(e) => cached.map(|(c, _)| c).ok_or(e),
         }
     }
 }

@@ -18,7 +18,7 @@ use super::host::StoreEntry;
 use crate::service::{auto_token, customers};
 use crate::state::{AppState, SharedState};
 use crate::storefront::schema::auth::cookie;
-use crate::storefront::schema::catalog::discounted;
+use storefront_auth_core::money::discounted;
 
 pub fn router() -> Router<SharedState> {
     Router::new()

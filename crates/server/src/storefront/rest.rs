@@ -92,7 +92,7 @@ fn cart_json(p: &PricedCart) -> Value {
                 "id": l.item.id, "productId": l.item.product_id, "variantId": l.item.variant_id,
                 "name": l.name, "sku": l.sku, "quantity": l.item.quantity,
                 "listPrice": money(l.list_cents), "salePrice": money(l.sale_cents),
-                "extendedSalePrice": money(l.sale_cents * l.item.quantity),
+                "extendedSalePrice": money(l.extended_sale_cents()),
             })
         })
         .collect();
@@ -102,9 +102,9 @@ fn cart_json(p: &PricedCart) -> Value {
         "channelId": p.cart.channel_id,
         "currency": { "code": crate::storefront::schema::catalog::CURRENCY },
         "isTaxIncluded": false,
-        "baseAmount": money(p.base_cents()),
-        "discountAmount": money(p.base_cents() - p.total_cents()),
-        "cartAmount": money(p.total_cents()),
+        "baseAmount": money(p.base_cents),
+        "discountAmount": money(p.base_cents - p.total_cents),
+        "cartAmount": money(p.total_cents),
         "lineItems": { "physicalItems": items, "digitalItems": [], "giftCertificates": [], "customItems": [] },
         "createdTime": format_rfc3339(p.cart.created_at),
         "updatedTime": format_rfc3339(p.cart.updated_at),

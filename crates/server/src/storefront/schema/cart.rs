@@ -54,13 +54,13 @@ impl CartNode {
         false
     }
     async fn base_amount(&self) -> Money {
-        Money::cents(self.0.base_cents())
+        Money::cents(self.0.base_cents)
     }
     async fn discounted_amount(&self) -> Money {
-        Money::cents(self.0.base_cents() - self.0.total_cents())
+        Money::cents(self.0.base_cents - self.0.total_cents)
     }
     async fn amount(&self) -> Money {
-        Money::cents(self.0.total_cents())
+        Money::cents(self.0.total_cents)
     }
     async fn line_items(&self) -> CartLineItems {
         let physical_items = self
@@ -76,7 +76,7 @@ impl CartNode {
                 quantity: l.item.quantity as i32,
                 list_price: Money::cents(l.list_cents),
                 sale_price: Money::cents(l.sale_cents),
-                extended_sale_price: Money::cents(l.sale_cents * l.item.quantity),
+                extended_sale_price: Money::cents(l.extended_sale_cents()),
                 path: super::catalog::path(&l.name),
             })
             .collect();
@@ -121,10 +121,10 @@ impl CheckoutNode {
         Some(self.0.clone())
     }
     async fn subtotal(&self) -> Option<Money> {
-        Some(Money::cents(self.0 .0.total_cents()))
+        Some(Money::cents(self.0 .0.total_cents))
     }
     async fn grand_total(&self) -> Option<Money> {
-        Some(Money::cents(self.0 .0.total_cents()))
+        Some(Money::cents(self.0 .0.total_cents))
     }
     async fn tax_total(&self) -> Option<Money> {
         Some(Money::cents(0))

@@ -10,7 +10,7 @@ use super::connection::{connection, PageRequest};
 use super::scalars::{BigDecimal, CurrencyCode};
 use super::GqlContext;
 
-pub const CURRENCY: &str = "USD";
+pub use storefront_auth_core::money::{discounted, CURRENCY};
 
 /// An amount in the store's currency, kept in cents; its fields are computed only when a
 /// document selects them (prices are on the hot path of every product listing).
@@ -25,11 +25,11 @@ impl Money {
     }
 
     pub fn decimal(&self) -> BigDecimal {
-        BigDecimal(self.cents as f64 / 100.0)
+        BigDecimal(storefront_auth_core::money::decimal(self.cents))
     }
 
     pub fn formatted(&self) -> String {
-        format!("${}.{:02}", self.cents / 100, self.cents.rem_euclid(100))
+        storefront_auth_core::money::format(self.cents)
     }
 }
 
@@ -91,11 +91,6 @@ pub struct Variant {
 connection!(VariantConnection, VariantEdge, Variant);
 connection!(ProductConnection, ProductEdge, ProductNode);
 
-/// The customer's group discount in basis points, applied to a catalog price.
-pub fn discounted(cents: i64, discount_bp: i64) -> i64 {
-    cents - (cents * discount_bp + 5_000) / 10_000
-}
-
 pub fn global_id(kind: &str, id: impl std::fmt::Display) -> ID {
     ID(STANDARD.encode(format!("{kind}:{id}")))
 }
@@ -118,19 +113,7 @@ pub fn sold_in(currency_code: Option<CurrencyCode>) -> Result<()> {
 
 /// A product's path on the storefront, from its name.
 pub fn path(name: &str) -> String {
-    format!("/{}/", slug(name))
-}
-
-fn slug(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    out.trim_matches('-').to_string()
+    storefront_auth_core::catalog::product_path(name)
 }
 
 #[derive(Clone, Debug)]
@@ -287,16 +270,25 @@ pub async fn product(
         .filter(|(k, _)| k == "Product")
         .and_then(|(_, n)| n.parse::<i64>().ok());
     let store = &gql.state.store;
-    if let Some(pid) = from_id.or(entity_id.map(i64::from)) {
-        return Ok(store.product(gql.store.id, pid).await?.map(ProductNode));
-    }
-    if let Some(sku) = sku {
-        let all = store
-            .products(gql.store.id, 0, i64::MAX, 10_000, false)
-            .await?;
-        return Ok(all.into_iter().find(|p| p.sku == sku).map(ProductNode));
-    }
-    Ok(None)
+    let held = gql.state.catalog.products(&gql.state, gql.store.id).await?;
+    let found = match (from_id.or(entity_id.map(i64::from)), sku, &held) {
+        (Some(pid), _, Some(catalog)) => catalog.by_id(pid).cloned(),
+        (Some(pid), _, None) => store.product(gql.store.id, pid).await?,
+        (None, Some(sku), Some(catalog)) => catalog.by_sku(sku).cloned(),
+        (None, Some(sku), None) => store.product_by_sku(gql.store.id, sku).await?,
+        (None, None, _) => None,
+    };
+    Ok(found.map(ProductNode))
+}
+
+/// The product at a storefront path (`site.route`): from the held catalog's index, or one
+/// indexed database look-up.
+pub async fn product_at(gql: &GqlContext, path: &str) -> Result<Option<ProductNode>> {
+    let found = match gql.state.catalog.products(&gql.state, gql.store.id).await? {
+        Some(catalog) => catalog.by_path(path).cloned(),
+        None => gql.state.store.product_by_path(gql.store.id, path).await?,
+    };
+    Ok(found.map(ProductNode))
 }
 
 /// `site.products`: the store's catalog, paginated by id.
@@ -305,8 +297,9 @@ pub async fn products(gql: &GqlContext, query: &ProductsQuery) -> Result<Product
     let wanted = |p: &Product| entity_ids.is_empty() || entity_ids.contains(&(p.id as i32));
     let (rows, total) = match gql.state.catalog.products(&gql.state, gql.store.id).await? {
         Some(all) => {
-            let total = all.iter().filter(|p| wanted(p)).count() as i64;
+            let total = all.products.iter().filter(|p| wanted(p)).count() as i64;
             let in_range: Vec<&Product> = all
+                .products
                 .iter()
                 .filter(|p| wanted(p) && p.id > page.after && p.id < page.before)
                 .collect();
@@ -355,20 +348,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn discounts_round_to_the_cent() {
-        assert_eq!(discounted(10_900, 1_000), 9_810);
-        assert_eq!(discounted(4_950, 0), 4_950);
-        assert_eq!(discounted(3_495, 1_000), 3_145);
-    }
-
-    #[test]
     fn ids_and_slugs() {
         assert_eq!(global_id("Product", 77).0, "UHJvZHVjdDo3Nw==");
         assert_eq!(
             parse_global_id("UHJvZHVjdDo3Nw=="),
             Some(("Product".into(), "77".into()))
         );
-        assert_eq!(slug("Sample Dustpan & Brush"), "sample-dustpan-brush");
+        assert_eq!(path("Sample Dustpan & Brush"), "/sample-dustpan-brush/");
         assert_eq!(Money::cents(1_234).formatted(), "$12.34");
     }
 }

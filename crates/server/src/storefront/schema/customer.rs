@@ -105,13 +105,39 @@ pub struct WishlistItem {
 
 connection!(WishlistItemConnection, WishlistItemEdge, WishlistItem);
 
-#[derive(SimpleObject, Clone, Debug)]
-pub struct Wishlist {
-    pub entity_id: i32,
-    pub name: String,
-    pub is_public: bool,
-    pub token: String,
-    pub items: WishlistItemConnection,
+/// A stored wishlist. Its items are read when (and as far as) a document pages through them.
+#[derive(Clone, Debug)]
+pub struct Wishlist(pub storefront_auth_store::Wishlist);
+
+#[Object]
+impl Wishlist {
+    async fn entity_id(&self) -> i32 {
+        self.0.id as i32
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn is_public(&self) -> bool {
+        self.0.is_public
+    }
+    async fn token(&self) -> &str {
+        &self.0.token
+    }
+    /// A page of the wishlist's items (10 unless `first` or `last` say otherwise).
+    async fn items(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+        hide_out_of_stock: Option<bool>,
+        before: Option<String>,
+        after: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> async_graphql::Result<WishlistItemConnection> {
+        // Every product is in stock: there is nothing to hide.
+        let _ = hide_out_of_stock;
+        let page = super::connection::PageRequest::new(first, after, last, before)?;
+        super::wishlist::items(ctx.data::<super::GqlContext>()?, &self.0, &page).await
+    }
 }
 
 connection!(AddressConnection, AddressEdge, CustomerAddress);
@@ -188,19 +214,18 @@ impl CustomerNode {
     ) -> async_graphql::Result<WishlistConnection> {
         let page = super::connection::PageRequest::new(first, after, last, before)?;
         let gql = ctx.data::<super::GqlContext>()?;
-        let mut lists = Vec::new();
-        for w in gql
+        let all = gql
             .state
             .store
             .customer_wishlists(gql.store.id, self.0.id)
-            .await?
-        {
-            if w.id > page.after && w.id < page.before {
-                lists.push(super::wishlist::load(gql, w).await?);
-            }
-        }
-        let total = lists.len() as i64;
-        let (items, info) = page.finish(page.window(lists), |w| w.entity_id as i64);
+            .await?;
+        let total = all.len() as i64;
+        let lists: Vec<Wishlist> = all
+            .into_iter()
+            .filter(|w| w.id > page.after && w.id < page.before)
+            .map(Wishlist)
+            .collect();
+        let (items, info) = page.finish(page.window(lists), |w| w.0.id);
         Ok(WishlistConnection::new(items, info, Some(total)))
     }
     /// The customer's B2B company (needs the B2B scope with private tokens).

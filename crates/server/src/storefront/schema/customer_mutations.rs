@@ -1,7 +1,10 @@
 //! `customer.registerCustomer` with the typed error union (SPEC §5.6; reference §B.5).
 
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, Union};
-use storefront_auth_store::{NewCustomer, StoreError};
+
+use crate::service::registration::{
+    register_from_storefront, Field, Problem, RegisterError, Registered, Registration, MIN_PASSWORD,
+};
 
 use super::customer::CustomerNode;
 use super::GqlContext;
@@ -66,6 +69,39 @@ fn invalid(field: &str, message: &str) -> RegisterCustomerError {
     })
 }
 
+fn in_use() -> RegisterCustomerError {
+    RegisterCustomerError::EmailAlreadyInUseError(EmailAlreadyInUseError {
+        message: "The email address is already in use.".into(),
+    })
+}
+
+/// A registration problem as GraphQL's typed errors say it.
+fn rendered(p: &Problem) -> RegisterCustomerError {
+    let name = |f: &Field| match f {
+        Field::Email => "email",
+        Field::FirstName => "firstName",
+        Field::LastName => "lastName",
+        Field::Password => "password",
+        Field::Phone => "phone",
+        Field::Group => "customerGroupId",
+    };
+    match p {
+        Problem::EmailInUse => in_use(),
+        Problem::Invalid(Field::Email) => invalid("email", "Enter a valid email address."),
+        Problem::Required(Field::FirstName) => invalid("firstName", "First name is required."),
+        Problem::Required(Field::LastName) => invalid("lastName", "Last name is required."),
+        Problem::Required(Field::Password) | Problem::TooShort(Field::Password) => invalid(
+            "password",
+            &format!("Passwords must be at least {MIN_PASSWORD} characters."),
+        ),
+        Problem::TooLong(f) => invalid(name(f), "This value is too long."),
+        Problem::Required(f) | Problem::Invalid(f) | Problem::TooShort(f) => {
+            invalid(name(f), "This value is invalid.")
+        }
+        Problem::UnknownGroup => invalid("customerGroupId", "No such customer group."),
+    }
+}
+
 #[Object]
 impl CustomerMutations {
     /// Creates a customer account. It does not sign the customer in.
@@ -77,68 +113,39 @@ impl CustomerMutations {
     ) -> Result<RegisterCustomerResult> {
         let _ = re_captcha_v2;
         let gql = ctx.data::<GqlContext>()?;
-        let email = input.email.trim();
-        let mut errors = Vec::new();
-        if !email.contains('@') || email.starts_with('@') || email.ends_with('@') {
-            errors.push(invalid("email", "Enter a valid email address."));
-        }
-        if input.first_name.trim().is_empty() {
-            errors.push(invalid("firstName", "First name is required."));
-        }
-        if input.last_name.trim().is_empty() {
-            errors.push(invalid("lastName", "Last name is required."));
-        }
-        if input.password.chars().count() < 7 {
-            errors.push(invalid(
-                "password",
-                "Passwords must be at least 7 characters.",
-            ));
-        }
-        if !errors.is_empty() {
-            return Ok(RegisterCustomerResult {
-                customer: None,
-                errors,
-            });
-        }
-        let in_use = || RegisterCustomerResult {
-            customer: None,
-            errors: vec![RegisterCustomerError::EmailAlreadyInUseError(
-                EmailAlreadyInUseError {
-                    message: "The email address is already in use.".into(),
-                },
-            )],
-        };
-        if gql
-            .state
-            .store
-            .customer_by_email(gql.store.id, email)
-            .await?
-            .is_some()
-        {
-            return Ok(in_use());
-        }
-        let hash = gql
-            .state
-            .passwords
-            .hash(input.password)
-            .await
-            .ok_or_else(|| async_graphql::Error::new("Registration failed; try again."))?;
-        let new = NewCustomer {
-            store_id: gql.store.id,
-            email,
-            first_name: input.first_name.trim(),
-            last_name: input.last_name.trim(),
-            phone: input.phone.as_deref().unwrap_or(""),
+        let registration = Registration {
+            email: input.email,
+            first_name: input.first_name,
+            last_name: input.last_name,
+            password: input.password,
+            phone: input.phone.unwrap_or_default(),
             group_id: None,
-            password_hash: &hash,
         };
-        match gql.state.store.create_customer(new, gql.state.now()).await {
-            Ok(c) => Ok(RegisterCustomerResult {
-                customer: Some(CustomerNode(c)),
-                errors: Vec::new(),
-            }),
-            Err(StoreError::Conflict(_)) => Ok(in_use()),
-            Err(e) => Err(e.into()),
-        }
+        let outcome = register_from_storefront(
+            &gql.state,
+            gql.store.id,
+            &registration,
+            &gql.client_ip.to_string(),
+        )
+        .await;
+        let (customer, errors) = match outcome {
+            Ok(Registered::Customer(c)) => (Some(CustomerNode(c)), Vec::new()),
+            Ok(Registered::Concealed) => (None, Vec::new()),
+            Err(RegisterError::Invalid(problems)) => {
+                (None, problems.iter().map(rendered).collect())
+            }
+            Err(e @ RegisterError::Throttled { .. }) => {
+                let error =
+                    RegisterCustomerError::CustomerRegistrationError(CustomerRegistrationError {
+                        message: e.to_string(),
+                    });
+                (None, vec![error])
+            }
+            Err(RegisterError::Hashing) => {
+                return Err(async_graphql::Error::new("Registration failed; try again."))
+            }
+            Err(RegisterError::Store(e)) => return Err(e.into()),
+        };
+        Ok(RegisterCustomerResult { customer, errors })
     }
 }

@@ -163,15 +163,7 @@ impl Site {
         let _ = redirect_behavior;
         let gql = ctx.data::<GqlContext>()?;
         let wanted = format!("/{}/", path.trim_matches('/'));
-        let all = gql
-            .state
-            .store
-            .products(gql.store.id, 0, i64::MAX, 10_000, false)
-            .await?;
-        let node = all
-            .into_iter()
-            .find(|p| catalog::path(&p.name) == wanted)
-            .map(|p| Node::Product(ProductNode(p)));
+        let node = catalog::product_at(gql, &wanted).await?.map(Node::Product);
         Ok(Route {
             node,
             redirect: None,

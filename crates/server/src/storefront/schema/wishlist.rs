@@ -47,39 +47,56 @@ pub struct DeleteWishlistItemsResult {
     pub result: Option<Wishlist>,
 }
 
-/// A stored wishlist with its items and their products, as the schema shows it.
-pub async fn load(gql: &GqlContext, w: storefront_auth_store::Wishlist) -> Result<Wishlist> {
+/// How many items one wishlist may hold (its items are paged, 50 at most per page).
+pub const MAX_ITEMS: usize = 500;
+
+/// A page of a wishlist's items, each with its product (from the held catalog when it is).
+pub async fn items(
+    gql: &GqlContext,
+    w: &storefront_auth_store::Wishlist,
+    page: &PageRequest,
+) -> Result<WishlistItemConnection> {
+    let all = gql.state.store.wishlist_items(w.id).await?;
+    let total = all.len() as i64;
+    let in_range: Vec<_> = all
+        .into_iter()
+        .filter(|i| i.id > page.after && i.id < page.before)
+        .collect();
+    let catalog = gql.state.catalog.products(&gql.state, gql.store.id).await?;
     let mut items = Vec::new();
-    for item in gql.state.store.wishlist_items(w.id).await? {
-        let product = gql
-            .state
-            .store
-            .product(gql.store.id, item.product_id)
-            .await?
-            .map(ProductNode);
+    for item in page.window(in_range) {
+        let product = match &catalog {
+            Some(c) => c.by_id(item.product_id).cloned(),
+            None => {
+                gql.state
+                    .store
+                    .product(gql.store.id, item.product_id)
+                    .await?
+            }
+        };
         items.push(WishlistItem {
             entity_id: item.id as i32,
             product_entity_id: item.product_id as i32,
             variant_entity_id: item.variant_id.map(|v| v as i32),
-            product,
+            product: product.map(ProductNode),
         });
     }
-    let page = PageRequest::new(Some(super::connection::MAX_PAGE), None, None, None)?;
-    let total = items.len() as i64;
     let (items, info) = page.finish(items, |i| i.entity_id as i64);
-    Ok(Wishlist {
-        entity_id: w.id as i32,
-        name: w.name,
-        is_public: w.is_public,
-        token: w.token,
-        items: WishlistItemConnection::new(items, info, Some(total)),
-    })
+    Ok(WishlistItemConnection::new(items, info, Some(total)))
 }
 
+/// Checks items to add to a wishlist that holds `existing`: real products, and no more than
+/// `MAX_ITEMS` in all.
 async fn checked_items(
     gql: &GqlContext,
     items: &[WishlistItemInput],
+    existing: usize,
 ) -> Result<Vec<(i64, Option<i64>)>> {
+    if existing.saturating_add(items.len()) > MAX_ITEMS {
+        return Err(Error::new(format!(
+            "A wishlist holds at most {MAX_ITEMS} items."
+        )));
+    }
     let mut out = Vec::new();
     for i in items {
         if gql
@@ -127,7 +144,7 @@ impl WishlistMutations {
         if input.name.trim().is_empty() {
             return Err(Error::new("A wishlist needs a name."));
         }
-        let items = checked_items(gql, input.items.as_deref().unwrap_or_default()).await?;
+        let items = checked_items(gql, input.items.as_deref().unwrap_or_default(), 0).await?;
         let token = storefront_auth_core::secret::random_hex(16);
         let w = gql
             .state
@@ -145,7 +162,7 @@ impl WishlistMutations {
             )
             .await?;
         Ok(Some(CreateWishlistResult {
-            result: load(gql, w).await?,
+            result: Wishlist(w),
         }))
     }
 
@@ -156,10 +173,11 @@ impl WishlistMutations {
     ) -> Result<Option<AddWishlistItemsResult>> {
         let gql = ctx.data::<GqlContext>()?;
         let w = owned(gql, input.entity_id).await?;
-        let items = checked_items(gql, &input.items).await?;
+        let existing = gql.state.store.wishlist_items(w.id).await?.len();
+        let items = checked_items(gql, &input.items, existing).await?;
         gql.state.store.add_wishlist_items(w.id, &items).await?;
         Ok(Some(AddWishlistItemsResult {
-            result: Some(load(gql, w).await?),
+            result: Some(Wishlist(w)),
         }))
     }
 
@@ -173,7 +191,7 @@ impl WishlistMutations {
         let ids: Vec<i64> = input.item_entity_ids.iter().map(|i| *i as i64).collect();
         gql.state.store.delete_wishlist_items(w.id, &ids).await?;
         Ok(Some(DeleteWishlistItemsResult {
-            result: Some(load(gql, w).await?),
+            result: Some(Wishlist(w)),
         }))
     }
 }
