@@ -72,27 +72,17 @@ pub async fn start_with(
     tls: Option<Arc<rustls::ServerConfig>>,
 ) -> std::io::Result<RunningServer> {
     let addr = listener.local_addr()?;
-    let (stop, mut stopped) = watch::channel(false);
+    let (stop, _) = watch::channel(false);
     tokio::spawn(sync_loop(state.clone(), stop.subscribe()));
     tokio::spawn(listen_loop(state.clone(), stop.subscribe()));
-    let task = match tls {
-        Some(config) => tokio::spawn(crate::tls::serve(
-            listener,
-            config,
-            router(state.clone()),
-            stop.subscribe(),
-        )),
-        None => {
-            let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-            tokio::spawn(async move {
-                axum::serve(listener, app)
-                    .with_graceful_shutdown(async move {
-                        let _ = stopped.wait_for(|s| *s).await;
-                    })
-                    .await
-            })
-        }
-    };
+    let limits = state.config.http.limits();
+    let task = tokio::spawn(crate::listener::serve(
+        listener,
+        router(state.clone()),
+        tls,
+        limits,
+        stop.subscribe(),
+    ));
     Ok(RunningServer {
         addr,
         state,

@@ -40,6 +40,47 @@ pub struct Config {
     pub deprecation: DeprecationConfig,
     pub rate_limit: RateLimitConfig,
     pub customers: CustomersConfig,
+    pub http: HttpConfig,
+}
+
+/// How long connections may take and how many there may be (SPEC §11).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HttpConfig {
+    /// A request's headers must arrive within this; also how long an idle keep-alive
+    /// connection stays open.
+    pub header_read_timeout_secs: u64,
+    /// A request, body included, must be received and answered within this.
+    pub request_timeout_secs: u64,
+    pub tls_handshake_timeout_secs: u64,
+    /// Open connections allowed per client address, and in all.
+    pub max_connections_per_client: usize,
+    pub max_connections: usize,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig {
+            header_read_timeout_secs: 15,
+            request_timeout_secs: 30,
+            tls_handshake_timeout_secs: 10,
+            max_connections_per_client: 256,
+            max_connections: 16_384,
+        }
+    }
+}
+
+impl HttpConfig {
+    pub fn limits(&self) -> crate::listener::Limits {
+        use std::time::Duration;
+        crate::listener::Limits {
+            header_read: Duration::from_secs(self.header_read_timeout_secs),
+            request: Duration::from_secs(self.request_timeout_secs),
+            tls_handshake: Duration::from_secs(self.tls_handshake_timeout_secs),
+            per_client: self.max_connections_per_client,
+            total: self.max_connections,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -110,6 +151,7 @@ impl Default for Config {
             deprecation: DeprecationConfig::default(),
             rate_limit: RateLimitConfig::default(),
             customers: CustomersConfig::default(),
+            http: HttpConfig::default(),
         }
     }
 }
@@ -229,6 +271,21 @@ impl Config {
             1,
             365 * 86_400,
         )?;
+        let h = &self.http;
+        if [
+            h.header_read_timeout_secs,
+            h.request_timeout_secs,
+            h.tls_handshake_timeout_secs,
+        ]
+        .iter()
+        .any(|t| !(1..=3_600).contains(t))
+            || h.max_connections_per_client == 0
+            || h.max_connections < h.max_connections_per_client
+        {
+            return Err(ConfigError::Invalid(
+                "http: timeouts must be 1 to 3600 seconds, and 1 <= max_connections_per_client <= max_connections".into(),
+            ));
+        }
         if self.tls_cert.is_some() != self.tls_key.is_some() {
             return Err(ConfigError::Invalid(
                 "tls_cert and tls_key must be given together".into(),

@@ -6,6 +6,7 @@ pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod listener;
 pub mod log_writer;
 pub mod login;
 pub mod management;

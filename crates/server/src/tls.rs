@@ -5,21 +5,15 @@
 //! trust the CA (`NODE_EXTRA_CA_CERTS`, `REQUESTS_CA_BUNDLE`), which is what the Catalyst
 //! client needs: it only speaks `https://store-{hash}-{channel}.{domain}`.
 
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 
-use axum::extract::ConnectInfo;
-use axum::Router;
 use rcgen::{
     BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
     KeyUsagePurpose,
 };
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-use tokio::net::TcpListener;
-use tokio::sync::watch;
 
 use crate::state::AppState;
 
@@ -148,66 +142,4 @@ pub async fn dev_certificate(
     write(&dir.join("server-key.pem"), &key.serialize_pem(), true)?;
     let config = server_config(cert.pem().as_bytes(), key.serialize_pem().as_bytes())?;
     Ok((config, DevTls { ca_path, hosts }))
-}
-
-async fn stopped(stop: &mut watch::Receiver<bool>) {
-    let _ = stop.wait_for(|s| *s).await;
-}
-
-/// Serves `app` over TLS until `stop` turns true, then lets open connections finish.
-pub async fn serve(
-    listener: TcpListener,
-    config: Arc<rustls::ServerConfig>,
-    app: Router,
-    mut stop: watch::Receiver<bool>,
-) -> std::io::Result<()> {
-    let acceptor = tokio_rustls::TlsAcceptor::from(config);
-    let mut connections = tokio::task::JoinSet::new();
-    loop {
-        let (tcp, peer) = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok(a) => a,
-                Err(e) => {
-                    tracing::warn!(error = %e, "accept failed");
-                    continue;
-                }
-            },
-            _ = stopped(&mut stop) => break,
-        };
-        let (acceptor, app, mut stop) = (acceptor.clone(), app.clone(), stop.clone());
-        connections.spawn(async move {
-            let tls =
-                match tokio::time::timeout(Duration::from_secs(10), acceptor.accept(tcp)).await {
-                    Ok(Ok(tls)) => tls,
-                    Ok(Err(e)) => {
-                        tracing::debug!(error = %e, %peer, "TLS handshake failed");
-                        return;
-                    }
-                    Err(_) => return,
-                };
-            let service = hyper::service::service_fn(
-                move |mut req: hyper::Request<hyper::body::Incoming>| {
-                    req.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
-                    let mut app = app.clone();
-                    async move { tower::Service::call(&mut app, req).await }
-                },
-            );
-            let conn = hyper::server::conn::http1::Builder::new()
-                .serve_connection(hyper_util::rt::TokioIo::new(tls), service)
-                .with_upgrades();
-            tokio::pin!(conn);
-            let stopping = async move {
-                let _ = stop.wait_for(|s| *s).await;
-            };
-            tokio::select! {
-                _ = conn.as_mut() => {}
-                _ = stopping => {
-                    conn.as_mut().graceful_shutdown();
-                    let _ = conn.await;
-                }
-            }
-        });
-    }
-    while connections.join_next().await.is_some() {}
-    Ok(())
 }

@@ -38,6 +38,10 @@ async fn find_store(state: &SharedState, hash: &str) -> anyhow::Result<StoreReco
 
 pub async fn serve(config: Config) -> anyhow::Result<Output> {
     let _log_guard = init_logging(&config.log_format);
+    match crate::listener::raise_open_files_limit() {
+        Ok(n) => tracing::debug!(open_files = n, "open files limit"),
+        Err(e) => tracing::warn!(error = %e, "could not raise the open files limit"),
+    }
     let demo = config.demo;
     let listen = config.listen.clone();
     let listener = tokio::net::TcpListener::bind(&listen)
