@@ -192,7 +192,7 @@ pub fn raise_open_files_limit() -> std::io::Result<u64> {
                 return Err(std::io::Error::last_os_error());
             }
         }
-        Ok(limit.rlim_cur as u64)
+        Ok(limit.rlim_cur)
     }
     #[cfg(not(unix))]
     Ok(0)
