@@ -218,6 +218,33 @@ impl MasterKey {
     }
 
     fn seal(&self, plain: &[u8]) -> Vec<u8> {
+        self.seal_for(plain, b"storefront-auth signing key")
+    }
+
+    fn open(&self, sealed: &[u8]) -> Result<Vec<u8>, KeyError> {
+        self.open_for(sealed, b"storefront-auth signing key")
+    }
+
+    /// Seals a named server-wide secret (the payment token key, say) as text, bound to its
+    /// name: `sealed:v1:{base64}`.
+    pub fn seal_secret(&self, name: &str, plain: &str) -> String {
+        let aad = format!("storefront-auth secret {name}");
+        format!(
+            "sealed:v1:{}",
+            STANDARD.encode(self.seal_for(plain.as_bytes(), aad.as_bytes()))
+        )
+    }
+
+    fn open_secret(&self, name: &str, sealed_b64: &str) -> Result<String, KeyError> {
+        let sealed = STANDARD
+            .decode(sealed_b64)
+            .map_err(|_| KeyError::BadKeyMaterial)?;
+        let aad = format!("storefront-auth secret {name}");
+        String::from_utf8(self.open_for(&sealed, aad.as_bytes())?)
+            .map_err(|_| KeyError::BadKeyMaterial)
+    }
+
+    fn seal_for(&self, plain: &[u8], aad: &[u8]) -> Vec<u8> {
         let nonce_bytes = random_bytes(NONCE_LEN);
         let mut nonce_arr = [0u8; NONCE_LEN];
         nonce_arr.copy_from_slice(&nonce_bytes);
@@ -225,7 +252,7 @@ impl MasterKey {
         // Sealing with a valid key and a fresh nonce cannot fail.
         let _ = self.0.seal_in_place_append_tag(
             Nonce::assume_unique_for_key(nonce_arr),
-            Aad::from(b"storefront-auth signing key"),
+            Aad::from(aad),
             &mut buf,
         );
         let mut out = nonce_bytes;
@@ -233,7 +260,7 @@ impl MasterKey {
         out
     }
 
-    fn open(&self, sealed: &[u8]) -> Result<Vec<u8>, KeyError> {
+    fn open_for(&self, sealed: &[u8], aad: &[u8]) -> Result<Vec<u8>, KeyError> {
         if sealed.len() < NONCE_LEN {
             return Err(KeyError::BadKeyMaterial);
         }
@@ -244,11 +271,26 @@ impl MasterKey {
             .0
             .open_in_place(
                 Nonce::assume_unique_for_key(nonce_arr),
-                Aad::from(b"storefront-auth signing key"),
+                Aad::from(aad),
                 &mut buf,
             )
             .map_err(|_| KeyError::WrongMasterKey)?;
         Ok(plain.to_vec())
+    }
+}
+
+/// A named server-wide secret as stored: `sealed:v1:…` (needs the master key) or the plain
+/// value (written before a master key was configured, or without one).
+pub fn open_stored_secret(
+    name: &str,
+    stored: &str,
+    master: Option<&MasterKey>,
+) -> Result<String, KeyError> {
+    match stored.strip_prefix("sealed:v1:") {
+        Some(b64) => master
+            .ok_or(KeyError::SealedWithoutMasterKey)?
+            .open_secret(name, b64),
+        None => Ok(stored.to_string()),
     }
 }
 
@@ -300,6 +342,29 @@ mod tests {
             SigningKey::from_stored(&sealed, Some(&other)),
             Err(KeyError::WrongMasterKey)
         ));
+    }
+
+    #[test]
+    fn named_secrets_are_sealed_for_their_name() {
+        let master = MasterKey::from_base64(&STANDARD.encode([7u8; 32])).expect("master");
+        let sealed = master.seal_secret("payments", "abc123");
+        assert!(sealed.starts_with("sealed:v1:") && !sealed.contains("abc123"));
+        assert_eq!(
+            open_stored_secret("payments", &sealed, Some(&master)).expect("open"),
+            "abc123"
+        );
+        assert!(matches!(
+            open_stored_secret("other", &sealed, Some(&master)),
+            Err(KeyError::WrongMasterKey)
+        ));
+        assert!(matches!(
+            open_stored_secret("payments", &sealed, None),
+            Err(KeyError::SealedWithoutMasterKey)
+        ));
+        assert_eq!(
+            open_stored_secret("payments", "plain", None).expect("plain"),
+            "plain"
+        );
     }
 
     #[test]

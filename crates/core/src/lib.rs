@@ -11,6 +11,7 @@ pub mod ecdsa;
 pub mod hs256;
 pub mod keys;
 pub mod money;
+pub mod net;
 pub mod policy;
 pub mod request;
 pub mod scope;

@@ -129,14 +129,31 @@ pub fn verify(
     Ok(claims)
 }
 
-/// Where to send the browser after sign-in: a relative path, or a URL on the channel's own
-/// site. Anything else would be an open redirect.
+/// Where to send the browser after sign-in: a path on the storefront, or a URL on the
+/// channel's own site. The target is refused if it holds any control character or space
+/// (browsers drop tabs and line breaks from URLs, so `/\t/evil.example` would become
+/// `//evil.example`) or a backslash (read as `/`), and it is resolved against the channel's
+/// origin the way a browser resolves a `Location`, so only what lands on that origin passes.
 pub fn safe_redirect(
     redirect_to: Option<&str>,
     site_origin: &str,
 ) -> Result<String, LoginJwtError> {
     let target = redirect_to.unwrap_or(DEFAULT_REDIRECT);
-    if target.starts_with('/') && !target.starts_with("//") && !target.contains('\\') {
+    if target.is_empty()
+        || target
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+    {
+        return Err(LoginJwtError::Redirect);
+    }
+    let base = url::Url::parse(site_origin).map_err(|_| LoginJwtError::Redirect)?;
+    let landed = base.join(target).map_err(|_| LoginJwtError::Redirect)?;
+    if landed.origin() != base.origin() {
+        return Err(LoginJwtError::Redirect);
+    }
+    // A path stays a path (the browser stays on the host it signed in at); anything else
+    // must already name the channel's site.
+    if target.starts_with('/') && !target.starts_with("//") {
         return Ok(target.to_string());
     }
     match crate::validate::origin_of(target) {
@@ -234,6 +251,14 @@ mod tests {
             "http://localhost:3001/",
             "javascript:alert(1)",
             "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/cart.php\r\nSet-Cookie: x=1",
+            "/ /evil.example",
+            "http://localhost:3000@evil.example/",
+            "HTTP://evil.example",
+            "relative/path",
+            "",
         ] {
             assert_eq!(
                 safe_redirect(Some(bad), site),

@@ -10,8 +10,11 @@ use storefront_auth_core::clock::parse_rfc3339;
 use storefront_auth_core::DeprecationSchedule;
 
 pub const ENV_PREFIX: &str = "STOREFRONT_AUTH_";
+/// The embedded SQLite database, in the data directory.
+pub const DATABASE_FILE: &str = "storefront-auth.db";
 
-#[derive(Clone, Debug, Deserialize)]
+/// `Debug` shows no secret: the master key and the database URL's password are redacted.
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     /// Address to listen on.
@@ -37,10 +40,52 @@ pub struct Config {
     pub tls_key: Option<PathBuf>,
     /// Serve HTTPS with a development CA and certificate kept in `{data_dir}/dev-tls`.
     pub dev_tls: bool,
+    /// Browsers reach this server through a TLS-terminating proxy: cookies are `Secure` and
+    /// responses carry HSTS, as when it serves TLS itself.
+    pub behind_tls_proxy: bool,
     pub deprecation: DeprecationConfig,
     pub rate_limit: RateLimitConfig,
     pub customers: CustomersConfig,
     pub http: HttpConfig,
+    pub outbound: OutboundConfig,
+}
+
+/// Calls this server makes to app callbacks (and provider APIs): see `service::outbound`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OutboundConfig {
+    /// Host names, addresses or ranges (`10.0.0.0/8`) that outbound calls may reach although
+    /// they are loopback, private or link-local, and over plain HTTP: for development. A list,
+    /// or a comma-separated string (as an environment variable gives it).
+    #[serde(deserialize_with = "list_or_commas")]
+    pub allow: Vec<String>,
+    pub timeout_secs: Option<u64>,
+}
+
+impl OutboundConfig {
+    pub fn outbound(&self) -> Result<crate::service::outbound::Outbound, ConfigError> {
+        let timeout = std::time::Duration::from_secs(self.timeout_secs.unwrap_or(10));
+        crate::service::outbound::Outbound::new(&self.allow, timeout)
+            .map_err(|e| ConfigError::Invalid(format!("outbound.allow: {e}")))
+    }
+}
+
+fn list_or_commas<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum ListOrCommas {
+        List(Vec<String>),
+        Commas(String),
+    }
+    Ok(match ListOrCommas::deserialize(d)? {
+        ListOrCommas::List(l) => l,
+        ListOrCommas::Commas(s) => s
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect(),
+    })
 }
 
 /// How long connections may take and how many there may be (SPEC §11).
@@ -133,6 +178,40 @@ pub struct RateLimitConfig {
     pub window_ms: u64,
 }
 
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("listen", &self.listen)
+            .field("data_dir", &self.data_dir)
+            .field(
+                "database_url",
+                &self
+                    .database_url
+                    .as_deref()
+                    .map(storefront_auth_store::redact),
+            )
+            .field("domain", &self.domain)
+            .field("default_store", &self.default_store)
+            .field("demo", &self.demo)
+            .field(
+                "master_key",
+                &self.master_key.as_ref().map(|_| "<redacted>"),
+            )
+            .field("clock", &self.clock)
+            .field("log_format", &self.log_format)
+            .field("tls_cert", &self.tls_cert)
+            .field("tls_key", &self.tls_key)
+            .field("dev_tls", &self.dev_tls)
+            .field("behind_tls_proxy", &self.behind_tls_proxy)
+            .field("deprecation", &self.deprecation)
+            .field("rate_limit", &self.rate_limit)
+            .field("customers", &self.customers)
+            .field("http", &self.http)
+            .field("outbound", &self.outbound)
+            .finish()
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -148,10 +227,12 @@ impl Default for Config {
             tls_cert: None,
             tls_key: None,
             dev_tls: false,
+            behind_tls_proxy: false,
             deprecation: DeprecationConfig::default(),
             rate_limit: RateLimitConfig::default(),
             customers: CustomersConfig::default(),
             http: HttpConfig::default(),
+            outbound: OutboundConfig::default(),
         }
     }
 }
@@ -286,6 +367,16 @@ impl Config {
                 "http: timeouts must be 1 to 3600 seconds, and 1 <= max_connections_per_client <= max_connections".into(),
             ));
         }
+        self.outbound.outbound()?;
+        if self
+            .outbound
+            .timeout_secs
+            .is_some_and(|t| !(1..=120).contains(&t))
+        {
+            return Err(ConfigError::Invalid(
+                "outbound.timeout_secs must be 1 to 120".into(),
+            ));
+        }
         if self.tls_cert.is_some() != self.tls_key.is_some() {
             return Err(ConfigError::Invalid(
                 "tls_cert and tls_key must be given together".into(),
@@ -332,10 +423,7 @@ impl Config {
     pub fn effective_database_url(&self) -> String {
         match &self.database_url {
             Some(url) => url.clone(),
-            None => format!(
-                "sqlite://{}",
-                self.data_dir.join("storefront-auth.db").display()
-            ),
+            None => format!("sqlite://{}", self.data_dir.join(DATABASE_FILE).display()),
         }
     }
 }
@@ -426,6 +514,21 @@ mod tests {
         )
         .expect_err("env");
         assert!(err.to_string().contains("listn"), "{err}");
+    }
+
+    #[test]
+    fn debug_shows_no_secret() {
+        let c = Config {
+            master_key: Some("c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3I=".into()),
+            database_url: Some("postgres://user:hunter2@db/x".into()),
+            ..Config::default()
+        };
+        let shown = format!("{c:?}");
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("c2VjcmV0"),
+            "{shown}"
+        );
+        assert!(shown.contains("<redacted>") && shown.contains("postgres://***@db/x"));
     }
 
     #[test]

@@ -132,7 +132,7 @@ impl IntoResponse for ApiError {
                 envelope(StatusCode::TOO_MANY_REQUESTS, "Too many requests.", Some("The request quota of this API account is used up; retry after X-Retry-After seconds."), None),
             ),
             ApiError::Unavailable(why) => {
-                tracing::error!(error = %why, "database unavailable");
+                tracing::error!(error = %crate::request_log::escaped(why), "database unavailable");
                 (
                     StatusCode::SERVICE_UNAVAILABLE,
                     envelope(StatusCode::SERVICE_UNAVAILABLE, "The service is temporarily unavailable.", Some("Retry shortly."), None),
@@ -143,7 +143,7 @@ impl IntoResponse for ApiError {
                 envelope(StatusCode::REQUEST_TIMEOUT, "The request took too long to send or to answer.", None, None),
             ),
             ApiError::Internal(why) => {
-                tracing::error!(error = %why, "internal error");
+                tracing::error!(error = %crate::request_log::escaped(why), "internal error");
                 (StatusCode::INTERNAL_SERVER_ERROR, envelope(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error.", None, None))
             }
         };

@@ -5,6 +5,7 @@ pub mod app;
 pub mod cache;
 pub mod cli;
 pub mod config;
+pub mod cookies;
 pub mod error;
 pub mod listener;
 pub mod log_writer;

@@ -24,6 +24,23 @@ use axum::response::{IntoResponse, Response};
 use crate::log_writer::BatchedWriter;
 use crate::state::SharedState;
 
+/// `s` as it may be written into a log: every control character (line breaks, terminal
+/// escapes) as `\u{..}`, so text a client chose cannot forge a line or colour a terminal.
+pub fn escaped(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// What a handler learned about the request that belongs in its log line.
 #[derive(Clone, Debug, Default)]
 pub struct LogFields {
@@ -221,6 +238,12 @@ fn finish(started: Started, response: &mut Response) {
                 .insert(crate::storefront::request::CORRELATION_ID, v);
         }
     }
+    if let Some(hsts) = state.hsts() {
+        response.headers_mut().insert(
+            axum::http::header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(hsts),
+        );
+    }
     let elapsed = at.elapsed();
     let status = response.status();
     let decision = fields
@@ -230,7 +253,7 @@ fn finish(started: Started, response: &mut Response) {
         } else {
             "error"
         });
-    let path = uri.path();
+    let path = loggable_path(uri.path());
     state.metrics.record(
         surface(path),
         fields.kind.unwrap_or("none"),
@@ -250,6 +273,16 @@ fn finish(started: Started, response: &mut Response) {
             let text = line.render(*format, SystemTime::now());
             let _ = writer.clone().write_all(text.as_bytes());
         }
+    }
+}
+
+/// A path as it is logged: the Customer Login JWT in `/login/token/{jwt}` is a credential
+/// (usable once, but until then a sign-in), so it is never written.
+fn loggable_path(path: &str) -> &str {
+    if path.starts_with("/login/token/") {
+        "/login/token/[redacted]"
+    } else {
+        path
     }
 }
 
@@ -391,7 +424,11 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 
 fn json_string(out: &mut String, s: &str) {
     out.push('"');
-    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+    // A byte scan first (the common case needs no escaping): 0xC2 starts the C1 controls.
+    if !s
+        .bytes()
+        .any(|b| b < 0x20 || matches!(b, b'"' | b'\\' | 0x7f | 0xc2))
+    {
         out.push_str(s);
         out.push('"');
         return;
@@ -403,7 +440,8 @@ fn json_string(out: &mut String, s: &str) {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
+            // Every other control character, DEL and the C1 controls (terminal escapes) too.
+            c if c.is_control() => {
                 let _ = write!(out, "\\u{:04x}", c as u32);
             }
             c => out.push(c),

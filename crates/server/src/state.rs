@@ -39,6 +39,8 @@ pub struct AppState {
     pub graphql: Graphql,
     pub documents: crate::storefront::documents::DocumentCache,
     pub catalog: crate::storefront::catalog_cache::CatalogCache,
+    /// How calls to other servers (app callbacks) are made.
+    pub outbound: crate::service::outbound::Outbound,
     /// The HS256 key of payment access tokens, read from the database on first use.
     pub payments_key: std::sync::OnceLock<Vec<u8>>,
     /// When the PostgreSQL event listener went down (`None` while it is up, or on SQLite).
@@ -99,7 +101,7 @@ impl AppState {
         clock: Option<Arc<dyn Clock>>,
     ) -> Result<SharedState, StartError> {
         if config.database_url.is_none() {
-            std::fs::create_dir_all(&config.data_dir)
+            private_data_dir(&config.data_dir)
                 .map_err(|e| StartError::DataDir(config.data_dir.display().to_string(), e))?;
         }
         let store = Store::open(&config.effective_database_url()).await?;
@@ -131,6 +133,7 @@ impl AppState {
             graphql: Graphql::new()?,
             documents: crate::storefront::documents::DocumentCache::default(),
             catalog: crate::storefront::catalog_cache::CatalogCache::default(),
+            outbound: config.outbound.outbound()?,
             payments_key: std::sync::OnceLock::new(),
             listener_down_since: std::sync::Mutex::new(match store.backend() {
                 storefront_auth_store::Backend::Postgres => Some(std::time::Instant::now()),
@@ -180,6 +183,29 @@ impl AppState {
             .unwrap_or_default()
     }
 
+    /// How this server's cookies are set: `Secure` when browsers reach it over TLS.
+    pub fn cookies(&self) -> crate::cookies::CookieJar {
+        crate::cookies::CookieJar {
+            secure: self.serves_tls(),
+        }
+    }
+
+    /// Browsers reach this server over TLS: it serves TLS itself, or a TLS proxy is in front.
+    pub fn serves_tls(&self) -> bool {
+        let c = &self.config;
+        c.dev_tls || c.tls_cert.is_some() || c.behind_tls_proxy
+    }
+
+    /// The `Strict-Transport-Security` value when served over TLS: a year, or a day under
+    /// `--dev-tls` (a development certificate should not pin `localhost` for long).
+    pub fn hsts(&self) -> Option<&'static str> {
+        match (self.serves_tls(), self.config.dev_tls) {
+            (false, _) => None,
+            (true, true) => Some("max-age=86400"),
+            (true, false) => Some("max-age=31536000"),
+        }
+    }
+
     /// The storefront host of a store's channel (SPEC §2).
     pub fn storefront_host(&self, hash: &str, channel: i64) -> String {
         if channel == 1 {
@@ -204,6 +230,32 @@ impl AppState {
         }
         Ok(())
     }
+}
+
+/// Creates the data directory readable by this user only (0700) and the SQLite database in it
+/// (0600) before SQLite opens it: it holds signing keys, client secrets and the payment token
+/// key. Existing ones are narrowed to those modes; SQLite gives its `-wal` and `-shm` files the
+/// database's mode.
+fn private_data_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        let db = dir.join(crate::config::DATABASE_FILE);
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o600)
+            .open(&db)?;
+        for suffix in ["", "-wal", "-shm"] {
+            let path = dir.join(format!("{}{suffix}", crate::config::DATABASE_FILE));
+            if path.exists() {
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Tells other instances about a change. Their catch-up covers a failed notification, so a

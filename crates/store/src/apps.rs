@@ -17,6 +17,18 @@ pub struct App {
     pub uninstall_callback: Option<String>,
     pub scopes: Vec<String>,
     pub created_at: i64,
+    /// The store that registered the app; `None` for an operator's app (the CLI).
+    pub owner_store_id: Option<i64>,
+    /// Listed to and installable by every store, not only its owner.
+    pub published: bool,
+}
+
+impl App {
+    /// May `store_id` see, install and use this app? Its owner may, and every store may see a
+    /// published one.
+    pub fn visible_to(&self, store_id: i64) -> bool {
+        self.published || self.owner_store_id == Some(store_id)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,7 +50,7 @@ pub struct ClaimedCode {
     pub account_uuid: String,
 }
 
-const APP_COLS: &str = "client_id, name, client_secret, auth_callback, load_callback, uninstall_callback, scopes, created_at";
+const APP_COLS: &str = "client_id, name, client_secret, auth_callback, load_callback, uninstall_callback, scopes, created_at, owner_store_id, published";
 
 fn app_from(row: &sqlx::any::AnyRow) -> Result<App> {
     let scopes: String = get(row, "scopes")?;
@@ -52,13 +64,15 @@ fn app_from(row: &sqlx::any::AnyRow) -> Result<App> {
         uninstall_callback: get(row, "uninstall_callback")?,
         scopes: scopes.split_whitespace().map(String::from).collect(),
         created_at: get(row, "created_at")?,
+        owner_store_id: get(row, "owner_store_id")?,
+        published: get::<i64>(row, "published")? != 0,
     })
 }
 
 impl Store {
     pub async fn create_app(&self, app: &App) -> Result<()> {
         sqlx::query(&format!(
-            "INSERT INTO apps ({APP_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+            "INSERT INTO apps ({APP_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
         ))
         .bind(&app.client_id)
         .bind(&app.name)
@@ -68,6 +82,8 @@ impl Store {
         .bind(&app.uninstall_callback)
         .bind(app.scopes.join(" "))
         .bind(app.created_at)
+        .bind(app.owner_store_id)
+        .bind(i64::from(app.published))
         .execute(self.pool())
         .await?;
         Ok(())
@@ -81,10 +97,22 @@ impl Store {
         row.as_ref().map(app_from).transpose()
     }
 
+    /// Every app (the operator's view).
     pub async fn apps(&self) -> Result<Vec<App>> {
         let rows = sqlx::query(&format!(
             "SELECT {APP_COLS} FROM apps ORDER BY created_at, client_id"
         ))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(app_from).collect()
+    }
+
+    /// The apps a store may see: its own and the published ones.
+    pub async fn apps_visible_to(&self, store_id: i64) -> Result<Vec<App>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {APP_COLS} FROM apps WHERE owner_store_id = $1 OR published = 1 ORDER BY created_at, client_id"
+        ))
+        .bind(store_id)
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(app_from).collect()

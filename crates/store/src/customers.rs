@@ -12,7 +12,8 @@ pub struct CustomerGroup {
     pub discount_bp: i64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// `Debug` leaves the password hash out.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Customer {
     pub id: i64,
     pub store_id: i64,
@@ -23,6 +24,22 @@ pub struct Customer {
     pub group_id: Option<i64>,
     pub password_hash: String,
     pub created_at: i64,
+}
+
+impl std::fmt::Debug for Customer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Customer")
+            .field("id", &self.id)
+            .field("store_id", &self.store_id)
+            .field("email", &self.email)
+            .field("first_name", &self.first_name)
+            .field("last_name", &self.last_name)
+            .field("phone", &self.phone)
+            .field("group_id", &self.group_id)
+            .field("password_hash", &"<redacted>")
+            .field("created_at", &self.created_at)
+            .finish()
+    }
 }
 
 pub struct NewCustomer<'a> {

@@ -2,7 +2,8 @@
 
 use crate::{get, Result, Store};
 
-#[derive(Clone, Debug)]
+/// `Debug` leaves the private key out.
+#[derive(Clone)]
 pub struct StoredKey {
     pub kid: String,
     /// `plain:<b64 pkcs8>` or `sealed:v1:<b64>` (see `storefront_auth_core::keys`).
@@ -55,5 +56,16 @@ impl Store {
         .execute(self.pool())
         .await?;
         Ok(done.rows_affected() > 0)
+    }
+}
+
+impl std::fmt::Debug for StoredKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoredKey")
+            .field("kid", &self.kid)
+            .field("private_key", &"<redacted>")
+            .field("created_at", &self.created_at)
+            .field("retired_at", &self.retired_at)
+            .finish_non_exhaustive()
     }
 }

@@ -49,6 +49,17 @@ impl Store {
         get(&row, "value")
     }
 
+    /// Replaces a named secret's stored form (sealing a plain one), if it is still `was`.
+    pub async fn replace_server_secret(&self, name: &str, was: &str, sealed: &str) -> Result<()> {
+        sqlx::query("UPDATE server_secrets SET value = $1 WHERE name = $2 AND value = $3")
+            .bind(sealed)
+            .bind(name)
+            .bind(was)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
     /// A named server-wide value, if set.
     pub async fn server_value(&self, name: &str) -> Result<Option<String>> {
         let row = sqlx::query("SELECT value FROM server_secrets WHERE name = $1")

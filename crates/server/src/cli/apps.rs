@@ -24,6 +24,13 @@ pub enum AppsCmd {
         /// OAuth scope the app asks for (repeatable).
         #[arg(long = "scope", required = true)]
         scopes: Vec<String>,
+        /// The store the app belongs to: only it may see and install the app. Without it the
+        /// app is the operator's, published to every store.
+        #[arg(long)]
+        store: Option<String>,
+        /// With --store: publish the app to every store all the same.
+        #[arg(long, requires = "store")]
+        published: bool,
         #[arg(long)]
         json: bool,
     },
@@ -68,8 +75,14 @@ pub async fn apps(config: Config, cmd: AppsCmd) -> anyhow::Result<Output> {
             load_callback,
             uninstall_callback,
             scopes,
+            store,
+            published,
             json,
         } => {
+            let owner = match &store {
+                Some(hash) => Some(find_store(&state, hash).await?.id),
+                None => None,
+            };
             let app = apps::register(
                 &state,
                 NewApp {
@@ -78,6 +91,8 @@ pub async fn apps(config: Config, cmd: AppsCmd) -> anyhow::Result<Output> {
                     load_callback,
                     uninstall_callback,
                     scopes,
+                    owner_store_id: owner,
+                    published: published || owner.is_none(),
                 },
             )
             .await?;
@@ -105,10 +120,17 @@ pub async fn apps(config: Config, cmd: AppsCmd) -> anyhow::Result<Output> {
         AppsCmd::Install { store, client_id } => {
             let st = find_store(&state, &store).await?;
             let app = find_app(client_id).await?;
+            if !app.visible_to(st.id) {
+                return Err(anyhow!(
+                    "{} belongs to another store and is not published",
+                    app.client_id
+                ));
+            }
             let url = apps::begin_install(&state, &app, &st).await?;
-            let status = apps::call(&url)
+            let status = state
+                .outbound
+                .get(&url)
                 .await
-                .map_err(|e| anyhow!(e))
                 .context("calling the app's auth callback")?;
             if !(200..400).contains(&status) {
                 return Err(anyhow!("the app's auth callback answered HTTP {status}"));

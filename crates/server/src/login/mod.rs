@@ -19,7 +19,6 @@ use crate::service::customers;
 use crate::state::SharedState;
 use crate::storefront::customer_context::{self, CustomerContext};
 use crate::storefront::request::{client_ip, trusted_proxy};
-use crate::storefront::schema::auth::cookie;
 
 pub fn router() -> Router<SharedState> {
     Router::new()
@@ -79,9 +78,11 @@ async fn login_token(
                         .redirect_to
                         .unwrap_or_else(|| storefront_auth_core::sso::DEFAULT_REDIRECT.to_string());
                     let mut r = redirect(&target);
-                    if let Ok(v) =
-                        HeaderValue::from_str(&cookie(value.expose(), expires_at - state.now()))
-                    {
+                    if let Ok(v) = HeaderValue::from_str(
+                        &state
+                            .cookies()
+                            .session(value.expose(), expires_at - state.now()),
+                    ) {
                         r.headers_mut().insert(header::SET_COOKIE, v);
                     }
                     r
@@ -126,11 +127,10 @@ async fn current_customer(
     // install and no scope, only the app's credentials).
     let signer = match state.store.account(&client_id).await {
         Ok(Some(a)) if a.store_id == entry.store.id => Ok(Some((a.client_id, a.client_secret))),
-        Ok(_) => state
-            .store
-            .app(&client_id)
-            .await
-            .map(|app| app.map(|a| (a.client_id, a.client_secret))),
+        Ok(_) => state.store.app(&client_id).await.map(|app| {
+            app.filter(|a| a.visible_to(entry.store.id))
+                .map(|a| (a.client_id, a.client_secret))
+        }),
         Err(e) => Err(e),
     };
     let account = match signer {

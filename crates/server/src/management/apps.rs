@@ -31,7 +31,7 @@ pub async fn list(
     Extension(caller): Extension<Caller>,
 ) -> Result<axum::Json<Value>, ApiError> {
     caller.require(SCOPE)?;
-    let apps = state.store.apps().await?;
+    let apps = state.store.apps_visible_to(caller.store.id).await?;
     Ok(data(Value::Array(
         apps.iter().map(apps::app_json).collect(),
     )))
@@ -66,6 +66,9 @@ pub async fn register(
             load_callback: text("load_callback"),
             uninstall_callback: Some(text("uninstall_callback")).filter(|s| !s.is_empty()),
             scopes,
+            // A store's app is its own: other stores neither see nor install it.
+            owner_store_id: Some(caller.store.id),
+            published: false,
         },
     )
     .await
@@ -82,7 +85,13 @@ async fn app_for(
     client_id: &str,
 ) -> Result<storefront_auth_store::App, ApiError> {
     caller.require(SCOPE)?;
-    state.store.app(client_id).await?.ok_or(ApiError::NotFound)
+    // Another store's unpublished app is not found, as if it did not exist.
+    state
+        .store
+        .app(client_id)
+        .await?
+        .filter(|app| app.visible_to(caller.store.id))
+        .ok_or(ApiError::NotFound)
 }
 
 fn redirect(url: String) -> Response {

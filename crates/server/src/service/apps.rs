@@ -20,6 +20,10 @@ pub struct NewApp {
     pub load_callback: String,
     pub uninstall_callback: Option<String>,
     pub scopes: Vec<String>,
+    /// The registering store (management API); `None` for an operator's app (CLI).
+    pub owner_store_id: Option<i64>,
+    /// Every store may see and install it.
+    pub published: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -30,16 +34,14 @@ pub enum AppError {
     Store(#[from] StoreError),
 }
 
-fn check_url(field: &str, url: &str) -> Result<(), AppError> {
-    let ok = (url.starts_with("http://") || url.starts_with("https://"))
-        && !url.contains(char::is_whitespace)
-        && !url.contains('#');
-    if ok {
-        Ok(())
-    } else {
-        Err(AppError::Invalid(format!(
-            "{field} must be an absolute http(s) URL without a fragment."
-        )))
+/// A callback URL the server may call (`service::outbound`): HTTPS to a public address, or
+/// a host of the development allow-list.
+fn check_url(state: &AppState, field: &str, url: &str) -> Result<(), AppError> {
+    match state.outbound.check(url) {
+        Ok(_) => Ok(()),
+        Err(e) => Err(AppError::Invalid(format!(
+            "{field} must be an absolute https URL to a public address, without credentials or fragment: {e}."
+        ))),
     }
 }
 
@@ -47,10 +49,10 @@ pub async fn register(state: &AppState, new: NewApp) -> Result<App, AppError> {
     if new.name.trim().is_empty() {
         return Err(AppError::Invalid("name is required.".into()));
     }
-    check_url("auth_callback", &new.auth_callback)?;
-    check_url("load_callback", &new.load_callback)?;
+    check_url(state, "auth_callback", &new.auth_callback)?;
+    check_url(state, "load_callback", &new.load_callback)?;
     if let Some(u) = &new.uninstall_callback {
-        check_url("uninstall_callback", u)?;
+        check_url(state, "uninstall_callback", u)?;
     }
     let valid_scope = |s: &String| {
         !s.is_empty()
@@ -71,6 +73,8 @@ pub async fn register(state: &AppState, new: NewApp) -> Result<App, AppError> {
         uninstall_callback: new.uninstall_callback,
         scopes: new.scopes,
         created_at: state.now(),
+        owner_store_id: new.owner_store_id,
+        published: new.published,
     };
     state.store.create_app(&app).await?;
     Ok(app)
@@ -81,7 +85,7 @@ pub fn app_json(app: &App) -> Value {
     json!({
         "client_id": app.client_id, "name": app.name, "auth_callback": app.auth_callback,
         "load_callback": app.load_callback, "uninstall_callback": app.uninstall_callback,
-        "scopes": app.scopes,
+        "scopes": app.scopes, "published": app.published,
     })
 }
 
@@ -216,24 +220,18 @@ pub async fn uninstall(state: &AppState, app: &App, store: &StoreRecord) -> Resu
     }
     if let Some(cb) = &app.uninstall_callback {
         let url = with_payloads(state, cb, app, store);
-        match call(&url).await {
+        // Logged without its query: it carries the signed payload.
+        let shown = super::outbound::safe_for_logs(&url);
+        match state.outbound.get(&url).await {
             Ok(status) => {
-                tracing::info!(app = %app.client_id, status, "uninstall callback answered")
+                tracing::info!(app = %app.client_id, url = %shown, status, "uninstall callback answered")
             }
-            Err(e) => tracing::warn!(app = %app.client_id, error = %e, "uninstall callback failed"),
+            Err(e) => {
+                tracing::warn!(app = %app.client_id, url = %shown, error = %e, "uninstall callback failed")
+            }
         }
     }
     Ok(true)
-}
-
-/// A server-side GET of an app callback; returns the HTTP status.
-pub async fn call(url: &str) -> Result<u16, String> {
-    let client = reqwest::Client::builder()
-        .timeout(std::time::Duration::from_secs(10))
-        .build()
-        .map_err(|e| e.to_string())?;
-    let r = client.get(url).send().await.map_err(|e| e.to_string())?;
-    Ok(r.status().as_u16())
 }
 
 /// The token exchange's grant, as `POST /oauth2/token` answers it.

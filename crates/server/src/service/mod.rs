@@ -8,6 +8,7 @@ pub mod carts;
 pub mod customers;
 pub mod demo;
 pub mod keys;
+pub mod outbound;
 pub mod passwords;
 pub mod payments;
 pub mod registration;

@@ -3,6 +3,7 @@
 //! order and its amount, valid one hour, used at most once (claimed in the database).
 
 use serde_json::{json, Value};
+use storefront_auth_core::keys::open_stored_secret;
 use storefront_auth_core::{hs256, secret};
 use storefront_auth_store::{
     NewPayment, Order, PaymentAccessToken, PaymentRefused, StoreError, StoreRecord,
@@ -29,15 +30,32 @@ pub enum PaymentError {
     Store(#[from] StoreError),
 }
 
+const KEY_NAME: &str = "payments_hs256";
+
+/// The HS256 key of every PAT: created on first use, stored sealed with the master key when
+/// one is configured (a key stored plain before is sealed then).
 async fn key(state: &AppState) -> Result<&[u8], StoreError> {
     if let Some(k) = state.payments_key.get() {
         return Ok(k);
     }
+    let fresh = secret::random_hex(32);
+    let candidate = match &state.master_key {
+        Some(m) => m.seal_secret(KEY_NAME, &fresh),
+        None => fresh,
+    };
     let stored = state
         .store
-        .server_secret("payments_hs256", &secret::random_hex(32), state.now())
+        .server_secret(KEY_NAME, &candidate, state.now())
         .await?;
-    let _ = state.payments_key.set(stored.into_bytes());
+    let plain = open_stored_secret(KEY_NAME, &stored, state.master_key.as_ref())
+        .map_err(|e| StoreError::Corrupt(format!("{KEY_NAME}: {e}")))?;
+    if let (Some(m), false) = (&state.master_key, stored.starts_with("sealed:")) {
+        state
+            .store
+            .replace_server_secret(KEY_NAME, &stored, &m.seal_secret(KEY_NAME, &plain))
+            .await?;
+    }
+    let _ = state.payments_key.set(plain.into_bytes());
     Ok(state
         .payments_key
         .get()

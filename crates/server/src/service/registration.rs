@@ -15,8 +15,9 @@ const MAX_TEXT: usize = 255;
 const MAX_PASSWORD: usize = 1024;
 pub const MIN_PASSWORD: usize = 7;
 
-/// A customer to register, as a surface received it (not yet trimmed).
-#[derive(Clone, Debug, Default)]
+/// A customer to register, as a surface received it (not yet trimmed). `Debug` leaves the
+/// password out.
+#[derive(Clone, Default)]
 pub struct Registration {
     pub email: String,
     pub first_name: String,
@@ -24,6 +25,18 @@ pub struct Registration {
     pub password: String,
     pub phone: String,
     pub group_id: Option<i64>,
+}
+
+impl std::fmt::Debug for Registration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Registration")
+            .field("email", &self.email)
+            .field("first_name", &self.first_name)
+            .field("last_name", &self.last_name)
+            .field("password", &"<redacted>")
+            .field("group_id", &self.group_id)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -5,9 +5,7 @@
 use axum::http::{HeaderMap, HeaderName, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
-use storefront_auth_core::customer_session::{
-    check_sign_in, parse_access_token, StoredSignIn, SESSION_COOKIE,
-};
+use storefront_auth_core::customer_session::{check_sign_in, parse_access_token, StoredSignIn};
 use storefront_auth_core::secret::sha256_hex;
 use storefront_auth_core::token::TokenKind;
 use storefront_auth_core::RequestOrigin;
@@ -41,25 +39,6 @@ fn header<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Option<&'a str> {
         .and_then(|v| v.to_str().ok())
         .map(str::trim)
         .filter(|v| !v.is_empty())
-}
-
-/// The value of the cookie `name` (the first one, when a request repeats it).
-pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|c| c.split(';'))
-        .find_map(|kv| {
-            kv.trim()
-                .strip_prefix(name)
-                .and_then(|rest| rest.strip_prefix('='))
-                .map(String::from)
-        })
-}
-
-pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
-    cookie(headers, SESSION_COOKIE)
 }
 
 /// The `INVALID_CUSTOMER_ACCESS_TOKEN` answer (HTTP 200, as Catalyst expects).
@@ -213,7 +192,7 @@ pub async fn resolve(
         }
         return Ok(ctx);
     }
-    if let (true, Some(cookie)) = (origin.is_browser(), session_cookie(headers)) {
+    if let (true, Some(cookie)) = (origin.is_browser(), crate::cookies::session(headers)) {
         if let Some((customer, digest)) =
             signed_in(state, &cookie, SessionKind::Cookie, store_id, channel_id).await?
         {

@@ -17,7 +17,6 @@ use super::cors::is_same_origin;
 use super::host::StoreEntry;
 use crate::service::{auto_token, customers};
 use crate::state::{AppState, SharedState};
-use crate::storefront::schema::auth::cookie;
 use storefront_auth_core::money::discounted;
 
 pub fn router() -> Router<SharedState> {
@@ -273,7 +272,9 @@ async fn login_submit(
         Ok(v) => v,
         Err(_) => return unavailable(),
     };
-    let set_cookie = cookie(value.expose(), expires_at - state.now());
+    let set_cookie = state
+        .cookies()
+        .session(value.expose(), expires_at - state.now());
     (
         StatusCode::SEE_OTHER,
         [

@@ -207,7 +207,7 @@ pub fn client_ip(
 }
 
 pub fn classify(headers: &HeaderMap, trusted_proxy: bool) -> RequestOrigin {
-    let has_session_cookie = super::customer_context::session_cookie(headers).is_some();
+    let has_session_cookie = crate::cookies::session(headers).is_some();
     RequestOrigin::classify(RequestSignals {
         // Any `Origin`, readable or not, makes the request a browser's (fail closed): an
         // unreadable one is kept lossily, so it can only fail to match an allowed origin.

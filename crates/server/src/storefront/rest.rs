@@ -18,7 +18,7 @@ use crate::management::{read_limited, MAX_BODY};
 use crate::service::carts::{self, CartError, Line, PricedCart, Shopper};
 use crate::state::{AppState, SharedState};
 
-pub const GUEST_SESSION_COOKIE: &str = "SHOP_SESSION_TOKEN";
+use crate::cookies::GUEST_SESSION_COOKIE;
 
 pub fn router() -> Router<SharedState> {
     Router::new()
@@ -64,7 +64,7 @@ async fn session(state: &AppState, headers: &HeaderMap) -> Result<Session, Respo
             store_id: entry.store.id,
             channel_id: channel.channel_id,
             customer_id: ctx.customer.as_ref().map(|c| c.id),
-            session_digest: super::customer_context::cookie(headers, GUEST_SESSION_COOKIE)
+            session_digest: crate::cookies::read(headers, GUEST_SESSION_COOKIE)
                 .map(|v| Secret::new(v).digest()),
             discount_bp,
         },
@@ -118,8 +118,7 @@ async fn respond(state: &AppState, s: &Session, cart: storefront_auth_store::Car
     };
     let mut response = axum::Json(cart_json(&priced)).into_response();
     if let Some(value) = &s.guest_value {
-        let c = format!("{GUEST_SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax");
-        if let Ok(v) = c.parse() {
+        if let Ok(v) = state.cookies().guest_session(value).parse() {
             response.headers_mut().insert(header::SET_COOKIE, v);
         }
     }

@@ -13,6 +13,9 @@ use storefront_auth::service::demo::{self, DemoCredentials};
 use storefront_auth::state::AppState;
 use storefront_auth_core::clock::FixedClock;
 
+/// What the tests' app servers listen on (`outbound.allow` in every test configuration).
+pub const LOOPBACK: [&str; 2] = ["127.0.0.1", "localhost"];
+
 /// 2026-11-22T12:00:00Z: after the first deprecation date, before the second.
 pub const NOW: i64 = 1_795_348_800;
 
@@ -44,6 +47,9 @@ impl TestApp {
             data_dir: dir.path().to_path_buf(),
             ..Config::default()
         };
+        // The tests' own app servers listen on loopback, over plain HTTP: the development
+        // allow-list lets callbacks reach them (the adversarial tests clear it).
+        config.outbound.allow = LOOPBACK.iter().map(|h| h.to_string()).collect();
         if let Some(url) = postgres_schema_url().await {
             config.database_url = Some(url);
         }
@@ -227,6 +233,7 @@ impl TestApp {
             }
             cmd.args(args)
                 .env_remove("STOREFRONT_AUTH_CONFIG")
+                .env("STOREFRONT_AUTH_OUTBOUND__ALLOW", LOOPBACK.join(","))
                 .output()
                 .expect("run cli")
         }

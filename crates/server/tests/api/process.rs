@@ -30,6 +30,10 @@ impl ServerProcess {
             .args(["--listen", "127.0.0.1:0", "serve"])
             .args(serve_args)
             .env_remove("STOREFRONT_AUTH_CONFIG")
+            .env(
+                "STOREFRONT_AUTH_OUTBOUND__ALLOW",
+                crate::helpers::LOOPBACK.join(","),
+            )
             .stdout(Stdio::piped());
         for (k, v) in envs {
             cmd.env(k, v);

@@ -2,7 +2,6 @@
 //! a customer access token in the body; browsers get the `SHOP_TOKEN` cookie instead.
 
 use async_graphql::{Context, Error, Object, Result, SimpleObject};
-use storefront_auth_core::customer_session::SESSION_COOKIE;
 use storefront_auth_store::{Customer, SessionKind};
 
 use super::cart::CartNode;
@@ -14,10 +13,20 @@ use crate::service::customers::{self, LoginError};
 
 pub const CAT_IN_BODY_FOR_BROWSER: &str = "Customer access token was requested in the body, but it's only returned for server-to-server requests. For browser requests it's set as an httpOnly cookie instead.";
 
-#[derive(SimpleObject, Clone, Debug)]
+// `Debug` shows the expiry, never the value.
+#[derive(SimpleObject, Clone)]
 pub struct CustomerAccessToken {
     pub value: String,
     pub expires_at: DateTime,
+}
+
+impl std::fmt::Debug for CustomerAccessToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CustomerAccessToken")
+            .field("value", &"<redacted>")
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
 }
 
 /// The outcome of a sign-in, shared by both login mutations.
@@ -91,10 +100,6 @@ pub struct LogoutResult {
     pub cart_unassign_result: CartUnassignResult,
 }
 
-pub fn cookie(value: &str, max_age: i64) -> String {
-    format!("{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}")
-}
-
 /// Starts the sign-in on this device: a CAT for servers, the session cookie for browsers;
 /// then merges the guest cart into the customer's.
 pub async fn sign_in(
@@ -126,7 +131,8 @@ pub async fn sign_in(
     )
     .await?;
     if gql.browser {
-        gql.set_cookie(cookie(value.expose(), expires_at - gql.state.now()));
+        let max_age = expires_at - gql.state.now();
+        gql.set_cookie(gql.state.cookies().session(value.expose(), max_age));
         return Ok(SignedIn {
             customer,
             token: None,
@@ -231,7 +237,7 @@ pub async fn logout(ctx: &Context<'_>, cart_id: Option<String>) -> Result<Logout
             .forget_customer(gql.store.id, customer.id);
     }
     if gql.browser {
-        gql.set_cookie(cookie("", 0));
+        gql.set_cookie(gql.state.cookies().session_ended());
     }
     Ok(LogoutResult {
         result: "success".into(),

@@ -9,7 +9,8 @@ use crate::service::registration::{
 use super::customer::CustomerNode;
 use super::GqlContext;
 
-#[derive(InputObject, Clone, Debug)]
+// `Debug` leaves the password out.
+#[derive(InputObject, Clone)]
 pub struct RegisterCustomerInput {
     pub first_name: String,
     pub last_name: String,
@@ -17,6 +18,15 @@ pub struct RegisterCustomerInput {
     pub password: String,
     pub phone: Option<String>,
     pub company: Option<String>,
+}
+
+impl std::fmt::Debug for RegisterCustomerInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RegisterCustomerInput")
+            .field("email", &self.email)
+            .field("password", &"<redacted>")
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(InputObject, Clone, Debug)]

@@ -110,10 +110,21 @@ impl AnalyticsMutations {
             .as_ref()
             .is_none_or(|c| c.analytics);
         if consented {
-            tracing::info!(target: "analytics", url = %input.common_input.request.url, "visit started");
+            // The client's text: escaped (no forged lines, no terminal escapes) and cut short.
+            let url = crate::request_log::escaped(truncated(&input.common_input.request.url, 512));
+            tracing::info!(target: "analytics", url = %url, "visit started");
         }
         VisitStartedEventResult {
             executed: consented,
         }
     }
+}
+
+/// At most `max` bytes of `s`, cut at a character boundary.
+fn truncated(s: &str, max: usize) -> &str {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
 }
