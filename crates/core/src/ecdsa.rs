@@ -31,7 +31,7 @@ pub fn normalize(signature: &mut [u8]) {
 
 /// Replaces `s` by `n − s` in a fixed-size `r || s` signature: the other encoding of the same
 /// signature (`0 < s < n` for any signature that verifies).
-pub(crate) fn flip_s(signature: &mut [u8]) {
+pub fn flip_s(signature: &mut [u8]) {
     let s = &mut signature[32..64];
     let mut borrow = 0i16;
     for i in (0..32).rev() {

@@ -128,6 +128,29 @@ impl Metrics {
     }
 }
 
+/// The bounded caches' sizes (SPEC §11: nothing a client sends grows memory without bound):
+/// `(cache, entries, estimated bytes)`.
+pub fn render_caches(out: &mut String, caches: &[(&str, u64, u64)]) {
+    out.push_str("# HELP storefront_auth_cache_entries Entries held by each bounded cache.\n");
+    out.push_str("# TYPE storefront_auth_cache_entries gauge\n");
+    for (cache, entries, _) in caches {
+        let _ = writeln!(
+            out,
+            "storefront_auth_cache_entries{{cache=\"{cache}\"}} {entries}"
+        );
+    }
+    out.push_str(
+        "# HELP storefront_auth_cache_bytes Estimated bytes held by each bounded cache.\n",
+    );
+    out.push_str("# TYPE storefront_auth_cache_bytes gauge\n");
+    for (cache, _, bytes) in caches {
+        let _ = writeln!(
+            out,
+            "storefront_auth_cache_bytes{{cache=\"{cache}\"}} {bytes}"
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -43,10 +43,17 @@ async fn readyz(State(state): State<SharedState>) -> impl IntoResponse {
 }
 
 async fn metrics(State(state): State<SharedState>) -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.metrics.render(),
-    )
+    let mut text = state.metrics.render();
+    let (documents, document_bytes) = state.documents.usage();
+    let (tokens, token_bytes) = state.token_cache.usage();
+    crate::metrics::render_caches(
+        &mut text,
+        &[
+            ("documents", documents, document_bytes),
+            ("tokens", tokens as u64, token_bytes as u64),
+        ],
+    );
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text)
 }
 
 async fn jwks(State(state): State<SharedState>) -> impl IntoResponse {

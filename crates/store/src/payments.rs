@@ -60,6 +60,17 @@ impl Store {
         Ok(())
     }
 
+    /// How many payments of an order succeeded (at most one, by a unique index).
+    pub async fn successful_payments(&self, order_id: i64) -> Result<i64> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM payments WHERE order_id = $1 AND status = 'success'",
+        )
+        .bind(order_id)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(n)
+    }
+
     /// A named server-wide value, if set.
     pub async fn server_value(&self, name: &str) -> Result<Option<String>> {
         let row = sqlx::query("SELECT value FROM server_secrets WHERE name = $1")

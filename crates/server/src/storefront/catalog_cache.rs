@@ -60,6 +60,9 @@ type Entry = (Option<Arc<Catalog>>, Instant);
 #[derive(Debug, Default)]
 pub struct CatalogCache {
     stores: RwLock<HashMap<i64, Entry>>,
+    /// One load at a time per store: the fields of one document (a hundred `route` aliases,
+    /// say) resolve concurrently, and without this each would read the whole catalog.
+    loading: std::sync::Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl CatalogCache {
@@ -69,16 +72,23 @@ impl CatalogCache {
         state: &AppState,
         store_id: i64,
     ) -> Result<Option<Arc<Catalog>>, StoreError> {
+        if let Some(fresh) = self.fresh(store_id) {
+            return Ok(fresh);
+        }
+        let lock = {
+            let mut loading = self.loading.lock().unwrap_or_else(|p| p.into_inner());
+            loading.entry(store_id).or_default().clone()
+        };
+        let _loading = lock.lock().await;
+        // Another request may have loaded it while this one waited.
+        if let Some(fresh) = self.fresh(store_id) {
+            return Ok(fresh);
+        }
         let cached = self
             .stores
             .read()
             .ok()
             .and_then(|m| m.get(&store_id).cloned());
-        if let Some((catalog, at)) = &cached {
-            if at.elapsed() < MAX_AGE {
-                return Ok(catalog.clone());
-            }
-        }
         match state
             .store
             .products(store_id, 0, i64::MAX, MAX_PRODUCTS + 1, false)
@@ -95,5 +105,12 @@ impl CatalogCache {
             // The database is away: serve what we had, if anything.
             Err(e) => cached.map(|(c, _)| c).ok_or(e),
         }
+    }
+
+    /// The catalog loaded less than `MAX_AGE` ago, if any (`Some(None)`: too large to hold).
+    fn fresh(&self, store_id: i64) -> Option<Option<Arc<Catalog>>> {
+        let stores = self.stores.read().ok()?;
+        let (catalog, at) = stores.get(&store_id)?;
+        (at.elapsed() < MAX_AGE).then(|| catalog.clone())
     }
 }

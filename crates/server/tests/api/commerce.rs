@@ -8,7 +8,13 @@ use crate::helpers::{message, Resp, TestApp, JANE, PASSWORD, VIP};
 const CART_FIELDS: &str = "entityId lineItems { totalQuantity physicalItems { entityId productEntityId quantity } } amount { value }";
 
 impl TestApp {
-    async fn cart_op(&self, token: &str, cat: Option<&str>, query: &str, vars: Value) -> Resp {
+    pub(crate) async fn cart_op(
+        &self,
+        token: &str,
+        cat: Option<&str>,
+        query: &str,
+        vars: Value,
+    ) -> Resp {
         let headers: Vec<(&str, &str)> = cat
             .map(|c| vec![("X-Bc-Customer-Access-Token", c)])
             .unwrap_or_default();
@@ -23,7 +29,7 @@ impl TestApp {
         r
     }
 
-    async fn create_cart(&self, token: &str, cat: Option<&str>, lines: Value) -> String {
+    pub(crate) async fn create_cart(&self, token: &str, cat: Option<&str>, lines: Value) -> String {
         let q = format!("mutation($l: [CartLineItemInput!]) {{ cart {{ createCart(input: {{ lineItems: $l }}) {{ cart {{ {CART_FIELDS} }} }} }} }}");
         let r = self.cart_op(token, cat, &q, json!({ "l": lines })).await;
         r.body["data"]["cart"]["createCart"]["cart"]["entityId"]
@@ -32,14 +38,14 @@ impl TestApp {
             .to_string()
     }
 
-    async fn read_cart(&self, token: &str, cat: Option<&str>, id: &str) -> Value {
+    pub(crate) async fn read_cart(&self, token: &str, cat: Option<&str>, id: &str) -> Value {
         let q =
             format!("query($id: String) {{ site {{ cart(entityId: $id) {{ {CART_FIELDS} }} }} }}");
         let r = self.cart_op(token, cat, &q, json!({ "id": id })).await;
         r.body["data"]["site"]["cart"].clone()
     }
 
-    async fn pay(&self, hash: &str, pat: &str, card: &str) -> Resp {
+    pub(crate) async fn pay(&self, hash: &str, pat: &str, card: &str) -> Resp {
         let r = self
             .client
             .post(self.url(&format!("/stores/{hash}/payments")))
@@ -277,7 +283,7 @@ async fn another_customers_cart_cannot_be_read_or_changed() {
     );
 }
 
-const COMPLETE: &str = "mutation($id: String!) { checkout { completeCheckout(input: { checkoutEntityId: $id }) { orderEntityId paymentAccessToken errors { ... on CartError { message } } } } }";
+pub(crate) const COMPLETE: &str = "mutation($id: String!) { checkout { completeCheckout(input: { checkoutEntityId: $id }) { orderEntityId paymentAccessToken errors { ... on CartError { message } } } } }";
 const ORDERS: &str = "{ customer { orders { edges { node { entityId status { value } totalIncTax { value } } } } } }";
 
 #[tokio::test]

@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod adversarial;
 mod apps;
 mod binary;
 mod commerce;

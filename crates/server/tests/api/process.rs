@@ -64,6 +64,16 @@ impl ServerProcess {
         p
     }
 
+    /// The process id (for `/proc/{pid}/…`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Whether the process is still running (it has not exited or been killed).
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
     /// Reads output until a line contains `needle`.
     pub fn until(&mut self, needle: &str) -> String {
         loop {

@@ -7,7 +7,7 @@ use crate::helpers::{decode, message, Resp, TestApp, JANE, NOW, PASSWORD};
 const SITE: &str = "http://localhost:3000";
 
 impl TestApp {
-    async fn page(
+    pub(crate) async fn page(
         &self,
         path: &str,
         cookie: Option<&str>,
@@ -22,7 +22,7 @@ impl TestApp {
     }
 
     /// The auto-generated token embedded in the home page.
-    async fn page_token(&self) -> String {
+    pub(crate) async fn page_token(&self) -> String {
         let (status, headers, html) = self.page("/", None).await;
         assert_eq!(status, 200, "{html}");
         assert!(headers["content-security-policy"]

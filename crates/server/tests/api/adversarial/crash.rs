@@ -1,0 +1,613 @@
+//! Crash and exhaustion (issue 15, classes 1–7): no request can stop the process, hold a
+//! worker for long or grow memory without bound.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use super::{concurrently, first_error, Target};
+use crate::helpers::{TestApp, JANE};
+
+/// Class 1: values nested 1,000 to 10,000 deep, in every value position, as lists and as
+/// objects: every one is refused with a clear error before parsing and the process serves on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn c01_nested_values_are_refused_and_never_crash_the_process() {
+    let mut target = Target::start(&[("STOREFRONT_AUTH_LOG", "warn")]).await;
+    type Shape = fn(usize) -> String;
+    let list: Shape = |d| format!("{}1{}", "[".repeat(d), "]".repeat(d));
+    let object: Shape = |d| format!("{}1{}", "{a:".repeat(d), "}".repeat(d));
+    type Position = fn(&str) -> String;
+    let argument: Position =
+        |v| format!("{{ site {{ products(entityIds: {v}) {{ edges {{ node {{ name }} }} }} }} }}");
+    let default: Position = |v| format!("query Q($v: [Int] = {v}) {{ __typename }}");
+    let directive: Position = |v| format!("{{ __typename @include(if: {v}) }}");
+    let mut cases = Vec::new();
+    for depth in 1_000..=10_000usize {
+        for shape in [list, object] {
+            for position in [argument, default, directive] {
+                cases.push((depth, shape, position));
+            }
+        }
+    }
+    let (url, token, client) = (
+        target.server.url("/graphql"),
+        target.token.clone(),
+        target.client.clone(),
+    );
+    let refused = concurrently(cases, 16, move |(depth, shape, position)| {
+        let (url, token, client) = (url.clone(), token.clone(), client.clone());
+        async move {
+            let body = json!({ "query": position(&shape(depth)) });
+            let r = client
+                .post(&url)
+                .bearer_auth(&token)
+                .json(&body)
+                .send()
+                .await
+                .expect("send: the server stopped answering");
+            let status = r.status().as_u16();
+            let body: Value = r.json().await.expect("json");
+            (depth, status, body)
+        }
+    })
+    .await;
+    for (depth, status, body) in &refused {
+        assert_eq!(*status, 200, "depth {depth}: {body}");
+        assert_eq!(body["data"], Value::Null, "depth {depth}");
+        assert!(
+            first_error(body).starts_with("The document nests brackets"),
+            "depth {depth}: {body}"
+        );
+    }
+    // `/graphql/explain` parses the same way.
+    for depth in (1_000..=10_000).step_by(250) {
+        for shape in [list, object] {
+            let (status, body) = target
+                .post(
+                    "/graphql/explain",
+                    &json!({ "query": argument(&shape(depth)) }),
+                )
+                .await;
+            assert_eq!(status, 400, "{body}");
+            assert!(first_error(&body).starts_with("The document nests brackets"));
+        }
+    }
+    target.serving(Duration::from_secs(1)).await;
+    let (status, body) = target
+        .post("/graphql", &json!({ "query": "{ channel { entityId } }" }))
+        .await;
+    assert_eq!(
+        (status, &body["data"]["channel"]["entityId"]),
+        (200, &json!(1))
+    );
+}
+
+/// `F0 { ...F1 ...F1 }`, `F1 { ...F2 ...F2 }`, …: 2^n fields in n lines.
+fn doubling(n: usize) -> String {
+    let mut doc = "query { ...F0 }\n".to_string();
+    for i in 0..n {
+        doc.push_str(&format!(
+            "fragment F{i} on Query {{ ...F{} ...F{} }}\n",
+            i + 1,
+            i + 1
+        ));
+    }
+    doc.push_str(&format!("fragment F{n} on Query {{ __typename }}\n"));
+    doc
+}
+
+/// Class 2: fragments that double at every level cost linear work: refused at once with the
+/// complexity error, while `/healthz` keeps answering.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn c02_doubling_fragments_are_refused_in_linear_time() {
+    let mut target = Target::start(&[("STOREFRONT_AUTH_LOG", "warn")]).await;
+    for n in [24usize, 40, 62] {
+        let started = Instant::now();
+        let (status, body) = target
+            .post("/graphql", &json!({ "query": doubling(n) }))
+            .await;
+        assert!(started.elapsed() < Duration::from_secs(1), "n={n}");
+        assert_eq!(status, 200);
+        assert!(
+            first_error(&body)
+                .starts_with("The query is too complex as it has a complexity score of"),
+            "n={n}: {body}"
+        );
+        let (status, body) = target
+            .post("/graphql/explain", &json!({ "query": doubling(n) }))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        assert!(body["data"]["complexity"].as_u64().expect("complexity") > 10_000);
+    }
+    // Many at once: the workers stay free for everyone else.
+    let (url, token, client) = (
+        target.server.url("/graphql"),
+        target.token.clone(),
+        target.client.clone(),
+    );
+    let attacks = tokio::spawn(concurrently((0..64).collect(), 8, move |_| {
+        let (url, token, client) = (url.clone(), token.clone(), client.clone());
+        async move {
+            client
+                .post(&url)
+                .bearer_auth(&token)
+                .json(&json!({ "query": doubling(40) }))
+                .send()
+                .await
+                .expect("send")
+                .status()
+                .as_u16()
+        }
+    }));
+    for _ in 0..10 {
+        target.serving(Duration::from_millis(500)).await;
+    }
+    assert!(attacks.await.expect("join").iter().all(|s| *s == 200));
+}
+
+/// A document of about 100 KB that the limits refuse (complexity over 10,000), distinct per `i`.
+fn over_the_limits(i: usize) -> String {
+    let heavy: String = (0..70)
+        .map(|k| {
+            format!("x{i}_{k}: site {{ products(first: 50) {{ edges {{ node {{ name }} }} }} }} ")
+        })
+        .collect();
+    let padding: String = (0..4_000).map(|k| format!("t{k}: __typename ")).collect();
+    format!("{{ {heavy} {padding} }}")
+}
+
+/// A document of about 100 KB that fails validation, distinct per `i`.
+fn invalid(i: usize) -> String {
+    let fields: String = (0..3_600)
+        .map(|k| format!("b{i}_{k}: nosuchfield "))
+        .collect();
+    format!("{{ {fields} }}")
+}
+
+/// Class 3: refused documents are not kept, large variables are not kept per value, and what
+/// is kept is bounded by bytes: memory stays flat whatever a stranger sends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn c03_caches_keep_only_what_passed_and_stay_within_their_bytes() {
+    let target = Target::start(&[("STOREFRONT_AUTH_LOG", "warn")]).await;
+    // Warm up what every request allocates once.
+    for _ in 0..20 {
+        target
+            .post("/graphql", &json!({ "query": "{ __typename }" }))
+            .await;
+    }
+    let before = target.rss_kib();
+    for i in 0..120 {
+        let (status, body) = target
+            .post("/graphql", &json!({ "query": over_the_limits(i) }))
+            .await;
+        assert_eq!(status, 200);
+        assert!(first_error(&body).contains("complexity score"), "{body}");
+        let (_, body) = target
+            .post("/graphql", &json!({ "query": invalid(i) }))
+            .await;
+        assert!(first_error(&body).contains("nosuchfield"), "{body}");
+        let variables = json!({ "v": format!("{i}{}", "x".repeat(97_000)) });
+        let (status, body) = target
+            .post(
+                "/graphql",
+                &json!({ "query": "query Q($v: String!) { site { route(path: $v) { node { id } } } }", "variables": variables }),
+            )
+            .await;
+        assert_eq!(
+            (status, &body["data"]["site"]["route"]["node"]),
+            (200, &Value::Null),
+            "{body}"
+        );
+        assert!(body["errors"].is_null(), "{body}");
+    }
+    let grown = target.rss_kib().saturating_sub(before);
+    assert!(
+        grown < 64 * 1024,
+        "RSS grew by {grown} KiB over 360 requests of 100 KB"
+    );
+    let kept = target
+        .metric("storefront_auth_cache_entries{cache=\"documents\"}")
+        .await;
+    assert!(kept <= 2.0, "only the valid document is kept: {kept}");
+
+    // Valid documents are kept, but no more of them than the byte budget holds.
+    for i in 0..40 {
+        let aliases: String = (0..4_000)
+            .map(|k| format!("v{i}_{k}: __typename "))
+            .collect();
+        let (status, _) = target
+            .post("/graphql", &json!({ "query": format!("{{ {aliases} }}") }))
+            .await;
+        assert_eq!(status, 200);
+    }
+    let bytes = target
+        .metric("storefront_auth_cache_bytes{cache=\"documents\"}")
+        .await;
+    let entries = target
+        .metric("storefront_auth_cache_entries{cache=\"documents\"}")
+        .await;
+    assert!(bytes <= 128.0 * 1024.0 * 1024.0, "{bytes}");
+    assert!(entries < 40.0, "the byte budget evicted some: {entries}");
+    let grown = target.rss_kib().saturating_sub(before);
+    assert!(grown < 192 * 1024, "RSS grew by {grown} KiB");
+}
+
+/// Reads until the peer closes (or `within` passes): how long that took.
+async fn closed_within(stream: &mut tokio::net::TcpStream, within: Duration) -> Option<Duration> {
+    let started = Instant::now();
+    let mut buf = [0u8; 4096];
+    loop {
+        match tokio::time::timeout(
+            within.saturating_sub(started.elapsed()),
+            stream.read(&mut buf),
+        )
+        .await
+        {
+            Ok(Ok(0)) | Ok(Err(_)) => return Some(started.elapsed()),
+            Ok(Ok(_)) => {}
+            Err(_) => return None,
+        }
+    }
+}
+
+/// Class 4: half-sent headers, half-sent bodies and idle keep-alive connections are closed in
+/// time; one client cannot hold more than its share of connections, and others are served
+/// meanwhile; the open-files limit is raised at start.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn c04_stalled_connections_time_out_and_are_capped_per_client() {
+    let target = Target::start(&[
+        ("STOREFRONT_AUTH_HTTP__HEADER_READ_TIMEOUT_SECS", "2"),
+        ("STOREFRONT_AUTH_HTTP__REQUEST_TIMEOUT_SECS", "3"),
+        ("STOREFRONT_AUTH_HTTP__MAX_CONNECTIONS_PER_CLIENT", "40"),
+    ])
+    .await;
+    let addr = target.server.base.trim_start_matches("http://").to_string();
+    // Half-sent headers.
+    let mut half = tokio::net::TcpStream::connect(&addr)
+        .await
+        .expect("connect");
+    half.write_all(b"POST /graphql HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .expect("write");
+    let took = closed_within(&mut half, Duration::from_secs(6)).await;
+    assert!(
+        took.is_some_and(|t| t >= Duration::from_millis(1_500)),
+        "{took:?}"
+    );
+    // A half-sent body: answered 408 when the request deadline passes.
+    let mut slow = tokio::net::TcpStream::connect(&addr)
+        .await
+        .expect("connect");
+    let head = format!(
+        "POST /graphql HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{{\"query\"",
+        target.token
+    );
+    slow.write_all(head.as_bytes()).await.expect("write");
+    let mut answer = vec![0u8; 512];
+    let n = tokio::time::timeout(Duration::from_secs(6), slow.read(&mut answer))
+        .await
+        .expect("answered in time")
+        .expect("read");
+    let answer = String::from_utf8_lossy(&answer[..n]).to_string();
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    // An idle keep-alive connection.
+    let mut idle = tokio::net::TcpStream::connect(&addr)
+        .await
+        .expect("connect");
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .expect("write");
+    let mut first = vec![0u8; 512];
+    let n = idle.read(&mut first).await.expect("read");
+    assert!(String::from_utf8_lossy(&first[..n]).starts_with("HTTP/1.1 200"));
+    let took = closed_within(&mut idle, Duration::from_secs(6)).await;
+    assert!(took.is_some(), "the idle connection was closed");
+
+    // 60 stalled connections from 127.0.0.1: the 41st on are closed at once.
+    let mut held = Vec::new();
+    for _ in 0..60 {
+        held.push(
+            tokio::net::TcpStream::connect(&addr)
+                .await
+                .expect("connect"),
+        );
+    }
+    // All looked at in the same 300 ms (before the header timeout closes the kept ones).
+    let checks: Vec<_> = held
+        .into_iter()
+        .map(|mut stream| {
+            tokio::spawn(async move {
+                let closed = closed_within(&mut stream, Duration::from_millis(300)).await;
+                (closed.is_some(), stream)
+            })
+        })
+        .collect();
+    let mut held = Vec::new();
+    let mut closed_at_once = 0;
+    for c in checks {
+        let (closed, stream) = c.await.expect("join");
+        closed_at_once += usize::from(closed);
+        held.push(stream);
+    }
+    assert_eq!(closed_at_once, 20, "40 kept, the rest refused");
+    // Meanwhile another client (127.0.0.2 is loopback too) is served.
+    let other = reqwest::Client::builder()
+        .local_address(Some("127.0.0.2".parse().expect("ip")))
+        .build()
+        .expect("client");
+    let r = other
+        .get(target.server.url("/healthz"))
+        .send()
+        .await
+        .expect("another client is served");
+    assert_eq!(r.status(), 200);
+    drop(held);
+
+    let limits =
+        std::fs::read_to_string(format!("/proc/{}/limits", target.server.pid())).expect("limits");
+    let line = limits
+        .lines()
+        .find(|l| l.starts_with("Max open files"))
+        .expect("open files");
+    let numbers: Vec<&str> = line.split_whitespace().skip(3).take(2).collect();
+    assert_eq!(
+        numbers[0], numbers[1],
+        "soft limit raised to the hard one: {line}"
+    );
+}
+
+/// Class 5: `site.route` is an indexed look-up whatever the catalog's size, and a wishlist's
+/// items come a page at a time, as the complexity score counts them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn c05_costs_match_the_work() {
+    let app = TestApp::spawn().await;
+    let token = app.private_token(&["Unauthenticated", "Customer"]).await;
+    let state = app.server.as_ref().expect("server").state.clone();
+    let store_id = app.creds.store_id;
+    // More products than the catalog cache holds: look-ups go to the database's index.
+    concurrently((0..10_001).collect(), 16, move |i: usize| {
+        let state = state.clone();
+        async move {
+            let name = format!("Bulk Product {i}");
+            let sku = format!("BULK-{i}");
+            state
+                .store
+                .create_product(
+                    storefront_auth_store::NewProduct {
+                        store_id,
+                        name: &name,
+                        sku: &sku,
+                        price_cents: 100,
+                    },
+                    0,
+                )
+                .await
+                .expect("product");
+        }
+    })
+    .await;
+    let aliases: String = (0..100)
+        .map(|k| {
+            format!("r{k}: route(path: \"/bulk-product-{}/\") {{ node {{ ... on Product {{ name }} }} }} ", k * 97)
+        })
+        .collect();
+    let started = Instant::now();
+    let r = app
+        .gql(Some(&token), &format!("{{ site {{ {aliases} }} }}"), &[])
+        .await;
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        r.body["data"]["site"]["r99"]["node"]["name"],
+        format!("Bulk Product {}", 99 * 97),
+        "{:?}",
+        r.body["errors"]
+    );
+
+    let cat = app.login_cat(&token, JANE).await;
+    let items: Vec<Value> = (0..60).map(|_| json!({ "productEntityId": 1 })).collect();
+    let r = app
+        .gql_body(
+            Some(&token),
+            json!({ "query": "mutation($i: [WishlistItemInput!]) { wishlist { createWishlist(input: { name: \"Big\", isPublic: false, items: $i }) { result { entityId } } } }", "variables": { "i": items } }),
+            &[("X-Bc-Customer-Access-Token", &cat)],
+        )
+        .await;
+    assert!(r.body["errors"].is_null(), "{:?}", r.body);
+    let page = |args: &str| {
+        format!("{{ customer {{ wishlists {{ edges {{ node {{ items{args} {{ edges {{ node {{ entityId }} }} }} }} }} }} }} }}")
+    };
+    let count = |r: &crate::helpers::Resp| {
+        r.body["data"]["customer"]["wishlists"]["edges"][0]["node"]["items"]["edges"]
+            .as_array()
+            .map(Vec::len)
+    };
+    let headers = [("X-Bc-Customer-Access-Token", cat.as_str())];
+    let r = app.gql(Some(&token), &page(""), &headers).await;
+    assert_eq!(count(&r), Some(10), "{:?}", r.body);
+    let r = app.gql(Some(&token), &page("(first: 50)"), &headers).await;
+    assert_eq!(count(&r), Some(50), "{:?}", r.body);
+    // customer 1 + wishlists 1 + edges 10 + node 10 + items 10 + 50 × 10 × (edges, node, id)
+    assert_eq!(r.header("x-bc-graphql-complexity"), Some("1532"));
+    let r = app.gql(Some(&token), &page("(first: 51)"), &headers).await;
+    assert!(first_error(&r.body).contains("at most 50"), "{:?}", r.body);
+    // A wishlist holds at most 500 items.
+    let many: Vec<Value> = (0..501).map(|_| json!({ "productEntityId": 1 })).collect();
+    let r = app
+        .gql_body(
+            Some(&token),
+            json!({ "query": "mutation($i: [WishlistItemInput!]) { wishlist { createWishlist(input: { name: \"Huge\", isPublic: false, items: $i }) { result { entityId } } } }", "variables": { "i": many } }),
+            &headers,
+        )
+        .await;
+    assert_eq!(
+        first_error(&r.body),
+        "A wishlist holds at most 500 items.",
+        "{:?}",
+        r.body
+    );
+}
+
+/// Class 6: a token-less request (or preflight) with an `Origin` is one exact, indexed look-up:
+/// no pattern, no case folding, fast whatever the number of tokens.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn c06_allowed_origins_are_looked_up_exactly_by_index() {
+    let app = TestApp::spawn().await;
+    let state = app.server.as_ref().expect("server").state.clone();
+    let token = |i: usize, channel: i64| storefront_auth_store::IssuedToken {
+        jti: format!("bulk-{i}"),
+        store_id: app.creds.store_id,
+        kind: "storefront".into(),
+        channels: vec![channel],
+        origins: vec![format!("https://shop{}.example", i % 1_000)],
+        scopes: None,
+        subject: "BC".into(),
+        sub_type: 0,
+        issued_at: 0,
+        expires_at: 2_147_483_647,
+        revoked_at: None,
+        last_used_at: None,
+        s2s_uses: 0,
+        browser_uses: 0,
+    };
+    let bulk: Vec<_> = (0..50_000).map(|i| token(i, 2)).collect();
+    for chunk in bulk.chunks(5_000) {
+        state.store.insert_tokens(chunk).await.expect("tokens");
+    }
+    state
+        .store
+        .insert_tokens(&[token(50_000, 1)])
+        .await
+        .expect("channel 1 token");
+    // shop0.example is allowed on channel 1 (by the last token); nothing else is.
+    let refusal = |origin: &'static str| {
+        let (client, url) = (app.client.clone(), app.url("/graphql"));
+        async move {
+            let r = client
+                .post(url)
+                .header("Origin", origin)
+                .json(&json!({ "query": "{ __typename }" }))
+                .send()
+                .await
+                .expect("send");
+            (
+                r.status().as_u16(),
+                r.headers()
+                    .get("access-control-allow-origin")
+                    .map(|v| v.to_str().unwrap_or("").to_string()),
+            )
+        }
+    };
+    assert_eq!(
+        refusal("https://shop0.example").await,
+        (401, Some("https://shop0.example".to_string()))
+    );
+    for foreign in [
+        "https://SHOP0.example",
+        "https://shop0%example",
+        "https://shop_.example",
+        "https://%",
+        "%",
+        "https://shop1.example",
+    ] {
+        assert_eq!(refusal(foreign).await, (401, None), "{foreign}");
+        let r = app
+            .client
+            .request(reqwest::Method::OPTIONS, app.url("/graphql"))
+            .header("Origin", foreign)
+            .header("Access-Control-Request-Method", "POST")
+            .send()
+            .await
+            .expect("preflight");
+        assert!(
+            r.headers().get("access-control-allow-origin").is_none(),
+            "{foreign}"
+        );
+    }
+    let mut took = Vec::new();
+    for _ in 0..100 {
+        let started = Instant::now();
+        refusal("https://shop0.example").await;
+        took.push(started.elapsed());
+    }
+    took.sort();
+    assert!(
+        took[50] < Duration::from_millis(15),
+        "median {:?}",
+        took[50]
+    );
+}
+
+/// Class 7: `registerCustomer` with the public token is throttled per client IP, even in a
+/// concurrent burst; with `customers.conceal_registered_emails`, a taken email answers like a
+/// new one and the account is left as it was.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn c07_registration_floods_are_throttled_and_emails_can_be_concealed() {
+    let app = TestApp::spawn_with(|c| c.customers.max_registrations_per_ip = 10).await;
+    let public = app.page_token().await;
+    let (client, url) = (app.client.clone(), app.url("/graphql"));
+    let register = move |email: String| {
+        let (client, url, public) = (client.clone(), url.clone(), public.clone());
+        async move {
+            let q = "mutation($e: String!) { customer { registerCustomer(input: { firstName: \"A\", lastName: \"B\", email: $e, password: \"Password1!\" }) { customer { email } errors { ... on CustomerRegistrationError { message } ... on EmailAlreadyInUseError { message } } } } }";
+            let r: Value = client
+                .post(url)
+                .bearer_auth(public)
+                .header("Origin", "http://localhost:3000")
+                .json(&json!({ "query": q, "variables": { "e": email } }))
+                .send()
+                .await
+                .expect("send")
+                .json()
+                .await
+                .expect("json");
+            r["data"]["customer"]["registerCustomer"].clone()
+        }
+    };
+    let outcomes = concurrently((0..40).collect(), 40, move |i: usize| {
+        register(format!("flood{i}@example.com"))
+    })
+    .await;
+    let created = outcomes.iter().filter(|o| !o["customer"].is_null()).count();
+    let throttled = outcomes
+        .iter()
+        .filter(|o| {
+            o["errors"][0]["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("Too many registrations from this address"))
+        })
+        .count();
+    assert_eq!((created, throttled), (10, 30), "{outcomes:?}");
+
+    let concealing = TestApp::spawn_with(|c| c.customers.conceal_registered_emails = true).await;
+    let token = concealing
+        .private_token(&["Unauthenticated", "Customer"])
+        .await;
+    let q = "mutation($e: String!, $p: String!) { customer { registerCustomer(input: { firstName: \"A\", lastName: \"B\", email: $e, password: $p }) { customer { email } errors { ... on EmailAlreadyInUseError { message } } } } }";
+    let taken = concealing
+        .gql_body(
+            Some(&token),
+            json!({ "query": q, "variables": { "e": JANE, "p": "Another1!" } }),
+            &[],
+        )
+        .await;
+    let fresh = concealing
+        .gql_body(
+            Some(&token),
+            json!({ "query": q, "variables": { "e": "new@example.com", "p": "Another1!" } }),
+            &[],
+        )
+        .await;
+    assert_eq!(taken.body, fresh.body, "the answers tell nothing apart");
+    assert_eq!(
+        taken.body["data"]["customer"]["registerCustomer"],
+        json!({ "customer": null, "errors": [] })
+    );
+    // Jane's account is untouched: her password still signs her in.
+    assert!(!concealing.login_cat(&token, JANE).await.is_empty());
+}
