@@ -62,7 +62,23 @@ say(`a page on ${appOrigin} used a storefront token allowed for it (HTTP 200)`);
 await page.goto(strangerOrigin);
 const stranger = await callFromPage(page, storefrontToken);
 expect(stranger.error && /Failed to fetch/.test(stranger.error), 'another origin is refused by CORS', stranger);
-say(`the same call from ${strangerOrigin} was blocked by CORS (${stranger.error})`);
+// Blocked because the server gave that origin no CORS headers (and refused it), not because it
+// was unreachable: the same request with that Origin, sent from here, shows what it answered.
+// (node:http to 127.0.0.1 with the channel's Host: Node does not resolve *.localhost.)
+const raw = await new Promise((resolve, reject) => {
+  const body = JSON.stringify({ query: '{ channel { entityId } }' });
+  const req = http.request({ host: '127.0.0.1', port, path: '/graphql', method: 'POST', headers: {
+    Host: new URL(site).host, Origin: strangerOrigin, Authorization: `Bearer ${storefrontToken}`,
+    'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } }, (res) => {
+    let text = '';
+    res.on('data', (c) => { text += c; });
+    res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: JSON.parse(text) }));
+  });
+  req.on('error', reject);
+  req.end(body);
+});
+expect(raw.status === 403 && !raw.headers['access-control-allow-origin'] && /'Origin' header invalid/.test(raw.body.errors[0].message), 'the server refused the stranger origin without CORS headers', raw);
+say(`the same call from ${strangerOrigin} was blocked by CORS (${stranger.error}); the server answered it 403 "'Origin' header invalid" with no CORS headers`);
 
 // 3. A private token used from the page is refused.
 await page.goto(appOrigin);

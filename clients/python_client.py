@@ -11,6 +11,7 @@ import urllib.parse
 from importlib.metadata import version
 
 import bigcommerce
+import jwt as pyjwt
 import requests
 from bigcommerce.api import BigcommerceApi
 from bigcommerce.customer_login_token import CustomerLoginTokens
@@ -82,6 +83,8 @@ expect(data and data["store_hash"] == "demo", "verify_payload", data)
 say("verify_payload accepted the legacy signed_payload")
 try:
     BigcommerceApi.oauth_verify_payload_jwt(load["signed_payload_jwt"][0], "wrong-secret", app["client_id"])
-    expect(False, "a wrong secret must fail")
-except Exception as e:  # jwt.InvalidSignatureError
-    say(f"a wrong secret was refused ({type(e).__name__})")
+    refused = None
+except pyjwt.exceptions.InvalidSignatureError as e:
+    refused = e
+expect(refused is not None, "a wrong secret must fail with InvalidSignatureError")
+say(f"a wrong secret was refused ({type(refused).__name__})")

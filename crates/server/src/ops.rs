@@ -26,7 +26,7 @@ async fn readyz(State(state): State<SharedState>) -> impl IntoResponse {
     let db = state.store.ping().await;
     let signer = state.keys().signer().is_some();
     // Past one catch-up interval without the listener, revocations could lag: not ready.
-    let listener_ok = state.listener_down_for() <= crate::app::SYNC_INTERVAL;
+    let listener_ok = state.listener_down_for() <= crate::app::LISTENER_GRACE;
     let ok = db.is_ok() && signer && listener_ok;
     let status = if ok {
         StatusCode::OK

@@ -13,6 +13,9 @@ pub enum Event {
     TokenRevoked(String),
     /// Signing keys were rotated or retired.
     KeysChanged,
+    /// A customer's sign-ins ended (logout, or a sign-in elsewhere under the one-device rule):
+    /// instances forget what they cached of them.
+    SignInsEnded { store_id: i64, customer_id: i64 },
 }
 
 impl Event {
@@ -20,12 +23,23 @@ impl Event {
         match self {
             Event::TokenRevoked(jti) => format!("revoked:{jti}"),
             Event::KeysChanged => "keys".to_string(),
+            Event::SignInsEnded {
+                store_id,
+                customer_id,
+            } => format!("signed-out:{store_id}:{customer_id}"),
         }
     }
 
     pub fn decode(payload: &str) -> Option<Event> {
         match payload.split_once(':') {
             Some(("revoked", jti)) => Some(Event::TokenRevoked(jti.to_string())),
+            Some(("signed-out", ids)) => {
+                let (store, customer) = ids.split_once(':')?;
+                Some(Event::SignInsEnded {
+                    store_id: store.parse().ok()?,
+                    customer_id: customer.parse().ok()?,
+                })
+            }
             _ if payload == "keys" => Some(Event::KeysChanged),
             _ => None,
         }
@@ -79,9 +93,17 @@ mod tests {
 
     #[test]
     fn events_round_trip() {
-        for e in [Event::TokenRevoked("a-b:c".into()), Event::KeysChanged] {
+        for e in [
+            Event::TokenRevoked("a-b:c".into()),
+            Event::KeysChanged,
+            Event::SignInsEnded {
+                store_id: 1_000_000_001,
+                customer_id: 7,
+            },
+        ] {
             assert_eq!(Event::decode(&e.encode()), Some(e));
         }
         assert_eq!(Event::decode("nonsense"), None);
+        assert_eq!(Event::decode("signed-out:x:1"), None);
     }
 }

@@ -22,6 +22,17 @@ pub enum StoresCmd {
         #[arg(long, default_value = "http://localhost:3000")]
         site_url: String,
     },
+    /// Changes a store's settings.
+    Update {
+        #[arg(long)]
+        store: String,
+        /// The secret a trusted proxy sends as X-BC-Trusted-Proxy-Secret (stored as a digest).
+        #[arg(long, conflicts_with = "clear_trusted_proxy_secret")]
+        trusted_proxy_secret: Option<String>,
+        /// Removes the trusted-proxy secret: no request is vouched for any more.
+        #[arg(long)]
+        clear_trusted_proxy_secret: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -112,6 +123,25 @@ pub async fn stores(config: Config, cmd: StoresCmd) -> anyhow::Result<Output> {
                 "created store {} (store_id {})",
                 s.hash, s.id
             )))
+        }
+        StoresCmd::Update {
+            store,
+            trusted_proxy_secret,
+            clear_trusted_proxy_secret,
+        } => {
+            if trusted_proxy_secret.is_none() && !clear_trusted_proxy_secret {
+                bail!("nothing to update: give --trusted-proxy-secret or --clear-trusted-proxy-secret");
+            }
+            service::stores::set_trusted_proxy_secret(
+                &state.store,
+                &store,
+                trusted_proxy_secret.as_deref(),
+            )
+            .await?;
+            Ok(Output(match trusted_proxy_secret {
+                Some(_) => format!("store {store}: trusted-proxy secret set (stored as a digest)"),
+                None => format!("store {store}: trusted-proxy secret cleared"),
+            }))
         }
     }
 }

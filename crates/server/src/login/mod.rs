@@ -117,8 +117,12 @@ async fn current_customer(
     Query(q): Query<CurrentQuery>,
 ) -> Response {
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    let Ok((entry, channel)) = state.directory.resolve(&state, host).await else {
-        return error(StatusCode::NOT_FOUND, "No storefront answers at this host.");
+    let (entry, channel) = match state.directory.resolve(&state, host).await {
+        Ok(found) => found,
+        Err(crate::storefront::host::HostError::Unavailable) => {
+            return crate::error::ApiError::Unavailable("store directory".into()).into_response()
+        }
+        Err(_) => return error(StatusCode::NOT_FOUND, "No storefront answers at this host."),
     };
     let Some(client_id) = q.app_client_id.filter(|c| !c.is_empty()) else {
         return error(StatusCode::BAD_REQUEST, "app_client_id is required.");
@@ -148,7 +152,11 @@ async fn current_customer(
             .await
         {
             Ok(c) => c,
-            Err(r) => return r,
+            // A cookie can only meet an unavailable database here.
+            Err(_) => {
+                return crate::error::ApiError::Unavailable("customer context".into())
+                    .into_response()
+            }
         };
     let Some(customer) = ctx.customer else {
         return error(StatusCode::NOT_FOUND, "No customer is signed in.");

@@ -138,9 +138,37 @@ pub async fn start_sign_in(
             now,
         )
         .await?;
-    // One device: the customer's other sign-ins just ended.
-    state.sessions.forget_customer(store_id, customer_id);
+    // One device: the customer's other sign-ins just ended, here and everywhere.
+    signed_out(state, store_id, customer_id).await;
     Ok((value, expires_at))
+}
+
+/// Ends every sign-in of a customer, on all devices (logout).
+pub async fn sign_out_everywhere(
+    state: &AppState,
+    store_id: i64,
+    customer_id: i64,
+) -> Result<(), StoreError> {
+    state
+        .store
+        .end_customer_sessions(store_id, customer_id, state.now())
+        .await?;
+    signed_out(state, store_id, customer_id).await;
+    Ok(())
+}
+
+/// A customer's sign-ins ended: this instance forgets them at once, and every other instance
+/// is told (on PostgreSQL; elsewhere its cache entries go stale within `session_cache::FRESH`).
+async fn signed_out(state: &AppState, store_id: i64, customer_id: i64) {
+    state.sessions.forget_customer(store_id, customer_id);
+    crate::state::notify(
+        state,
+        storefront_auth_store::Event::SignInsEnded {
+            store_id,
+            customer_id,
+        },
+    )
+    .await;
 }
 
 /// Every rule of SPEC §6 for a Customer Login JWT, ending with the single-use claim of its

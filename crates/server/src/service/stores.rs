@@ -12,6 +12,10 @@ pub enum StoresError {
     BadSiteUrl,
     #[error("a store with hash {0} already exists")]
     Exists(String),
+    #[error("no store with hash {0}")]
+    Unknown(String),
+    #[error("the trusted-proxy secret must be 16 to 256 printable characters without spaces")]
+    BadProxySecret,
     #[error(transparent)]
     Store(StoreError),
 }
@@ -46,6 +50,39 @@ pub async fn create(
     Err(StoresError::Store(StoreError::Conflict(
         "could not pick a free store id".into(),
     )))
+}
+
+/// The shortest trusted-proxy secret accepted: it is a credential that makes any request a
+/// server's (SPEC §5.1).
+pub const MIN_PROXY_SECRET: usize = 16;
+
+/// Sets (or with `None` clears) a store's trusted-proxy secret; only its SHA-256 digest is
+/// stored. Instances see the change within a second.
+pub async fn set_trusted_proxy_secret(
+    store: &Store,
+    hash: &str,
+    secret: Option<&str>,
+) -> Result<(), StoresError> {
+    let record = store
+        .store_by_hash(hash)
+        .await
+        .map_err(StoresError::Store)?
+        .ok_or_else(|| StoresError::Unknown(hash.to_string()))?;
+    let digest = match secret {
+        Some(s)
+            if s.len() < MIN_PROXY_SECRET
+                || s.len() > 256
+                || !s.bytes().all(|b| b.is_ascii_graphic()) =>
+        {
+            return Err(StoresError::BadProxySecret)
+        }
+        Some(s) => Some(storefront_auth_core::secret::sha256_hex(s.as_bytes())),
+        None => None,
+    };
+    store
+        .set_trusted_proxy_secret_digest(record.id, digest.as_deref())
+        .await
+        .map_err(StoresError::Store)
 }
 
 pub fn check_site_url(site_url: &str) -> Result<(), StoresError> {

@@ -22,6 +22,50 @@ pub const CUSTOMER_ID_HEADER: HeaderName = HeaderName::from_static("x-bc-custome
 pub const ERROR_ON_INVALID_HEADER: HeaderName =
     HeaderName::from_static("x-bc-error-on-invalid-customer-access-token");
 
+/// Why a request's customer context cannot be had; each surface says it its own way (GraphQL
+/// with `ContextError::response`).
+#[derive(Debug, PartialEq, Eq)]
+pub enum ContextError {
+    /// `X-Bc-Customer-Access-Token` on a browser request.
+    CatFromBrowser,
+    /// `X-Bc-Customer-Access-Token` with an impersonation token.
+    CatWithImpersonation,
+    /// Both customer headers.
+    BothHeaders,
+    /// `X-Bc-Customer-Id` with another kind of token.
+    CustomerIdWithoutImpersonation,
+    /// `X-Bc-Customer-Id` that is not an integer.
+    BadCustomerId,
+    /// An invalid CAT with `X-Bc-Error-On-Invalid-Customer-Access-Token: true`.
+    InvalidCat,
+    /// The database is away.
+    Unavailable,
+}
+
+impl ContextError {
+    /// The GraphQL Storefront API's answer (SPEC §5.4).
+    pub fn response(&self) -> Response {
+        match self {
+            ContextError::CatFromBrowser => gql_error(StatusCode::FORBIDDEN, "Request not allowed: customer access tokens are only accepted on server-to-server requests"),
+            ContextError::CatWithImpersonation => gql_error(StatusCode::BAD_REQUEST, "X-Bc-Customer-Access-Token cannot be used with a customer impersonation token; send X-Bc-Customer-Id instead."),
+            ContextError::BothHeaders => gql_error(
+                StatusCode::BAD_REQUEST,
+                "Send either X-Bc-Customer-Access-Token or X-Bc-Customer-Id, not both.",
+            ),
+            ContextError::CustomerIdWithoutImpersonation => gql_error(
+                StatusCode::BAD_REQUEST,
+                "X-Bc-Customer-Id is only accepted with a customer impersonation token.",
+            ),
+            ContextError::BadCustomerId => gql_error(
+                StatusCode::BAD_REQUEST,
+                "X-Bc-Customer-Id must be a customer id (an integer).",
+            ),
+            ContextError::InvalidCat => invalid_cat(),
+            ContextError::Unavailable => unavailable(),
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct CustomerContext {
     pub customer: Option<Customer>,
@@ -56,7 +100,7 @@ async fn signed_in(
     kind: SessionKind,
     store_id: i64,
     channel_id: i64,
-) -> Result<Option<(Customer, String)>, Response> {
+) -> Result<Option<(Customer, String)>, ContextError> {
     let digest = sha256_hex(raw.as_bytes());
     if let Some(hit) = state.sessions.get(&digest, kind) {
         let facts = StoredSignIn {
@@ -74,7 +118,7 @@ async fn signed_in(
         .store
         .session(&digest, kind)
         .await
-        .map_err(|_| unavailable())?;
+        .map_err(|_| ContextError::Unavailable)?;
     let facts = stored.as_ref().map(|s| StoredSignIn {
         store_id: s.store_id,
         channel_id: s.channel_id,
@@ -91,7 +135,7 @@ async fn signed_in(
         .store
         .customer(store_id, session.customer_id)
         .await
-        .map_err(|_| unavailable())?;
+        .map_err(|_| ContextError::Unavailable)?;
     if let Some(c) = &customer {
         state.sessions.put(
             digest.clone(),
@@ -109,12 +153,13 @@ async fn signed_in(
 
 /// The customer context of a cookie-only browser surface (pages, REST Storefront, Current
 /// Customer): the storefront session cookie, as a storefront token's browser request sees it.
+/// Only `Unavailable` can go wrong there.
 pub async fn of_browser(
     state: &AppState,
     headers: &HeaderMap,
     store_id: i64,
     channel_id: i64,
-) -> Result<CustomerContext, Response> {
+) -> Result<CustomerContext, ContextError> {
     let browser = RequestOrigin::Browser { origin: None };
     resolve(
         state,
@@ -134,7 +179,7 @@ pub async fn resolve(
     origin: &RequestOrigin,
     store_id: i64,
     channel_id: i64,
-) -> Result<CustomerContext, Response> {
+) -> Result<CustomerContext, ContextError> {
     let strict =
         header(headers, &ERROR_ON_INVALID_HEADER).is_some_and(|v| v.eq_ignore_ascii_case("true"));
     let mut ctx = CustomerContext {
@@ -145,16 +190,13 @@ pub async fn resolve(
     let customer_id = header(headers, &CUSTOMER_ID_HEADER);
     if let Some(cat) = cat {
         if origin.is_browser() {
-            return Err(gql_error(StatusCode::FORBIDDEN, "Request not allowed: customer access tokens are only accepted on server-to-server requests"));
+            return Err(ContextError::CatFromBrowser);
         }
         if kind == TokenKind::CustomerImpersonation {
-            return Err(gql_error(StatusCode::BAD_REQUEST, "X-Bc-Customer-Access-Token cannot be used with a customer impersonation token; send X-Bc-Customer-Id instead."));
+            return Err(ContextError::CatWithImpersonation);
         }
         if customer_id.is_some() {
-            return Err(gql_error(
-                StatusCode::BAD_REQUEST,
-                "Send either X-Bc-Customer-Access-Token or X-Bc-Customer-Id, not both.",
-            ));
+            return Err(ContextError::BothHeaders);
         }
         let found = match parse_access_token(cat) {
             Some(_) => {
@@ -167,28 +209,20 @@ pub async fn resolve(
                 ctx.customer = Some(customer);
                 ctx.sign_in = Some(digest);
             }
-            None if strict => return Err(invalid_cat()),
+            None if strict => return Err(ContextError::InvalidCat),
             None => {}
         }
         return Ok(ctx);
     }
     if let Some(raw) = customer_id {
         if kind != TokenKind::CustomerImpersonation {
-            return Err(gql_error(
-                StatusCode::BAD_REQUEST,
-                "X-Bc-Customer-Id is only accepted with a customer impersonation token.",
-            ));
+            return Err(ContextError::CustomerIdWithoutImpersonation);
         }
-        let id: i64 = raw.parse().map_err(|_| {
-            gql_error(
-                StatusCode::BAD_REQUEST,
-                "X-Bc-Customer-Id must be a customer id (an integer).",
-            )
-        })?;
+        let id: i64 = raw.parse().map_err(|_| ContextError::BadCustomerId)?;
         match state.store.customer(store_id, id).await {
             Ok(Some(c)) => ctx.customer = Some(c),
             Ok(None) => ctx.unknown_customer_id = Some(id),
-            Err(_) => return Err(unavailable()),
+            Err(_) => return Err(ContextError::Unavailable),
         }
         return Ok(ctx);
     }

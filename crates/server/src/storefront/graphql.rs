@@ -105,7 +105,7 @@ pub async fn execute(
     .await
     {
         Ok(c) => c,
-        Err(response) => return response,
+        Err(refusal) => return refusal.response(),
     };
     let discount_bp = match &customer.customer {
         Some(c) => match crate::service::carts::discount_bp(&state, entry.store.id, c).await {

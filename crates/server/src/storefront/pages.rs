@@ -45,12 +45,18 @@ fn unavailable() -> Response {
 
 async fn context(state: &AppState, headers: &HeaderMap) -> Result<PageContext, Response> {
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    let (entry, channel) = state.directory.resolve(state, host).await.map_err(|_| {
-        (StatusCode::NOT_FOUND, "No storefront answers at this host.").into_response()
-    })?;
+    let (entry, channel) = state
+        .directory
+        .resolve(state, host)
+        .await
+        .map_err(|e| match e {
+            super::host::HostError::Unavailable => unavailable(),
+            _ => (StatusCode::NOT_FOUND, "No storefront answers at this host.").into_response(),
+        })?;
     let ctx =
         super::customer_context::of_browser(state, headers, entry.store.id, channel.channel_id)
-            .await?;
+            .await
+            .map_err(|_| unavailable())?;
     let token = auto_token::current(state, &entry.store, &channel)
         .await
         .map_err(|e| {

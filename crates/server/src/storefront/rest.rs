@@ -42,7 +42,12 @@ async fn session(state: &AppState, headers: &HeaderMap) -> Result<Session, Respo
             headers.get(header::HOST).and_then(|v| v.to_str().ok()),
         )
         .await
-        .map_err(|_| ApiError::NotFound.into_response())?;
+        .map_err(|e| match e {
+            super::host::HostError::Unavailable => {
+                ApiError::Unavailable("store directory".into()).into_response()
+            }
+            _ => ApiError::NotFound.into_response(),
+        })?;
     if !is_same_origin(headers, &channel) {
         return Err(ApiError::Refused(
             StatusCode::FORBIDDEN,
@@ -52,7 +57,8 @@ async fn session(state: &AppState, headers: &HeaderMap) -> Result<Session, Respo
     }
     let ctx =
         super::customer_context::of_browser(state, headers, entry.store.id, channel.channel_id)
-            .await?;
+            .await
+            .map_err(|_| ApiError::Unavailable("customer context".into()).into_response())?;
     let discount_bp = match &ctx.customer {
         Some(c) => carts::discount_bp(state, entry.store.id, c)
             .await

@@ -384,15 +384,19 @@ async fn checkout_issues_a_pat_that_pays_once_for_its_own_order() {
         .await;
     assert_eq!(r.status, 201, "{:?}", r.body);
     let pat2 = r.body["data"]["id"].as_str().unwrap().to_string();
-    // A second PAT for the same order, kept for later.
-    let spare = app
-        .mgmt(
-            reqwest::Method::POST,
-            "/v3/payments/access_tokens",
-            Some(json!({ "order": { "id": order_id } })),
-        )
-        .await;
-    let spare = spare.body["data"]["id"].as_str().unwrap().to_string();
+    // More PATs for the same order: one presented together with pat2, one kept for later.
+    let another_pat = || async {
+        let r = app
+            .mgmt(
+                reqwest::Method::POST,
+                "/v3/payments/access_tokens",
+                Some(json!({ "order": { "id": order_id } })),
+            )
+            .await;
+        r.body["data"]["id"].as_str().unwrap().to_string()
+    };
+    let rival = another_pat().await;
+    let spare = another_pat().await;
     // Not with a forged order id, nor at another store's URL, nor without the media type.
     let forged = {
         let parts: Vec<&str> = pat2.split('.').collect();
@@ -406,10 +410,13 @@ async fn checkout_issues_a_pat_that_pays_once_for_its_own_order() {
         app.pay("demo", &forged, "4111111111111111").await.status,
         401
     );
-    assert_eq!(
-        app.pay("other", &pat2, "4111111111111111").await.status,
-        401
-    );
+    // At a store that exists (a PAT names its store; "other" is created for this).
+    assert!(app
+        .cli(&["stores", "create", "--hash", "other", "--name", "Other"])
+        .status
+        .success());
+    let r = app.pay("other", &pat2, "4111111111111111").await;
+    assert_eq!(r.status, 401, "another store's PAT: {:?}", r.body);
     let r = app
         .client
         .post(app.url("/stores/demo/payments"))
@@ -419,10 +426,21 @@ async fn checkout_issues_a_pat_that_pays_once_for_its_own_order() {
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 406);
-    let r = app.pay("demo", &pat2, "4111111111111111").await;
-    assert_eq!(r.status, 201, "{:?}", r.body);
-    assert_eq!(r.body["data"]["status"], "success");
-    assert_eq!(r.body["data"]["transaction_type"], "purchase");
+    // Two PATs of one order presented at once: exactly one pays.
+    let (a, b) = tokio::join!(
+        app.pay("demo", &pat2, "4111111111111111"),
+        app.pay("demo", &rival, "4111111111111111")
+    );
+    let (paid, refused) = if a.status == 201 { (a, b) } else { (b, a) };
+    assert_eq!(paid.status, 201, "{:?}", paid.body);
+    assert_eq!(paid.body["data"]["status"], "success");
+    assert_eq!(paid.body["data"]["transaction_type"], "purchase");
+    assert_eq!(
+        (refused.status, refused.body["title"].clone()),
+        (422, json!("Order is invalid: it is not awaiting payment.")),
+        "{:?}",
+        refused.body
+    );
     let r = app.pay("demo", &pat2, "4111111111111111").await;
     assert_eq!(r.status, 401, "PAT reuse: {:?}", r.body);
     let r = app.cart_op(&token, Some(&jane), ORDERS, json!({})).await;
@@ -498,4 +516,45 @@ async fn checkout_issues_a_pat_that_pays_once_for_its_own_order() {
         .cart_op(&token, Some(&jane), q, json!({ "id": cart2 }))
         .await;
     assert_eq!(r.body["data"]["site"]["checkout"], Value::Null);
+}
+
+/// SPEC §7: a PAT lives one hour; past it the payment is refused, and a fresh PAT pays.
+#[tokio::test]
+async fn a_pat_expires_after_an_hour() {
+    let app = TestApp::spawn().await;
+    let token = app.private_token(&["Unauthenticated", "Customer"]).await;
+    let jane = app.login_cat(&token, JANE).await;
+    let cart = app
+        .create_cart(
+            &token,
+            Some(&jane),
+            json!([{ "productEntityId": 1, "quantity": 1 }]),
+        )
+        .await;
+    let r = app
+        .cart_op(&token, Some(&jane), COMPLETE, json!({ "id": cart }))
+        .await;
+    let done = &r.body["data"]["checkout"]["completeCheckout"];
+    let (order, pat) = (
+        done["orderEntityId"].as_i64().unwrap(),
+        done["paymentAccessToken"].as_str().unwrap().to_string(),
+    );
+    app.set_now(crate::helpers::NOW + 3_600);
+    let at_the_hour = app.pay("demo", &pat, "4000000000000002").await;
+    assert_eq!(
+        at_the_hour.status, 401,
+        "expired at exp: {:?}",
+        at_the_hour.body
+    );
+    let fresh = app
+        .mgmt(
+            reqwest::Method::POST,
+            "/v3/payments/access_tokens",
+            Some(json!({ "order": { "id": order } })),
+        )
+        .await;
+    let fresh = fresh.body["data"]["id"].as_str().unwrap().to_string();
+    app.set_now(crate::helpers::NOW + 3_600 + 3_599);
+    let r = app.pay("demo", &fresh, "4111111111111111").await;
+    assert_eq!(r.status, 201, "within its hour: {:?}", r.body);
 }

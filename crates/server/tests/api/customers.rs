@@ -539,3 +539,86 @@ async fn wishlists_belong_to_their_customer() {
     assert_eq!(r.body["errors"][0]["message"], "Please sign in to do this.");
     assert!(r.body["errors"][0].get("extensions").is_none());
 }
+
+/// SPEC §5.7, §6 and the configuration: the lifetime of CATs and session cookies, and the
+/// Customer Login JWT's `iat` leeway, are the operator's to set.
+#[tokio::test]
+async fn session_lifetime_and_login_jwt_leeway_are_configurable() {
+    let app = TestApp::spawn_with(|c| {
+        c.customers.session_lifetime_secs = 120;
+        c.customers.login_jwt_leeway_secs = 5;
+    })
+    .await;
+    let token = app.private_token(&["Unauthenticated", "Customer"]).await;
+    let r = app
+        .gql_body(
+            Some(&token),
+            json!({ "query": LOGIN, "variables": { "email": JANE, "password": PASSWORD } }),
+            &[],
+        )
+        .await;
+    let cat = r.body["data"]["login"]["customerAccessToken"]["value"]
+        .as_str()
+        .expect("cat")
+        .to_string();
+    assert!(
+        cat.ends_with(&format!("_{}", crate::helpers::NOW + 120)),
+        "{cat}"
+    );
+    let me = |cat: String| {
+        let (app, token) = (&app, token.clone());
+        async move {
+            app.gql(
+                Some(&token),
+                "{ customer { email } }",
+                &[("X-Bc-Customer-Access-Token", &cat), STRICT],
+            )
+            .await
+        }
+    };
+    app.set_now(crate::helpers::NOW + 120);
+    assert_eq!(
+        me(cat.clone()).await.body["data"]["customer"]["email"],
+        JANE
+    );
+    app.set_now(crate::helpers::NOW + 121);
+    assert_eq!(me(cat).await.body, invalid_cat());
+    // The browser's session cookie lives as long.
+    let storefront = app.storefront_token(&["http://localhost:3000"]).await;
+    let r = app
+        .client
+        .post(app.url("/graphql"))
+        .bearer_auth(&storefront)
+        .header("Origin", "http://localhost:3000")
+        .json(&json!({ "query": "mutation { login(email: \"jane@example.com\", password: \"Password1!\") { result } }" }))
+        .send()
+        .await
+        .expect("login");
+    let cookie = r.headers()["set-cookie"]
+        .to_str()
+        .expect("cookie")
+        .to_string();
+    assert!(cookie.contains("Max-Age=120"), "{cookie}");
+    // iat within 5 s of now is accepted; 6 s off is not.
+    let now = crate::helpers::NOW + 121;
+    for (iat, signs_in) in [
+        (now - 5, true),
+        (now + 5, true),
+        (now - 6, false),
+        (now + 6, false),
+    ] {
+        let jwt = app.login_jwt(json!({ "iat": iat }));
+        let r = app
+            .client
+            .get(app.url(&format!("/login/token/{jwt}")))
+            .send()
+            .await
+            .expect("sso");
+        assert_eq!(
+            r.headers()["location"] == "/account.php",
+            signs_in,
+            "iat {} s from now",
+            iat - now
+        );
+    }
+}

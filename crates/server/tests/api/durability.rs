@@ -167,3 +167,141 @@ async fn acknowledged_writes_survive_kill_9_on_postgres() {
     let url = fresh_schema(&postgres_base());
     crash_loop("postgres", vec!["--database-url".into(), url]).await;
 }
+
+/// Signs a customer in, pays an order and signs another out, each acknowledged, then kills
+/// the server with SIGKILL at once: after a restart the sign-in still works, the signed-out
+/// session does not, the order is paid, and its PAT stays used.
+async fn sessions_and_payments_survive(label: &str, args: Vec<String>) {
+    let arg_refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let server = ServerProcess::start(&arg_refs, &[]);
+    let access_token = server.value("access_token:");
+    let client = reqwest::Client::new();
+    let token: Value = client
+        .post(server.url("/stores/demo/v3/storefront/api-token-private"))
+        .header("X-Auth-Token", &access_token)
+        .json(&json!({ "channel_id": 1, "expires_at": 2_147_483_647, "scopes": ["Unauthenticated", "Customer"] }))
+        .send()
+        .await
+        .expect("token")
+        .json()
+        .await
+        .expect("json");
+    let token = token["data"]["token"].as_str().expect("token").to_string();
+    let gql = |base: String, body: Value, cat: Option<String>| {
+        let (client, token) = (client.clone(), token.clone());
+        async move {
+            let mut req = client
+                .post(format!("{base}/graphql"))
+                .bearer_auth(token)
+                .json(&body);
+            if let Some(cat) = cat {
+                req = req
+                    .header("X-Bc-Customer-Access-Token", cat)
+                    .header("X-Bc-Error-On-Invalid-Customer-Access-Token", "true");
+            }
+            req.send()
+                .await
+                .expect("send")
+                .json::<Value>()
+                .await
+                .expect("json")
+        }
+    };
+    let login = |email: &str| json!({ "query": crate::helpers::LOGIN, "variables": { "email": email, "password": crate::helpers::PASSWORD } });
+    let cat_of = |r: &Value| {
+        r["data"]["login"]["customerAccessToken"]["value"]
+            .as_str()
+            .expect("cat")
+            .to_string()
+    };
+    let jane = cat_of(&gql(server.base.clone(), login(crate::helpers::JANE), None).await);
+    let vip = cat_of(&gql(server.base.clone(), login(crate::helpers::VIP), None).await);
+    let cart = gql(
+        server.base.clone(),
+        json!({ "query": "mutation { cart { createCart(input: { lineItems: [{ productEntityId: 1, quantity: 1 }] }) { cart { entityId } } } }" }),
+        Some(jane.clone()),
+    )
+    .await;
+    let cart = cart["data"]["cart"]["createCart"]["cart"]["entityId"]
+        .as_str()
+        .expect("cart")
+        .to_string();
+    let done = gql(
+        server.base.clone(),
+        json!({ "query": crate::commerce::COMPLETE, "variables": { "id": cart } }),
+        Some(jane.clone()),
+    )
+    .await;
+    let pat = done["data"]["checkout"]["completeCheckout"]["paymentAccessToken"]
+        .as_str()
+        .expect("pat")
+        .to_string();
+    let pay = |base: String| {
+        let (client, pat) = (client.clone(), pat.clone());
+        async move {
+            client
+                .post(format!("{base}/stores/demo/payments"))
+                .header("Authorization", format!("PAT {pat}"))
+                .header("Accept", "application/vnd.bc.v1+json")
+                .json(&json!({ "payment": { "payment_method_id": "testgateway.card", "instrument": { "type": "card", "number": "4111111111111111" } } }))
+                .send()
+                .await
+                .expect("pay")
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(pay(server.base.clone()).await, 201);
+    let out = gql(
+        server.base.clone(),
+        json!({ "query": "mutation { logout { result } }" }),
+        Some(vip.clone()),
+    )
+    .await;
+    assert_eq!(out["data"]["logout"]["result"], "success");
+    // Everything above was acknowledged: now the process dies without a chance to flush.
+    server.kill9();
+
+    let again = ServerProcess::start(&arg_refs, &[]);
+    let me =
+        json!({ "query": "{ customer { email orders { edges { node { status { value } } } } } }" });
+    let r = gql(again.base.clone(), me.clone(), Some(jane)).await;
+    assert_eq!(
+        r["data"]["customer"]["email"],
+        crate::helpers::JANE,
+        "{label}: {r}"
+    );
+    assert_eq!(
+        r["data"]["customer"]["orders"]["edges"][0]["node"]["status"]["value"],
+        "AWAITING_FULFILLMENT",
+        "{label}: the payment survived"
+    );
+    let r = gql(again.base.clone(), me, Some(vip)).await;
+    assert_eq!(
+        r["errors"][0]["extensions"]["code"], "INVALID_CUSTOMER_ACCESS_TOKEN",
+        "{label}: the logout survived: {r}"
+    );
+    assert_eq!(
+        pay(again.base.clone()).await,
+        401,
+        "{label}: the PAT stays used"
+    );
+    again.kill9();
+    println!("{label}: a sign-in, a payment and a logout acknowledged before kill -9 all survived");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_and_payments_survive_kill_9_on_sqlite() {
+    let dir = tempfile::tempdir().expect("dir");
+    sessions_and_payments_survive(
+        "sqlite",
+        vec!["--data-dir".into(), dir.path().display().to_string()],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_and_payments_survive_kill_9_on_postgres() {
+    let url = fresh_schema(&postgres_base());
+    sessions_and_payments_survive("postgres", vec!["--database-url".into(), url]).await;
+}

@@ -65,7 +65,13 @@ async fn two_instances_share_tokens_revocations_sessions_and_single_use() {
     let access_token = a.value("access_token:");
     let client_id = a.value("client_id:");
     let client_secret = a.value("client_secret:");
-    let b = ServerProcess::start(&args, &[]);
+    // B's connections carry a name of their own, so the test can cut B's event listener.
+    let b_name = format!(
+        "storefront-auth-b-{}",
+        storefront_auth_core::secret::random_alnum(8)
+    );
+    let b_url = format!("{url}&application_name={b_name}");
+    let b = ServerProcess::start(&["--database-url", b_url.as_str()], &[]);
     assert!(
         !b.seen.join("\n").contains("Created the demo store"),
         "the second instance shares the first one's data"
@@ -107,7 +113,8 @@ async fn two_instances_share_tokens_revocations_sessions_and_single_use() {
         propagation.as_secs_f64() * 1000.0
     );
 
-    // A customer signing in on B ends the session made on A.
+    // A customer signing in again on A ends the session B has just seen (and cached): B
+    // refuses it within a second.
     let token = private_token(&client, &a.base, &access_token).await;
     let login = json!({ "query": LOGIN, "variables": { "email": JANE, "password": PASSWORD } });
     let (_, on_a) = post(&client, a.url("/graphql"), &token, login.clone(), &[]).await;
@@ -115,23 +122,101 @@ async fn two_instances_share_tokens_revocations_sessions_and_single_use() {
         .as_str()
         .expect("cat")
         .to_string();
-    let (_, on_b) = post(&client, b.url("/graphql"), &token, login, &[]).await;
-    assert!(on_b["data"]["login"]["customerAccessToken"]["value"].is_string());
     let me = json!({ "query": "{ customer { email } }" });
     let strict = ("X-Bc-Error-On-Invalid-Customer-Access-Token", "true");
-    for server in [&a, &b] {
-        let (_, r) = post(
-            &client,
+    let me_on = |server: &ServerProcess, cat: &str| {
+        let (client, url, token, me, cat) = (
+            client.clone(),
             server.url("/graphql"),
-            &token,
+            token.clone(),
             me.clone(),
-            &[("X-Bc-Customer-Access-Token", &cat_a), strict],
-        )
-        .await;
-        assert_eq!(
-            r["errors"][0]["extensions"]["code"],
-            "INVALID_CUSTOMER_ACCESS_TOKEN"
+            cat.to_string(),
         );
+        async move {
+            let (_, r) = post(
+                &client,
+                url,
+                &token,
+                me,
+                &[("X-Bc-Customer-Access-Token", &cat), strict],
+            )
+            .await;
+            r
+        }
+    };
+    assert_eq!(me_on(&b, &cat_a).await["data"]["customer"]["email"], JANE);
+    let (_, again) = post(&client, a.url("/graphql"), &token, login, &[]).await;
+    let cat_again = again["data"]["login"]["customerAccessToken"]["value"]
+        .as_str()
+        .expect("cat")
+        .to_string();
+    let ended = Instant::now();
+    loop {
+        let r = me_on(&b, &cat_a).await;
+        if r["errors"][0]["extensions"]["code"] == "INVALID_CUSTOMER_ACCESS_TOKEN" {
+            break;
+        }
+        assert!(
+            ended.elapsed() < Duration::from_secs(1),
+            "B still signed the ended session in after 1 s: {r}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    println!(
+        "a sign-in on A ended B's cached session within {:.0} ms",
+        ended.elapsed().as_secs_f64() * 1000.0
+    );
+    assert_eq!(
+        me_on(&a, &cat_again).await["data"]["customer"]["email"],
+        JANE
+    );
+    assert_eq!(
+        me_on(&b, &cat_again).await["data"]["customer"]["email"],
+        JANE
+    );
+
+    // B's event listener is cut: a revocation and a sign-in made on A meanwhile (their
+    // notifications lost) still reach B within a second: the revocation through the catch-up,
+    // the session's end because B trusts a cached sign-in for 0.8 s at most.
+    let watched = private_token(&client, &a.base, &access_token).await;
+    let (status, _) = post(&client, b.url("/graphql"), &watched, q.clone(), &[]).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        me_on(&b, &cat_again).await["data"]["customer"]["email"],
+        JANE
+    );
+    let cut = std::process::Command::new("psql")
+        .arg(postgres_base())
+        .arg("-qAtc")
+        .arg(format!(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = '{b_name}' AND query ILIKE 'listen%'"
+        ))
+        .output()
+        .expect("psql");
+    assert_eq!(String::from_utf8_lossy(&cut.stdout).trim(), "1", "{cut:?}");
+    let revoke = client
+        .delete(a.url("/stores/demo/v3/storefront/api-token"))
+        .header("X-Auth-Token", &access_token)
+        .header("Sf-Api-Token", &watched)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(revoke.status(), 200);
+    let started = Instant::now();
+    let login = json!({ "query": LOGIN, "variables": { "email": JANE, "password": PASSWORD } });
+    let (_, third) = post(&client, a.url("/graphql"), &token, login, &[]).await;
+    assert!(third["data"]["login"]["customerAccessToken"]["value"].is_string());
+    let (mut revoked, mut ended) = (false, false);
+    while !(revoked && ended) {
+        let (status, _) = post(&client, b.url("/graphql"), &watched, q.clone(), &[]).await;
+        revoked |= status == 401;
+        let r = me_on(&b, &cat_again).await;
+        ended |= r["errors"][0]["extensions"]["code"] == "INVALID_CUSTOMER_ACCESS_TOKEN";
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "while its listener was down, B kept alive a revoked token ({revoked}) or an ended session ({ended})"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
 
     // The same Customer Login JWT sent to A and B at once succeeds exactly once.

@@ -172,3 +172,111 @@ async fn a_database_outage_gives_503s_and_heals_itself() {
         restarted.elapsed().as_millis()
     );
 }
+
+/// What the cookie-only storefront surfaces answer while the database is away: 503 from every
+/// page, the REST Storefront API and the Current Customer API; the Customer Login API sends
+/// the browser to the login page; never a success, a 404 or a 500.
+async fn storefront_surfaces_answer_503(app: &TestApp, session: &str) {
+    for path in ["/", "/login.php", "/cart.php", "/account.php"] {
+        let (status, _, body) = app.page(path, Some(session)).await;
+        assert_eq!(status, 503, "{path}: {body}");
+    }
+    let r = app
+        .client
+        .get(app.url("/api/storefront/carts"))
+        .header("Cookie", session)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), 503);
+    let body: serde_json::Value = r.json().await.expect("envelope");
+    assert_eq!(body["status"], 503, "{body}");
+    let r = app
+        .client
+        .post(app.url("/api/storefront/carts"))
+        .json(&json!({ "lineItems": [{ "productId": 1, "quantity": 1 }] }))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), 503);
+    let r = app
+        .client
+        .get(app.url(&format!(
+            "/customer/current.jwt?app_client_id={}",
+            app.creds.client_id
+        )))
+        .header("Cookie", session)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), 503);
+    let r = app
+        .client
+        .post(app.url("/login.php"))
+        .form(&[
+            ("email", crate::helpers::JANE),
+            ("password", crate::helpers::PASSWORD),
+        ])
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), 503, "no sign-in during an outage");
+}
+
+/// A session cookie of Jane's, made through the login form.
+async fn signed_in_cookie(app: &TestApp) -> String {
+    let r = app
+        .client
+        .post(app.url("/login.php"))
+        .form(&[
+            ("email", crate::helpers::JANE),
+            ("password", crate::helpers::PASSWORD),
+        ])
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(r.status(), 303);
+    let cookie = r.headers()["set-cookie"].to_str().expect("cookie");
+    cookie.split(';').next().expect("pair").to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn storefront_pages_and_rest_answer_503_while_postgres_is_away() {
+    let base = postgres_base();
+    let proxy = Proxy::start(0).await;
+    let url = fresh_schema(&base).replace("127.0.0.1:5432", &format!("127.0.0.1:{}", proxy.port));
+    let app = TestApp::spawn_with(|c| c.database_url = Some(url.clone())).await;
+    let session = signed_in_cookie(&app).await;
+    let (status, _, _) = app.page("/account.php", Some(&session)).await;
+    assert_eq!(status, 200);
+    let port = proxy.cut();
+    // Past the one-second caches (directory, sign-ins): the database must answer now.
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    storefront_surfaces_answer_503(&app, &session).await;
+    let _proxy = Proxy::start(port).await;
+    let started = Instant::now();
+    while app.page("/account.php", Some(&session)).await.0 != 200 {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "pages never recovered"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test]
+async fn storefront_pages_and_rest_answer_503_while_sqlite_is_away() {
+    let app = TestApp::spawn_with(|c| c.database_url = None).await;
+    let session = signed_in_cookie(&app).await;
+    assert_eq!(app.page("/account.php", Some(&session)).await.0, 200);
+    // The embedded database's pool closed under the server: every query fails.
+    app.server
+        .as_ref()
+        .expect("server")
+        .state
+        .store
+        .close()
+        .await;
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    storefront_surfaces_answer_503(&app, &session).await;
+}

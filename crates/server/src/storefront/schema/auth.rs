@@ -228,13 +228,7 @@ pub async fn logout(ctx: &Context<'_>, cart_id: Option<String>) -> Result<Logout
         }
     }
     if let Some(customer) = &gql.customer {
-        gql.state
-            .store
-            .end_customer_sessions(gql.store.id, customer.id, gql.state.now())
-            .await?;
-        gql.state
-            .sessions
-            .forget_customer(gql.store.id, customer.id);
+        customers::sign_out_everywhere(&gql.state, gql.store.id, customer.id).await?;
     }
     if gql.browser {
         gql.set_cookie(gql.state.cookies().session_ended());
