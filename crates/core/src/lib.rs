@@ -8,6 +8,7 @@ pub mod clock;
 pub mod customer_session;
 pub mod document;
 pub mod ecdsa;
+pub mod graphql_request;
 pub mod hs256;
 pub mod keys;
 pub mod money;

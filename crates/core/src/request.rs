@@ -34,6 +34,22 @@ pub fn is_browser_fetch_metadata(header_name: &str) -> bool {
     )
 }
 
+/// The value of the cookie `name` in `Cookie` header values (the first, when repeated):
+/// `name=value` pairs separated by `;`, spaces around them ignored, a quoted value unquoted.
+pub fn cookie<'h>(header_values: impl IntoIterator<Item = &'h str>, name: &str) -> Option<&'h str> {
+    header_values
+        .into_iter()
+        .flat_map(|h| h.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| n.trim() == name)
+        .map(|(_, v)| {
+            let v = v.trim();
+            v.strip_prefix('"')
+                .and_then(|v| v.strip_suffix('"'))
+                .unwrap_or(v)
+        })
+}
+
 impl RequestOrigin {
     pub fn classify(signals: RequestSignals) -> RequestOrigin {
         if signals.trusted_proxy {
@@ -76,6 +92,18 @@ mod tests {
         ] {
             assert_eq!(is_browser_fetch_metadata(name), browser, "{name}");
         }
+    }
+
+    #[test]
+    fn cookies() {
+        let headers = [
+            "a=1; SHOP_TOKEN=x; SHOP_TOKEN=y",
+            "SHOP_SESSION_TOKEN=\"g\"",
+        ];
+        assert_eq!(cookie(headers, "SHOP_TOKEN"), Some("x"));
+        assert_eq!(cookie(headers, "SHOP_SESSION_TOKEN"), Some("g"));
+        assert_eq!(cookie(headers, "SHOP"), None);
+        assert_eq!(cookie(["junk; =; ;=x;SHOP=  v  "], "SHOP"), Some("v"));
     }
 
     #[test]

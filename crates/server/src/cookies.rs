@@ -50,14 +50,11 @@ impl CookieJar {
 
 /// The value of the cookie `name` (the first one, when a request repeats it).
 pub fn read(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
+    let values = headers
         .get_all(axum::http::header::COOKIE)
         .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(Cookie::split_parse)
-        .filter_map(Result::ok)
-        .find(|c| c.name() == name)
-        .map(|c| c.value().to_string())
+        .filter_map(|v| v.to_str().ok());
+    storefront_auth_core::request::cookie(values, name).map(String::from)
 }
 
 /// The `SHOP_TOKEN` cookie.

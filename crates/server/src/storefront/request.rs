@@ -4,8 +4,7 @@
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::json;
 use storefront_auth_core::policy::Target;
 use storefront_auth_core::request::RequestSignals;
 use storefront_auth_core::secret::{digests_equal, sha256_hex};
@@ -42,15 +41,7 @@ pub fn unavailable() -> Response {
     )
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GraphqlBody {
-    pub query: String,
-    #[serde(default)]
-    pub variables: Option<Value>,
-    #[serde(default)]
-    pub operation_name: Option<String>,
-}
+pub use storefront_auth_core::graphql_request::GraphqlBody;
 
 /// A request that passed every check before execution.
 pub struct Admitted {
@@ -163,20 +154,8 @@ async fn parse_body(body: Body) -> Result<GraphqlBody, Response> {
             )
         }
     })?;
-    // One pass: straight into the body type; the error's category says which message applies.
-    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
-        return Err(gql_error(
-            StatusCode::BAD_REQUEST,
-            "Batched requests are not supported: send one operation per request.",
-        ));
-    }
-    serde_json::from_slice(&bytes).map_err(|e| match e.classify() {
-        serde_json::error::Category::Data => gql_error(
-            StatusCode::BAD_REQUEST,
-            "The request body must be an object with a \"query\" string and optional \"variables\" and \"operationName\".",
-        ),
-        _ => gql_error(StatusCode::BAD_REQUEST, "The request body is not valid JSON."),
-    })
+    storefront_auth_core::graphql_request::parse_body(&bytes)
+        .map_err(|e| gql_error(StatusCode::BAD_REQUEST, e.message()))
 }
 
 /// Does the request carry the store's `X-BC-Trusted-Proxy-Secret`?
