@@ -328,3 +328,89 @@ fn limits_are_checked_in_order_with_their_messages() {
         assert_eq!(got.as_deref(), want, "{analysis:?}");
     }
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// One selection of a generated fragment: a leaf, a nested field, or a spread of a later
+    /// fragment (so the fragments form no cycle), possibly inside an inline fragment.
+    #[derive(Clone, Debug)]
+    enum Item {
+        Typename,
+        Settings,
+        Spread(usize),
+        Inline(Box<Item>),
+    }
+
+    fn item(fragments: usize) -> impl Strategy<Value = Item> {
+        let leaf = prop_oneof![Just(Item::Typename), Just(Item::Settings)];
+        let spread = (0..fragments.max(1)).prop_map(Item::Spread);
+        prop_oneof![
+            leaf.clone(),
+            spread.clone(),
+            prop_oneof![leaf, spread].prop_map(|i| Item::Inline(Box::new(i)))
+        ]
+    }
+
+    /// What an item costs when expanded the naive way (every spread copied in place).
+    fn naive(item: &Item, fragments: &[Vec<Item>], at: usize) -> (u64, bool) {
+        match item {
+            Item::Typename => (1, false),
+            Item::Settings => (3, true),
+            Item::Spread(j) if *j > at && *j < fragments.len() => fragments[*j]
+                .iter()
+                .map(|i| naive(i, fragments, *j))
+                .fold((0, false), |(c, u), (c2, u2)| (c + c2, u || u2)),
+            Item::Spread(_) => (0, false),
+            Item::Inline(inner) => naive(inner, fragments, at),
+        }
+    }
+
+    fn text(item: &Item, fragments: usize, at: usize) -> String {
+        match item {
+            Item::Typename => "__typename".into(),
+            Item::Settings => "site { settings { storeName } }".into(),
+            Item::Spread(j) if *j > at && *j < fragments => format!("...F{j}"),
+            Item::Spread(_) => "__typename".into(),
+            Item::Inline(inner) => format!("... on Query {{ {} }}", text(inner, fragments, at)),
+        }
+    }
+
+    proptest! {
+        /// The analysis works each fragment out once, yet scores exactly what the naive
+        /// expansion of every spread costs, and needs what the expansion needs.
+        #[test]
+        fn memoized_scores_match_the_naive_expansion(
+            fragments in prop::collection::vec(prop::collection::vec(item(8), 1..5), 1..8)
+        ) {
+            let n = fragments.len();
+            // Spreads into earlier fragments read as `__typename` (text and model alike).
+            let model: Vec<Vec<Item>> = fragments
+                .iter()
+                .enumerate()
+                .map(|(at, items)| items.iter().map(|i| match i {
+                    Item::Spread(j) if *j <= at || *j >= n => Item::Typename,
+                    Item::Inline(inner) => match inner.as_ref() {
+                        Item::Spread(j) if *j <= at || *j >= n => Item::Inline(Box::new(Item::Typename)),
+                        _ => i.clone(),
+                    },
+                    _ => i.clone(),
+                }).collect())
+                .collect();
+            let mut doc = "query { ...F0 }\n".to_string();
+            for (at, items) in model.iter().enumerate() {
+                let body: Vec<String> = items.iter().map(|i| text(i, n, at)).collect();
+                doc.push_str(&format!("fragment F{at} on Query {{ {} }}\n", body.join(" ")));
+            }
+            let (cost, unauthenticated) = model[0]
+                .iter()
+                .map(|i| naive(i, &model, 0))
+                .fold((0, false), |(c, u), (c2, u2)| (c + c2, u || u2));
+            let parsed = parse(&doc);
+            let a = analyze(&parsed, &index(), None, &serde_json::json!({})).expect("analysis");
+            prop_assert_eq!(a.complexity, cost, "{}", doc);
+            prop_assert_eq!(a.required.contains(U), unauthenticated, "{}", doc);
+        }
+    }
+}
