@@ -95,7 +95,8 @@ pub struct HttpConfig {
     /// A request's headers must arrive within this; also how long an idle keep-alive
     /// connection stays open.
     pub header_read_timeout_secs: u64,
-    /// A request, body included, must be received and answered within this.
+    /// A request, body included, must be answered this long after its headers arrived, or
+    /// its connection is closed.
     pub request_timeout_secs: u64,
     pub tls_handshake_timeout_secs: u64,
     /// Open connections allowed per client address, and in all.

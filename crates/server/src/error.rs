@@ -58,9 +58,6 @@ pub enum ApiError {
     Unavailable(String),
     #[error("internal: {0}")]
     Internal(String),
-    /// The request (its body included) was not received and answered in time.
-    #[error("request timeout")]
-    RequestTimeout,
 }
 
 impl From<StoreError> for ApiError {
@@ -138,10 +135,6 @@ impl IntoResponse for ApiError {
                     envelope(StatusCode::SERVICE_UNAVAILABLE, "The service is temporarily unavailable.", Some("Retry shortly."), None),
                 )
             }
-            ApiError::RequestTimeout => (
-                StatusCode::REQUEST_TIMEOUT,
-                envelope(StatusCode::REQUEST_TIMEOUT, "The request took too long to send or to answer.", None, None),
-            ),
             ApiError::Internal(why) => {
                 tracing::error!(error = %crate::request_log::escaped(why), "internal error");
                 (StatusCode::INTERNAL_SERVER_ERROR, envelope(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error.", None, None))

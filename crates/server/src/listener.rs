@@ -2,27 +2,27 @@
 //! number, whatever its peer sends or withholds.
 //!
 //! - a TLS handshake must finish within `tls_handshake`;
-//! - a request's headers must arrive within `header_read` of the connection waiting for them,
-//!   which is also how long an idle keep-alive connection stays open (hyper starts that timer
-//!   whenever the connection waits for a request);
-//! - a request, its body included, must be answered within `request` (a body trickled in a
-//!   byte at a time ends there, with a 408);
+//! - between requests (waiting for headers, half a request line, or idle keep-alive) a
+//!   connection may stay silent for `header_read`;
+//! - a request, its body included, must be answered within `request` of its headers (a body
+//!   trickled in a byte at a time included);
 //! - one client address holds at most `per_client` connections, and the server at most
 //!   `total`: past them a new connection is closed at once, so stalled connections from one
 //!   place cannot lock everyone else out.
+//!
+//! A watchdog per connection closes it past either bound. No timer is armed per request: the
+//! watchdog ticks once a second and reads the two stamps each request leaves.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::extract::ConnectInfo;
-use axum::response::IntoResponse;
 use axum::Router;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
-
-use crate::error::ApiError;
 
 /// The bounds of `serve` (configuration: `[http]`).
 #[derive(Clone, Copy, Debug)]
@@ -78,6 +78,49 @@ impl Drop for Counted {
     }
 }
 
+/// What a connection's requests tell its watchdog: whether one is being answered, and since
+/// when the connection has been busy or idle.
+#[derive(Debug)]
+struct Activity {
+    opened: Instant,
+    busy: AtomicBool,
+    /// Milliseconds after `opened` when the connection last became busy or idle.
+    since_ms: AtomicU64,
+}
+
+impl Activity {
+    fn new() -> Self {
+        Activity {
+            opened: Instant::now(),
+            busy: AtomicBool::new(false),
+            since_ms: AtomicU64::new(0),
+        }
+    }
+
+    fn now_ms(&self) -> u64 {
+        self.opened.elapsed().as_millis() as u64
+    }
+
+    /// A request's headers arrived (`true`), or its response is ready (`false`).
+    fn started(&self, busy: bool) {
+        self.since_ms.store(self.now_ms(), Ordering::Release);
+        self.busy.store(busy, Ordering::Release);
+    }
+
+    /// Silent longer than `idle` between requests, or answering one (reading its body
+    /// included) longer than `request`.
+    fn stalled(&self, idle: Duration, request: Duration) -> bool {
+        let limit = if self.busy.load(Ordering::Acquire) {
+            request
+        } else {
+            idle
+        };
+        self.now_ms()
+            .saturating_sub(self.since_ms.load(Ordering::Acquire))
+            > limit.as_millis() as u64
+    }
+}
+
 /// Serves `app` on `listener` (over TLS with `tls`) until `stop` turns true, then lets open
 /// connections finish their requests.
 pub async fn serve(
@@ -129,41 +172,56 @@ pub async fn serve(
     Ok(())
 }
 
-/// Serves one connection's requests (HTTP/1.1 with keep-alive).
+/// Serves one connection's requests (HTTP/1.1 with keep-alive) under its watchdog.
 async fn connection<Io>(
     io: Io,
     peer: SocketAddr,
     app: Router,
     limits: Limits,
-    mut stop: watch::Receiver<bool>,
+    stop: watch::Receiver<bool>,
 ) where
     Io: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
+    let activity = Arc::new(Activity::new());
+    let requests = activity.clone();
     let service =
         hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+            let activity = requests.clone();
+            activity.started(true);
             req.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
             let mut app = app.clone();
             async move {
-                match tokio::time::timeout(limits.request, tower::Service::call(&mut app, req))
-                    .await
-                {
-                    Ok(response) => response,
-                    Err(_) => Ok(ApiError::RequestTimeout.into_response()),
-                }
+                let response = tower::Service::call(&mut app, req).await;
+                activity.started(false);
+                response
             }
         });
     let conn = hyper::server::conn::http1::Builder::new()
-        .timer(hyper_util::rt::TokioTimer::new())
-        .header_read_timeout(limits.header_read)
         .serve_connection(hyper_util::rt::TokioIo::new(io), service)
         .with_upgrades();
     tokio::pin!(conn);
-    tokio::select! {
-        _ = conn.as_mut() => {}
-        _ = stopped(&mut stop) => {
+    // The watchdog's tick is the only timer of a connection; stopping is looked at on it too,
+    // so a request costs no timer and no waker registration beyond hyper's own.
+    let tick = (limits.header_read / 4).clamp(Duration::from_millis(50), Duration::from_secs(1));
+    let watchdog = tokio::time::sleep(tick);
+    tokio::pin!(watchdog);
+    loop {
+        tokio::select! {
+            biased;
+            _ = conn.as_mut() => return,
+            _ = watchdog.as_mut() => {}
+        }
+        if *stop.borrow() {
             conn.as_mut().graceful_shutdown();
             let _ = conn.await;
+            return;
         }
+        // Silent too long between requests, or a request (its body) too slow: the connection
+        // is dropped, which closes it.
+        if activity.stalled(limits.header_read, limits.request) {
+            return;
+        }
+        watchdog.as_mut().reset(tokio::time::Instant::now() + tick);
     }
 }
 
@@ -224,5 +282,24 @@ mod tests {
             c.admit(a, &limits).is_some(),
             "a closed connection makes room"
         );
+    }
+
+    #[test]
+    fn a_connection_stalls_when_silent_or_slow_too_long() {
+        let a = Activity::new();
+        let (idle, request) = (Duration::from_millis(20), Duration::from_millis(60));
+        assert!(!a.stalled(idle, request));
+        std::thread::sleep(Duration::from_millis(30));
+        assert!(a.stalled(idle, request), "silent since it opened");
+        a.started(true);
+        std::thread::sleep(Duration::from_millis(30));
+        assert!(
+            !a.stalled(idle, request),
+            "answering a request, within its time"
+        );
+        std::thread::sleep(Duration::from_millis(40));
+        assert!(a.stalled(idle, request), "a request too slow");
+        a.started(false);
+        assert!(!a.stalled(idle, request), "just answered");
     }
 }

@@ -424,10 +424,11 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 
 fn json_string(out: &mut String, s: &str) {
     out.push('"');
-    // A byte scan first (the common case needs no escaping): 0xC2 starts the C1 controls.
+    // A byte scan first (the common case needs no escaping); DEL and any non-ASCII byte (the
+    // C1 controls among them) take the careful path.
     if !s
         .bytes()
-        .any(|b| b < 0x20 || matches!(b, b'"' | b'\\' | 0x7f | 0xc2))
+        .any(|b| b < 0x20 || b >= 0x7f || b == b'"' || b == b'\\')
     {
         out.push_str(s);
         out.push('"');
