@@ -428,7 +428,7 @@ fn json_string(out: &mut String, s: &str) {
     // C1 controls among them) take the careful path.
     if !s
         .bytes()
-        .any(|b| b < 0x20 || b >= 0x7f || b == b'"' || b == b'\\')
+        .any(|b| !(0x20..0x7f).contains(&b) || b == b'"' || b == b'\\')
     {
         out.push_str(s);
         out.push('"');
