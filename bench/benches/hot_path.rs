@@ -5,7 +5,7 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
-use storefront_auth::cache::TokenCache;
+use storefront_auth::service::caches::tokens::TokenCache;
 use storefront_auth_core::analysis::{analyze, SchemaIndex};
 use storefront_auth_core::policy::{self, RegistryState, Target};
 use storefront_auth_core::secret::sha256;
@@ -71,7 +71,7 @@ fn decision_on_cache_hit(c: &mut Criterion) {
 }
 
 fn scope_analysis(c: &mut Criterion) {
-    let index = SchemaIndex::from_sdl(&storefront_auth::storefront::schema::sdl()).expect("index");
+    let index = SchemaIndex::from_sdl(&storefront_auth::graphql::schema::sdl()).expect("index");
     let vars = serde_json::json!({});
     c.bench_function(
         "scope analysis of the scenario-2 document (parse + analyse)",

@@ -4,7 +4,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use storefront_auth_core::request::{cookie, RequestOrigin, RequestSignals};
-use storefront_auth_core::{sso, validate};
+use storefront_auth_core::{customer_login, validate};
 
 const SITE: &str = "https://shop.example";
 
@@ -18,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
         ..Default::default()
     });
     assert!(classified.is_browser(), "an Origin always makes a browser request");
-    if let Ok(target) = sso::safe_redirect(Some(&text), SITE) {
+    if let Ok(target) = customer_login::safe_redirect(Some(&text), SITE) {
         assert!(!target.chars().any(|c| c.is_control() || c.is_whitespace()));
         assert!(!target.starts_with("//") && !target.contains('\\'));
         assert!(target.starts_with('/') || target.starts_with(SITE), "{target}");

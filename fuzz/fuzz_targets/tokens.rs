@@ -5,7 +5,7 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use storefront_auth_core::{hs256, sso, token, KeyRing, SigningKey};
+use storefront_auth_core::{customer_login, hs256, token, KeyRing, SigningKey};
 
 fn ring() -> &'static KeyRing {
     static RING: OnceLock<KeyRing> = OnceLock::new();
@@ -25,6 +25,6 @@ fuzz_target!(|data: &[u8]| {
     assert!(token::verify(text, ring()).is_err(), "a forged token verified");
     let _ = hs256::peek(text);
     let _ = hs256::verify(text, b"secret");
-    let _ = sso::issuer(text);
-    let _ = sso::verify(text, b"secret", "demo", 1_800_000_000, 30, Some("127.0.0.1"));
+    let _ = customer_login::issuer(text);
+    let _ = customer_login::verify(text, b"secret", "demo", 1_800_000_000, 30, Some("127.0.0.1"));
 });

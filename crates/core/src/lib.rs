@@ -5,6 +5,7 @@
 pub mod analysis;
 pub mod catalog;
 pub mod clock;
+pub mod customer_login;
 pub mod customer_session;
 pub mod document;
 pub mod ecdsa;
@@ -17,7 +18,6 @@ pub mod policy;
 pub mod request;
 pub mod scope;
 pub mod secret;
-pub mod sso;
 pub mod token;
 pub mod validate;
 

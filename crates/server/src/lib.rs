@@ -1,24 +1,24 @@
 //! Storefront Auth server: the HTTP surfaces over the policy (`storefront_auth_core`) and the
 //! storage (`storefront_auth_store`). The binary (`main.rs`) is only the command line.
+//!
+//! Layers, each importing only those below it (`docs/ARCHITECTURE.md`; the `architecture`
+//! test holds them):
+//!
+//! 1. foundation: `config`, `metrics`;
+//! 2. the domain: `service` (every rule, over the `Domain` handle);
+//! 3. HTTP plumbing shared by the surfaces: `http`;
+//! 4. the surfaces: `ops`, `management`, `payments`, `graphql`, `storefront`;
+//! 5. assembly: `app` (the router and the server) and `cli`.
 
 pub mod app;
-pub mod cache;
 pub mod cli;
 pub mod config;
-pub mod cookies;
-pub mod error;
-pub mod listener;
-pub mod log_writer;
-pub mod login;
+pub mod graphql;
+pub mod http;
+pub mod logs;
 pub mod management;
 pub mod metrics;
-pub mod oauth;
 pub mod ops;
 pub mod payments;
-pub mod ratelimit;
-pub mod request_log;
 pub mod service;
-pub mod session_cache;
-pub mod state;
 pub mod storefront;
-pub mod tls;

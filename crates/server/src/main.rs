@@ -148,7 +148,7 @@ fn main() -> std::process::ExitCode {
             Command::Tokens(c) => cli::tokens(config, c).await,
             Command::Keys(c) => cli::keys(config, c).await,
             Command::Scopes(c) => cli::scopes(c),
-            Command::Schema => Ok(Output(storefront_auth::storefront::schema::sdl())),
+            Command::Schema => Ok(Output(storefront_auth::graphql::schema::sdl())),
         }
     });
     match result {

@@ -34,6 +34,19 @@ pub struct Metrics {
     pub cache_hits: AtomicU64,
     pub cache_misses: AtomicU64,
     executions: [AtomicU64; 3],
+    caches: Caches,
+}
+
+type CacheUsage = Box<dyn Fn() -> (u64, u64) + Send + Sync>;
+
+/// The bounded caches reported in each rendering, by name.
+#[derive(Default)]
+struct Caches(std::sync::Mutex<Vec<(&'static str, CacheUsage)>>);
+
+impl std::fmt::Debug for Caches {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Caches(..)")
+    }
 }
 
 fn index(values: &[&str], v: &str) -> usize {
@@ -60,8 +73,39 @@ impl Metrics {
         self.executions[by as usize].fetch_add(1, Ordering::Relaxed);
     }
 
+    /// Reports a bounded cache's `(entries, estimated bytes)` in every rendering.
+    pub fn add_cache(
+        &self,
+        name: &'static str,
+        usage: impl Fn() -> (u64, u64) + Send + Sync + 'static,
+    ) {
+        if let Ok(mut caches) = self.caches.0.lock() {
+            caches.push((name, Box::new(usage)));
+        }
+    }
+
+    /// The Prometheus text of every series.
     pub fn render(&self) -> String {
         let mut out = String::new();
+        self.render_requests(&mut out);
+        self.render_latency(&mut out);
+        self.render_token_cache(&mut out);
+        self.render_executions(&mut out);
+        let caches: Vec<(&str, u64, u64)> = match self.caches.0.lock() {
+            Ok(c) => c
+                .iter()
+                .map(|(name, usage)| {
+                    let (n, b) = usage();
+                    (*name, n, b)
+                })
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        render_caches(&mut out, &caches);
+        out
+    }
+
+    fn render_requests(&self, out: &mut String) {
         out.push_str(
             "# HELP storefront_auth_requests_total Requests by surface, token kind and decision.\n",
         );
@@ -76,6 +120,9 @@ impl Metrics {
                 }
             }
         }
+    }
+
+    fn render_latency(&self, out: &mut String) {
         out.push_str(
             "# HELP storefront_auth_request_duration_seconds Request latency by surface.\n",
         );
@@ -102,6 +149,9 @@ impl Metrics {
                 "storefront_auth_request_duration_seconds_count{{surface=\"{surface}\"}} {count}"
             );
         }
+    }
+
+    fn render_token_cache(&self, out: &mut String) {
         let hits = self.cache_hits.load(Ordering::Relaxed);
         let misses = self.cache_misses.load(Ordering::Relaxed);
         out.push_str("# TYPE storefront_auth_token_cache_hits_total counter\n");
@@ -115,6 +165,9 @@ impl Metrics {
             hits as f64 / (hits + misses) as f64
         };
         let _ = writeln!(out, "storefront_auth_token_cache_hit_ratio {ratio}");
+    }
+
+    fn render_executions(&self, out: &mut String) {
         out.push_str("# HELP storefront_auth_graphql_executions_total GraphQL requests by what answered them.\n");
         out.push_str("# TYPE storefront_auth_graphql_executions_total counter\n");
         for (i, executor) in EXECUTORS.iter().enumerate() {
@@ -124,13 +177,12 @@ impl Metrics {
                 "storefront_auth_graphql_executions_total{{executor=\"{executor}\"}} {n}"
             );
         }
-        out
     }
 }
 
 /// The bounded caches' sizes (SPEC §11: nothing a client sends grows memory without bound):
 /// `(cache, entries, estimated bytes)`.
-pub fn render_caches(out: &mut String, caches: &[(&str, u64, u64)]) {
+fn render_caches(out: &mut String, caches: &[(&str, u64, u64)]) {
     out.push_str("# HELP storefront_auth_cache_entries Entries held by each bounded cache.\n");
     out.push_str("# TYPE storefront_auth_cache_entries gauge\n");
     for (cache, entries, _) in caches {

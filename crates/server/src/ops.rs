@@ -8,9 +8,15 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::json;
 
-use crate::state::SharedState;
+use crate::service::sync::LISTENER_GRACE;
+use crate::service::Domain;
+use axum::extract::FromRef;
 
-pub fn router() -> Router<SharedState> {
+pub fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Domain: FromRef<S>,
+{
     Router::new()
         .route(
             "/healthz",
@@ -22,12 +28,12 @@ pub fn router() -> Router<SharedState> {
 }
 
 /// Ready when the database answers and a signing key is loaded.
-async fn readyz(State(state): State<SharedState>) -> impl IntoResponse {
-    let db = state.store.ping().await;
-    let signer = state.keys().signer().is_some();
+async fn readyz(State(domain): State<Domain>) -> impl IntoResponse {
+    let db = domain.database_ok().await;
+    let signer = domain.keys().signer().is_some();
     // Past one catch-up interval without the listener, revocations could lag: not ready.
-    let listener_ok = state.listener_down_for() <= crate::app::LISTENER_GRACE;
-    let ok = db.is_ok() && signer && listener_ok;
+    let listener_ok = domain.event_listener_down_for() <= LISTENER_GRACE;
+    let ok = db && signer && listener_ok;
     let status = if ok {
         StatusCode::OK
     } else {
@@ -35,30 +41,21 @@ async fn readyz(State(state): State<SharedState>) -> impl IntoResponse {
     };
     let body = json!({
         "status": if ok { "ready" } else { "not ready" },
-        "database": if db.is_ok() { "ok" } else { "unreachable" },
+        "database": if db { "ok" } else { "unreachable" },
         "signing_key": signer,
         "event_listener": if listener_ok { "ok" } else { "down" },
     });
     (status, axum::Json(body))
 }
 
-async fn metrics(State(state): State<SharedState>) -> impl IntoResponse {
-    let mut text = state.metrics.render();
-    let (documents, document_bytes) = state.documents.usage();
-    let (tokens, token_bytes) = state.token_cache.usage();
-    crate::metrics::render_caches(
-        &mut text,
-        &[
-            ("documents", documents, document_bytes),
-            ("tokens", tokens as u64, token_bytes as u64),
-        ],
-    );
+async fn metrics(State(domain): State<Domain>) -> impl IntoResponse {
+    let text = domain.metrics().render();
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text)
 }
 
-async fn jwks(State(state): State<SharedState>) -> impl IntoResponse {
+async fn jwks(State(domain): State<Domain>) -> impl IntoResponse {
     (
         [(header::CACHE_CONTROL, "public, max-age=60")],
-        axum::Json(state.keys().jwks()),
+        axum::Json(domain.keys().jwks()),
     )
 }

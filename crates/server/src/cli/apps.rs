@@ -2,7 +2,7 @@
 //! the app's auth callback, so the app can exchange the code while the server runs), open
 //! (prints the load URL) and uninstall.
 
-use anyhow::{anyhow, Context};
+use anyhow::anyhow;
 use clap::Subcommand;
 
 use super::{find_store, open, Output};
@@ -57,13 +57,11 @@ pub enum AppsCmd {
 }
 
 pub async fn apps(config: Config, cmd: AppsCmd) -> anyhow::Result<Output> {
-    let state = open(config).await?;
+    let domain = open(&config).await?;
     let find_app = |id: String| {
-        let state = state.clone();
+        let domain = domain.clone();
         async move {
-            state
-                .store
-                .app(&id)
+            apps::find(&domain, &id)
                 .await?
                 .ok_or_else(|| anyhow!("no app with client id {id:?}"))
         }
@@ -80,11 +78,11 @@ pub async fn apps(config: Config, cmd: AppsCmd) -> anyhow::Result<Output> {
             json,
         } => {
             let owner = match &store {
-                Some(hash) => Some(find_store(&state, hash).await?.id),
+                Some(hash) => Some(find_store(&domain, hash).await?.id),
                 None => None,
             };
             let app = apps::register(
-                &state,
+                &domain,
                 NewApp {
                     name,
                     auth_callback,
@@ -109,7 +107,7 @@ pub async fn apps(config: Config, cmd: AppsCmd) -> anyhow::Result<Output> {
             )))
         }
         AppsCmd::List => {
-            let rows = state.store.apps().await?;
+            let rows = apps::list(&domain).await?;
             Ok(Output(
                 rows.iter()
                     .map(|a| format!("{}\t{}\t{}", a.client_id, a.name, a.scopes.join(" ")))
@@ -118,20 +116,9 @@ pub async fn apps(config: Config, cmd: AppsCmd) -> anyhow::Result<Output> {
             ))
         }
         AppsCmd::Install { store, client_id } => {
-            let st = find_store(&state, &store).await?;
+            let st = find_store(&domain, &store).await?;
             let app = find_app(client_id).await?;
-            if !app.visible_to(st.id) {
-                return Err(anyhow!(
-                    "{} belongs to another store and is not published",
-                    app.client_id
-                ));
-            }
-            let url = apps::begin_install(&state, &app, &st).await?;
-            let status = state
-                .outbound
-                .get(&url)
-                .await
-                .context("calling the app's auth callback")?;
+            let status = apps::install_by_callback(&domain, &app, &st).await?;
             if !(200..400).contains(&status) {
                 return Err(anyhow!("the app's auth callback answered HTTP {status}"));
             }
@@ -140,14 +127,14 @@ pub async fn apps(config: Config, cmd: AppsCmd) -> anyhow::Result<Output> {
             )))
         }
         AppsCmd::Load { store, client_id } => {
-            let st = find_store(&state, &store).await?;
+            let st = find_store(&domain, &store).await?;
             let app = find_app(client_id).await?;
-            Ok(Output(apps::load_url(&state, &app, &st)))
+            Ok(Output(apps::load_url(&domain, &app, &st)))
         }
         AppsCmd::Uninstall { store, client_id } => {
-            let st = find_store(&state, &store).await?;
+            let st = find_store(&domain, &store).await?;
             let app = find_app(client_id).await?;
-            if apps::uninstall(&state, &app, &st).await? {
+            if apps::uninstall(&domain, &app, &st).await? {
                 Ok(Output(format!(
                     "uninstalled {} from {}",
                     app.client_id, st.hash

@@ -15,30 +15,29 @@ pub use tokens::{keys, scopes, tokens, KeysCmd, ScopesCmd, TokensCmd};
 use anyhow::{anyhow, Context};
 use storefront_auth_store::StoreRecord;
 
+use crate::app::AppState;
 use crate::config::Config;
-use crate::service;
-use crate::state::{AppState, SharedState};
+use crate::service::{self, Domain};
 
 /// Text a command prints on success.
 pub struct Output(pub String);
 
-async fn open(config: Config) -> anyhow::Result<SharedState> {
-    AppState::open(config, None)
+/// The domain over the configured database, as the server opens it.
+async fn open(config: &Config) -> anyhow::Result<Domain> {
+    Domain::open(config, None, std::sync::Arc::default())
         .await
         .context("opening the database")
 }
 
-async fn find_store(state: &SharedState, hash: &str) -> anyhow::Result<StoreRecord> {
-    state
-        .store
-        .store_by_hash(hash)
+async fn find_store(domain: &Domain, hash: &str) -> anyhow::Result<StoreRecord> {
+    service::stores::find(domain, hash)
         .await?
         .ok_or_else(|| anyhow!("no store with hash {hash:?}"))
 }
 
 pub async fn serve(config: Config) -> anyhow::Result<Output> {
     let _log_guard = init_logging(&config.log_format);
-    match crate::listener::raise_open_files_limit() {
+    match crate::http::listener::raise_open_files_limit() {
         Ok(n) => tracing::debug!(open_files = n, "open files limit"),
         Err(e) => tracing::warn!(error = %e, "could not raise the open files limit"),
     }
@@ -47,24 +46,23 @@ pub async fn serve(config: Config) -> anyhow::Result<Output> {
     let listener = tokio::net::TcpListener::bind(&listen)
         .await
         .with_context(|| format!("binding {listen}"))?;
-    let state = open(config).await?;
+    let domain = open(&config).await?;
     if demo {
-        if let Some(c) =
-            service::demo::seed_if_empty(&state.store, &state.passwords, state.now()).await?
-        {
-            print_demo(&state, &c);
+        if let Some(c) = service::demo::seed_if_empty(&domain).await? {
+            print_demo(&domain, &c);
         }
     }
-    let tls = if state.config.dev_tls {
-        let (config, dev) = crate::tls::dev_certificate(&state).await?;
-        print_dev_tls(&state, &dev, listener.local_addr()?.port());
-        Some(config)
+    let tls = if config.dev_tls {
+        let (tls, dev) = crate::http::tls::dev_certificate(&domain, &config.data_dir).await?;
+        print_dev_tls(&config.domain, &dev, listener.local_addr()?.port());
+        Some(tls)
     } else {
-        match (&state.config.tls_cert, &state.config.tls_key) {
-            (Some(cert), Some(key)) => Some(crate::tls::from_files(cert, key)?),
+        match (&config.tls_cert, &config.tls_key) {
+            (Some(cert), Some(key)) => Some(crate::http::tls::from_files(cert, key)?),
             _ => None,
         }
     };
+    let state = AppState::new(domain, config).map_err(|e| anyhow!("GraphQL schema: {e}"))?;
     let scheme = if tls.is_some() { "https" } else { "http" };
     let server = crate::app::start_with(state, listener, tls).await?;
     // The handlers are in place before the address is announced: a SIGTERM that follows the
@@ -81,7 +79,7 @@ pub async fn serve(config: Config) -> anyhow::Result<Output> {
     Ok(Output(String::new()))
 }
 
-fn print_demo(state: &SharedState, c: &service::demo::DemoCredentials) {
+fn print_demo(domain: &Domain, c: &service::demo::DemoCredentials) {
     println!("Created the demo store (shown once; the access token is stored only as a digest):");
     println!("  store_hash:    {}", c.store_hash);
     println!("  store_id:      {}", c.store_id);
@@ -90,8 +88,8 @@ fn print_demo(state: &SharedState, c: &service::demo::DemoCredentials) {
     println!("  access_token:  {}", c.access_token);
     println!(
         "  storefront:    http://{} (channel 1), http://{} (channel 2)",
-        state.storefront_host(&c.store_hash, 1),
-        state.storefront_host(&c.store_hash, 2)
+        domain.storefront_host(&c.store_hash, 1),
+        domain.storefront_host(&c.store_hash, 2)
     );
     println!(
         "  customers:     {} / {} (password {})",
@@ -102,8 +100,7 @@ fn print_demo(state: &SharedState, c: &service::demo::DemoCredentials) {
 }
 
 /// How to trust the development CA and point clients at the HTTPS hosts.
-fn print_dev_tls(state: &SharedState, dev: &crate::tls::DevTls, port: u16) {
-    let domain = &state.config.domain;
+fn print_dev_tls(domain: &str, dev: &crate::http::tls::DevTls, port: u16) {
     println!(
         "Development TLS: certificate for {} host names, signed by the local CA",
         dev.hosts.len()
@@ -140,17 +137,17 @@ fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
 /// Logs go to stdout in batches written by a thread of their own (`log_writer`), so a request
 /// never waits on the terminal or pipe and lines are not dropped. Keep the guard until exit:
 /// dropping it flushes.
-pub fn init_logging(format: &str) -> crate::log_writer::FlushGuard<std::io::Stdout> {
+pub fn init_logging(format: &str) -> crate::http::log_writer::FlushGuard<std::io::Stdout> {
     let filter = tracing_subscriber::EnvFilter::try_from_env("STOREFRONT_AUTH_LOG")
         .unwrap_or_else(|_| "info".into());
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
-    let (writer, guard) = crate::log_writer::batched(std::io::stdout());
+    let (writer, guard) = crate::http::log_writer::batched(std::io::stdout());
     let request_lines = if format == "json" {
-        crate::request_log::Format::Json
+        crate::http::request_log::Format::Json
     } else {
-        crate::request_log::Format::Text
+        crate::http::request_log::Format::Text
     };
-    crate::request_log::install(writer.clone(), request_lines);
+    crate::http::request_log::install(writer.clone(), request_lines);
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(ansi)

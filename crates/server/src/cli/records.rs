@@ -101,10 +101,10 @@ pub enum CustomersCmd {
 }
 
 pub async fn stores(config: Config, cmd: StoresCmd) -> anyhow::Result<Output> {
-    let state = open(config).await?;
+    let domain = open(&config).await?;
     match cmd {
         StoresCmd::List => {
-            let rows = state.store.list_stores().await?;
+            let rows = service::stores::list(&domain).await?;
             Ok(Output(
                 rows.iter()
                     .map(|s| format!("{}\t{}\t{}", s.hash, s.id, s.name))
@@ -117,8 +117,7 @@ pub async fn stores(config: Config, cmd: StoresCmd) -> anyhow::Result<Output> {
             name,
             site_url,
         } => {
-            let s =
-                service::stores::create(&state.store, &hash, &name, &site_url, state.now()).await?;
+            let s = service::stores::create(&domain, &hash, &name, &site_url).await?;
             Ok(Output(format!(
                 "created store {} (store_id {})",
                 s.hash, s.id
@@ -133,7 +132,7 @@ pub async fn stores(config: Config, cmd: StoresCmd) -> anyhow::Result<Output> {
                 bail!("nothing to update: give --trusted-proxy-secret or --clear-trusted-proxy-secret");
             }
             service::stores::set_trusted_proxy_secret(
-                &state.store,
+                &domain,
                 &store,
                 trusted_proxy_secret.as_deref(),
             )
@@ -147,11 +146,11 @@ pub async fn stores(config: Config, cmd: StoresCmd) -> anyhow::Result<Output> {
 }
 
 pub async fn channels(config: Config, cmd: ChannelsCmd) -> anyhow::Result<Output> {
-    let state = open(config).await?;
+    let domain = open(&config).await?;
     match cmd {
         ChannelsCmd::List { store } => {
-            let st = find_store(&state, &store).await?;
-            let rows = state.store.channels(st.id).await?;
+            let st = find_store(&domain, &store).await?;
+            let rows = service::stores::channels(&domain, st.id).await?;
             Ok(Output(
                 rows.iter()
                     .map(|c| format!("{}\t{}\t{}", c.channel_id, c.name, c.site_url))
@@ -164,12 +163,8 @@ pub async fn channels(config: Config, cmd: ChannelsCmd) -> anyhow::Result<Output
             name,
             site_url,
         } => {
-            let st = find_store(&state, &store).await?;
-            service::stores::check_site_url(&site_url)?;
-            let c = state
-                .store
-                .create_channel(st.id, &name, &site_url, state.now())
-                .await?;
+            let st = find_store(&domain, &store).await?;
+            let c = service::stores::create_channel(&domain, st.id, &name, &site_url).await?;
             Ok(Output(format!(
                 "created channel {} of {}",
                 c.channel_id, st.hash
@@ -179,11 +174,11 @@ pub async fn channels(config: Config, cmd: ChannelsCmd) -> anyhow::Result<Output
 }
 
 pub async fn accounts(config: Config, cmd: AccountsCmd) -> anyhow::Result<Output> {
-    let state = open(config).await?;
+    let domain = open(&config).await?;
     match cmd {
         AccountsCmd::List { store } => {
-            let st = find_store(&state, &store).await?;
-            let rows = state.store.accounts(st.id).await?;
+            let st = find_store(&domain, &store).await?;
+            let rows = service::accounts::list(&domain, st.id).await?;
             Ok(Output(
                 rows.iter()
                     .map(|a| {
@@ -207,7 +202,7 @@ pub async fn accounts(config: Config, cmd: AccountsCmd) -> anyhow::Result<Output
             all_scopes,
             json,
         } => {
-            let st = find_store(&state, &store).await?;
+            let st = find_store(&domain, &store).await?;
             let kind =
                 AccountKind::parse(&kind).ok_or_else(|| anyhow!("--kind must be store or app"))?;
             let mut scopes = scopes;
@@ -217,9 +212,7 @@ pub async fn accounts(config: Config, cmd: AccountsCmd) -> anyhow::Result<Output
             if scopes.is_empty() {
                 bail!("give at least one --scope, or --all-scopes");
             }
-            let created =
-                service::accounts::create(&state.store, st.id, kind, &name, &scopes, state.now())
-                    .await?;
+            let created = service::accounts::create(&domain, st.id, kind, &name, &scopes).await?;
             let a = &created.account;
             if json {
                 Ok(Output(serde_json::to_string_pretty(&json!({
@@ -234,7 +227,7 @@ pub async fn accounts(config: Config, cmd: AccountsCmd) -> anyhow::Result<Output
             }
         }
         AccountsCmd::Delete { client_id } => {
-            if !state.store.delete_account(&client_id).await? {
+            if !service::accounts::delete(&domain, &client_id).await? {
                 bail!("no API account {client_id}");
             }
             Ok(Output(format!(
@@ -245,11 +238,11 @@ pub async fn accounts(config: Config, cmd: AccountsCmd) -> anyhow::Result<Output
 }
 
 pub async fn customers(config: Config, cmd: CustomersCmd) -> anyhow::Result<Output> {
-    let state = open(config).await?;
+    let domain = open(&config).await?;
     match cmd {
         CustomersCmd::List { store } => {
-            let st = find_store(&state, &store).await?;
-            let rows = state.store.customers(st.id, 1_000, 0).await?;
+            let st = find_store(&domain, &store).await?;
+            let rows = service::customers::list(&domain, st.id, 1_000, 0).await?;
             Ok(Output(
                 rows.iter()
                     .map(|c| format!("{}\t{}\t{} {}", c.id, c.email, c.first_name, c.last_name))
@@ -265,7 +258,7 @@ pub async fn customers(config: Config, cmd: CustomersCmd) -> anyhow::Result<Outp
             password,
             group_id,
         } => {
-            let st = find_store(&state, &store).await?;
+            let st = find_store(&domain, &store).await?;
             let r = Registration {
                 email,
                 first_name,
@@ -274,7 +267,7 @@ pub async fn customers(config: Config, cmd: CustomersCmd) -> anyhow::Result<Outp
                 phone: String::new(),
                 group_id,
             };
-            let c = registration::register(&state, st.id, &r)
+            let c = registration::register(&domain, st.id, &r)
                 .await
                 .map_err(|e| match e {
                     RegisterError::Invalid(problems) => anyhow!(

@@ -3,11 +3,14 @@
 use anyhow::{anyhow, bail, Context};
 use clap::Subcommand;
 use serde_json::json;
-use storefront_auth_core::token::{self, TokenKind};
+use storefront_auth_core::token::TokenKind;
 
 use super::{find_store, open, Output};
 use crate::config::Config;
-use crate::service::{self, tokens::TokenSpec};
+use crate::service;
+use crate::service::fields::as_lines;
+use crate::service::revocation::{self, Revocable, RevokeError};
+use crate::service::tokens::{self, CreateError};
 
 #[derive(Subcommand)]
 pub enum TokensCmd {
@@ -78,7 +81,7 @@ pub enum KeysCmd {
 }
 
 pub async fn tokens(config: Config, cmd: TokensCmd) -> anyhow::Result<Output> {
-    let state = open(config).await?;
+    let domain = open(&config).await?;
     match cmd {
         TokensCmd::Create {
             store,
@@ -89,7 +92,7 @@ pub async fn tokens(config: Config, cmd: TokensCmd) -> anyhow::Result<Output> {
             expires_at,
             account,
         } => {
-            let st = find_store(&state, &store).await?;
+            let st = find_store(&domain, &store).await?;
             let kind = TokenKind::parse(&kind).ok_or_else(|| {
                 anyhow!("--kind must be storefront, private or customer_impersonation")
             })?;
@@ -102,120 +105,69 @@ pub async fn tokens(config: Config, cmd: TokensCmd) -> anyhow::Result<Output> {
             } else if !scopes.is_empty() {
                 bail!("--scope applies to private tokens only");
             }
-            let known: Vec<i64> = state
-                .store
-                .channels(st.id)
-                .await?
-                .iter()
-                .map(|c| c.channel_id)
-                .collect();
-            let mut spec: TokenSpec =
-                crate::management::parse_token_spec(&body, kind, &known, state.now())
-                    .map_err(|e| anyhow!(describe(e)))?;
-            if let Some(client_id) = account {
-                let a = state
-                    .store
-                    .account(&client_id)
+            if let Some(client_id) = &account {
+                service::accounts::in_store(&domain, st.id, client_id)
                     .await?
-                    .filter(|a| a.store_id == st.id)
                     .ok_or_else(|| anyhow!("no API account {client_id} in store {}", st.hash))?;
-                spec.subject = Some(a.client_id);
             }
-            let (jwt, _) =
-                service::tokens::issue(&state.store, &state.keys(), st.id, spec, state.now())
-                    .await?;
+            let (jwt, _) = tokens::create(&domain, st.id, account.as_deref(), kind, &body)
+                .await
+                .map_err(|e| match e {
+                    CreateError::Invalid(fields) => anyhow!(as_lines(&fields)),
+                    other => other.into(),
+                })?;
             Ok(Output(jwt))
         }
         TokensCmd::Inspect { token: raw } => {
-            let claims = token::decode_unverified(&raw)
-                .map_err(|e| anyhow!("not a storefront token: {e}"))?;
-            let verified = token::verify(&raw, &state.keys());
-            let registry = state.store.token(&claims.jti).await?;
-            Ok(Output(serde_json::to_string_pretty(&json!({
-                "claims": claims,
-                "signature": match verified { Ok(_) => "valid".to_string(), Err(e) => format!("invalid: {e}") },
-                "registry": registry.as_ref().map(service::tokens::inventory_json),
-                "expired": claims.eat < state.now(),
-            }))?))
+            let report = tokens::inspect(&domain, &raw).await?;
+            Ok(Output(serde_json::to_string_pretty(&report)?))
         }
         TokensCmd::List { store } => {
-            let st = find_store(&state, &store).await?;
-            let rows = state.store.tokens(st.id, 10_000, None).await?;
+            let st = find_store(&domain, &store).await?;
+            let (rows, _) = tokens::inventory(&domain, st.id, 10_000, None).await?;
             Ok(Output(serde_json::to_string_pretty(
-                &rows
-                    .iter()
-                    .map(service::tokens::inventory_json)
-                    .collect::<Vec<_>>(),
+                &rows.iter().map(tokens::inventory_json).collect::<Vec<_>>(),
             )?))
         }
         TokensCmd::Revoke { store, token_or_id } => {
-            let st = find_store(&state, &store).await?;
-            let jti = match token::verify(&token_or_id, &state.keys()) {
-                Ok(c) => c.jti,
-                Err(_) if token_or_id.contains('.') => {
+            let st = find_store(&domain, &store).await?;
+            let which = Revocable::TokenOrId(&token_or_id);
+            match revocation::revoke(&domain, st.id, which).await {
+                Ok(jti) => Ok(Output(format!(
+                    "revoked {jti}; every instance refuses it within a second"
+                ))),
+                Err(RevokeError::NoSuchToken) if token_or_id.contains('.') => {
                     bail!("this is not a valid token of this server")
                 }
-                Err(_) => token_or_id,
-            };
-            if !state.store.revoke_token(st.id, &jti, state.now()).await? {
-                bail!("store {} has no token {jti}", st.hash);
+                Err(RevokeError::NoSuchToken) => {
+                    bail!("store {} has no token {token_or_id}", st.hash)
+                }
+                Err(e) => Err(e.into()),
             }
-            crate::state::notify(
-                &state,
-                storefront_auth_store::Event::TokenRevoked(jti.clone()),
-            )
-            .await;
-            Ok(Output(format!(
-                "revoked {jti}; every instance refuses it within a second"
-            )))
         }
-    }
-}
-
-fn describe(e: crate::error::ApiError) -> String {
-    match e {
-        crate::error::ApiError::Invalid(fields) => fields
-            .iter()
-            .map(|f| format!("{}: {}", f.key, f.message))
-            .collect::<Vec<_>>()
-            .join("\n"),
-        other => other.to_string(),
     }
 }
 
 pub async fn keys(config: Config, cmd: KeysCmd) -> anyhow::Result<Output> {
-    let state = open(config).await?;
+    let domain = open(&config).await?;
     match cmd {
-        KeysCmd::List => {
-            let rows = state.store.keys().await?;
-            let signer = state.keys().signer().map(|k| k.kid().to_string());
-            Ok(Output(
-                rows.iter()
-                    .map(|k| {
-                        let status = if k.retired_at.is_some() {
-                            "retired"
-                        } else if Some(&k.kid) == signer.as_ref() {
-                            "signing"
-                        } else {
-                            "verifying"
-                        };
-                        format!("{}\t{}\t{}", k.kid, status, k.created_at)
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            ))
-        }
+        KeysCmd::List => Ok(Output(
+            domain
+                .list_keys()
+                .await?
+                .iter()
+                .map(|k| format!("{}\t{}\t{}", k.kid, k.status, k.created_at))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )),
         KeysCmd::Rotate => {
-            let kid =
-                service::keys::rotate(&state.store, state.master_key.as_ref(), state.now()).await?;
-            crate::state::notify(&state, storefront_auth_store::Event::KeysChanged).await;
+            let kid = domain.rotate_signer().await?;
             Ok(Output(format!(
                 "new signing key {kid}; older keys keep verifying until retired"
             )))
         }
         KeysCmd::Retire { kid } => {
-            service::keys::retire(&state.store, &kid, state.now()).await?;
-            crate::state::notify(&state, storefront_auth_store::Event::KeysChanged).await;
+            domain.retire_key(&kid).await?;
             Ok(Output(format!(
                 "retired {kid}; tokens it signed no longer verify"
             )))
@@ -236,15 +188,13 @@ pub fn scopes(cmd: ScopesCmd) -> anyhow::Result<Output> {
         Some(v) => serde_json::from_str(&v).context("--variables must be a JSON object")?,
         None => json!({}),
     };
-    let graphql = crate::state::Graphql::new()?;
-    let analysis = crate::storefront::explain::explain_document(
-        &graphql.index,
-        &query,
-        operation.as_deref(),
-        &variables,
-    )
-    .map_err(|e| anyhow!("{}: {e}", file.display()))?;
+    let index =
+        storefront_auth_core::analysis::SchemaIndex::from_sdl(&crate::graphql::schema::sdl())
+            .map_err(|e| anyhow!("GraphQL schema: {e}"))?;
+    let analysis =
+        crate::graphql::explain::explain_document(&index, &query, operation.as_deref(), &variables)
+            .map_err(|e| anyhow!("{}: {e}", file.display()))?;
     Ok(Output(serde_json::to_string_pretty(
-        &crate::storefront::explain::report(&analysis),
+        &crate::graphql::explain::report(&analysis),
     )?))
 }

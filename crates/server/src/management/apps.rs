@@ -9,10 +9,10 @@ use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use serde_json::Value;
 
+use super::Management;
 use super::{data, Caller, JsonBody};
-use crate::error::{ApiError, FieldError};
+use crate::http::error::{ApiError, FieldError};
 use crate::service::apps::{self, AppError, NewApp};
-use crate::state::SharedState;
 
 pub const SCOPE: &str = "store_apps_manage";
 
@@ -27,18 +27,18 @@ fn app_error(e: AppError) -> ApiError {
 }
 
 pub async fn list(
-    State(state): State<SharedState>,
+    State(m): State<Management>,
     Extension(caller): Extension<Caller>,
 ) -> Result<axum::Json<Value>, ApiError> {
     caller.require(SCOPE)?;
-    let apps = state.store.apps_visible_to(caller.store.id).await?;
+    let apps = apps::list_visible(&m.domain, caller.store.id).await?;
     Ok(data(Value::Array(
         apps.iter().map(apps::app_json).collect(),
     )))
 }
 
 pub async fn register(
-    State(state): State<SharedState>,
+    State(m): State<Management>,
     Extension(caller): Extension<Caller>,
     JsonBody(body): JsonBody,
 ) -> Result<(StatusCode, axum::Json<Value>), ApiError> {
@@ -59,7 +59,7 @@ pub async fn register(
         _ => Vec::new(),
     };
     let app = apps::register(
-        &state,
+        &m.domain,
         NewApp {
             name: text("name"),
             auth_callback: text("auth_callback"),
@@ -80,17 +80,13 @@ pub async fn register(
 
 /// The app a per-app endpoint names, once the caller may manage apps.
 async fn app_for(
-    state: &SharedState,
+    domain: &crate::service::Domain,
     caller: &Caller,
     client_id: &str,
 ) -> Result<storefront_auth_store::App, ApiError> {
     caller.require(SCOPE)?;
-    // Another store's unpublished app is not found, as if it did not exist.
-    state
-        .store
-        .app(client_id)
+    apps::find_visible(domain, caller.store.id, client_id)
         .await?
-        .filter(|app| app.visible_to(caller.store.id))
         .ok_or(ApiError::NotFound)
 }
 
@@ -99,44 +95,39 @@ fn redirect(url: String) -> Response {
 }
 
 pub async fn install(
-    State(state): State<SharedState>,
+    State(m): State<Management>,
     Extension(caller): Extension<Caller>,
     Path((_, client_id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let app = app_for(&state, &caller, &client_id).await?;
-    let url = apps::begin_install(&state, &app, &caller.store)
+    let app = app_for(&m.domain, &caller, &client_id).await?;
+    let url = apps::begin_install(&m.domain, &app, &caller.store)
         .await
         .map_err(app_error)?;
     Ok(redirect(url))
 }
 
 pub async fn load(
-    State(state): State<SharedState>,
+    State(m): State<Management>,
     Extension(caller): Extension<Caller>,
     Path((_, client_id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let app = app_for(&state, &caller, &client_id).await?;
-    let installed = state
-        .store
-        .install(&app.client_id, caller.store.id)
-        .await?
-        .is_some_and(|i| i.installed_at.is_some() && i.uninstalled_at.is_none());
-    if !installed {
+    let app = app_for(&m.domain, &caller, &client_id).await?;
+    if !apps::is_installed(&m.domain, &app, caller.store.id).await? {
         return Err(ApiError::Refused(
             StatusCode::CONFLICT,
             "The app is not installed on this store.".into(),
         ));
     }
-    Ok(redirect(apps::load_url(&state, &app, &caller.store)))
+    Ok(redirect(apps::load_url(&m.domain, &app, &caller.store)))
 }
 
 pub async fn uninstall(
-    State(state): State<SharedState>,
+    State(m): State<Management>,
     Extension(caller): Extension<Caller>,
     Path((_, client_id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let app = app_for(&state, &caller, &client_id).await?;
-    if apps::uninstall(&state, &app, &caller.store)
+    let app = app_for(&m.domain, &caller, &client_id).await?;
+    if apps::uninstall(&m.domain, &app, &caller.store)
         .await
         .map_err(app_error)?
     {

@@ -5,38 +5,30 @@ use axum::Extension;
 use serde_json::{json, Value};
 use storefront_auth_store::{NewProduct, Product};
 
-use super::{data, Caller, JsonBody, Page};
-use crate::error::{ApiError, FieldError};
-use crate::state::SharedState;
+use super::{data, Caller, JsonBody, Management, Page};
+use crate::http::error::{ApiError, FieldError};
+use crate::service::catalog::{self, ProductError};
 
 const SCOPE: &str = "store_v2_products";
 
 fn product_json(p: &Product) -> Value {
-    json!({ "id": p.id, "name": p.name, "sku": p.sku, "price": p.price_cents as f64 / 100.0, "type": "physical" })
+    json!({ "id": p.id, "name": p.name, "sku": p.sku, "price": storefront_auth_core::money::decimal(p.price_cents), "type": "physical" })
 }
 
 pub async fn list(
-    State(state): State<SharedState>,
+    State(m): State<Management>,
     Extension(caller): Extension<Caller>,
     Query(p): Query<Page>,
 ) -> Result<axum::Json<Value>, ApiError> {
     caller.require(SCOPE)?;
     let limit = p.limit();
-    let rows = state
-        .store
-        .products(
-            caller.store.id,
-            p.after.unwrap_or(0),
-            i64::MAX,
-            limit,
-            false,
-        )
-        .await?;
+    let after = p.after.unwrap_or(0);
+    let rows = catalog::page(&m.domain, caller.store.id, after, i64::MAX, limit, false).await?;
     Ok(data(Value::Array(rows.iter().map(product_json).collect())))
 }
 
 pub async fn create(
-    State(state): State<SharedState>,
+    State(m): State<Management>,
     Extension(caller): Extension<Caller>,
     JsonBody(body): JsonBody,
 ) -> Result<axum::Json<Value>, ApiError> {
@@ -76,15 +68,13 @@ pub async fn create(
         sku: &sku,
         price_cents: price,
     };
-    match state.store.create_product(new, state.now()).await {
+    match catalog::create(&m.domain, new).await {
         Ok(p) => Ok(data(product_json(&p))),
-        Err(storefront_auth_store::StoreError::Conflict(_)) => {
-            Err(ApiError::Invalid(vec![FieldError::new(
-                "sku",
-                "already_in_use",
-                "A product with this sku already exists.",
-            )]))
-        }
-        Err(e) => Err(e.into()),
+        Err(ProductError::SkuInUse) => Err(ApiError::Invalid(vec![FieldError::new(
+            "sku",
+            "already_in_use",
+            "A product with this sku already exists.",
+        )])),
+        Err(ProductError::Store(e)) => Err(e.into()),
     }
 }

@@ -5,10 +5,10 @@ use axum::Extension;
 use serde_json::{json, Value};
 use storefront_auth_store::Channel;
 
+use super::Management;
 use super::{data, Caller, JsonBody};
-use crate::error::{ApiError, FieldError};
-use crate::service::stores::check_site_url;
-use crate::state::SharedState;
+use crate::http::error::{ApiError, FieldError};
+use crate::service::stores::{self, check_site_url, StoresError};
 
 const SCOPE: &str = "store_channel_settings";
 
@@ -17,18 +17,18 @@ fn channel_json(c: &Channel) -> Value {
 }
 
 pub async fn list(
-    State(state): State<SharedState>,
+    State(m): State<Management>,
     Extension(caller): Extension<Caller>,
 ) -> Result<axum::Json<Value>, ApiError> {
     caller.require(SCOPE)?;
-    let channels = state.store.channels(caller.store.id).await?;
+    let channels = stores::channels(&m.domain, caller.store.id).await?;
     Ok(data(Value::Array(
         channels.iter().map(channel_json).collect(),
     )))
 }
 
 pub async fn create(
-    State(state): State<SharedState>,
+    State(m): State<Management>,
     Extension(caller): Extension<Caller>,
     JsonBody(body): JsonBody,
 ) -> Result<axum::Json<Value>, ApiError> {
@@ -52,9 +52,11 @@ pub async fn create(
     let (Some(name), Some(site_url), true) = (name, site_url, errors.is_empty()) else {
         return Err(ApiError::Invalid(errors));
     };
-    let channel = state
-        .store
-        .create_channel(caller.store.id, name, site_url, state.now())
-        .await?;
+    let channel = stores::create_channel(&m.domain, caller.store.id, name, site_url)
+        .await
+        .map_err(|e| match e {
+            StoresError::Store(s) => ApiError::from(s),
+            other => ApiError::Internal(other.to_string()),
+        })?;
     Ok(data(channel_json(&channel)))
 }

@@ -6,12 +6,10 @@ use axum::Extension;
 use serde_json::{json, Value};
 use storefront_auth_store::Customer;
 
-use super::{Caller, JsonBody, Page};
-use crate::error::{ApiError, FieldError};
-use crate::service::registration::{
-    self, Field, Problem, RegisterError, Registration, MIN_PASSWORD,
-};
-use crate::state::SharedState;
+use super::{Caller, JsonBody, Management, Page};
+use crate::http::error::{ApiError, FieldError};
+use crate::service::customers;
+use crate::service::registration::{self, BatchError, Field, Problem, Registration, MIN_PASSWORD};
 
 const SCOPE: &str = "store_v2_customers";
 
@@ -23,16 +21,13 @@ fn customer_json(c: &Customer) -> Value {
 }
 
 pub async fn list(
-    State(state): State<SharedState>,
+    State(m): State<Management>,
     Extension(caller): Extension<Caller>,
     Query(p): Query<Page>,
 ) -> Result<axum::Json<Value>, ApiError> {
     caller.require(SCOPE)?;
     let limit = p.limit();
-    let rows = state
-        .store
-        .customers(caller.store.id, limit, p.after.unwrap_or(0))
-        .await?;
+    let rows = customers::list(&m.domain, caller.store.id, limit, p.after.unwrap_or(0)).await?;
     Ok(axum::Json(json!({
         "data": rows.iter().map(customer_json).collect::<Vec<_>>(),
         "meta": { "pagination": { "count": rows.len(), "next_after": (rows.len() as i64 == limit).then(|| rows.last().map(|c| c.id)).flatten() } },
@@ -105,7 +100,7 @@ fn registration(item: &Value) -> Registration {
 /// Creates every customer of the array, or none: all items are checked against the rules of
 /// `service::registration` (and against each other's emails) before the first is written.
 pub async fn create(
-    State(state): State<SharedState>,
+    State(m): State<Management>,
     Extension(caller): Extension<Caller>,
     JsonBody(body): JsonBody,
 ) -> Result<axum::Json<Value>, ApiError> {
@@ -117,41 +112,29 @@ pub async fn create(
             "The body must be a non-empty array of customers.",
         )]));
     };
-    let mut errors = Vec::new();
-    let mut valid = Vec::new();
-    let mut emails = std::collections::BTreeSet::new();
-    for (i, item) in items.iter().enumerate() {
-        let r = registration(item);
-        let mut problems = r.problems(&state, caller.store.id).await?;
-        let group = item.get("customer_group_id");
-        if group.is_some_and(|g| !g.is_null() && g.as_i64().is_none()) {
-            problems.push(Problem::UnknownGroup);
+    let batch: Vec<(Registration, Vec<Problem>)> = items
+        .iter()
+        .map(|item| {
+            let group = item.get("customer_group_id");
+            let unreadable = group.is_some_and(|g| !g.is_null() && g.as_i64().is_none());
+            let found = if unreadable {
+                vec![Problem::UnknownGroup]
+            } else {
+                Vec::new()
+            };
+            (registration(item), found)
+        })
+        .collect();
+    let created = match registration::register_all(&m.domain, caller.store.id, &batch).await {
+        Ok(c) => c,
+        Err(BatchError::Invalid(problems)) => {
+            return Err(ApiError::Invalid(
+                problems.iter().map(|(i, p)| field_error(*i, p)).collect(),
+            ))
         }
-        if !emails.insert(r.email.trim().to_lowercase()) && !problems.contains(&Problem::EmailInUse)
-        {
-            problems.push(Problem::EmailInUse);
-        }
-        errors.extend(problems.iter().map(|p| field_error(i, p)));
-        valid.push(r);
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::Invalid(errors));
-    }
-    let mut created = Vec::new();
-    for r in &valid {
-        match registration::register(&state, caller.store.id, r).await {
-            Ok(c) => created.push(customer_json(&c)),
-            Err(RegisterError::Invalid(problems)) => {
-                return Err(ApiError::Invalid(
-                    problems
-                        .iter()
-                        .map(|p| field_error(created.len(), p))
-                        .collect(),
-                ))
-            }
-            Err(RegisterError::Store(e)) => return Err(e.into()),
-            Err(e) => return Err(ApiError::Internal(e.to_string())),
-        }
-    }
+        Err(BatchError::Store(e)) => return Err(e.into()),
+        Err(e @ BatchError::Hashing) => return Err(ApiError::Internal(e.to_string())),
+    };
+    let created: Vec<Value> = created.iter().map(customer_json).collect();
     Ok(super::data(Value::Array(created)))
 }

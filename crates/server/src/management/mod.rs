@@ -5,29 +5,61 @@ mod apps;
 mod catalog;
 mod channels;
 mod customers;
+pub mod oauth;
 mod payments;
+pub mod ratelimit;
 mod store_info;
 mod tokens;
 
-pub use tokens::parse_spec as parse_token_spec;
+use std::sync::Arc;
 
-use axum::body::Body;
-use axum::extract::{FromRequest, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method};
+use axum::extract::{FromRef, Request, State};
+use axum::http::{HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde_json::Value;
-use storefront_auth_core::Secret;
 use storefront_auth_store::{Account, StoreRecord};
 
-use crate::error::ApiError;
-use crate::state::SharedState;
+use crate::config::RateLimitConfig;
+pub use crate::http::body::JsonBody;
+use crate::http::error::ApiError;
+use crate::service::{accounts, Domain};
+use ratelimit::RateLimiter;
 
-pub const MAX_BODY: usize = 1024 * 1024;
+/// The management API's state: the domain and the per-account rate limiter.
+#[derive(Clone, Debug)]
+pub struct Management(Arc<ManagementState>);
 
-pub fn router(state: SharedState) -> Router<SharedState> {
+#[derive(Debug)]
+pub struct ManagementState {
+    pub domain: Domain,
+    pub rate_limiter: RateLimiter,
+}
+
+impl std::ops::Deref for Management {
+    type Target = ManagementState;
+
+    fn deref(&self) -> &ManagementState {
+        &self.0
+    }
+}
+
+impl Management {
+    pub fn new(domain: Domain, limits: &RateLimitConfig) -> Self {
+        Management(Arc::new(ManagementState {
+            domain,
+            rate_limiter: RateLimiter::new(limits.quota, limits.window_ms),
+        }))
+    }
+}
+
+pub fn router<S>(state: Management) -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Management: FromRef<S>,
+{
     Router::new()
         .route("/stores/{store_hash}/v2/time", get(store_info::time))
         .route("/stores/{store_hash}/v2/store", get(store_info::store))
@@ -80,6 +112,8 @@ pub fn router(state: SharedState) -> Router<SharedState> {
             post(payments::create_access_token),
         )
         .layer(axum::middleware::from_fn_with_state(state, authenticate))
+        // The app's code exchange authenticates with the app's own credentials.
+        .merge(oauth::router())
 }
 
 /// The authenticated caller of a management request: an API account of the addressed store.
@@ -107,18 +141,13 @@ fn store_hash_of(path: &str) -> Option<&str> {
 
 /// Resolves `X-Auth-Token`, applies the account's quota, and adds the rate-limit headers to
 /// every response, errors included.
-async fn authenticate(State(state): State<SharedState>, mut req: Request, next: Next) -> Response {
+async fn authenticate(State(m): State<Management>, mut req: Request, next: Next) -> Response {
     let account = match req
         .headers()
         .get("x-auth-token")
         .and_then(|v| v.to_str().ok())
     {
-        Some(token) if !token.is_empty() => {
-            state
-                .store
-                .account_by_token_digest(&Secret::new(token).digest())
-                .await
-        }
+        Some(token) if !token.is_empty() => accounts::caller(&m.domain, token).await,
         _ => Ok(None),
     };
     let account = match account {
@@ -129,7 +158,7 @@ async fn authenticate(State(state): State<SharedState>, mut req: Request, next: 
         Some(a) => format!("account:{}", a.client_id),
         None => "anonymous".to_string(),
     };
-    let quota = state.rate_limiter.check(&limiter_key);
+    let quota = m.rate_limiter.check(&limiter_key);
     let mut response = if !quota.allowed {
         ApiError::RateLimited {
             retry_after_ms: quota.reset_ms,
@@ -137,7 +166,7 @@ async fn authenticate(State(state): State<SharedState>, mut req: Request, next: 
         .into_response()
     } else {
         let (path, method) = (req.uri().path().to_string(), req.method().clone());
-        match resolve_caller(&state, account, &path, &method).await {
+        match resolve_caller(&m.domain, account, &path, &method).await {
             Ok(caller) => {
                 req.extensions_mut().insert(caller);
                 next.run(req).await
@@ -158,62 +187,21 @@ async fn authenticate(State(state): State<SharedState>, mut req: Request, next: 
 }
 
 async fn resolve_caller(
-    state: &SharedState,
+    domain: &Domain,
     account: Option<Account>,
     path: &str,
     method: &Method,
 ) -> Result<Caller, ApiError> {
     let account = account.ok_or(ApiError::Unauthorized)?;
     let hash = store_hash_of(path).ok_or(ApiError::NotFound)?;
-    let store = state
-        .store
-        .store_by_hash(hash)
+    let store = accounts::store_of(domain, &account, hash)
         .await?
         .ok_or(ApiError::Unauthorized)?;
-    if store.id != account.store_id {
-        return Err(ApiError::Unauthorized);
-    }
     let read_only_request = matches!(*method, Method::GET | Method::HEAD);
     Ok(Caller {
         account,
         store,
         read_only_request,
-    })
-}
-
-/// A JSON request body: `application/json`, at most 1 MiB, well-formed.
-pub struct JsonBody(pub Value);
-
-impl<S: Send + Sync> FromRequest<S> for JsonBody {
-    type Rejection = ApiError;
-
-    async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
-        if !is_json(req.headers()) {
-            return Err(ApiError::UnsupportedMediaType);
-        }
-        let bytes = read_limited(req.into_body(), MAX_BODY).await?;
-        serde_json::from_slice(&bytes)
-            .map(JsonBody)
-            .map_err(|e| ApiError::BadRequest(e.to_string()))
-    }
-}
-
-fn is_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"))
-}
-
-pub async fn read_limited(body: Body, limit: usize) -> Result<axum::body::Bytes, ApiError> {
-    axum::body::to_bytes(body, limit).await.map_err(|e| {
-        // http-body-util's LengthLimitError is the only error that says this.
-        if e.to_string().contains("length limit exceeded") {
-            ApiError::PayloadTooLarge
-        } else {
-            ApiError::BadRequest(e.to_string())
-        }
     })
 }
 
@@ -235,7 +223,7 @@ impl Page {
 pub fn required_text<'a>(
     body: &'a Value,
     field: &str,
-    errors: &mut Vec<crate::error::FieldError>,
+    errors: &mut Vec<crate::http::error::FieldError>,
 ) -> Option<&'a str> {
     let value = body
         .get(field)
@@ -243,7 +231,7 @@ pub fn required_text<'a>(
         .map(str::trim)
         .filter(|s| !s.is_empty());
     if value.is_none() {
-        errors.push(crate::error::FieldError::new(
+        errors.push(crate::http::error::FieldError::new(
             field,
             "required",
             format!("{field} is required."),

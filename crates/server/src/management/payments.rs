@@ -5,15 +5,15 @@ use axum::http::StatusCode;
 use axum::Extension;
 use serde_json::{json, Value};
 
+use super::Management;
 use super::{Caller, JsonBody};
-use crate::error::{ApiError, FieldError};
-use crate::service::payments::{self, PaymentError};
-use crate::state::SharedState;
+use crate::http::error::{ApiError, FieldError};
+use crate::service::payments::{self, IssueForOrderError, PaymentError};
 
 const SCOPE: &str = "store_payments_access_token_create";
 
 pub async fn create_access_token(
-    State(state): State<SharedState>,
+    State(m): State<Management>,
     Extension(caller): Extension<Caller>,
     JsonBody(body): JsonBody,
 ) -> Result<(StatusCode, axum::Json<Value>), ApiError> {
@@ -37,18 +37,14 @@ pub async fn create_access_token(
                 )])
             })?,
     };
-    let order = state
-        .store
-        .order(caller.store.id, order_id)
-        .await?
-        .ok_or_else(|| {
-            ApiError::Refused(StatusCode::NOT_FOUND, "Order could not be found.".into())
-        })?;
-    let pat = payments::issue(&state, &caller.store, &order)
+    let pat = payments::issue_for_order(&m.domain, &caller.store, order_id)
         .await
         .map_err(|e| match e {
-            PaymentError::Store(s) => ApiError::from(s),
-            _ => ApiError::Refused(
+            IssueForOrderError::NoSuchOrder => {
+                ApiError::Refused(StatusCode::NOT_FOUND, "Order could not be found.".into())
+            }
+            IssueForOrderError::Payment(PaymentError::Store(s)) => ApiError::from(s),
+            IssueForOrderError::Payment(_) => ApiError::Refused(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "Order is invalid: it is not awaiting payment.".into(),
             ),

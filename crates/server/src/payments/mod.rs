@@ -1,20 +1,24 @@
 //! `POST /stores/{hash}/payments` (SPEC §7): authenticated by `Authorization: PAT {token}`
 //! alone, it charges a test card for the order the token is bound to.
 
-use axum::extract::{Path, Request, State};
+use axum::extract::{FromRef, Path, Request, State};
 use axum::http::{header, StatusCode};
 use axum::routing::post;
 use axum::Router;
 use serde_json::{json, Value};
 
-use crate::error::{ApiError, FieldError};
-use crate::management::read_limited;
+use crate::http::body::{read_limited, MAX_BODY};
+use crate::http::error::{ApiError, FieldError};
 use crate::service::payments::{self, PaymentError};
-use crate::state::SharedState;
+use crate::service::{stores, Domain};
 
 pub const PAYMENTS_MEDIA_TYPE: &str = "application/vnd.bc.v1+json";
 
-pub fn router() -> Router<SharedState> {
+pub fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Domain: FromRef<S>,
+{
     Router::new().route("/stores/{store_hash}/payments", post(pay))
 }
 
@@ -26,7 +30,7 @@ fn unauthorized() -> ApiError {
 }
 
 async fn pay(
-    State(state): State<SharedState>,
+    State(domain): State<Domain>,
     Path(hash): Path<String>,
     req: Request,
 ) -> Result<(StatusCode, axum::Json<Value>), ApiError> {
@@ -51,12 +55,10 @@ async fn pay(
         .filter(|t| !t.is_empty())
         .ok_or_else(unauthorized)?
         .to_string();
-    let store = state
-        .store
-        .store_by_hash(&hash)
+    let store = stores::find(&domain, &hash)
         .await?
         .ok_or_else(unauthorized)?;
-    let bytes = read_limited(req.into_body(), crate::management::MAX_BODY).await?;
+    let bytes = read_limited(req.into_body(), MAX_BODY).await?;
     let body: Value =
         serde_json::from_slice(&bytes).map_err(|e| ApiError::BadRequest(e.to_string()))?;
     let payment = &body["payment"];
@@ -90,7 +92,7 @@ async fn pay(
     if !errors.is_empty() {
         return Err(ApiError::Invalid(errors));
     }
-    match payments::pay(&state, &store, &pat, number).await {
+    match payments::pay(&domain, &store, &pat, number).await {
         Ok((id, order_id)) => {
             tracing::info!(order_id, "payment taken");
             Ok((

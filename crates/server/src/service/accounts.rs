@@ -2,7 +2,9 @@
 
 use storefront_auth_core::secret::random_alnum;
 use storefront_auth_core::Secret;
-use storefront_auth_store::{Account, AccountKind, NewAccount, Store, StoreError};
+use storefront_auth_store::{Account, AccountKind, NewAccount, StoreError, StoreRecord};
+
+use super::Domain;
 
 /// Every OAuth scope the product checks, for the demo account and `--all-scopes`.
 pub const ALL_SCOPES: &[&str] = &[
@@ -23,17 +25,17 @@ pub struct Created {
 }
 
 pub async fn create(
-    store: &Store,
+    domain: &Domain,
     store_id: i64,
     kind: AccountKind,
     name: &str,
     scopes: &[String],
-    now: i64,
 ) -> Result<Created, StoreError> {
     let client_id = random_alnum(31);
     let client_secret = Secret::new(random_alnum(51));
     let access_token = Secret::new(random_alnum(31));
-    let account = store
+    let account = domain
+        .store()
         .create_account(
             NewAccount {
                 client_id: &client_id,
@@ -44,11 +46,55 @@ pub async fn create(
                 access_token: &access_token,
                 scopes,
             },
-            now,
+            domain.now(),
         )
         .await?;
     Ok(Created {
         account,
         access_token,
     })
+}
+
+pub async fn list(domain: &Domain, store_id: i64) -> Result<Vec<Account>, StoreError> {
+    domain.store().accounts(store_id).await
+}
+
+/// The API account `client_id` of the store, if it is one of its accounts.
+pub async fn in_store(
+    domain: &Domain,
+    store_id: i64,
+    client_id: &str,
+) -> Result<Option<Account>, StoreError> {
+    Ok(domain
+        .store()
+        .account(client_id)
+        .await?
+        .filter(|a| a.store_id == store_id))
+}
+
+/// Deletes an account; its access token stops working at once. `false`: no such account.
+pub async fn delete(domain: &Domain, client_id: &str) -> Result<bool, StoreError> {
+    domain.store().delete_account(client_id).await
+}
+
+/// The management API's caller (SPEC §3): the account holding `X-Auth-Token`, and the store
+/// at `store_hash` when that account belongs to it.
+pub async fn caller(domain: &Domain, access_token: &str) -> Result<Option<Account>, StoreError> {
+    domain
+        .store()
+        .account_by_token_digest(&Secret::new(access_token).digest())
+        .await
+}
+
+/// The store at `hash` when `account` is one of its accounts.
+pub async fn store_of(
+    domain: &Domain,
+    account: &Account,
+    hash: &str,
+) -> Result<Option<StoreRecord>, StoreError> {
+    Ok(domain
+        .store()
+        .store_by_hash(hash)
+        .await?
+        .filter(|s| s.id == account.store_id))
 }

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use storefront_auth_core::{hs256, secret, Secret};
 use storefront_auth_store::{App, StoreError, StoreRecord};
 
-use crate::state::AppState;
+use crate::service::Domain;
 
 /// How long an authorization code may wait to be exchanged.
 pub const CODE_LIFETIME: i64 = 600;
@@ -36,8 +36,8 @@ pub enum AppError {
 
 /// A callback URL the server may call (`service::outbound`): HTTPS to a public address, or
 /// a host of the development allow-list.
-fn check_url(state: &AppState, field: &str, url: &str) -> Result<(), AppError> {
-    match state.outbound.check(url) {
+fn check_url(domain: &Domain, field: &str, url: &str) -> Result<(), AppError> {
+    match domain.0.outbound.check(url) {
         Ok(_) => Ok(()),
         Err(e) => Err(AppError::Invalid(format!(
             "{field} must be an absolute https URL to a public address, without credentials or fragment: {e}."
@@ -45,14 +45,14 @@ fn check_url(state: &AppState, field: &str, url: &str) -> Result<(), AppError> {
     }
 }
 
-pub async fn register(state: &AppState, new: NewApp) -> Result<App, AppError> {
+pub async fn register(domain: &Domain, new: NewApp) -> Result<App, AppError> {
     if new.name.trim().is_empty() {
         return Err(AppError::Invalid("name is required.".into()));
     }
-    check_url(state, "auth_callback", &new.auth_callback)?;
-    check_url(state, "load_callback", &new.load_callback)?;
+    check_url(domain, "auth_callback", &new.auth_callback)?;
+    check_url(domain, "load_callback", &new.load_callback)?;
     if let Some(u) = &new.uninstall_callback {
-        check_url(state, "uninstall_callback", u)?;
+        check_url(domain, "uninstall_callback", u)?;
     }
     let valid_scope = |s: &String| {
         !s.is_empty()
@@ -72,11 +72,11 @@ pub async fn register(state: &AppState, new: NewApp) -> Result<App, AppError> {
         load_callback: new.load_callback,
         uninstall_callback: new.uninstall_callback,
         scopes: new.scopes,
-        created_at: state.now(),
+        created_at: domain.now(),
         owner_store_id: new.owner_store_id,
         published: new.published,
     };
-    state.store.create_app(&app).await?;
+    domain.store().create_app(&app).await?;
     Ok(app)
 }
 
@@ -110,25 +110,25 @@ fn with_query(url: &str, query: &str) -> String {
 
 /// Starts an install: records a fresh code and returns the auth callback URL carrying it.
 pub async fn begin_install(
-    state: &AppState,
+    domain: &Domain,
     app: &App,
     store: &StoreRecord,
 ) -> Result<String, AppError> {
     let code = secret::random_alnum(40);
     let account_uuid = uuid::Uuid::new_v4().to_string();
-    state
-        .store
+    domain
+        .store()
         .begin_install(
             app,
             store.id,
             &account_uuid,
             &Secret::new(code.clone()).digest(),
-            state.now() + CODE_LIFETIME,
+            domain.now() + CODE_LIFETIME,
         )
         .await?;
     // An earlier install keeps its account_uuid.
-    let install = state
-        .store
+    let install = domain
+        .store()
         .install(&app.client_id, store.id)
         .await?
         .ok_or(StoreError::NotFound)?;
@@ -151,8 +151,8 @@ pub fn owner_json(store: &StoreRecord) -> Value {
 }
 
 /// The `signed_payload_jwt` of a load or uninstall callback.
-pub fn signed_payload(state: &AppState, app: &App, store: &StoreRecord) -> String {
-    let now = state.now();
+pub fn signed_payload(domain: &Domain, app: &App, store: &StoreRecord) -> String {
+    let now = domain.now();
     let owner = owner_json(store);
     let claims = json!({
         "aud": app.client_id,
@@ -172,7 +172,7 @@ pub fn signed_payload(state: &AppState, app: &App, store: &StoreRecord) -> Strin
 
 /// The pre-JWT `signed_payload` that older app libraries (node-bigcommerce's `verify`, the
 /// Python client's `verify_payload`) check: `base64(json) "." base64(hex(HMAC-SHA256))`.
-pub fn legacy_signed_payload(state: &AppState, app: &App, store: &StoreRecord) -> String {
+pub fn legacy_signed_payload(domain: &Domain, app: &App, store: &StoreRecord) -> String {
     use base64::Engine;
     let owner = owner_json(store);
     let json = json!({
@@ -180,7 +180,7 @@ pub fn legacy_signed_payload(state: &AppState, app: &App, store: &StoreRecord) -
         "owner": { "id": owner["id"], "email": owner["email"] },
         "context": format!("stores/{}", store.hash),
         "store_hash": store.hash,
-        "timestamp": state.now() as f64,
+        "timestamp": domain.now() as f64,
     })
     .to_string();
     let key = aws_lc_rs::hmac::Key::new(
@@ -193,36 +193,36 @@ pub fn legacy_signed_payload(state: &AppState, app: &App, store: &StoreRecord) -
 }
 
 /// A callback URL carrying both payload forms.
-fn with_payloads(state: &AppState, url: &str, app: &App, store: &StoreRecord) -> String {
+fn with_payloads(domain: &Domain, url: &str, app: &App, store: &StoreRecord) -> String {
     with_query(
         url,
         &format!(
             "signed_payload={}&signed_payload_jwt={}",
-            query_escape(&legacy_signed_payload(state, app, store)),
-            signed_payload(state, app, store)
+            query_escape(&legacy_signed_payload(domain, app, store)),
+            signed_payload(domain, app, store)
         ),
     )
 }
 
-pub fn load_url(state: &AppState, app: &App, store: &StoreRecord) -> String {
-    with_payloads(state, &app.load_callback, app, store)
+pub fn load_url(domain: &Domain, app: &App, store: &StoreRecord) -> String {
+    with_payloads(domain, &app.load_callback, app, store)
 }
 
 /// Uninstalls: revokes the access token, then tells the app (best effort: the revocation
 /// does not depend on the app answering). False when the app was not installed.
-pub async fn uninstall(state: &AppState, app: &App, store: &StoreRecord) -> Result<bool, AppError> {
-    if !state
-        .store
-        .uninstall(&app.client_id, store.id, state.now())
+pub async fn uninstall(domain: &Domain, app: &App, store: &StoreRecord) -> Result<bool, AppError> {
+    if !domain
+        .store()
+        .uninstall(&app.client_id, store.id, domain.now())
         .await?
     {
         return Ok(false);
     }
     if let Some(cb) = &app.uninstall_callback {
-        let url = with_payloads(state, cb, app, store);
+        let url = with_payloads(domain, cb, app, store);
         // Logged without its query: it carries the signed payload.
         let shown = super::outbound::safe_for_logs(&url);
-        match state.outbound.get(&url).await {
+        match domain.0.outbound.get(&url).await {
             Ok(status) => {
                 tracing::info!(app = %app.client_id, url = %shown, status, "uninstall callback answered")
             }
@@ -258,7 +258,7 @@ pub enum ExchangeError {
 
 /// Exchanges a code for the install's access token (single use, enforced by the database).
 pub async fn exchange(
-    state: &AppState,
+    domain: &Domain,
     form: &serde_json::Map<String, Value>,
 ) -> Result<Grant, ExchangeError> {
     let field = |k: &str| {
@@ -273,8 +273,8 @@ pub async fn exchange(
             "client_id, client_secret and code are required.".into(),
         ));
     };
-    let app = state
-        .store
+    let app = domain
+        .store()
         .app(client_id)
         .await?
         .ok_or(ExchangeError::Client)?;
@@ -291,8 +291,8 @@ pub async fn exchange(
         return Err(ExchangeError::RedirectUri);
     }
     let store = match field("context").and_then(|c| c.strip_prefix("stores/")) {
-        Some(hash) => state
-            .store
+        Some(hash) => domain
+            .store()
             .store_by_hash(hash)
             .await?
             .ok_or(ExchangeError::Code)?,
@@ -303,14 +303,14 @@ pub async fn exchange(
         }
     };
     let token = Secret::new(secret::random_alnum(31));
-    let claimed = state
-        .store
+    let claimed = domain
+        .store()
         .exchange_code(
             &app.client_id,
             store.id,
             &Secret::new(code).digest(),
             &token.digest(),
-            state.now(),
+            domain.now(),
         )
         .await?
         .ok_or(ExchangeError::Code)?;
@@ -327,4 +327,70 @@ pub async fn exchange(
         access_token: token,
         body,
     })
+}
+
+/// An app by client id, whoever owns it.
+pub async fn find(domain: &Domain, client_id: &str) -> Result<Option<App>, StoreError> {
+    domain.store().app(client_id).await
+}
+
+/// The app if `store_id` may see it: published, or its own (another store's unpublished app
+/// is as if it did not exist).
+pub async fn find_visible(
+    domain: &Domain,
+    store_id: i64,
+    client_id: &str,
+) -> Result<Option<App>, StoreError> {
+    Ok(find(domain, client_id)
+        .await?
+        .filter(|app| app.visible_to(store_id)))
+}
+
+/// Every app, for the operator.
+pub async fn list(domain: &Domain) -> Result<Vec<App>, StoreError> {
+    domain.store().apps().await
+}
+
+/// The apps a store may see.
+pub async fn list_visible(domain: &Domain, store_id: i64) -> Result<Vec<App>, StoreError> {
+    domain.store().apps_visible_to(store_id).await
+}
+
+/// Is the app installed (and not uninstalled) on the store?
+pub async fn is_installed(domain: &Domain, app: &App, store_id: i64) -> Result<bool, StoreError> {
+    Ok(domain
+        .store()
+        .install(&app.client_id, store_id)
+        .await?
+        .is_some_and(|i| i.installed_at.is_some() && i.uninstalled_at.is_none()))
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum InstallError {
+    #[error("{0} belongs to another store and is not published")]
+    NotVisible(String),
+    #[error(transparent)]
+    App(#[from] AppError),
+    #[error("calling the app's auth callback: {0}")]
+    Callback(String),
+}
+
+/// Installs the app on the store as the operator's command line does it: the install begins,
+/// and this server calls the app's auth callback itself (where the control panel would send
+/// the merchant's browser). Returns the callback's HTTP status.
+pub async fn install_by_callback(
+    domain: &Domain,
+    app: &App,
+    store: &StoreRecord,
+) -> Result<u16, InstallError> {
+    if !app.visible_to(store.id) {
+        return Err(InstallError::NotVisible(app.client_id.clone()));
+    }
+    let url = begin_install(domain, app, store).await?;
+    domain
+        .0
+        .outbound
+        .get(&url)
+        .await
+        .map_err(|e| InstallError::Callback(e.to_string()))
 }

@@ -10,8 +10,7 @@ use storefront_auth_core::TokenKind;
 use storefront_auth_store::{Channel, StoreRecord};
 
 use super::tokens::{self, IssueError, TokenSpec};
-use crate::state::AppState;
-use crate::storefront::cors::channel_origin;
+use crate::service::Domain;
 
 pub const LIFETIME: i64 = 48 * 3_600;
 pub const ROTATE_BELOW: i64 = 24 * 3_600;
@@ -19,15 +18,17 @@ pub const ROTATE_BELOW: i64 = 24 * 3_600;
 /// The channel's current auto-generated token, issuing a new one when there is none, it has
 /// less than 24 h left, or it was revoked.
 pub async fn current(
-    state: &AppState,
+    domain: &Domain,
     store: &StoreRecord,
     channel: &Channel,
 ) -> Result<String, IssueError> {
-    let now = state.now();
-    if let Some((jti, token, expires_at)) =
-        state.store.auto_token(store.id, channel.channel_id).await?
+    let now = domain.now();
+    if let Some((jti, token, expires_at)) = domain
+        .store()
+        .auto_token(store.id, channel.channel_id)
+        .await?
     {
-        let revoked = matches!(state.store.token_revocation(&jti).await?, Some(Some(_)));
+        let revoked = matches!(domain.store().token_revocation(&jti).await?, Some(Some(_)));
         if expires_at - now >= ROTATE_BELOW && !revoked {
             return Ok(token);
         }
@@ -35,17 +36,14 @@ pub async fn current(
     let spec = TokenSpec {
         kind: TokenKind::Storefront,
         channels: vec![channel.channel_id],
-        origins: channel_origin(channel)
-            .map(str::to_string)
-            .into_iter()
-            .collect(),
+        origins: channel.origin.clone().into_iter().collect(),
         scopes: None,
         expires_at: now + LIFETIME,
         subject: None,
     };
-    let (jwt, claims) = tokens::issue(&state.store, &state.keys(), store.id, spec, now).await?;
-    state
-        .store
+    let (jwt, claims) = tokens::issue(domain, store.id, spec).await?;
+    domain
+        .store()
         .set_auto_token(store.id, channel.channel_id, &claims.jti, &jwt, claims.eat)
         .await?;
     tracing::info!(jti = %claims.jti, channel = channel.channel_id, "auto-generated storefront token rotated");

@@ -1,11 +1,11 @@
 //! Carts and checkout, shared by the GraphQL cart mutations and the REST Storefront API
 //! (SPEC §5.4, §5.6, §8). Who may touch a cart is decided here, in `Shopper::may_use`.
 
-use storefront_auth_store::{Cart, CartItem, NewCart, NewItem, Order, OrderLine, StoreError};
+use storefront_auth_store::{Cart, CartItem, NewCart, NewItem, StoreError};
 
 use storefront_auth_core::money::{self, discounted, MAX_LINES, MAX_QUANTITY};
 
-use crate::state::AppState;
+use crate::service::Domain;
 
 /// Who is asking: the signed-in customer, or a guest (optionally with a storefront session).
 #[derive(Clone, Debug)]
@@ -102,29 +102,29 @@ impl PricedCart {
 
 /// The customer's group discount in basis points (briefly cached: see `session_cache`).
 pub async fn discount_bp(
-    state: &AppState,
+    domain: &Domain,
     store_id: i64,
     customer: &storefront_auth_store::Customer,
 ) -> Result<i64, StoreError> {
     let Some(group) = customer.group_id else {
         return Ok(0);
     };
-    if let Some(d) = state.sessions.group_discount(store_id, group) {
+    if let Some(d) = domain.0.sign_ins.group_discount(store_id, group) {
         return Ok(d);
     }
-    let d = state
-        .store
+    let d = domain
+        .store()
         .customer_group(store_id, group)
         .await?
         .map_or(0, |g| g.discount_bp);
-    state.sessions.put_group_discount(store_id, group, d);
+    domain.0.sign_ins.put_group_discount(store_id, group, d);
     Ok(d)
 }
 
 /// Checks requested lines: quantities in range, products that exist, and no more than
 /// `MAX_LINES` in the cart with the `existing` ones.
 async fn check_lines(
-    state: &AppState,
+    domain: &Domain,
     store_id: i64,
     lines: &[Line],
     existing: usize,
@@ -136,7 +136,12 @@ async fn check_lines(
         if !(1..=MAX_QUANTITY).contains(&l.quantity) {
             return Err(CartError::BadQuantity);
         }
-        if state.store.product(store_id, l.product_id).await?.is_none() {
+        if domain
+            .store()
+            .product(store_id, l.product_id)
+            .await?
+            .is_none()
+        {
             return Err(CartError::UnknownProduct(l.product_id));
         }
     }
@@ -165,31 +170,31 @@ fn as_new<'a>(ids: &'a [String], lines: &[Line]) -> Vec<NewItem<'a>> {
 
 /// A cart the shopper may use, or `NotFound` (the same answer for "missing" and "someone
 /// else's", so ids cannot be probed).
-pub async fn find(state: &AppState, who: &Shopper, id: &str) -> Result<Cart, CartError> {
-    match state.store.cart(who.store_id, id).await? {
+pub async fn find(domain: &Domain, who: &Shopper, id: &str) -> Result<Cart, CartError> {
+    match domain.store().cart(who.store_id, id).await? {
         Some(cart) if who.may_use(&cart) => Ok(cart),
         _ => Err(CartError::NotFound),
     }
 }
 
 /// Like `find`, for changes: a cart an order was placed from is frozen.
-pub async fn find_open(state: &AppState, who: &Shopper, id: &str) -> Result<Cart, CartError> {
-    let cart = find(state, who, id).await?;
-    if state.store.order_for_cart(&cart.id).await?.is_some() {
+pub async fn find_open(domain: &Domain, who: &Shopper, id: &str) -> Result<Cart, CartError> {
+    let cart = find(domain, who, id).await?;
+    if domain.store().order_for_cart(&cart.id).await?.is_some() {
         return Err(CartError::Ordered);
     }
     Ok(cart)
 }
 
-pub async fn create(state: &AppState, who: &Shopper, lines: &[Line]) -> Result<Cart, CartError> {
+pub async fn create(domain: &Domain, who: &Shopper, lines: &[Line]) -> Result<Cart, CartError> {
     if lines.is_empty() {
         return Err(CartError::Empty);
     }
-    check_lines(state, who.store_id, lines, 0).await?;
+    check_lines(domain, who.store_id, lines, 0).await?;
     let id = uuid::Uuid::new_v4().to_string();
     let ids = new_ids(lines);
-    let cart = state
-        .store
+    let cart = domain
+        .store()
         .create_cart(
             NewCart {
                 id: &id,
@@ -202,134 +207,137 @@ pub async fn create(state: &AppState, who: &Shopper, lines: &[Line]) -> Result<C
                     .filter(|_| who.customer_id.is_none()),
             },
             &as_new(&ids, lines),
-            state.now(),
+            domain.now(),
         )
         .await?;
     Ok(cart)
 }
 
 pub async fn add(
-    state: &AppState,
+    domain: &Domain,
     who: &Shopper,
     id: &str,
     lines: &[Line],
 ) -> Result<Cart, CartError> {
-    let cart = find_open(state, who, id).await?;
+    let cart = find_open(domain, who, id).await?;
     if lines.is_empty() {
         return Err(CartError::Empty);
     }
-    let existing = state.store.cart_items(&cart.id).await?.len();
-    check_lines(state, who.store_id, lines, existing).await?;
+    let existing = domain.store().cart_items(&cart.id).await?.len();
+    check_lines(domain, who.store_id, lines, existing).await?;
     let ids = new_ids(lines);
-    state
-        .store
-        .add_cart_items(&cart.id, &as_new(&ids, lines), state.now())
+    domain
+        .store()
+        .add_cart_items(&cart.id, &as_new(&ids, lines), domain.now())
         .await?;
-    reload(state, &cart).await
+    reload(domain, &cart).await
 }
 
 /// Deletes one line; `None` when that emptied the cart (an empty cart is deleted, as on the
 /// platform).
 pub async fn delete_line(
-    state: &AppState,
+    domain: &Domain,
     who: &Shopper,
     id: &str,
     item_id: &str,
 ) -> Result<Option<Cart>, CartError> {
-    let cart = find_open(state, who, id).await?;
-    if !state
-        .store
-        .delete_cart_item(&cart.id, item_id, state.now())
+    let cart = find_open(domain, who, id).await?;
+    if !domain
+        .store()
+        .delete_cart_item(&cart.id, item_id, domain.now())
         .await?
     {
         return Err(CartError::NoSuchItem);
     }
-    if state.store.cart_items(&cart.id).await?.is_empty() {
-        state.store.delete_cart(&cart.id).await?;
+    if domain.store().cart_items(&cart.id).await?.is_empty() {
+        domain.store().delete_cart(&cart.id).await?;
         return Ok(None);
     }
-    Ok(Some(reload(state, &cart).await?))
+    Ok(Some(reload(domain, &cart).await?))
 }
 
 /// The cart as stored after a change.
-async fn reload(state: &AppState, cart: &Cart) -> Result<Cart, CartError> {
-    state
-        .store
+async fn reload(domain: &Domain, cart: &Cart) -> Result<Cart, CartError> {
+    domain
+        .store()
         .cart(cart.store_id, &cart.id)
         .await?
         .ok_or(CartError::NotFound)
 }
 
 /// Assigns a guest cart to the signed-in customer.
-pub async fn assign(state: &AppState, who: &Shopper, id: &str) -> Result<Cart, CartError> {
+pub async fn assign(domain: &Domain, who: &Shopper, id: &str) -> Result<Cart, CartError> {
     let customer = who.customer_id.ok_or(CartError::NotSignedIn)?;
-    let cart = find_open(state, who, id).await?;
-    state
-        .store
-        .set_cart_customer(&cart.id, Some(customer), state.now())
+    let cart = find_open(domain, who, id).await?;
+    domain
+        .store()
+        .set_cart_customer(&cart.id, Some(customer), domain.now())
         .await?;
-    reload(state, &cart).await
+    reload(domain, &cart).await
 }
 
 /// Gives the customer's cart back to guests (logout keeps the shopper's cart on the device).
-pub async fn unassign(state: &AppState, who: &Shopper, id: &str) -> Result<Cart, CartError> {
+pub async fn unassign(domain: &Domain, who: &Shopper, id: &str) -> Result<Cart, CartError> {
     let customer = who.customer_id.ok_or(CartError::NotSignedIn)?;
-    let cart = find_open(state, who, id).await?;
+    let cart = find_open(domain, who, id).await?;
     if cart.customer_id != Some(customer) {
         return Err(CartError::NotFound);
     }
-    state
-        .store
-        .set_cart_customer(&cart.id, None, state.now())
+    domain
+        .store()
+        .set_cart_customer(&cart.id, None, domain.now())
         .await?;
-    reload(state, &cart).await
+    reload(domain, &cart).await
 }
 
 /// At sign-in: merges the named guest cart into the customer's cart (or makes it the
 /// customer's cart when they have none) and returns the customer's cart.
 pub async fn merge_at_login(
-    state: &AppState,
+    domain: &Domain,
     who: &Shopper,
     guest_cart: Option<&str>,
 ) -> Result<Option<Cart>, CartError> {
     let customer = who.customer_id.ok_or(CartError::NotSignedIn)?;
-    let existing = state
-        .store
+    let existing = domain
+        .store()
         .customer_cart(who.store_id, who.channel_id, customer)
         .await?;
     let Some(guest_id) = guest_cart else {
         return Ok(existing);
     };
-    let guest = find_open(state, who, guest_id).await?;
+    let guest = find_open(domain, who, guest_id).await?;
     if guest.customer_id.is_some() {
         // Already this customer's (may_use let it through): nothing to merge.
         return Ok(Some(guest));
     }
-    let now = state.now();
+    let now = domain.now();
     match existing {
         Some(mine) => {
-            state.store.merge_carts(&guest.id, &mine.id, now).await?;
-            Ok(Some(reload(state, &mine).await?))
+            domain.store().merge_carts(&guest.id, &mine.id, now).await?;
+            Ok(Some(reload(domain, &mine).await?))
         }
         None => {
-            state
-                .store
+            domain
+                .store()
                 .set_cart_customer(&guest.id, Some(customer), now)
                 .await?;
-            Ok(Some(reload(state, &guest).await?))
+            Ok(Some(reload(domain, &guest).await?))
         }
     }
 }
 
 /// The cart with the shopper's prices.
 pub async fn priced(
-    state: &AppState,
+    domain: &Domain,
     cart: Cart,
     discount_bp: i64,
 ) -> Result<PricedCart, CartError> {
     let mut lines: Vec<PricedLine> = Vec::new();
-    for item in state.store.cart_items(&cart.id).await? {
-        let product = state.store.product(cart.store_id, item.product_id).await?;
+    for item in domain.store().cart_items(&cart.id).await? {
+        let product = domain
+            .store()
+            .product(cart.store_id, item.product_id)
+            .await?;
         let (name, sku, list) = match product {
             Some(p) => (p.name, p.sku, p.price_cents),
             // A product deleted after it was added keeps its line, priced at zero.
@@ -356,38 +364,31 @@ pub async fn priced(
     })
 }
 
-/// Places the order for the checkout (the cart), exactly once.
-pub async fn complete_checkout(
-    state: &AppState,
-    who: &Shopper,
-    id: &str,
-) -> Result<Order, CartError> {
-    let cart = find_open(state, who, id).await?;
-    let priced = priced(state, cart, who.discount_bp).await?;
-    if priced.lines.is_empty() {
-        return Err(CartError::Empty);
+/// The signed-in customer's current cart on the shopper's channel.
+pub async fn current(domain: &Domain, who: &Shopper) -> Result<Option<Cart>, CartError> {
+    match who.customer_id {
+        Some(c) => Ok(domain
+            .store()
+            .customer_cart(who.store_id, who.channel_id, c)
+            .await?),
+        None => Ok(None),
     }
-    // An order must cost something: a payment for nothing (or less) is never taken.
-    if priced.total_cents <= 0 {
-        return Err(CartError::TotalOutOfRange);
+}
+
+/// Every cart the shopper holds: the customer's current cart, or the guest session's carts.
+pub async fn of_shopper(domain: &Domain, who: &Shopper) -> Result<Vec<Cart>, CartError> {
+    match (who.customer_id, &who.session_digest) {
+        (Some(_), _) => Ok(current(domain, who).await?.into_iter().collect()),
+        (None, Some(d)) => Ok(domain.store().session_carts(who.store_id, d).await?),
+        (None, None) => Ok(Vec::new()),
     }
-    let lines: Vec<OrderLine> = priced
-        .lines
-        .iter()
-        .map(|l| OrderLine {
-            product_id: l.item.product_id,
-            name: &l.name,
-            quantity: l.item.quantity,
-            unit_cents: l.sale_cents,
-        })
-        .collect();
-    match state
-        .store
-        .place_order(&priced.cart, &lines, priced.total_cents, state.now())
-        .await
-    {
-        Ok(order) => Ok(order),
-        Err(StoreError::Conflict(_)) => Err(CartError::Ordered),
-        Err(e) => Err(e.into()),
+}
+
+/// Deletes an open cart the shopper may use.
+pub async fn delete(domain: &Domain, who: &Shopper, id: &str) -> Result<(), CartError> {
+    let cart = find_open(domain, who, id).await?;
+    match domain.store().delete_cart(&cart.id).await? {
+        true => Ok(()),
+        false => Err(CartError::NotFound),
     }
 }

@@ -2,11 +2,10 @@
 //! store-level account holding every scope, customer groups with a discount, a small catalog
 //! and two customers.
 
-use storefront_auth_store::{AccountKind, NewCustomer, NewProduct, Store, StoreError};
+use storefront_auth_store::{AccountKind, NewCustomer, NewProduct, StoreError};
 
 use super::accounts::{self, ALL_SCOPES};
-use super::passwords::Passwords;
-use super::stores;
+use super::{stores, Domain};
 
 pub const DEMO_HASH: &str = "demo";
 pub const DEMO_PASSWORD: &str = "Password1!";
@@ -41,28 +40,18 @@ pub enum DemoError {
 }
 
 /// Seeds the demo store unless any store exists. Returns the credentials when it seeded.
-pub async fn seed_if_empty(
-    store: &Store,
-    passwords: &Passwords,
-    now: i64,
-) -> Result<Option<DemoCredentials>, DemoError> {
+pub async fn seed_if_empty(domain: &Domain) -> Result<Option<DemoCredentials>, DemoError> {
+    let (store, passwords, now) = (domain.store(), &domain.0.passwords, domain.now());
     if !store.list_stores().await?.is_empty() {
         return Ok(None);
     }
-    let st = stores::create(store, DEMO_HASH, "Demo Store", "http://localhost:3000", now).await?;
+    let st = stores::create(domain, DEMO_HASH, "Demo Store", "http://localhost:3000").await?;
     store
         .create_channel(st.id, "Second storefront", "http://localhost:3001", now)
         .await?;
     let scopes: Vec<String> = ALL_SCOPES.iter().map(|s| s.to_string()).collect();
-    let created = accounts::create(
-        store,
-        st.id,
-        AccountKind::Store,
-        "Demo account",
-        &scopes,
-        now,
-    )
-    .await?;
+    let created =
+        accounts::create(domain, st.id, AccountKind::Store, "Demo account", &scopes).await?;
     store.create_customer_group(st.id, "Retail", 0).await?;
     let vip = store.create_customer_group(st.id, "VIP", 1_000).await?;
     for (name, sku, cents) in DEMO_PRODUCTS {

@@ -80,3 +80,72 @@ pub async fn retire(store: &Store, kid: &str, now: i64) -> Result<(), KeysError>
     }
     Ok(())
 }
+
+/// One key in `keys list`.
+#[derive(Debug)]
+pub struct KeyStatus {
+    pub kid: String,
+    /// `signing`, `verifying` or `retired`.
+    pub status: &'static str,
+    pub created_at: i64,
+}
+
+impl super::Domain {
+    /// Every key the database holds, newest first, with its role.
+    pub async fn list_keys(&self) -> Result<Vec<KeyStatus>, KeysError> {
+        let signer = self.keys().signer().map(|k| k.kid().to_string());
+        Ok(self
+            .store()
+            .keys()
+            .await?
+            .into_iter()
+            .map(|k| KeyStatus {
+                status: match (k.retired_at, Some(&k.kid) == signer.as_ref()) {
+                    (Some(_), _) => "retired",
+                    (None, true) => "signing",
+                    (None, false) => "verifying",
+                },
+                kid: k.kid,
+                created_at: k.created_at,
+            })
+            .collect())
+    }
+
+    /// A new signing key, announced to every instance; older keys keep verifying.
+    pub async fn rotate_signer(&self) -> Result<String, KeysError> {
+        let kid = rotate(self.store(), self.0.master_key.as_ref(), self.now()).await?;
+        self.keys_changed().await;
+        Ok(kid)
+    }
+
+    /// Retires a key everywhere: tokens it signed stop verifying (SPEC §4).
+    pub async fn retire_key(&self, kid: &str) -> Result<(), KeysError> {
+        retire(self.store(), kid, self.now()).await?;
+        self.keys_changed().await;
+        Ok(())
+    }
+
+    async fn keys_changed(&self) {
+        if let Err(e) = self.reload_keys().await {
+            tracing::warn!(error = %e, "key ring reload failed");
+        }
+        super::revocation::notify(self, storefront_auth_store::Event::KeysChanged).await;
+    }
+
+    /// Re-reads the key ring (after a rotation or retirement by this or another process).
+    /// Tokens cached under a key that no longer verifies are dropped: a cache hit never
+    /// outlives its key.
+    pub async fn reload_keys(&self) -> Result<(), KeysError> {
+        let ring = std::sync::Arc::new(load_ring(self.store(), self.0.master_key.as_ref()).await?);
+        let previous = match self.0.keys.write() {
+            Ok(mut g) => std::mem::replace(&mut *g, ring.clone()),
+            Err(poisoned) => std::mem::replace(&mut *poisoned.into_inner(), ring.clone()),
+        };
+        if previous.kids().any(|kid| ring.verifier(kid).is_none()) {
+            self.0
+                .tokens
+                .retain_keys(|kid| ring.verifier(kid).is_some());
+        }
+        Ok(())
+    }
+}

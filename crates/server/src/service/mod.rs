@@ -1,16 +1,165 @@
-//! Operations shared by the CLI and the HTTP surfaces: what an operator or a client can ask
-//! the product to do, with storage and policy wired together. No HTTP here.
+//! The domain layer: everything an operator, a shopper or an app can ask the product to do,
+//! with storage and policy wired together, called by every surface (management REST, the
+//! storefront GraphQL API, pages, REST Storefront, login, the CLI). No HTTP here.
+//!
+//! Its handle is [`Domain`]: the store, the clock, the key ring and the caches, and nothing
+//! of any surface. The store is reachable only from inside this module, so a rule that reads
+//! or writes data lives here, once.
 
 pub mod accounts;
 pub mod apps;
+pub mod authorize;
 pub mod auto_token;
+pub mod caches;
 pub mod carts;
+pub mod catalog;
+pub mod checkout;
+pub mod current_customer;
+pub mod customer_context;
 pub mod customers;
 pub mod demo;
+pub mod directory;
+pub mod fields;
 pub mod keys;
+mod open;
 pub mod outbound;
 pub mod passwords;
 pub mod payments;
 pub mod registration;
+pub mod revocation;
 pub mod stores;
+pub mod sync;
+pub mod token_request;
 pub mod tokens;
+pub mod wishlists;
+
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
+use std::time::{Duration, Instant};
+
+use storefront_auth_core::clock::Clock;
+use storefront_auth_core::keys::MasterKey;
+use storefront_auth_core::{DeprecationSchedule, KeyRing};
+use storefront_auth_store::Store;
+
+use crate::config::CustomersConfig;
+use crate::metrics::Metrics;
+use caches::{CatalogCache, Directory, SessionCache, TokenCache, UsageCounters};
+
+pub use open::StartError;
+
+/// The handle every domain operation takes: cheap to clone, shared by every surface.
+#[derive(Clone, Debug)]
+pub struct Domain(Arc<Inner>);
+
+/// What the domain reads of the configuration.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Storefront hosts are `store-{hash}[-{channel}].{domain}` (SPEC §2).
+    pub domain: String,
+    /// The store served on hosts that name no store.
+    pub default_store: String,
+    pub customers: CustomersConfig,
+}
+
+#[derive(Debug)]
+struct Inner {
+    store: Store,
+    clock: Arc<dyn Clock>,
+    settings: Settings,
+    schedule: DeprecationSchedule,
+    master_key: Option<MasterKey>,
+    keys: RwLock<Arc<KeyRing>>,
+    passwords: passwords::Passwords,
+    tokens: TokenCache,
+    sign_ins: SessionCache,
+    directory: Directory,
+    usage: UsageCounters,
+    catalog: CatalogCache,
+    outbound: outbound::Outbound,
+    /// The HS256 key of payment access tokens, read from the database on first use.
+    payments_key: OnceLock<Vec<u8>>,
+    /// When the PostgreSQL event listener went down (`None` while it is up, or on SQLite).
+    listener_down_since: Mutex<Option<Instant>>,
+    metrics: Arc<Metrics>,
+}
+
+impl Domain {
+    pub fn now(&self) -> i64 {
+        self.0.clock.now()
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.0.settings
+    }
+
+    /// The dates after which storefront tokens are refused server-to-server (SPEC §5.3).
+    pub fn schedule(&self) -> &DeprecationSchedule {
+        &self.0.schedule
+    }
+
+    pub fn keys(&self) -> Arc<KeyRing> {
+        match self.0.keys.read() {
+            Ok(g) => g.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// The counters shared with the HTTP layer (request counts, token cache hits).
+    pub fn metrics(&self) -> &Metrics {
+        &self.0.metrics
+    }
+
+    /// Entries and bytes held by the verified-token cache.
+    pub fn token_cache_usage(&self) -> (usize, usize) {
+        self.0.tokens.usage()
+    }
+
+    /// The storefront host of a store's channel (SPEC §2).
+    pub fn storefront_host(&self, hash: &str, channel: i64) -> String {
+        let domain = &self.0.settings.domain;
+        if channel == 1 {
+            format!("store-{hash}.{domain}")
+        } else {
+            format!("store-{hash}-{channel}.{domain}")
+        }
+    }
+
+    /// Does the database answer?
+    pub async fn database_ok(&self) -> bool {
+        self.0.store.ping().await.is_ok()
+    }
+
+    /// How long the event listener has been down (zero while up, and always on SQLite).
+    pub fn event_listener_down_for(&self) -> Duration {
+        self.0
+            .listener_down_since
+            .lock()
+            .ok()
+            .and_then(|s| s.map(|t| t.elapsed()))
+            .unwrap_or_default()
+    }
+
+    /// Closes the database connections (at shutdown, or to simulate an outage in tests).
+    pub async fn close(&self) {
+        self.0.store.close().await;
+    }
+
+    /// Counts one use of a token for the registry's usage columns (SPEC §9), batched.
+    pub fn record_token_use(&self, jti: &str, browser: bool) {
+        self.0.usage.record(jti, browser, self.now());
+    }
+
+    fn store(&self) -> &Store {
+        &self.0.store
+    }
+
+    fn set_listener_up(&self, up: bool) {
+        if let Ok(mut since) = self.0.listener_down_since.lock() {
+            match (up, *since) {
+                (true, _) => *since = None,
+                (false, None) => *since = Some(Instant::now()),
+                (false, Some(_)) => {}
+            }
+        }
+    }
+}

@@ -133,7 +133,7 @@ impl Outbound {
     async fn send(&self, target: &Target, addr: SocketAddr) -> Result<u16, OutboundError> {
         let failed = |why: &dyn std::fmt::Display| OutboundError::Request {
             host: target.host.clone(),
-            why: crate::request_log::escaped(&why.to_string()),
+            why: crate::logs::escaped(&why.to_string()),
         };
         let tcp = tokio::net::TcpStream::connect(addr)
             .await
@@ -188,7 +188,7 @@ impl Outbound {
 /// (callback URLs carry signed payloads and codes there).
 pub fn safe_for_logs(raw: &str) -> String {
     let cut = raw.find(['?', '#']).unwrap_or(raw.len());
-    crate::request_log::escaped(&raw[..cut.min(256)])
+    crate::logs::escaped(&raw[..cut.min(256)])
 }
 
 /// Sends one HTTP/1.1 request on `io` and returns the answer's status.
@@ -266,7 +266,7 @@ mod tests {
             .self_signed(&key)
             .expect("cert");
         let server =
-            crate::tls::server_config(cert.pem().as_bytes(), key.serialize_pem().as_bytes())
+            crate::http::tls::server_config(cert.pem().as_bytes(), key.serialize_pem().as_bytes())
                 .expect("server config");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

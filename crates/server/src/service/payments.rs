@@ -9,7 +9,7 @@ use storefront_auth_store::{
     NewPayment, Order, PaymentAccessToken, PaymentRefused, StoreError, StoreRecord,
 };
 
-use crate::state::AppState;
+use crate::service::Domain;
 
 pub const PAT_ISSUER: &str = "payments.bigcommerce.com";
 pub const PAT_LIFETIME: i64 = 3_600;
@@ -34,29 +34,30 @@ const KEY_NAME: &str = "payments_hs256";
 
 /// The HS256 key of every PAT: created on first use, stored sealed with the master key when
 /// one is configured (a key stored plain before is sealed then).
-async fn key(state: &AppState) -> Result<&[u8], StoreError> {
-    if let Some(k) = state.payments_key.get() {
+async fn key(domain: &Domain) -> Result<&[u8], StoreError> {
+    if let Some(k) = domain.0.payments_key.get() {
         return Ok(k);
     }
     let fresh = secret::random_hex(32);
-    let candidate = match &state.master_key {
+    let candidate = match &domain.0.master_key {
         Some(m) => m.seal_secret(KEY_NAME, &fresh),
         None => fresh,
     };
-    let stored = state
-        .store
-        .server_secret(KEY_NAME, &candidate, state.now())
+    let stored = domain
+        .store()
+        .server_secret(KEY_NAME, &candidate, domain.now())
         .await?;
-    let plain = open_stored_secret(KEY_NAME, &stored, state.master_key.as_ref())
+    let plain = open_stored_secret(KEY_NAME, &stored, domain.0.master_key.as_ref())
         .map_err(|e| StoreError::Corrupt(format!("{KEY_NAME}: {e}")))?;
-    if let (Some(m), false) = (&state.master_key, stored.starts_with("sealed:")) {
-        state
-            .store
+    if let (Some(m), false) = (&domain.0.master_key, stored.starts_with("sealed:")) {
+        domain
+            .store()
             .replace_server_secret(KEY_NAME, &stored, &m.seal_secret(KEY_NAME, &plain))
             .await?;
     }
-    let _ = state.payments_key.set(plain.into_bytes());
-    Ok(state
+    let _ = domain.0.payments_key.set(plain.into_bytes());
+    Ok(domain
+        .0
         .payments_key
         .get()
         .map(Vec::as_slice)
@@ -65,7 +66,7 @@ async fn key(state: &AppState) -> Result<&[u8], StoreError> {
 
 /// Issues a PAT for an order that awaits payment.
 pub async fn issue(
-    state: &AppState,
+    domain: &Domain,
     store: &StoreRecord,
     order: &Order,
 ) -> Result<String, PaymentError> {
@@ -73,10 +74,10 @@ pub async fn issue(
     if order.status != "INCOMPLETE" || order.total_cents <= 0 {
         return Err(PaymentError::OrderNotPayable);
     }
-    let now = state.now();
+    let now = domain.now();
     let jti = uuid::Uuid::new_v4().to_string();
-    state
-        .store
+    domain
+        .store()
         .insert_payment_access_token(&PaymentAccessToken {
             jti: jti.clone(),
             store_id: store.id,
@@ -100,19 +101,19 @@ pub async fn issue(
         "nbf": now,
         "sub": store.hash,
     });
-    Ok(hs256::sign(&claims, key(state).await?))
+    Ok(hs256::sign(&claims, key(domain).await?))
 }
 
 /// Takes a payment with a PAT: verifies it, charges the test card, and records the outcome.
 /// Returns (payment id, order id).
 pub async fn pay(
-    state: &AppState,
+    domain: &Domain,
     store: &StoreRecord,
     pat: &str,
     card_number: &str,
 ) -> Result<(String, i64), PaymentError> {
-    let claims = hs256::verify(pat, key(state).await?).map_err(|_| PaymentError::InvalidToken)?;
-    let now = state.now();
+    let claims = hs256::verify(pat, key(domain).await?).map_err(|_| PaymentError::InvalidToken)?;
+    let now = domain.now();
     let str_of = |v: &Value| {
         v.as_str()
             .map(String::from)
@@ -134,8 +135,8 @@ pub async fn pay(
     // Only the approving test card succeeds; the declining one and any other number decline.
     let approved = card_number == CARD_APPROVED;
     let id = uuid::Uuid::new_v4().to_string();
-    let outcome = match state
-        .store
+    let outcome = match domain
+        .store()
         .take_payment(
             NewPayment {
                 id: &id,
@@ -158,4 +159,27 @@ pub async fn pay(
         Ok(_) if !approved => Err(PaymentError::Declined),
         Ok(order_id) => Ok((id, order_id)),
     }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IssueForOrderError {
+    #[error("no such order")]
+    NoSuchOrder,
+    #[error(transparent)]
+    Payment(#[from] PaymentError),
+}
+
+/// Issues a PAT for the store's order `order_id` (the management API's request).
+pub async fn issue_for_order(
+    domain: &Domain,
+    store: &StoreRecord,
+    order_id: i64,
+) -> Result<String, IssueForOrderError> {
+    let order = domain
+        .store()
+        .order(store.id, order_id)
+        .await
+        .map_err(PaymentError::Store)?
+        .ok_or(IssueForOrderError::NoSuchOrder)?;
+    Ok(issue(domain, store, &order).await?)
 }

@@ -7,7 +7,7 @@
 use storefront_auth_core::validate::is_email;
 use storefront_auth_store::{Customer, NewCustomer, Reservation, StoreError};
 
-use crate::state::AppState;
+use crate::service::Domain;
 
 /// The longest name, email or phone a customer may have, and the longest password (Argon2
 /// hashes any length; nobody needs more).
@@ -117,19 +117,24 @@ impl Registration {
     /// Every rule: the shape, the customer group, and whether the email is taken.
     pub async fn problems(
         &self,
-        state: &AppState,
+        domain: &Domain,
         store_id: i64,
     ) -> Result<Vec<Problem>, StoreError> {
         let mut out = self.shape_problems();
         if let Some(group) = self.group_id {
-            if state.store.customer_group(store_id, group).await?.is_none() {
+            if domain
+                .store()
+                .customer_group(store_id, group)
+                .await?
+                .is_none()
+            {
                 out.push(Problem::UnknownGroup);
             }
         }
         let email = self.email.trim();
         if is_email(email)
-            && state
-                .store
+            && domain
+                .store()
                 .customer_by_email(store_id, email)
                 .await?
                 .is_some()
@@ -143,15 +148,16 @@ impl Registration {
 /// Registers the customer if every rule holds. A concurrent registration of the same email
 /// loses to the unique index and gets `EmailInUse` too.
 pub async fn register(
-    state: &AppState,
+    domain: &Domain,
     store_id: i64,
     r: &Registration,
 ) -> Result<Customer, RegisterError> {
-    let problems = r.problems(state, store_id).await?;
+    let problems = r.problems(domain, store_id).await?;
     if !problems.is_empty() {
         return Err(RegisterError::Invalid(problems));
     }
-    let hash = state
+    let hash = domain
+        .0
         .passwords
         .hash(r.password.clone())
         .await
@@ -166,11 +172,64 @@ pub async fn register(
         group_id: r.group_id,
         password_hash: &hash,
     };
-    match state.store.create_customer(new, state.now()).await {
+    match domain.store().create_customer(new, domain.now()).await {
         Ok(c) => Ok(c),
         Err(StoreError::Conflict(_)) => Err(RegisterError::Invalid(vec![Problem::EmailInUse])),
         Err(e) => Err(e.into()),
     }
+}
+
+/// Why a batch of registrations was refused: every problem of every item, by its index.
+#[derive(Debug, thiserror::Error)]
+pub enum BatchError {
+    #[error("the registrations are invalid")]
+    Invalid(Vec<(usize, Problem)>),
+    #[error("password hashing failed")]
+    Hashing,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Registers every customer of a batch, or none: each item is checked against every rule (and
+/// against the batch's other emails) before the first is written. `found` are the problems a
+/// surface met reading each item (a group id that is not a number, say).
+pub async fn register_all(
+    domain: &Domain,
+    store_id: i64,
+    items: &[(Registration, Vec<Problem>)],
+) -> Result<Vec<Customer>, BatchError> {
+    let mut errors = Vec::new();
+    let mut emails = std::collections::BTreeSet::new();
+    for (i, (r, found)) in items.iter().enumerate() {
+        let mut problems = r.problems(domain, store_id).await?;
+        problems.extend(found.iter().copied());
+        let fresh = emails.insert(r.email.trim().to_lowercase());
+        if !fresh && !problems.contains(&Problem::EmailInUse) {
+            problems.push(Problem::EmailInUse);
+        }
+        errors.extend(problems.into_iter().map(|p| (i, p)));
+    }
+    if !errors.is_empty() {
+        return Err(BatchError::Invalid(errors));
+    }
+    let mut created = Vec::new();
+    for (r, _) in items {
+        match register(domain, store_id, r).await {
+            Ok(c) => created.push(c),
+            // A concurrent registration took an email between the check and the write.
+            Err(RegisterError::Invalid(problems)) => {
+                let at = created.len();
+                return Err(BatchError::Invalid(
+                    problems.into_iter().map(|p| (at, p)).collect(),
+                ));
+            }
+            Err(RegisterError::Store(e)) => return Err(e.into()),
+            Err(RegisterError::Hashing | RegisterError::Throttled { .. }) => {
+                return Err(BatchError::Hashing)
+            }
+        }
+    }
+    Ok(created)
 }
 
 /// What a stranger's registration (GraphQL `registerCustomer`) comes to.
@@ -186,7 +245,7 @@ pub enum Registered {
 /// answered the same whether the email had an account or not (the password is hashed either
 /// way, so both take the same time).
 pub async fn register_from_storefront(
-    state: &AppState,
+    domain: &Domain,
     store_id: i64,
     r: &Registration,
     client_ip: &str,
@@ -195,13 +254,13 @@ pub async fn register_from_storefront(
     if !shape.is_empty() {
         return Err(RegisterError::Invalid(shape));
     }
-    let cfg = &state.config.customers;
-    let reserved = state
-        .store
+    let cfg = &domain.settings().customers;
+    let reserved = domain
+        .store()
         .reserve_attempt(
             store_id,
             &format!("register:{client_ip}"),
-            state.now(),
+            domain.now(),
             cfg.registration_window_secs,
             cfg.max_registrations_per_ip,
         )
@@ -210,13 +269,13 @@ pub async fn register_from_storefront(
         return Err(RegisterError::Throttled { retry_after_secs });
     }
     match (
-        register(state, store_id, r).await,
+        register(domain, store_id, r).await,
         cfg.conceal_registered_emails,
     ) {
         (Ok(_), true) => Ok(Registered::Concealed),
         (Err(RegisterError::Invalid(p)), true) if p == [Problem::EmailInUse] => {
             // Hash anyway, so that a taken email answers in the time a new one does.
-            let _ = state.passwords.hash(r.password.clone()).await;
+            let _ = domain.0.passwords.hash(r.password.clone()).await;
             Ok(Registered::Concealed)
         }
         (Ok(c), false) => Ok(Registered::Customer(c)),

@@ -1,8 +1,10 @@
-//! Creating stores (with their default channel) and channels.
+//! Stores and their channels (SPEC §2): creating, finding and listing them.
 
 use storefront_auth_core::secret::random_bytes;
 use storefront_auth_core::validate::{is_store_hash, origin_of};
-use storefront_auth_store::{Store, StoreError, StoreRecord};
+use storefront_auth_store::{Channel, StoreError, StoreRecord};
+
+use super::Domain;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoresError {
@@ -22,12 +24,12 @@ pub enum StoresError {
 
 /// Creates a store with a ten-digit numeric id (the `sid` claim) and channel 1.
 pub async fn create(
-    store: &Store,
+    domain: &Domain,
     hash: &str,
     name: &str,
     site_url: &str,
-    now: i64,
 ) -> Result<StoreRecord, StoresError> {
+    let (store, now) = (domain.store(), domain.now());
     if !is_store_hash(hash) {
         return Err(StoresError::BadHash);
     }
@@ -59,10 +61,11 @@ pub const MIN_PROXY_SECRET: usize = 16;
 /// Sets (or with `None` clears) a store's trusted-proxy secret; only its SHA-256 digest is
 /// stored. Instances see the change within a second.
 pub async fn set_trusted_proxy_secret(
-    store: &Store,
+    domain: &Domain,
     hash: &str,
     secret: Option<&str>,
 ) -> Result<(), StoresError> {
+    let store = domain.store();
     let record = store
         .store_by_hash(hash)
         .await
@@ -89,4 +92,48 @@ pub fn check_site_url(site_url: &str) -> Result<(), StoresError> {
     origin_of(site_url)
         .map(|_| ())
         .ok_or(StoresError::BadSiteUrl)
+}
+
+pub async fn list(domain: &Domain) -> Result<Vec<StoreRecord>, StoreError> {
+    domain.store().list_stores().await
+}
+
+pub async fn find(domain: &Domain, hash: &str) -> Result<Option<StoreRecord>, StoreError> {
+    domain.store().store_by_hash(hash).await
+}
+
+pub async fn channels(domain: &Domain, store_id: i64) -> Result<Vec<Channel>, StoreError> {
+    domain.store().channels(store_id).await
+}
+
+/// Adds a channel; its storefront host answers within a second (the directory's refresh).
+pub async fn create_channel(
+    domain: &Domain,
+    store_id: i64,
+    name: &str,
+    site_url: &str,
+) -> Result<Channel, StoresError> {
+    check_site_url(site_url)?;
+    domain
+        .store()
+        .create_channel(store_id, name, site_url, domain.now())
+        .await
+        .map_err(StoresError::Store)
+}
+
+/// Every storefront host name: each store's `store-{hash}` and its `store-{hash}-{channel}`
+/// for every channel (channel 1 answers at both).
+pub async fn storefront_hosts(domain: &Domain) -> Result<Vec<String>, StoreError> {
+    let suffix = &domain.settings().domain;
+    let mut hosts = Vec::new();
+    for store in list(domain).await? {
+        hosts.push(format!("store-{}.{suffix}", store.hash));
+        for channel in channels(domain, store.id).await? {
+            hosts.push(format!(
+                "store-{}-{}.{suffix}",
+                store.hash, channel.channel_id
+            ));
+        }
+    }
+    Ok(hosts)
 }

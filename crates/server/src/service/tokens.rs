@@ -1,24 +1,16 @@
-//! Issuing and revoking storefront API tokens (SPEC §3.1, §4). A token is written to the
-//! registry before it is handed out, so every acknowledged token exists durably.
+//! Issuing storefront API tokens and reading the registry (SPEC §3.1, §4, §9). A token is
+//! written to the registry before it is handed out, so every acknowledged token exists
+//! durably. Revoking is `revocation`'s; what a request may ask for is `token_request`'s.
 
+use serde_json::Value;
 use storefront_auth_core::token::{
     self, Claims, TokenKind, SUB_TYPE_API_ACCOUNT, SUB_TYPE_PLATFORM,
 };
-use storefront_auth_core::KeyRing;
-use storefront_auth_store::{IssuedToken, Store, StoreError};
+use storefront_auth_store::{IssuedToken, StoreError};
 
-/// What to issue; validated by the caller (HTTP or CLI).
-#[derive(Clone, Debug)]
-pub struct TokenSpec {
-    pub kind: TokenKind,
-    /// Empty = every channel of the store, now and later.
-    pub channels: Vec<i64>,
-    pub origins: Vec<String>,
-    pub scopes: Option<Vec<String>>,
-    pub expires_at: i64,
-    /// The creating API account's client id, or `None` for a platform token (`sub: "BC"`).
-    pub subject: Option<String>,
-}
+use super::fields::FieldError;
+pub use super::token_request::TokenSpec;
+use super::{token_request, Domain};
 
 #[derive(Debug, thiserror::Error)]
 pub enum IssueError {
@@ -28,13 +20,52 @@ pub enum IssueError {
     Store(#[from] StoreError),
 }
 
+#[derive(Debug, thiserror::Error)]
+pub enum CreateError {
+    #[error("invalid token request")]
+    Invalid(Vec<FieldError>),
+    #[error(transparent)]
+    Issue(#[from] IssueError),
+}
+
+impl From<StoreError> for CreateError {
+    fn from(e: StoreError) -> Self {
+        CreateError::Issue(IssueError::Store(e))
+    }
+}
+
+/// Validates a creation body (SPEC §3.1) against the store's channels and issues the token
+/// for `subject` (an API account's client id; `None`: a platform token).
+pub async fn create(
+    domain: &Domain,
+    store_id: i64,
+    subject: Option<&str>,
+    kind: TokenKind,
+    body: &Value,
+) -> Result<(String, Claims), CreateError> {
+    let channels: Vec<i64> = domain
+        .store()
+        .channels(store_id)
+        .await?
+        .iter()
+        .map(|c| c.channel_id)
+        .collect();
+    let mut spec =
+        token_request::parse(body, kind, &channels, domain.now()).map_err(CreateError::Invalid)?;
+    spec.subject = subject.map(str::to_string);
+    let (jwt, claims) = issue(domain, store_id, spec).await?;
+    tracing::info!(token_id = %claims.jti, kind = kind.as_str(), subject = %claims.sub, "token issued");
+    Ok((jwt, claims))
+}
+
+/// Signs and registers a token of a validated spec.
 pub async fn issue(
-    store: &Store,
-    keys: &KeyRing,
+    domain: &Domain,
     store_id: i64,
     spec: TokenSpec,
-    now: i64,
 ) -> Result<(String, Claims), IssueError> {
+    let now = domain.now();
+    let keys = domain.keys();
     let signer = keys.signer().ok_or(IssueError::NoSigner)?;
     let (sub, sub_type) = match &spec.subject {
         Some(client_id) => (client_id.clone(), SUB_TYPE_API_ACCOUNT),
@@ -54,7 +85,8 @@ pub async fn issue(
         token_type: spec.kind.code(),
     };
     let jwt = token::sign(&claims, signer).ok_or(IssueError::NoSigner)?;
-    store
+    domain
+        .store()
         .insert_token(&IssuedToken {
             jti: claims.jti.clone(),
             store_id,
@@ -92,4 +124,57 @@ pub fn inventory_json(t: &IssuedToken) -> serde_json::Value {
         "server_to_server_uses": t.s2s_uses,
         "browser_uses": t.browser_uses,
     })
+}
+
+/// One page of a store's registry, newest first, and the store's total.
+pub async fn inventory(
+    domain: &Domain,
+    store_id: i64,
+    limit: i64,
+    before: Option<(i64, &str)>,
+) -> Result<(Vec<IssuedToken>, i64), StoreError> {
+    let rows = domain.store().tokens(store_id, limit, before).await?;
+    let total = domain.store().count_tokens(store_id).await?;
+    Ok((rows, total))
+}
+
+/// What `tokens inspect` shows of a token string: its claims, whether it verifies, its
+/// registry entry and whether it expired.
+pub async fn inspect(domain: &Domain, raw: &str) -> Result<Value, InspectError> {
+    let claims =
+        token::decode_unverified(raw).map_err(|e| InspectError::NotAToken(e.to_string()))?;
+    let verified = token::verify(raw, &domain.keys());
+    let registry = domain.store().token(&claims.jti).await?;
+    Ok(serde_json::json!({
+        "claims": claims,
+        "signature": match verified { Ok(_) => "valid".to_string(), Err(e) => format!("invalid: {e}") },
+        "registry": registry.as_ref().map(inventory_json),
+        "expired": claims.eat < domain.now(),
+    }))
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum InspectError {
+    #[error("not a storefront token: {0}")]
+    NotAToken(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// May a browser at `origin` use this channel's storefront tokens: the channel's own origin,
+/// or an origin some live token of the channel allows (SPEC §5.1)? Only a well-formed origin
+/// is looked up (exactly, by index).
+pub async fn origin_allowed(
+    domain: &Domain,
+    store_id: i64,
+    channel: &storefront_auth_store::Channel,
+    origin: &str,
+) -> bool {
+    channel.origin.as_deref() == Some(origin)
+        || storefront_auth_core::validate::check_origin(origin).is_ok()
+            && domain
+                .store()
+                .storefront_origin_allowed(store_id, channel.channel_id, origin, domain.now())
+                .await
+                .unwrap_or(false)
 }

@@ -1,34 +1,45 @@
-//! The GraphQL Storefront API on storefront hosts (SPEC §2, §5): `POST /graphql`, its CORS
-//! preflight, and `POST /graphql/explain` (which scopes does a document need?).
+//! The storefront host's other surfaces (SPEC §2, §6–§8, §11): the pages a shopper sees, the
+//! REST Storefront API (carts), the Customer Login API and the Current Customer API. All are
+//! cookie-only browser surfaces: they read the session cookie, never API headers.
 
-pub mod auth;
-pub mod catalog_cache;
-pub mod cors;
-pub mod customer_context;
-pub mod documents;
-pub mod explain;
-pub mod graphql;
-pub mod host;
+pub mod current_customer;
+pub mod customer_login;
 pub mod pages;
-pub mod plan;
-pub mod request;
 pub mod rest;
-pub mod schema;
-pub mod scope_extension;
-pub mod usage;
+pub mod same_origin;
 
-use axum::routing::post;
+use axum::extract::FromRef;
 use axum::Router;
 
-use crate::state::SharedState;
+use crate::config::Config;
+use crate::http::cookies::CookieJar;
+use crate::service::Domain;
 
-pub fn router() -> Router<SharedState> {
+/// What these surfaces share: the domain and how cookies are set.
+#[derive(Clone, Debug)]
+pub struct Storefronts {
+    pub domain: Domain,
+    pub cookies: CookieJar,
+}
+
+impl Storefronts {
+    pub fn new(domain: Domain, config: &Config) -> Self {
+        Storefronts {
+            domain,
+            cookies: CookieJar::of(config),
+        }
+    }
+}
+
+pub fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Storefronts: FromRef<S>,
+    Domain: FromRef<S>,
+{
     Router::new()
-        .route(
-            "/graphql",
-            post(graphql::execute).options(graphql::preflight),
-        )
-        .route("/graphql/explain", post(explain::explain))
         .merge(pages::router())
         .merge(rest::router())
+        .merge(customer_login::router())
+        .merge(current_customer::router())
 }

@@ -3,7 +3,7 @@
 //! 403 and no CORS headers. A guest without a session gets one (`SHOP_SESSION_TOKEN`) when it
 //! first creates a cart; a signed-in customer's carts are theirs.
 
-use axum::extract::{Path, Request, State};
+use axum::extract::{FromRef, Path, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -12,15 +12,22 @@ use serde_json::{json, Value};
 use storefront_auth_core::clock::format_rfc3339;
 use storefront_auth_core::{secret, Secret};
 
-use super::cors::is_same_origin;
-use crate::error::ApiError;
-use crate::management::{read_limited, MAX_BODY};
+use super::same_origin::is_same_origin;
+use super::Storefronts;
+use crate::http::body::{read_limited, MAX_BODY};
+use crate::http::cookies::GUEST_SESSION_COOKIE;
+use crate::http::error::ApiError;
+use crate::http::storefront_host::{HostRejection, StorefrontHost};
 use crate::service::carts::{self, CartError, Line, PricedCart, Shopper};
-use crate::state::{AppState, SharedState};
+use crate::service::directory::{HostError, Storefront};
+use crate::service::{customer_context, Domain};
 
-use crate::cookies::GUEST_SESSION_COOKIE;
-
-pub fn router() -> Router<SharedState> {
+pub fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Storefronts: FromRef<S>,
+    Domain: FromRef<S>,
+{
     Router::new()
         .route("/api/storefront/carts", get(list).post(create))
         .route("/api/storefront/carts/{id}", get(read).delete(delete))
@@ -34,43 +41,56 @@ struct Session {
     guest_value: Option<String>,
 }
 
-async fn session(state: &AppState, headers: &HeaderMap) -> Result<Session, Response> {
-    let (entry, channel) = state
-        .directory
-        .resolve(
-            state,
-            headers.get(header::HOST).and_then(|v| v.to_str().ok()),
-        )
-        .await
-        .map_err(|e| match e {
-            super::host::HostError::Unavailable => {
+/// A host that is no storefront, in the REST envelope.
+pub struct RestHost;
+
+impl HostRejection for RestHost {
+    fn reject(e: HostError) -> Response {
+        match e {
+            HostError::Unavailable => {
                 ApiError::Unavailable("store directory".into()).into_response()
             }
             _ => ApiError::NotFound.into_response(),
-        })?;
-    if !is_same_origin(headers, &channel) {
+        }
+    }
+}
+
+type Host = StorefrontHost<RestHost>;
+
+async fn session(
+    domain: &Domain,
+    at: &Storefront,
+    headers: &HeaderMap,
+) -> Result<Session, Response> {
+    let (store, channel) = (&at.entry.store, &at.channel);
+    if !is_same_origin(headers, channel) {
         return Err(ApiError::Refused(
             StatusCode::FORBIDDEN,
             "Cross-origin requests are not allowed on the REST Storefront API; use the GraphQL Storefront API with a token.".into(),
         )
         .into_response());
     }
-    let ctx =
-        super::customer_context::of_browser(state, headers, entry.store.id, channel.channel_id)
-            .await
-            .map_err(|_| ApiError::Unavailable("customer context".into()).into_response())?;
+    let cookie = crate::http::cookies::session(headers);
+    let ctx = customer_context::of_session_cookie(
+        domain,
+        cookie.as_deref(),
+        store.id,
+        channel.channel_id,
+    )
+    .await
+    .map_err(|_| ApiError::Unavailable("customer context".into()).into_response())?;
     let discount_bp = match &ctx.customer {
-        Some(c) => carts::discount_bp(state, entry.store.id, c)
+        Some(c) => carts::discount_bp(domain, store.id, c)
             .await
             .map_err(|e| ApiError::from(e).into_response())?,
         None => 0,
     };
     Ok(Session {
         who: Shopper {
-            store_id: entry.store.id,
+            store_id: store.id,
             channel_id: channel.channel_id,
             customer_id: ctx.customer.as_ref().map(|c| c.id),
-            session_digest: crate::cookies::read(headers, GUEST_SESSION_COOKIE)
+            session_digest: crate::http::cookies::read(headers, GUEST_SESSION_COOKIE)
                 .map(|v| Secret::new(v).digest()),
             discount_bp,
         },
@@ -89,7 +109,7 @@ fn error(e: CartError) -> Response {
 }
 
 fn cart_json(p: &PricedCart) -> Value {
-    let money = |cents: i64| cents as f64 / 100.0;
+    let money = storefront_auth_core::money::decimal;
     let items: Vec<Value> = p
         .lines
         .iter()
@@ -106,7 +126,7 @@ fn cart_json(p: &PricedCart) -> Value {
         "id": p.cart.id,
         "customerId": p.cart.customer_id.unwrap_or(0),
         "channelId": p.cart.channel_id,
-        "currency": { "code": crate::storefront::schema::catalog::CURRENCY },
+        "currency": { "code": storefront_auth_core::money::CURRENCY },
         "isTaxIncluded": false,
         "baseAmount": money(p.base_cents),
         "discountAmount": money(p.base_cents - p.total_cents),
@@ -117,14 +137,14 @@ fn cart_json(p: &PricedCart) -> Value {
     })
 }
 
-async fn respond(state: &AppState, s: &Session, cart: storefront_auth_store::Cart) -> Response {
-    let priced = match carts::priced(state, cart, s.who.discount_bp).await {
+async fn respond(sf: &Storefronts, s: &Session, cart: storefront_auth_store::Cart) -> Response {
+    let priced = match carts::priced(&sf.domain, cart, s.who.discount_bp).await {
         Ok(p) => p,
         Err(e) => return error(e),
     };
     let mut response = axum::Json(cart_json(&priced)).into_response();
     if let Some(value) = &s.guest_value {
-        if let Ok(v) = state.cookies().guest_session(value).parse() {
+        if let Ok(v) = sf.cookies.guest_session(value).parse() {
             response.headers_mut().insert(header::SET_COOKIE, v);
         }
     }
@@ -165,24 +185,20 @@ fn answer(a: Answer) -> Response {
     a.unwrap_or_else(|r| r)
 }
 
-async fn list(State(state): State<SharedState>, headers: HeaderMap) -> Response {
-    answer(list_carts(&state, &headers).await)
+async fn list(
+    State(sf): State<Storefronts>,
+    StorefrontHost(at, _): Host,
+    headers: HeaderMap,
+) -> Response {
+    answer(list_carts(&sf, &at, &headers).await)
 }
 
-async fn list_carts(state: &AppState, headers: &HeaderMap) -> Answer {
-    let s = session(state, headers).await?;
-    let found = match (s.who.customer_id, &s.who.session_digest) {
-        (Some(c), _) => state
-            .store
-            .customer_cart(s.who.store_id, s.who.channel_id, c)
-            .await
-            .map(|c| c.into_iter().collect()),
-        (None, Some(d)) => state.store.session_carts(s.who.store_id, d).await,
-        (None, None) => Ok(Vec::new()),
-    };
+async fn list_carts(sf: &Storefronts, at: &Storefront, headers: &HeaderMap) -> Answer {
+    let s = session(&sf.domain, at, headers).await?;
+    let found = carts::of_shopper(&sf.domain, &s.who).await.map_err(error)?;
     let mut out = Vec::new();
-    for cart in found.map_err(|e| ApiError::from(e).into_response())? {
-        let priced = carts::priced(state, cart, s.who.discount_bp)
+    for cart in found {
+        let priced = carts::priced(&sf.domain, cart, s.who.discount_bp)
             .await
             .map_err(error)?;
         out.push(cart_json(&priced));
@@ -190,65 +206,72 @@ async fn list_carts(state: &AppState, headers: &HeaderMap) -> Answer {
     Ok(axum::Json(Value::Array(out)).into_response())
 }
 
-async fn create(State(state): State<SharedState>, req: Request) -> Response {
-    answer(create_cart(&state, req).await)
+async fn create(
+    State(sf): State<Storefronts>,
+    StorefrontHost(at, _): Host,
+    req: Request,
+) -> Response {
+    answer(create_cart(&sf, &at, req).await)
 }
 
-async fn create_cart(state: &AppState, req: Request) -> Answer {
-    let mut s = session(state, req.headers()).await?;
+async fn create_cart(sf: &Storefronts, at: &Storefront, req: Request) -> Answer {
+    let mut s = session(&sf.domain, at, req.headers()).await?;
     let lines = lines_of(req).await?;
     if s.who.customer_id.is_none() && s.who.session_digest.is_none() {
         let value = secret::random_hex(32);
         s.who.session_digest = Some(Secret::new(value.clone()).digest());
         s.guest_value = Some(value);
     }
-    let cart = carts::create(state, &s.who, &lines).await.map_err(error)?;
-    Ok(respond(state, &s, cart).await)
+    let cart = carts::create(&sf.domain, &s.who, &lines)
+        .await
+        .map_err(error)?;
+    Ok(respond(sf, &s, cart).await)
 }
 
 async fn read(
-    State(state): State<SharedState>,
+    State(sf): State<Storefronts>,
+    StorefrontHost(at, _): Host,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    answer(read_cart(&state, &id, &headers).await)
+    answer(read_cart(&sf, &at, &id, &headers).await)
 }
 
-async fn read_cart(state: &AppState, id: &str, headers: &HeaderMap) -> Answer {
-    let s = session(state, headers).await?;
-    let cart = carts::find(state, &s.who, id).await.map_err(error)?;
-    Ok(respond(state, &s, cart).await)
+async fn read_cart(sf: &Storefronts, at: &Storefront, id: &str, headers: &HeaderMap) -> Answer {
+    let s = session(&sf.domain, at, headers).await?;
+    let cart = carts::find(&sf.domain, &s.who, id).await.map_err(error)?;
+    Ok(respond(sf, &s, cart).await)
 }
 
 async fn add_items(
-    State(state): State<SharedState>,
+    State(sf): State<Storefronts>,
+    StorefrontHost(at, _): Host,
     Path(id): Path<String>,
     req: Request,
 ) -> Response {
-    answer(add_to_cart(&state, &id, req).await)
+    answer(add_to_cart(&sf, &at, &id, req).await)
 }
 
-async fn add_to_cart(state: &AppState, id: &str, req: Request) -> Answer {
-    let s = session(state, req.headers()).await?;
+async fn add_to_cart(sf: &Storefronts, at: &Storefront, id: &str, req: Request) -> Answer {
+    let s = session(&sf.domain, at, req.headers()).await?;
     let lines = lines_of(req).await?;
-    let cart = carts::add(state, &s.who, id, &lines).await.map_err(error)?;
-    Ok(respond(state, &s, cart).await)
+    let cart = carts::add(&sf.domain, &s.who, id, &lines)
+        .await
+        .map_err(error)?;
+    Ok(respond(sf, &s, cart).await)
 }
 
 async fn delete(
-    State(state): State<SharedState>,
+    State(sf): State<Storefronts>,
+    StorefrontHost(at, _): Host,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    answer(delete_cart(&state, &id, &headers).await)
+    answer(delete_cart(&sf, &at, &id, &headers).await)
 }
 
-async fn delete_cart(state: &AppState, id: &str, headers: &HeaderMap) -> Answer {
-    let s = session(state, headers).await?;
-    let cart = carts::find_open(state, &s.who, id).await.map_err(error)?;
-    match state.store.delete_cart(&cart.id).await {
-        Ok(true) => Ok(StatusCode::NO_CONTENT.into_response()),
-        Ok(false) => Err(ApiError::NotFound.into_response()),
-        Err(e) => Err(ApiError::from(e).into_response()),
-    }
+async fn delete_cart(sf: &Storefronts, at: &Storefront, id: &str, headers: &HeaderMap) -> Answer {
+    let s = session(&sf.domain, at, headers).await?;
+    carts::delete(&sf.domain, &s.who, id).await.map_err(error)?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }

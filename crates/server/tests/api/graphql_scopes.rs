@@ -326,7 +326,7 @@ async fn explain_names_the_scopes_and_fields_of_the_documented_case() {
 #[test]
 fn exported_sdl_matches_the_committed_schema() {
     let committed = include_str!("../../schema.graphql");
-    let current = storefront_auth::storefront::schema::sdl();
+    let current = storefront_auth::graphql::schema::sdl();
     assert!(
         committed.trim_end() == current.trim_end(),
         "the schema changed: review it, then run `cargo run -p storefront-auth -- schema > crates/server/schema.graphql`"
@@ -388,7 +388,7 @@ fn document() -> impl Strategy<Value = (String, u8)> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn explain_agrees_with_execution() {
     let app = TestApp::spawn().await;
-    let index = SchemaIndex::from_sdl(&storefront_auth::storefront::schema::sdl()).expect("index");
+    let index = SchemaIndex::from_sdl(&storefront_auth::graphql::schema::sdl()).expect("index");
     let mut tokens = std::collections::HashMap::new();
     for bits in 1u8..8 {
         let names: Vec<&str> = Scope::ALL

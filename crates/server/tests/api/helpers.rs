@@ -7,10 +7,11 @@ use std::sync::Arc;
 
 use base64::Engine;
 use serde_json::{json, Value};
+use storefront_auth::app::AppState;
 use storefront_auth::app::RunningServer;
 use storefront_auth::config::Config;
 use storefront_auth::service::demo::{self, DemoCredentials};
-use storefront_auth::state::AppState;
+use storefront_auth::service::Domain;
 use storefront_auth_core::clock::FixedClock;
 
 /// What the tests' app servers listen on (`outbound.allow` in every test configuration).
@@ -80,16 +81,17 @@ impl TestApp {
         now: i64,
     ) -> TestApp {
         let clock = Arc::new(FixedClock::new(now));
-        let state = AppState::open(config.clone(), Some(clock.clone()))
+        let domain = Domain::open(&config, Some(clock.clone()), Arc::default())
             .await
-            .expect("open state");
+            .expect("open the domain");
         let creds = match creds {
             Some(c) => c,
-            None => demo::seed_if_empty(&state.store, &state.passwords, now)
+            None => demo::seed_if_empty(&domain)
                 .await
                 .expect("seed")
                 .expect("fresh database"),
         };
+        let state = AppState::new(domain, config.clone()).expect("app state");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -108,6 +110,14 @@ impl TestApp {
             server: Some(server),
             _dir: dir,
         }
+    }
+
+    /// A second connection to the server's database, for setting up what no surface offers
+    /// (thousands of rows at once, a row in a state no request makes).
+    pub async fn store(&self) -> storefront_auth_store::Store {
+        storefront_auth_store::Store::open(&self.config.effective_database_url())
+            .await
+            .expect("open the store")
     }
 
     pub fn data_dir(&self) -> PathBuf {

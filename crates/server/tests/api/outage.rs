@@ -274,7 +274,7 @@ async fn storefront_pages_and_rest_answer_503_while_sqlite_is_away() {
         .as_ref()
         .expect("server")
         .state
-        .store
+        .domain
         .close()
         .await;
     tokio::time::sleep(Duration::from_millis(1_100)).await;

@@ -361,16 +361,15 @@ async fn c04_stalled_connections_time_out_and_are_capped_per_client() {
 async fn c05_costs_match_the_work() {
     let app = TestApp::spawn().await;
     let token = app.private_token(&["Unauthenticated", "Customer"]).await;
-    let state = app.server.as_ref().expect("server").state.clone();
+    let store = app.store().await;
     let store_id = app.creds.store_id;
     // More products than the catalog cache holds: look-ups go to the database's index.
     concurrently((0..10_001).collect(), 16, move |i: usize| {
-        let state = state.clone();
+        let store = store.clone();
         async move {
             let name = format!("Bulk Product {i}");
             let sku = format!("BULK-{i}");
-            state
-                .store
+            store
                 .create_product(
                     storefront_auth_store::NewProduct {
                         store_id,
@@ -456,7 +455,7 @@ async fn c05_costs_match_the_work() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn c06_allowed_origins_are_looked_up_exactly_by_index() {
     let app = TestApp::spawn().await;
-    let state = app.server.as_ref().expect("server").state.clone();
+    let store = app.store().await;
     let token = |i: usize, channel: i64| storefront_auth_store::IssuedToken {
         jti: format!("bulk-{i}"),
         store_id: app.creds.store_id,
@@ -475,10 +474,9 @@ async fn c06_allowed_origins_are_looked_up_exactly_by_index() {
     };
     let bulk: Vec<_> = (0..50_000).map(|i| token(i, 2)).collect();
     for chunk in bulk.chunks(5_000) {
-        state.store.insert_tokens(chunk).await.expect("tokens");
+        store.insert_tokens(chunk).await.expect("tokens");
     }
-    state
-        .store
+    store
         .insert_tokens(&[token(50_000, 1)])
         .await
         .expect("channel 1 token");

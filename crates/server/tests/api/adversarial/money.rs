@@ -70,7 +70,7 @@ async fn c17_one_payment_per_order_whatever_pats_are_used_at_once() {
             }
         })
         .await;
-    let state = app.server.as_ref().expect("server").state.clone();
+    let store = app.store().await;
     for (order, _) in &orders {
         let statuses: Vec<u16> = outcomes
             .iter()
@@ -86,14 +86,7 @@ async fn c17_one_payment_per_order_whatever_pats_are_used_at_once() {
             statuses.iter().all(|s| matches!(s, 201 | 422)),
             "{statuses:?}"
         );
-        assert_eq!(
-            state
-                .store
-                .successful_payments(*order)
-                .await
-                .expect("count"),
-            1
-        );
+        assert_eq!(store.successful_payments(*order).await.expect("count"), 1);
     }
 }
 
@@ -163,7 +156,7 @@ async fn c18_money_cannot_overflow_or_be_free() {
 
     // A product stored before prices were bounded cannot make a total wrap, and a free cart
     // is not an order.
-    let state = app.server.as_ref().expect("server").state.clone();
+    let store = app.store().await;
     let new =
         |name: &'static str, sku: &'static str, price_cents| storefront_auth_store::NewProduct {
             store_id: app.creds.store_id,
@@ -171,13 +164,11 @@ async fn c18_money_cannot_overflow_or_be_free() {
             sku,
             price_cents,
         };
-    let huge = state
-        .store
+    let huge = store
         .create_product(new("Old huge", "OLD-HUGE", i64::MAX / 2), 0)
         .await
         .expect("huge");
-    let free = state
-        .store
+    let free = store
         .create_product(new("Free", "FREE", 0), 0)
         .await
         .expect("free");

@@ -485,9 +485,8 @@ async fn c23_data_files_are_private_and_the_pat_key_sealed() {
     ] {
         assert_eq!(mode(dir.join(file)), 0o600, "{file}");
     }
-    let state = app.server.as_ref().expect("server").state.clone();
-    let stored = state
-        .store
+    let store = app.store().await;
+    let stored = store
         .server_value("payments_hs256")
         .await
         .expect("read")
@@ -580,16 +579,15 @@ async fn c24_apps_stay_with_the_store_that_registered_them() {
 async fn c25_debug_output_shows_no_secret() {
     let master = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
     let app = TestApp::spawn_with(|c| c.master_key = Some(master.into())).await;
-    let state = app.server.as_ref().expect("server").state.clone();
-    let mut config = state.config.clone();
+    let store = app.store().await;
+    let mut config = app.config.clone();
     config.database_url = Some("postgres://user:hunter2@db.example/x".into());
-    let customer = state
-        .store
+    let customer = store
         .customer_by_email(app.creds.store_id, JANE)
         .await
         .expect("read")
         .expect("jane");
-    let keys = state.store.keys().await.expect("keys");
+    let keys = store.keys().await.expect("keys");
     let registration = storefront_auth::service::registration::Registration {
         email: "a@b.c".into(),
         password: "my-secret-password".into(),
@@ -608,9 +606,9 @@ async fn c25_debug_output_shows_no_secret() {
     // A customer access token shows its expiry only.
     let token = app.private_token(&["Customer"]).await;
     let cat = app.login_cat(&token, JANE).await;
-    let value = storefront_auth::storefront::schema::auth::CustomerAccessToken {
+    let value = storefront_auth::graphql::schema::auth::CustomerAccessToken {
         value: cat.clone(),
-        expires_at: storefront_auth::storefront::schema::scalars::DateTime::from_unix(0),
+        expires_at: storefront_auth::graphql::schema::scalars::DateTime::from_unix(0),
     };
     assert!(!format!("{value:?}").contains(&cat));
 }

@@ -1,0 +1,185 @@
+//! Carts and checkouts as `site.cart` and `site.checkout` read them. The checkout of a cart
+//! shares its id. The mutations are in `cart_mutations` and `checkout`.
+
+use async_graphql::{Context, Object, Result, SimpleObject, ID};
+
+use super::catalog::{global_id, Money};
+use super::customer::OrderNode;
+use super::scalars::{DateTime, DateTimeExtended};
+use super::GqlContext;
+use crate::service::carts::{self, CartError, PricedCart, Shopper};
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct CartPhysicalItem {
+    pub entity_id: String,
+    pub product_entity_id: i32,
+    pub variant_entity_id: Option<i32>,
+    pub sku: Option<String>,
+    pub name: String,
+    pub quantity: i32,
+    pub list_price: Money,
+    pub sale_price: Money,
+    pub extended_sale_price: Money,
+    pub path: String,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct CartLineItems {
+    pub physical_items: Vec<CartPhysicalItem>,
+    pub total_quantity: i32,
+}
+
+#[derive(Clone, Debug)]
+pub struct CartNode(pub PricedCart);
+
+#[Object(name = "Cart")]
+impl CartNode {
+    pub async fn id(&self) -> ID {
+        global_id("Cart", &self.0.cart.id)
+    }
+    async fn entity_id(&self) -> &str {
+        &self.0.cart.id
+    }
+    async fn currency_code(&self) -> &str {
+        super::catalog::CURRENCY
+    }
+    async fn is_tax_included(&self) -> bool {
+        false
+    }
+    async fn base_amount(&self) -> Money {
+        Money::cents(self.0.base_cents)
+    }
+    async fn discounted_amount(&self) -> Money {
+        Money::cents(self.0.base_cents - self.0.total_cents)
+    }
+    async fn amount(&self) -> Money {
+        Money::cents(self.0.total_cents)
+    }
+    async fn line_items(&self) -> CartLineItems {
+        let physical_items = self
+            .0
+            .lines
+            .iter()
+            .map(|l| CartPhysicalItem {
+                entity_id: l.item.id.clone(),
+                product_entity_id: l.item.product_id as i32,
+                variant_entity_id: l.item.variant_id.map(|v| v as i32),
+                sku: Some(l.sku.clone()).filter(|s| !s.is_empty()),
+                name: l.name.clone(),
+                quantity: l.item.quantity as i32,
+                list_price: Money::cents(l.list_cents),
+                sale_price: Money::cents(l.sale_cents),
+                extended_sale_price: Money::cents(l.extended_sale_cents()),
+                path: super::catalog::path(&l.name),
+            })
+            .collect();
+        CartLineItems {
+            physical_items,
+            total_quantity: self.0.total_quantity() as i32,
+        }
+    }
+    async fn created_at(&self) -> DateTimeExtended {
+        DateTimeExtended {
+            utc: DateTime::from_unix(self.0.cart.created_at),
+        }
+    }
+    async fn updated_at(&self) -> DateTimeExtended {
+        DateTimeExtended {
+            utc: DateTime::from_unix(self.0.cart.updated_at),
+        }
+    }
+    async fn locale(&self) -> &str {
+        "en"
+    }
+    async fn version(&self) -> Option<i32> {
+        Some(self.0.cart.version as i32)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct CheckoutNode(pub CartNode);
+
+#[Object(name = "Checkout")]
+impl CheckoutNode {
+    pub async fn id(&self) -> ID {
+        global_id("Checkout", &self.0 .0.cart.id)
+    }
+    async fn entity_id(&self) -> &str {
+        &self.0 .0.cart.id
+    }
+    async fn currency_code(&self) -> &str {
+        super::catalog::CURRENCY
+    }
+    async fn cart(&self) -> Option<CartNode> {
+        Some(self.0.clone())
+    }
+    async fn subtotal(&self) -> Option<Money> {
+        Some(Money::cents(self.0 .0.total_cents))
+    }
+    async fn grand_total(&self) -> Option<Money> {
+        Some(Money::cents(self.0 .0.total_cents))
+    }
+    async fn tax_total(&self) -> Option<Money> {
+        Some(Money::cents(0))
+    }
+    async fn coupons(&self) -> Vec<CheckoutCoupon> {
+        Vec::new()
+    }
+    async fn version(&self) -> Option<i32> {
+        Some(self.0 .0.cart.version as i32)
+    }
+    /// The order placed from this checkout (needs the Customer scope with private tokens):
+    /// shown to the customer who placed it, or for a guest order to whoever holds the id.
+    async fn order(&self, ctx: &Context<'_>) -> Result<Option<OrderNode>> {
+        let gql = ctx.data::<GqlContext>()?;
+        let customer_id = gql.customer.as_ref().map(|c| c.id);
+        let order =
+            crate::service::checkout::order_of(&gql.domain, &self.0 .0.cart.id, customer_id)
+                .await?;
+        Ok(order.map(OrderNode))
+    }
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct CheckoutCoupon {
+    pub code: String,
+    pub discounted_amount: Money,
+}
+
+impl GqlContext {
+    /// The request's shopper: the signed-in customer or a guest, on this channel.
+    pub fn shopper(&self) -> Shopper {
+        Shopper {
+            store_id: self.store.id,
+            channel_id: self.channel.channel_id,
+            customer_id: self.customer.as_ref().map(|c| c.id),
+            session_digest: None,
+            discount_bp: self.discount_bp,
+        }
+    }
+}
+
+pub async fn node(gql: &GqlContext, cart: storefront_auth_store::Cart) -> Result<CartNode> {
+    Ok(CartNode(
+        carts::priced(&gql.domain, cart, gql.discount_bp).await?,
+    ))
+}
+
+/// `site.cart(entityId)`: the named cart if the shopper may see it, else the customer's
+/// current cart; `null` when there is none.
+pub async fn find_cart(gql: &GqlContext, entity_id: Option<String>) -> Result<Option<CartNode>> {
+    let who = gql.shopper();
+    let cart = match (entity_id, who.customer_id) {
+        (Some(id), _) => match carts::find(&gql.domain, &who, &id).await {
+            Ok(cart) => Some(cart),
+            Err(CartError::NotFound) => None,
+            Err(e) => return Err(e.into()),
+        },
+        (None, Some(_)) => carts::current(&gql.domain, &who).await?,
+        (None, None) => None,
+    };
+    match cart {
+        Some(c) => Ok(Some(node(gql, c).await?)),
+        None => Ok(None),
+    }
+}

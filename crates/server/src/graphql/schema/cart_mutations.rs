@@ -1,0 +1,268 @@
+//! The `cart` mutations (SPEC §5.6): create a cart, add and delete lines, give a cart to the
+//! signed-in customer or back to the guest, and the checkout URLs. Who may use a cart is
+//! decided in `service::carts`.
+
+use async_graphql::{Context, InputObject, Object, Result, SimpleObject, Union};
+
+use super::analytics::AnalyticsCommonEventInput;
+use super::cart::{find_cart, node, CartNode};
+use super::GqlContext;
+use crate::service::carts::{self, Line};
+
+#[derive(InputObject, Clone, Debug)]
+pub struct CartSelectedOptionsInput {
+    pub checkboxes: Option<Vec<i32>>,
+}
+
+#[derive(InputObject, Clone, Debug)]
+pub struct CartLineItemInput {
+    pub quantity: i32,
+    pub product_entity_id: Option<i32>,
+    pub variant_entity_id: Option<i32>,
+    pub sku: Option<String>,
+    pub selected_options: Option<CartSelectedOptionsInput>,
+}
+
+#[derive(InputObject, Clone, Debug)]
+pub struct CreateCartInput {
+    pub line_items: Option<Vec<CartLineItemInput>>,
+    pub currency_code: Option<String>,
+    pub locale: Option<String>,
+}
+
+#[derive(InputObject, Clone, Debug)]
+pub struct AddCartLineItemsDataInput {
+    pub line_items: Option<Vec<CartLineItemInput>>,
+}
+
+#[derive(InputObject, Clone, Debug)]
+pub struct AddCartLineItemsInput {
+    pub cart_entity_id: String,
+    pub data: AddCartLineItemsDataInput,
+    pub version: Option<i32>,
+}
+
+#[derive(InputObject, Clone, Debug)]
+pub struct DeleteCartLineItemInput {
+    pub cart_entity_id: String,
+    pub line_item_entity_id: String,
+    pub version: Option<i32>,
+}
+
+#[derive(InputObject, Clone, Debug)]
+pub struct AssignCartToCustomerInput {
+    pub cart_entity_id: String,
+    pub version: Option<i32>,
+}
+
+#[derive(InputObject, Clone, Debug)]
+pub struct UnassignCartFromCustomerInput {
+    pub cart_entity_id: String,
+    pub version: Option<i32>,
+}
+
+#[derive(InputObject, Clone, Debug)]
+pub struct CreateCartRedirectUrlsQueryParamsInput {
+    pub key: String,
+    pub value: String,
+}
+
+#[derive(InputObject, Clone, Debug)]
+pub struct CreateCartRedirectUrlsInput {
+    pub cart_entity_id: Option<String>,
+    pub query_params: Option<Vec<CreateCartRedirectUrlsQueryParamsInput>>,
+    pub analytics: Option<AnalyticsCommonEventInput>,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct CreateCartResult {
+    pub cart: Option<CartNode>,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct AddCartLineItemsResult {
+    pub cart: Option<CartNode>,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct DeleteCartLineItemResult {
+    pub cart: Option<CartNode>,
+    pub deleted_line_item_entity_id: Option<String>,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct AssignCartToCustomerResult {
+    pub cart: Option<CartNode>,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct UnassignCartFromCustomerResult {
+    pub cart: Option<CartNode>,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct CartRedirectUrls {
+    pub redirected_checkout_url: String,
+    pub embedded_checkout_url: String,
+    pub external_checkout_url: String,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct NotFoundError {
+    pub message: String,
+}
+
+#[derive(Union, Clone, Debug)]
+pub enum CreateCartRedirectUrlsError {
+    NotFoundError(NotFoundError),
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct CreateCartRedirectUrlsResult {
+    pub redirect_urls: Option<CartRedirectUrls>,
+    pub errors: Vec<CreateCartRedirectUrlsError>,
+}
+
+fn lines(items: Option<Vec<CartLineItemInput>>) -> Result<Vec<Line>> {
+    items
+        .unwrap_or_default()
+        .into_iter()
+        .map(|i| {
+            let product = i
+                .product_entity_id
+                .ok_or_else(|| async_graphql::Error::new("productEntityId is required."))?;
+            Ok(Line {
+                product_id: product.into(),
+                variant_id: i.variant_entity_id.map(Into::into),
+                quantity: i.quantity.into(),
+            })
+        })
+        .collect()
+}
+
+pub struct CartMutations;
+
+#[Object]
+impl CartMutations {
+    /// Creates a cart; under customer context it belongs to that customer.
+    async fn create_cart(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateCartInput,
+    ) -> Result<Option<CreateCartResult>> {
+        let gql = ctx.data::<GqlContext>()?;
+        if input
+            .currency_code
+            .as_deref()
+            .is_some_and(|c| c != super::catalog::CURRENCY)
+        {
+            return Err(async_graphql::Error::new("This store only sells in USD."));
+        }
+        let cart = carts::create(&gql.domain, &gql.shopper(), &lines(input.line_items)?).await?;
+        Ok(Some(CreateCartResult {
+            cart: Some(node(gql, cart).await?),
+        }))
+    }
+
+    async fn add_cart_line_items(
+        &self,
+        ctx: &Context<'_>,
+        input: AddCartLineItemsInput,
+    ) -> Result<Option<AddCartLineItemsResult>> {
+        let gql = ctx.data::<GqlContext>()?;
+        let items = lines(input.data.line_items)?;
+        let cart = carts::add(&gql.domain, &gql.shopper(), &input.cart_entity_id, &items).await?;
+        Ok(Some(AddCartLineItemsResult {
+            cart: Some(node(gql, cart).await?),
+        }))
+    }
+
+    /// Deletes a line; deleting the last line deletes the cart (`cart: null`).
+    async fn delete_cart_line_item(
+        &self,
+        ctx: &Context<'_>,
+        input: DeleteCartLineItemInput,
+    ) -> Result<Option<DeleteCartLineItemResult>> {
+        let gql = ctx.data::<GqlContext>()?;
+        let cart = carts::delete_line(
+            &gql.domain,
+            &gql.shopper(),
+            &input.cart_entity_id,
+            &input.line_item_entity_id,
+        )
+        .await?;
+        Ok(Some(DeleteCartLineItemResult {
+            cart: match cart {
+                Some(c) => Some(node(gql, c).await?),
+                None => None,
+            },
+            deleted_line_item_entity_id: Some(input.line_item_entity_id),
+        }))
+    }
+
+    async fn assign_cart_to_customer(
+        &self,
+        ctx: &Context<'_>,
+        input: AssignCartToCustomerInput,
+    ) -> Result<Option<AssignCartToCustomerResult>> {
+        let gql = ctx.data::<GqlContext>()?;
+        gql.require_customer()?;
+        let cart = carts::assign(&gql.domain, &gql.shopper(), &input.cart_entity_id).await?;
+        Ok(Some(AssignCartToCustomerResult {
+            cart: Some(node(gql, cart).await?),
+        }))
+    }
+
+    async fn unassign_cart_from_customer(
+        &self,
+        ctx: &Context<'_>,
+        input: UnassignCartFromCustomerInput,
+    ) -> Result<Option<UnassignCartFromCustomerResult>> {
+        let gql = ctx.data::<GqlContext>()?;
+        gql.require_customer()?;
+        let cart = carts::unassign(&gql.domain, &gql.shopper(), &input.cart_entity_id).await?;
+        Ok(Some(UnassignCartFromCustomerResult {
+            cart: Some(node(gql, cart).await?),
+        }))
+    }
+
+    /// Links into the channel's hosted checkout for the cart.
+    async fn create_cart_redirect_urls(
+        &self,
+        ctx: &Context<'_>,
+        input: Option<CreateCartRedirectUrlsInput>,
+    ) -> Result<CreateCartRedirectUrlsResult> {
+        let gql = ctx.data::<GqlContext>()?;
+        let id = input.and_then(|i| i.cart_entity_id);
+        let cart = match id {
+            Some(id) => carts::find_open(&gql.domain, &gql.shopper(), &id)
+                .await
+                .ok(),
+            None => find_cart(gql, None).await?.map(|n| n.0.cart),
+        };
+        let Some(cart) = cart else {
+            return Ok(CreateCartRedirectUrlsResult {
+                redirect_urls: None,
+                errors: vec![CreateCartRedirectUrlsError::NotFoundError(NotFoundError {
+                    message: "Cart not found.".into(),
+                })],
+            });
+        };
+        let site = gql.channel.site_url.trim_end_matches('/');
+        let token = storefront_auth_core::secret::random_hex(32);
+        let url = |extra: &str| {
+            format!(
+                "{site}/cart.php?action=loadInCheckout&{extra}id={}&token={token}",
+                cart.id
+            )
+        };
+        Ok(CreateCartRedirectUrlsResult {
+            redirect_urls: Some(CartRedirectUrls {
+                redirected_checkout_url: url(""),
+                embedded_checkout_url: url("embedded=1&"),
+                external_checkout_url: url(""),
+            }),
+            errors: Vec::new(),
+        })
+    }
+}

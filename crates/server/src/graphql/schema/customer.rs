@@ -1,0 +1,258 @@
+//! The signed-in customer and what belongs to them (SPEC §5.4): `Query.customer` and the
+//! `Customer`, `Order` and wishlist types.
+
+use async_graphql::{Object, SimpleObject, ID};
+use storefront_auth_store::{Customer, Order};
+
+use super::catalog::{global_id, Money, ProductNode};
+use super::company::ActiveCompany;
+use super::connection::connection;
+use super::connection::PageRequest;
+use super::scalars::{DateTimeExtended, OrderStatusValue};
+use super::GqlContext;
+use crate::service::{catalog, wishlists};
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct CustomerAddress {
+    pub entity_id: i32,
+    pub first_name: String,
+    pub last_name: String,
+    pub address1: String,
+    pub address2: Option<String>,
+    pub city: String,
+    pub country_code: String,
+    pub state_or_province: Option<String>,
+    pub postal_code: Option<String>,
+    pub phone: Option<String>,
+    pub company: Option<String>,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct OrderStatus {
+    pub value: Option<OrderStatusValue>,
+    pub label: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct OrderNode(pub Order);
+
+impl OrderNode {
+    fn status_value(&self) -> Option<OrderStatusValue> {
+        Some(match self.0.status.as_str() {
+            "INCOMPLETE" => OrderStatusValue::Incomplete,
+            "AWAITING_FULFILLMENT" => OrderStatusValue::AwaitingFulfillment,
+            "AWAITING_PAYMENT" => OrderStatusValue::AwaitingPayment,
+            "CANCELLED" => OrderStatusValue::Cancelled,
+            "COMPLETED" => OrderStatusValue::Completed,
+            "DECLINED" => OrderStatusValue::Declined,
+            "PENDING" => OrderStatusValue::Pending,
+            "REFUNDED" => OrderStatusValue::Refunded,
+            "SHIPPED" => OrderStatusValue::Shipped,
+            _ => return None,
+        })
+    }
+}
+
+#[Object(name = "Order")]
+impl OrderNode {
+    async fn id(&self) -> ID {
+        global_id("Order", self.0.id)
+    }
+    async fn entity_id(&self) -> i32 {
+        self.0.id as i32
+    }
+    async fn ordered_at(&self) -> DateTimeExtended {
+        DateTimeExtended {
+            utc: super::scalars::DateTime::from_unix(self.0.created_at),
+        }
+    }
+    async fn updated_at(&self) -> DateTimeExtended {
+        DateTimeExtended {
+            utc: super::scalars::DateTime::from_unix(self.0.updated_at),
+        }
+    }
+    async fn status(&self) -> OrderStatus {
+        let words: Vec<String> = self
+            .0
+            .status
+            .split('_')
+            .map(|w| {
+                let lower = w.to_lowercase();
+                let mut c = lower.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                    .unwrap_or_default()
+            })
+            .collect();
+        OrderStatus {
+            value: self.status_value(),
+            label: words.join(" "),
+        }
+    }
+    async fn total_inc_tax(&self) -> Money {
+        Money::cents(self.0.total_cents)
+    }
+    async fn sub_total(&self) -> Money {
+        Money::cents(self.0.total_cents)
+    }
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct WishlistItem {
+    pub entity_id: i32,
+    pub product_entity_id: i32,
+    pub variant_entity_id: Option<i32>,
+    pub product: Option<ProductNode>,
+}
+
+connection!(WishlistItemConnection, WishlistItemEdge, WishlistItem);
+
+/// A stored wishlist. Its items are read when (and as far as) a document pages through them.
+#[derive(Clone, Debug)]
+pub struct Wishlist(pub storefront_auth_store::Wishlist);
+
+#[Object]
+impl Wishlist {
+    async fn entity_id(&self) -> i32 {
+        self.0.id as i32
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn is_public(&self) -> bool {
+        self.0.is_public
+    }
+    async fn token(&self) -> &str {
+        &self.0.token
+    }
+    /// A page of the wishlist's items (10 unless `first` or `last` say otherwise).
+    async fn items(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+        hide_out_of_stock: Option<bool>,
+        before: Option<String>,
+        after: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> async_graphql::Result<WishlistItemConnection> {
+        // Every product is in stock: there is nothing to hide.
+        let _ = hide_out_of_stock;
+        let page = super::connection::PageRequest::new(first, after, last, before)?;
+        items(ctx.data::<GqlContext>()?, &self.0, &page).await
+    }
+}
+
+connection!(AddressConnection, AddressEdge, CustomerAddress);
+connection!(OrdersConnection, OrdersEdge, OrderNode);
+connection!(WishlistConnection, WishlistEdge, Wishlist);
+
+#[derive(Clone, Debug)]
+pub struct CustomerNode(pub Customer);
+
+#[Object(name = "Customer")]
+impl CustomerNode {
+    async fn entity_id(&self) -> i32 {
+        self.0.id as i32
+    }
+    async fn email(&self) -> &str {
+        &self.0.email
+    }
+    async fn first_name(&self) -> &str {
+        &self.0.first_name
+    }
+    async fn last_name(&self) -> &str {
+        &self.0.last_name
+    }
+    async fn phone(&self) -> &str {
+        &self.0.phone
+    }
+    async fn company(&self) -> &str {
+        ""
+    }
+    async fn customer_group_id(&self) -> i32 {
+        self.0.group_id.unwrap_or(0) as i32
+    }
+    async fn addresses(
+        &self,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<AddressConnection> {
+        super::connection::PageRequest::new(first, after, last, before)?;
+        Ok(AddressConnection::empty())
+    }
+    /// The orders this customer placed, oldest first.
+    async fn orders(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Option<OrdersConnection>> {
+        let page = super::connection::PageRequest::new(first, after, last, before)?;
+        let gql = ctx.data::<super::GqlContext>()?;
+        let orders: Vec<OrderNode> =
+            crate::service::customers::orders(&gql.domain, gql.store.id, self.0.id)
+                .await?
+                .into_iter()
+                .filter(|o| o.id > page.after && o.id < page.before)
+                .map(OrderNode)
+                .collect();
+        let total = orders.len() as i64;
+        let (items, info) = page.finish(page.window(orders), |o| o.0.id);
+        Ok(Some(OrdersConnection::new(items, info, Some(total))))
+    }
+    async fn wishlists(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<WishlistConnection> {
+        let page = super::connection::PageRequest::new(first, after, last, before)?;
+        let gql = ctx.data::<super::GqlContext>()?;
+        let all =
+            crate::service::wishlists::of_customer(&gql.domain, gql.store.id, self.0.id).await?;
+        let total = all.len() as i64;
+        let lists: Vec<Wishlist> = all
+            .into_iter()
+            .filter(|w| w.id > page.after && w.id < page.before)
+            .map(Wishlist)
+            .collect();
+        let (items, info) = page.finish(page.window(lists), |w| w.0.id);
+        Ok(WishlistConnection::new(items, info, Some(total)))
+    }
+    /// The customer's B2B company (needs the B2B scope with private tokens).
+    async fn active_company(&self) -> Option<ActiveCompany> {
+        None
+    }
+}
+
+/// A page of a wishlist's items, each with its product (from the held catalog when it is).
+async fn items(
+    gql: &GqlContext,
+    w: &storefront_auth_store::Wishlist,
+    page: &PageRequest,
+) -> async_graphql::Result<WishlistItemConnection> {
+    let all = wishlists::items(&gql.domain, w).await?;
+    let total = all.len() as i64;
+    let in_range: Vec<_> = all
+        .into_iter()
+        .filter(|i| i.id > page.after && i.id < page.before)
+        .collect();
+    let mut items = Vec::new();
+    for item in page.window(in_range) {
+        let product = catalog::product(&gql.domain, gql.store.id, item.product_id).await?;
+        items.push(WishlistItem {
+            entity_id: item.id as i32,
+            product_entity_id: item.product_id as i32,
+            variant_entity_id: item.variant_id.map(|v| v as i32),
+            product: product.map(ProductNode),
+        });
+    }
+    let (items, info) = page.finish(items, |i| i.entity_id as i64);
+    Ok(WishlistItemConnection::new(items, info, Some(total)))
+}

@@ -1,0 +1,161 @@
+//! `customer.registerCustomer` with the typed error union (SPEC §5.6; reference §B.5).
+
+use async_graphql::{Context, InputObject, Object, Result, SimpleObject, Union};
+
+use crate::service::registration::{
+    register_from_storefront, Field, Problem, RegisterError, Registered, Registration, MIN_PASSWORD,
+};
+
+use super::customer::CustomerNode;
+use super::GqlContext;
+
+// `Debug` leaves the password out.
+#[derive(InputObject, Clone)]
+pub struct RegisterCustomerInput {
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub password: String,
+    pub phone: Option<String>,
+    pub company: Option<String>,
+}
+
+impl std::fmt::Debug for RegisterCustomerInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RegisterCustomerInput")
+            .field("email", &self.email)
+            .field("password", &"<redacted>")
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(InputObject, Clone, Debug)]
+#[graphql(name = "ReCaptchaV2Input")]
+pub struct ReCaptchaV2Input {
+    pub token: String,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct EmailAlreadyInUseError {
+    pub message: String,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct AccountCreationDisabledError {
+    pub message: String,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct CustomerRegistrationError {
+    pub message: String,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct ValidationError {
+    pub path: Vec<String>,
+    pub message: String,
+}
+
+#[derive(Union, Clone, Debug)]
+pub enum RegisterCustomerError {
+    EmailAlreadyInUseError(EmailAlreadyInUseError),
+    AccountCreationDisabledError(AccountCreationDisabledError),
+    CustomerRegistrationError(CustomerRegistrationError),
+    ValidationError(ValidationError),
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct RegisterCustomerResult {
+    pub customer: Option<CustomerNode>,
+    pub errors: Vec<RegisterCustomerError>,
+}
+
+pub struct CustomerMutations;
+
+fn invalid(field: &str, message: &str) -> RegisterCustomerError {
+    RegisterCustomerError::ValidationError(ValidationError {
+        path: vec!["input".into(), field.into()],
+        message: message.into(),
+    })
+}
+
+fn in_use() -> RegisterCustomerError {
+    RegisterCustomerError::EmailAlreadyInUseError(EmailAlreadyInUseError {
+        message: "The email address is already in use.".into(),
+    })
+}
+
+/// A registration problem as GraphQL's typed errors say it.
+fn rendered(p: &Problem) -> RegisterCustomerError {
+    let name = |f: &Field| match f {
+        Field::Email => "email",
+        Field::FirstName => "firstName",
+        Field::LastName => "lastName",
+        Field::Password => "password",
+        Field::Phone => "phone",
+        Field::Group => "customerGroupId",
+    };
+    match p {
+        Problem::EmailInUse => in_use(),
+        Problem::Invalid(Field::Email) => invalid("email", "Enter a valid email address."),
+        Problem::Required(Field::FirstName) => invalid("firstName", "First name is required."),
+        Problem::Required(Field::LastName) => invalid("lastName", "Last name is required."),
+        Problem::Required(Field::Password) | Problem::TooShort(Field::Password) => invalid(
+            "password",
+            &format!("Passwords must be at least {MIN_PASSWORD} characters."),
+        ),
+        Problem::TooLong(f) => invalid(name(f), "This value is too long."),
+        Problem::Required(f) | Problem::Invalid(f) | Problem::TooShort(f) => {
+            invalid(name(f), "This value is invalid.")
+        }
+        Problem::UnknownGroup => invalid("customerGroupId", "No such customer group."),
+    }
+}
+
+#[Object]
+impl CustomerMutations {
+    /// Creates a customer account. It does not sign the customer in.
+    async fn register_customer(
+        &self,
+        ctx: &Context<'_>,
+        re_captcha_v2: Option<ReCaptchaV2Input>,
+        input: RegisterCustomerInput,
+    ) -> Result<RegisterCustomerResult> {
+        let _ = re_captcha_v2;
+        let gql = ctx.data::<GqlContext>()?;
+        let registration = Registration {
+            email: input.email,
+            first_name: input.first_name,
+            last_name: input.last_name,
+            password: input.password,
+            phone: input.phone.unwrap_or_default(),
+            group_id: None,
+        };
+        let outcome = register_from_storefront(
+            &gql.domain,
+            gql.store.id,
+            &registration,
+            &gql.client_ip.to_string(),
+        )
+        .await;
+        let (customer, errors) = match outcome {
+            Ok(Registered::Customer(c)) => (Some(CustomerNode(c)), Vec::new()),
+            Ok(Registered::Concealed) => (None, Vec::new()),
+            Err(RegisterError::Invalid(problems)) => {
+                (None, problems.iter().map(rendered).collect())
+            }
+            Err(e @ RegisterError::Throttled { .. }) => {
+                let error =
+                    RegisterCustomerError::CustomerRegistrationError(CustomerRegistrationError {
+                        message: e.to_string(),
+                    });
+                (None, vec![error])
+            }
+            Err(RegisterError::Hashing) => {
+                return Err(async_graphql::Error::new("Registration failed; try again."))
+            }
+            Err(RegisterError::Store(e)) => return Err(e.into()),
+        };
+        Ok(RegisterCustomerResult { customer, errors })
+    }
+}

@@ -1,0 +1,99 @@
+//! The GraphQL Storefront API schema (SPEC §5.6; `../shared/reference/storefront-schema.md` §B).
+//! Names, types and nullability follow BigCommerce's schema; the exported SDL is committed as
+//! `crates/server/schema.graphql` and snapshot-tested.
+
+pub mod analytics;
+pub mod auth;
+pub mod cart;
+pub mod cart_mutations;
+pub mod catalog;
+pub mod checkout;
+pub mod company;
+pub mod connection;
+pub mod customer;
+pub mod customer_mutations;
+pub mod mutation;
+pub mod scalars;
+pub mod site;
+pub mod wishlist;
+
+use std::sync::{Arc, Mutex};
+
+use async_graphql::{EmptySubscription, ErrorExtensions, Schema};
+use storefront_auth_store::{Channel, Customer, StoreRecord};
+
+use crate::http::cookies::CookieJar;
+use crate::service::Domain;
+
+pub type StorefrontSchema = Schema<site::Query, mutation::Mutation, EmptySubscription>;
+
+/// What resolvers know about the request: the storefront it addressed and the customer
+/// context, if any.
+#[derive(Clone)]
+pub struct GqlContext {
+    pub domain: Domain,
+    /// How session cookies are set (`Secure` under TLS).
+    pub cookies: CookieJar,
+    pub store: Arc<StoreRecord>,
+    pub channel: Arc<Channel>,
+    pub customer: Option<Customer>,
+    /// The customer's group discount in basis points (0 for guests).
+    pub discount_bp: i64,
+    pub browser: bool,
+    pub client_ip: std::net::IpAddr,
+    /// Digest of the session or CAT the request signed in with.
+    pub sign_in: Option<String>,
+    pub unknown_customer_id: Option<i64>,
+    /// `X-Bc-Error-On-Invalid-Customer-Access-Token: true`: a missing customer is an error
+    /// with `MISSING_CUSTOMER_ACCESS_TOKEN`.
+    pub strict: bool,
+    /// What the HTTP response must carry besides the body.
+    pub effects: Arc<Mutex<Effects>>,
+}
+
+#[derive(Debug, Default)]
+pub struct Effects {
+    /// A `Set-Cookie` value for the session cookie.
+    pub set_cookie: Option<String>,
+}
+
+impl GqlContext {
+    /// The signed-in customer, or the error an operation that needs one answers with.
+    pub fn require_customer(&self) -> async_graphql::Result<&Customer> {
+        self.customer.as_ref().ok_or_else(|| {
+            if self.strict {
+                async_graphql::Error::new(
+                    "Customer access token is missing: sign the customer in first.",
+                )
+                .extend_with(|_, e| e.set("code", "MISSING_CUSTOMER_ACCESS_TOKEN"))
+            } else {
+                async_graphql::Error::new("Please sign in to do this.")
+            }
+        })
+    }
+
+    pub fn set_cookie(&self, value: String) {
+        if let Ok(mut e) = self.effects.lock() {
+            e.set_cookie = Some(value);
+        }
+    }
+}
+
+pub fn build() -> StorefrontSchema {
+    variant(true)
+}
+
+/// The schema with or without the scope/null-semantics extension (see `state::Graphql` for
+/// when each is used).
+pub fn variant(field_rules: bool) -> StorefrontSchema {
+    let mut builder = Schema::build(site::Query, mutation::Mutation, EmptySubscription);
+    if field_rules {
+        builder = builder.extension(super::scope_extension::ScopeEnforcement);
+    }
+    builder.finish()
+}
+
+/// The schema's SDL, as committed and as the document analysis reads it.
+pub fn sdl() -> String {
+    build().sdl()
+}

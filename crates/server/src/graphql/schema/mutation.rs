@@ -1,0 +1,62 @@
+//! The mutation root. One root mutation field per request (SPEC §5.8).
+
+use async_graphql::{Context, Object, Result};
+
+use super::analytics::AnalyticsMutations;
+use super::auth::{self, LoginResult, LoginWithCustomerLoginJwtResult, LogoutResult};
+use super::cart_mutations::CartMutations;
+use super::checkout::CheckoutMutations;
+use super::customer_mutations::CustomerMutations;
+use super::wishlist::WishlistMutations;
+
+pub struct Mutation;
+
+#[Object]
+impl Mutation {
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        email: String,
+        password: String,
+        guest_cart_entity_id: Option<String>,
+    ) -> Result<LoginResult> {
+        auth::login(ctx, email, password, guest_cart_entity_id).await
+    }
+
+    async fn logout(
+        &self,
+        ctx: &Context<'_>,
+        cart_entity_id: Option<String>,
+    ) -> Result<LogoutResult> {
+        auth::logout(ctx, cart_entity_id).await
+    }
+
+    async fn login_with_customer_login_jwt(
+        &self,
+        ctx: &Context<'_>,
+        jwt: String,
+        guest_cart_entity_id: Option<String>,
+    ) -> Result<LoginWithCustomerLoginJwtResult> {
+        auth::login_with_jwt(ctx, jwt, guest_cart_entity_id).await
+    }
+
+    async fn cart(&self) -> CartMutations {
+        CartMutations
+    }
+
+    async fn checkout(&self) -> CheckoutMutations {
+        CheckoutMutations
+    }
+
+    async fn customer(&self) -> CustomerMutations {
+        CustomerMutations
+    }
+
+    async fn wishlist(&self) -> WishlistMutations {
+        WishlistMutations
+    }
+
+    async fn analytics(&self) -> AnalyticsMutations {
+        AnalyticsMutations
+    }
+}

@@ -1,0 +1,128 @@
+//! Scalars and enums with the Storefront API's own names (`Long`, `BigDecimal`, `DateTime`,
+//! the lowercase `currencyCode`).
+
+use async_graphql::{
+    Enum, InputValueError, InputValueResult, Scalar, ScalarType, SimpleObject, Value,
+};
+
+/// A 64-bit integer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Long(pub i64);
+
+#[Scalar(name = "Long")]
+impl ScalarType for Long {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match &value {
+            Value::Number(n) => n
+                .as_i64()
+                .map(Long)
+                .ok_or_else(|| InputValueError::custom("Long must be an integer")),
+            _ => Err(InputValueError::expected_type(value)),
+        }
+    }
+    fn to_value(&self) -> Value {
+        Value::Number(self.0.into())
+    }
+}
+
+/// A decimal amount, serialized as a JSON number.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BigDecimal(pub f64);
+
+#[Scalar(name = "BigDecimal")]
+impl ScalarType for BigDecimal {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match &value {
+            Value::Number(n) => n
+                .as_f64()
+                .map(BigDecimal)
+                .ok_or_else(|| InputValueError::custom("BigDecimal must be a number")),
+            _ => Err(InputValueError::expected_type(value)),
+        }
+    }
+    fn to_value(&self) -> Value {
+        serde_json::Number::from_f64(self.0)
+            .map(Value::Number)
+            .unwrap_or(Value::Null)
+    }
+}
+
+/// An ISO-8601 UTC timestamp such as `2024-07-19T16:30:29Z`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DateTime(pub String);
+
+#[Scalar(name = "DateTime")]
+impl ScalarType for DateTime {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match &value {
+            Value::String(s) if storefront_auth_core::clock::parse_rfc3339(s).is_some() => {
+                Ok(DateTime(s.clone()))
+            }
+            _ => Err(InputValueError::custom(
+                "DateTime must be an RFC 3339 timestamp",
+            )),
+        }
+    }
+    fn to_value(&self) -> Value {
+        Value::String(self.0.clone())
+    }
+}
+
+impl DateTime {
+    pub fn from_unix(t: i64) -> Self {
+        DateTime(storefront_auth_core::clock::format_rfc3339(t))
+    }
+}
+
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(name = "currencyCode", rename_items = "UPPERCASE")]
+pub enum CurrencyCode {
+    Usd,
+    Eur,
+    Gbp,
+    Cad,
+    Aud,
+}
+
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StorefrontStatusType {
+    Hibernation,
+    Launched,
+    Maintenance,
+    PreLaunch,
+}
+
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RouteRedirectBehavior {
+    Follow,
+    Ignore,
+}
+
+/// Order statuses (SPEC §7 moves orders from INCOMPLETE to AWAITING_FULFILLMENT).
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OrderStatusValue {
+    AwaitingFulfillment,
+    AwaitingPayment,
+    Cancelled,
+    Completed,
+    Declined,
+    Incomplete,
+    Pending,
+    Refunded,
+    Shipped,
+}
+
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompanyStatus {
+    Approved,
+    Deleted,
+    Inactive,
+    Pending,
+    Rejected,
+}
+
+/// A date with the forms BigCommerce gives (`utc`).
+#[derive(SimpleObject, Clone, Debug)]
+pub struct DateTimeExtended {
+    pub utc: DateTime,
+}

@@ -1,0 +1,14 @@
+//! HTTP plumbing every surface shares: request bodies, client addresses, cookies, the REST
+//! error envelope, headers, the connection listener, request logs and TLS. Nothing here knows
+//! a surface.
+
+pub mod body;
+pub mod client;
+pub mod cookies;
+pub mod error;
+pub mod headers;
+pub mod listener;
+pub mod log_writer;
+pub mod request_log;
+pub mod storefront_host;
+pub mod tls;

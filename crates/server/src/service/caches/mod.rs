@@ -1,0 +1,14 @@
+//! What the domain holds in memory, each bounded and each with its own freshness rule. Leaves:
+//! they read the store they are given and know nothing of the rest of the domain.
+
+pub mod catalog;
+pub mod directory;
+pub mod sign_ins;
+pub mod tokens;
+pub mod usage;
+
+pub use catalog::CatalogCache;
+pub use directory::Directory;
+pub use sign_ins::SessionCache;
+pub use tokens::TokenCache;
+pub use usage::UsageCounters;

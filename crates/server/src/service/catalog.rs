@@ -1,0 +1,85 @@
+//! The catalog as every surface reads it: from the held copy when the store's catalog is small
+//! enough to hold (see `caches::catalog`), else from the database's indexes.
+
+use std::sync::Arc;
+
+use storefront_auth_store::{NewProduct, Product, StoreError};
+
+pub use super::caches::catalog::Catalog;
+use super::Domain;
+
+/// The store's whole catalog when it is held (`None`: too large to hold).
+pub async fn held(domain: &Domain, store_id: i64) -> Result<Option<Arc<Catalog>>, StoreError> {
+    domain.0.catalog.products(domain.store(), store_id).await
+}
+
+pub async fn product(
+    domain: &Domain,
+    store_id: i64,
+    id: i64,
+) -> Result<Option<Product>, StoreError> {
+    match held(domain, store_id).await? {
+        Some(c) => Ok(c.by_id(id).cloned()),
+        None => domain.store().product(store_id, id).await,
+    }
+}
+
+pub async fn product_by_sku(
+    domain: &Domain,
+    store_id: i64,
+    sku: &str,
+) -> Result<Option<Product>, StoreError> {
+    match held(domain, store_id).await? {
+        Some(c) => Ok(c.by_sku(sku).cloned()),
+        None => domain.store().product_by_sku(store_id, sku).await,
+    }
+}
+
+/// The product at a storefront path (`site.route`, product pages).
+pub async fn product_at(
+    domain: &Domain,
+    store_id: i64,
+    path: &str,
+) -> Result<Option<Product>, StoreError> {
+    match held(domain, store_id).await? {
+        Some(c) => Ok(c.by_path(path).cloned()),
+        None => domain.store().product_by_path(store_id, path).await,
+    }
+}
+
+/// Products with `after < id < before`, `limit` of them from the start (or the end), from the
+/// database: for catalogs too large to hold and for the management API.
+pub async fn page(
+    domain: &Domain,
+    store_id: i64,
+    after: i64,
+    before: i64,
+    limit: i64,
+    from_end: bool,
+) -> Result<Vec<Product>, StoreError> {
+    domain
+        .store()
+        .products(store_id, after, before, limit, from_end)
+        .await
+}
+
+pub async fn count(domain: &Domain, store_id: i64) -> Result<i64, StoreError> {
+    domain.store().count_products(store_id).await
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProductError {
+    #[error("a product with this sku already exists")]
+    SkuInUse,
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+/// Adds a product; its storefront path comes from its name.
+pub async fn create(domain: &Domain, new: NewProduct<'_>) -> Result<Product, ProductError> {
+    match domain.store().create_product(new, domain.now()).await {
+        Ok(p) => Ok(p),
+        Err(StoreError::Conflict(_)) => Err(ProductError::SkuInUse),
+        Err(e) => Err(ProductError::Store(e)),
+    }
+}

@@ -1,0 +1,57 @@
+//! Checking out (SPEC §7): a cart becomes an order at the prices of that moment, once; the
+//! order is then paid with a payment access token (`payments`).
+
+use storefront_auth_store::{Order, OrderLine, StoreError};
+
+use super::carts::{find_open, priced, CartError, Shopper};
+use super::Domain;
+
+/// Places the order for the checkout (the cart), exactly once.
+pub async fn complete_checkout(
+    domain: &Domain,
+    who: &Shopper,
+    id: &str,
+) -> Result<Order, CartError> {
+    let cart = find_open(domain, who, id).await?;
+    let priced = priced(domain, cart, who.discount_bp).await?;
+    if priced.lines.is_empty() {
+        return Err(CartError::Empty);
+    }
+    // An order must cost something: a payment for nothing (or less) is never taken.
+    if priced.total_cents <= 0 {
+        return Err(CartError::TotalOutOfRange);
+    }
+    let lines: Vec<OrderLine> = priced
+        .lines
+        .iter()
+        .map(|l| OrderLine {
+            product_id: l.item.product_id,
+            name: &l.name,
+            quantity: l.item.quantity,
+            unit_cents: l.sale_cents,
+        })
+        .collect();
+    match domain
+        .store()
+        .place_order(&priced.cart, &lines, priced.total_cents, domain.now())
+        .await
+    {
+        Ok(order) => Ok(order),
+        Err(StoreError::Conflict(_)) => Err(CartError::Ordered),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The order placed from a cart, when the shopper may see it: the customer who placed it, or
+/// for a guest order whoever holds the cart's id.
+pub async fn order_of(
+    domain: &Domain,
+    cart_id: &str,
+    customer_id: Option<i64>,
+) -> Result<Option<Order>, StoreError> {
+    Ok(domain
+        .store()
+        .order_for_cart(cart_id)
+        .await?
+        .filter(|o| o.customer_id.is_none() || o.customer_id == customer_id))
+}
