@@ -188,8 +188,8 @@ pub fn authorize(
     let Some(kind) = claims.kind() else {
         return Decision::Unauthorized(AuthFailure::UnknownFormat);
     };
-    let grant = |deprecated_s2s| {
-        Decision::Allow(Grant {
+    match by_kind_and_origin(claims, kind, target, origin, now, schedule) {
+        Ok(deprecated_s2s) => Decision::Allow(Grant {
             kind,
             scopes: if kind == TokenKind::Private {
                 claims.scope_set()
@@ -197,8 +197,21 @@ pub fn authorize(
                 None
             },
             deprecated_s2s,
-        })
-    };
+        }),
+        Err(refusal) => Decision::Forbidden(refusal),
+    }
+}
+
+/// SPEC §5.3: which kind of token may be used from where, and until when. `Ok(true)`: allowed
+/// only until the storefront token's server-to-server cut-off (send `Deprecation`).
+fn by_kind_and_origin(
+    claims: &Claims,
+    kind: TokenKind,
+    target: &Target<'_>,
+    origin: &RequestOrigin,
+    now: i64,
+    schedule: &DeprecationSchedule,
+) -> Result<bool, Forbidden> {
     match (kind, origin) {
         (TokenKind::Storefront, RequestOrigin::Browser { origin }) => {
             // Browsers send `Origin` with every POST, same-origin ones included, so a browser
@@ -208,28 +221,26 @@ pub fn authorize(
                 claims.cors.iter().any(|c| c == o) || target.channel_origin == Some(o)
             });
             if allowed {
-                grant(false)
+                Ok(false)
             } else {
-                Decision::Forbidden(Forbidden::OriginNotAllowed)
+                Err(Forbidden::OriginNotAllowed)
             }
         }
         (TokenKind::Storefront, RequestOrigin::ServerToServer) => {
             if now > schedule.last_s2s_use {
-                Decision::Forbidden(Forbidden::StorefrontS2sEnded)
+                Err(Forbidden::StorefrontS2sEnded)
             } else if claims.iat > schedule.last_s2s_issue {
-                Decision::Forbidden(Forbidden::StorefrontS2sCreatedAfterCutoff)
+                Err(Forbidden::StorefrontS2sCreatedAfterCutoff)
             } else {
-                grant(true)
+                Ok(true)
             }
         }
-        (TokenKind::Private, RequestOrigin::Browser { .. }) => {
-            Decision::Forbidden(Forbidden::PrivateFromBrowser)
-        }
+        (TokenKind::Private, RequestOrigin::Browser { .. }) => Err(Forbidden::PrivateFromBrowser),
         (TokenKind::CustomerImpersonation, RequestOrigin::Browser { .. }) => {
-            Decision::Forbidden(Forbidden::ImpersonationFromBrowser)
+            Err(Forbidden::ImpersonationFromBrowser)
         }
         (TokenKind::Private | TokenKind::CustomerImpersonation, RequestOrigin::ServerToServer) => {
-            grant(false)
+            Ok(false)
         }
     }
 }

@@ -146,8 +146,69 @@ pub const TYPE_SCOPES: &[(&str, Scope)] = &[
     ("CompanyUser", B2B),
 ];
 
+/// Types whose fields need nothing of their own: values (`Money`, `PageInfo`), connections
+/// and edges, mutation results and errors. What reaches them is gated on the way (a
+/// `Customer`'s `wishlists` need Customer; a wishlist's items then need nothing more). Every
+/// object type of the schema is in `TYPE_SCOPES` or here, or is a root type whose fields are
+/// all in `FIELD_SCOPES` (`tests/api/schema_coverage.rs` holds it, so a new type or root
+/// field cannot land without a decision).
+pub const NEUTRAL_TYPES: &[&str] = &[
+    "AccountCreationDisabledError",
+    "AddCartLineItemsResult",
+    "AddWishlistItemsResult",
+    "AddressConnection",
+    "AddressEdge",
+    "AssignCartToCustomerResult",
+    "CartError",
+    "CartUnassignError",
+    "CartUnassignResult",
+    "CheckoutCoupon",
+    "CollectionInfo",
+    "CompleteCheckoutResult",
+    "CreateCartRedirectUrlsResult",
+    "CreateCartResult",
+    "CreateWishlistResult",
+    "CurrencyConnection",
+    "CurrencyEdge",
+    "CustomerAccessToken",
+    "CustomerRegistrationError",
+    "DateTimeExtended",
+    "DeleteCartLineItemResult",
+    "DeleteWishlistItemsResult",
+    "EmailAlreadyInUseError",
+    "Image",
+    "LoginResult",
+    "LoginWithCustomerLoginJwtResult",
+    "LogoutResult",
+    "Money",
+    "MoneyRange",
+    "Node",
+    "NotFoundError",
+    "OrdersConnection",
+    "OrdersEdge",
+    "PageInfo",
+    "ProductConnection",
+    "ProductEdge",
+    "RegisterCustomerResult",
+    "UnassignCartFromCustomerResult",
+    "ValidationError",
+    "VariantConnection",
+    "VariantEdge",
+    "VisitStartedEventResult",
+    "Wishlist",
+    "WishlistConnection",
+    "WishlistEdge",
+    "WishlistItem",
+    "WishlistItemConnection",
+    "WishlistItemEdge",
+];
+
+/// The root types: each of their fields declares its requirement in `FIELD_SCOPES`.
+pub const ROOT_TYPES: [&str; 2] = ["Query", "Mutation"];
+
 /// Fields whose requirement differs from their owning type's: root fields declare theirs, and
-/// a few fields carry a different scope than their type. `None` makes a field neutral.
+/// a few fields carry a different scope than their type. `None` makes a field neutral (the
+/// mutation namespaces, whose fields declare their own).
 pub const FIELD_SCOPES: &[(&str, &str, Option<Scope>)] = &[
     ("Query", "site", Some(U)),
     ("Query", "channel", Some(U)),
@@ -157,6 +218,11 @@ pub const FIELD_SCOPES: &[(&str, &str, Option<Scope>)] = &[
     ("Mutation", "login", Some(C)),
     ("Mutation", "logout", Some(C)),
     ("Mutation", "loginWithCustomerLoginJwt", Some(C)),
+    ("Mutation", "cart", None),
+    ("Mutation", "checkout", None),
+    ("Mutation", "customer", None),
+    ("Mutation", "wishlist", None),
+    ("Mutation", "analytics", None),
     ("Checkout", "order", Some(C)),
     ("CartMutations", "assignCartToCustomer", Some(C)),
     ("CartMutations", "unassignCartFromCustomer", Some(C)),
@@ -226,6 +292,9 @@ mod tests {
                 !TYPE_SCOPES[i + 1..].iter().any(|(u, _)| u == t),
                 "{t} twice"
             );
+        }
+        for t in NEUTRAL_TYPES {
+            assert!(type_requirement(t).is_none(), "{t} is neutral and scoped");
         }
         for (i, (t, f, _)) in FIELD_SCOPES.iter().enumerate() {
             assert!(

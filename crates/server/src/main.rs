@@ -85,8 +85,8 @@ enum Command {
     Schema,
 }
 
-fn main() -> std::process::ExitCode {
-    let args = Cli::parse();
+/// The command line's settings, as the configuration's highest layer.
+fn flags(args: &Cli) -> BTreeMap<String, toml::Value> {
     let mut flags = BTreeMap::new();
     let mut flag = |k: &str, v: Option<toml::Value>| {
         if let Some(v) = v {
@@ -96,12 +96,16 @@ fn main() -> std::process::ExitCode {
     flag(
         "data_dir",
         args.data_dir
+            .as_ref()
             .map(|p| toml::Value::String(p.display().to_string())),
     );
-    flag("database_url", args.database_url.map(toml::Value::String));
-    flag("listen", args.listen.map(toml::Value::String));
-    flag("domain", args.domain.map(toml::Value::String));
-    flag("clock", args.clock.map(toml::Value::String));
+    flag(
+        "database_url",
+        args.database_url.clone().map(toml::Value::String),
+    );
+    flag("listen", args.listen.clone().map(toml::Value::String));
+    flag("domain", args.domain.clone().map(toml::Value::String));
+    flag("clock", args.clock.clone().map(toml::Value::String));
     if let Command::Serve {
         no_demo,
         dev_tls,
@@ -122,6 +126,12 @@ fn main() -> std::process::ExitCode {
         flag("tls_cert", path(tls_cert));
         flag("tls_key", path(tls_key));
     }
+    flags
+}
+
+fn main() -> std::process::ExitCode {
+    let args = Cli::parse();
+    let flags = flags(&args);
     let env = std::env::vars().filter(|(k, _)| k.starts_with(ENV_PREFIX));
     let config = match Config::load(args.config.as_deref(), env, flags) {
         Ok(c) => c,

@@ -118,30 +118,7 @@ impl Store {
             return Ok(Err(PaymentRefused::Token));
         };
         let order_id: i64 = get(&row, "order_id")?;
-        let payable = if p.approved {
-            sqlx::query(
-                "UPDATE orders SET status = 'AWAITING_FULFILLMENT', updated_at = $1
-                 WHERE id = $2 AND store_id = $3 AND status = 'INCOMPLETE' AND total_cents = $4",
-            )
-            .bind(now)
-            .bind(order_id)
-            .bind(p.store_id)
-            .bind(p.amount_cents)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-                == 1
-        } else {
-            sqlx::query(
-                "SELECT id FROM orders WHERE id = $1 AND store_id = $2 AND status = 'INCOMPLETE' AND total_cents = $3",
-            )
-            .bind(order_id)
-            .bind(p.store_id)
-            .bind(p.amount_cents)
-            .fetch_optional(&mut *tx)
-            .await?
-            .is_some()
-        };
+        let payable = order_payable(&mut tx, &p, order_id, now).await?;
         if !payable {
             // Keep the token used: it was presented for an order it can no longer pay.
             tx.commit().await?;
@@ -161,4 +138,36 @@ impl Store {
         tx.commit().await?;
         Ok(Ok(order_id))
     }
+}
+
+/// Moves an approved payment's order to `AWAITING_FULFILLMENT`, or for a declined one checks
+/// that the order still awaits this amount. `false`: the order cannot be paid (any more).
+async fn order_payable(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    p: &NewPayment<'_>,
+    order_id: i64,
+    now: i64,
+) -> Result<bool> {
+    if p.approved {
+        let moved = sqlx::query(
+            "UPDATE orders SET status = 'AWAITING_FULFILLMENT', updated_at = $1
+             WHERE id = $2 AND store_id = $3 AND status = 'INCOMPLETE' AND total_cents = $4",
+        )
+        .bind(now)
+        .bind(order_id)
+        .bind(p.store_id)
+        .bind(p.amount_cents)
+        .execute(&mut **tx)
+        .await?;
+        return Ok(moved.rows_affected() == 1);
+    }
+    Ok(sqlx::query(
+        "SELECT id FROM orders WHERE id = $1 AND store_id = $2 AND status = 'INCOMPLETE' AND total_cents = $3",
+    )
+    .bind(order_id)
+    .bind(p.store_id)
+    .bind(p.amount_cents)
+    .fetch_optional(&mut **tx)
+    .await?
+    .is_some())
 }

@@ -38,46 +38,7 @@ impl SchemaIndex {
                         index.mutation = m.node.to_string();
                     }
                 }
-                TypeSystemDefinition::Type(t) => {
-                    let name = t.node.name.node.to_string();
-                    let fields = match &t.node.kind {
-                        TypeKind::Object(o) => {
-                            for i in &o.implements {
-                                implementers
-                                    .entry(i.node.to_string())
-                                    .or_default()
-                                    .push(name.clone());
-                            }
-                            index.objects.insert(name.clone(), vec![name.clone()]);
-                            &o.fields
-                        }
-                        TypeKind::Interface(i) => &i.fields,
-                        TypeKind::Union(u) => {
-                            let members = u.members.iter().map(|m| m.node.to_string()).collect();
-                            index.objects.insert(name.clone(), members);
-                            continue;
-                        }
-                        _ => continue,
-                    };
-                    let table = index.fields.entry(name.clone()).or_default();
-                    for f in fields {
-                        let field = f.node.name.node.to_string();
-                        if !f.node.ty.node.nullable {
-                            index
-                                .non_null
-                                .entry(name.clone())
-                                .or_default()
-                                .insert(field.clone());
-                        }
-                        let mut ty = &f.node.ty.node;
-                        while let BaseType::List(inner) = &ty.base {
-                            ty = inner;
-                        }
-                        if let BaseType::Named(n) = &ty.base {
-                            table.insert(field, n.to_string());
-                        }
-                    }
-                }
+                TypeSystemDefinition::Type(t) => index.add_type(&t.node, &mut implementers),
                 TypeSystemDefinition::Directive(_) => {}
             }
         }
@@ -88,8 +49,54 @@ impl SchemaIndex {
         Ok(index)
     }
 
+    /// Indexes one type definition: an object's or interface's fields (their named types and
+    /// which are non-null), a union's members, and which objects implement which interface.
+    fn add_type(
+        &mut self,
+        t: &async_graphql_parser::types::TypeDefinition,
+        implementers: &mut HashMap<String, Vec<String>>,
+    ) {
+        let name = t.name.node.to_string();
+        let fields = match &t.kind {
+            TypeKind::Object(o) => {
+                for i in &o.implements {
+                    implementers
+                        .entry(i.node.to_string())
+                        .or_default()
+                        .push(name.clone());
+                }
+                self.objects.insert(name.clone(), vec![name.clone()]);
+                &o.fields
+            }
+            TypeKind::Interface(i) => &i.fields,
+            TypeKind::Union(u) => {
+                let members = u.members.iter().map(|m| m.node.to_string()).collect();
+                self.objects.insert(name, members);
+                return;
+            }
+            _ => return,
+        };
+        let table = self.fields.entry(name.clone()).or_default();
+        for f in fields {
+            let field = f.node.name.node.to_string();
+            if !f.node.ty.node.nullable {
+                self.non_null
+                    .entry(name.clone())
+                    .or_default()
+                    .insert(field.clone());
+            }
+            let mut ty = &f.node.ty.node;
+            while let BaseType::List(inner) = &ty.base {
+                ty = inner;
+            }
+            if let BaseType::Named(n) = &ty.base {
+                table.insert(field, n.to_string());
+            }
+        }
+    }
+
     /// The named type of `parent.field`, introspection included.
-    pub(super) fn field_type(&self, parent: &str, field: &str) -> Option<&str> {
+    pub fn field_type(&self, parent: &str, field: &str) -> Option<&str> {
         match field {
             "__typename" => Some("String"),
             "__schema" => Some("__Schema"),
@@ -100,7 +107,7 @@ impl SchemaIndex {
 
     /// The object types a value of `type_name` may be (empty for scalars, introspection and
     /// unknown names).
-    pub(super) fn objects(&self, type_name: &str) -> &[String] {
+    pub fn objects(&self, type_name: &str) -> &[String] {
         self.objects
             .get(type_name)
             .map(Vec::as_slice)

@@ -8,6 +8,7 @@ use clap::Subcommand;
 use super::{find_store, open, Output};
 use crate::config::Config;
 use crate::service::apps::{self, NewApp};
+use crate::service::Domain;
 
 #[derive(Subcommand)]
 pub enum AppsCmd {
@@ -58,14 +59,6 @@ pub enum AppsCmd {
 
 pub async fn apps(config: Config, cmd: AppsCmd) -> anyhow::Result<Output> {
     let domain = open(&config).await?;
-    let find_app = |id: String| {
-        let domain = domain.clone();
-        async move {
-            apps::find(&domain, &id)
-                .await?
-                .ok_or_else(|| anyhow!("no app with client id {id:?}"))
-        }
-    };
     match cmd {
         AppsCmd::Register {
             name,
@@ -77,34 +70,16 @@ pub async fn apps(config: Config, cmd: AppsCmd) -> anyhow::Result<Output> {
             published,
             json,
         } => {
-            let owner = match &store {
-                Some(hash) => Some(find_store(&domain, hash).await?.id),
-                None => None,
+            let new = NewApp {
+                name,
+                auth_callback,
+                load_callback,
+                uninstall_callback,
+                scopes,
+                owner_store_id: None,
+                published,
             };
-            let app = apps::register(
-                &domain,
-                NewApp {
-                    name,
-                    auth_callback,
-                    load_callback,
-                    uninstall_callback,
-                    scopes,
-                    owner_store_id: owner,
-                    published: published || owner.is_none(),
-                },
-            )
-            .await?;
-            if json {
-                let mut out = apps::app_json(&app);
-                out["client_secret"] = app.client_secret.expose().into();
-                return Ok(Output(out.to_string()));
-            }
-            Ok(Output(format!(
-                "registered app {}\nclient_id:     {}\nclient_secret: {}",
-                app.name,
-                app.client_id,
-                app.client_secret.expose()
-            )))
+            register(&domain, new, store, json).await
         }
         AppsCmd::List => {
             let rows = apps::list(&domain).await?;
@@ -117,31 +92,58 @@ pub async fn apps(config: Config, cmd: AppsCmd) -> anyhow::Result<Output> {
         }
         AppsCmd::Install { store, client_id } => {
             let st = find_store(&domain, &store).await?;
-            let app = find_app(client_id).await?;
-            let status = apps::install_by_callback(&domain, &app, &st).await?;
-            if !(200..400).contains(&status) {
-                return Err(anyhow!("the app's auth callback answered HTTP {status}"));
+            let app = find_app(&domain, &client_id).await?;
+            match apps::install_by_callback(&domain, &app, &st).await? {
+                status @ 200..400 => Ok(Output(format!(
+                    "auth callback answered HTTP {status}; the app can now exchange its code"
+                ))),
+                status => Err(anyhow!("the app's auth callback answered HTTP {status}")),
             }
-            Ok(Output(format!(
-                "auth callback answered HTTP {status}; the app can now exchange its code"
-            )))
         }
         AppsCmd::Load { store, client_id } => {
             let st = find_store(&domain, &store).await?;
-            let app = find_app(client_id).await?;
+            let app = find_app(&domain, &client_id).await?;
             Ok(Output(apps::load_url(&domain, &app, &st)))
         }
         AppsCmd::Uninstall { store, client_id } => {
             let st = find_store(&domain, &store).await?;
-            let app = find_app(client_id).await?;
-            if apps::uninstall(&domain, &app, &st).await? {
-                Ok(Output(format!(
-                    "uninstalled {} from {}",
-                    app.client_id, st.hash
-                )))
-            } else {
-                Err(anyhow!("{} is not installed on {}", app.client_id, st.hash))
+            let app = find_app(&domain, &client_id).await?;
+            match apps::uninstall(&domain, &app, &st).await? {
+                true => Ok(Output(format!("uninstalled {client_id} from {}", st.hash))),
+                false => Err(anyhow!("{client_id} is not installed on {}", st.hash)),
             }
         }
     }
+}
+
+/// Registers an app; its client secret is shown once.
+/// An app of one store (`--store`) is its own; an app of no store is published to all.
+async fn register(
+    domain: &Domain,
+    mut new: NewApp,
+    store: Option<String>,
+    json: bool,
+) -> anyhow::Result<Output> {
+    if let Some(hash) = &store {
+        new.owner_store_id = Some(find_store(domain, hash).await?.id);
+    }
+    new.published |= new.owner_store_id.is_none();
+    let app = apps::register(domain, new).await?;
+    if json {
+        let mut out = apps::app_json(&app);
+        out["client_secret"] = app.client_secret.expose().into();
+        return Ok(Output(out.to_string()));
+    }
+    Ok(Output(format!(
+        "registered app {}\nclient_id:     {}\nclient_secret: {}",
+        app.name,
+        app.client_id,
+        app.client_secret.expose()
+    )))
+}
+
+async fn find_app(domain: &Domain, client_id: &str) -> anyhow::Result<storefront_auth_store::App> {
+    apps::find(domain, client_id)
+        .await?
+        .ok_or_else(|| anyhow!("no app with client id {client_id:?}"))
 }

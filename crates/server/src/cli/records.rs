@@ -213,18 +213,7 @@ pub async fn accounts(config: Config, cmd: AccountsCmd) -> anyhow::Result<Output
                 bail!("give at least one --scope, or --all-scopes");
             }
             let created = service::accounts::create(&domain, st.id, kind, &name, &scopes).await?;
-            let a = &created.account;
-            if json {
-                Ok(Output(serde_json::to_string_pretty(&json!({
-                    "client_id": a.client_id, "client_secret": a.client_secret.expose(),
-                    "access_token": created.access_token.expose(), "store_hash": st.hash, "store_id": st.id, "scopes": a.scopes,
-                }))?))
-            } else {
-                Ok(Output(format!(
-                    "client_id:     {}\nclient_secret: {}\naccess_token:  {}\nstore_hash:    {}\n(the access token is shown only now)",
-                    a.client_id, a.client_secret.expose(), created.access_token.expose(), st.hash
-                )))
-            }
+            Ok(Output(created_account(&created, &st, json)?))
         }
         AccountsCmd::Delete { client_id } => {
             if !service::accounts::delete(&domain, &client_id).await? {
@@ -302,5 +291,25 @@ fn describe(p: &Problem) -> String {
         ),
         Problem::TooShort(f) => format!("{} is too short", name(f)),
         Problem::TooLong(f) => format!("{} is too long", name(f)),
+    }
+}
+
+/// A new account as the operator sees it once (the access token is stored as a digest).
+fn created_account(
+    created: &service::accounts::Created,
+    st: &storefront_auth_store::StoreRecord,
+    json: bool,
+) -> anyhow::Result<String> {
+    let a = &created.account;
+    if json {
+        Ok(serde_json::to_string_pretty(&json!({
+            "client_id": a.client_id, "client_secret": a.client_secret.expose(),
+            "access_token": created.access_token.expose(), "store_hash": st.hash, "store_id": st.id, "scopes": a.scopes,
+        }))?)
+    } else {
+        Ok(format!(
+                    "client_id:     {}\nclient_secret: {}\naccess_token:  {}\nstore_hash:    {}\n(the access token is shown only now)",
+                    a.client_id, a.client_secret.expose(), created.access_token.expose(), st.hash
+                ))
     }
 }

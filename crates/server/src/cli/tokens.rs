@@ -7,35 +7,14 @@ use storefront_auth_core::token::TokenKind;
 
 use super::{find_store, open, Output};
 use crate::config::Config;
-use crate::service;
 use crate::service::fields::as_lines;
 use crate::service::revocation::{self, Revocable, RevokeError};
 use crate::service::tokens::{self, CreateError};
+use crate::service::{self, Domain};
 
 #[derive(Subcommand)]
 pub enum TokensCmd {
-    Create {
-        #[arg(long)]
-        store: String,
-        /// storefront, private or customer_impersonation.
-        #[arg(long)]
-        kind: String,
-        /// Channel id (repeatable); none means every channel.
-        #[arg(long = "channel")]
-        channels: Vec<i64>,
-        /// Allowed CORS origin (storefront tokens, at most 2).
-        #[arg(long = "origin")]
-        origins: Vec<String>,
-        /// Scope of a private token (repeatable): Unauthenticated, Customer, B2B.
-        #[arg(long = "scope")]
-        scopes: Vec<String>,
-        /// Expiry, unix seconds.
-        #[arg(long, default_value_t = 2_147_483_647)]
-        expires_at: i64,
-        /// Create it as this API account (sub); otherwise it is a platform token (sub "BC").
-        #[arg(long)]
-        account: Option<String>,
-    },
+    Create(CreateArgs),
     /// Decodes a token and says whether this server would accept it.
     Inspect {
         #[arg(allow_hyphen_values = true)]
@@ -52,6 +31,30 @@ pub enum TokensCmd {
         #[arg(allow_hyphen_values = true)]
         token_or_id: String,
     },
+}
+
+#[derive(clap::Args)]
+pub struct CreateArgs {
+    #[arg(long)]
+    store: String,
+    /// storefront, private or customer_impersonation.
+    #[arg(long)]
+    kind: String,
+    /// Channel id (repeatable); none means every channel.
+    #[arg(long = "channel")]
+    channels: Vec<i64>,
+    /// Allowed CORS origin (storefront tokens, at most 2).
+    #[arg(long = "origin")]
+    origins: Vec<String>,
+    /// Scope of a private token (repeatable): Unauthenticated, Customer, B2B.
+    #[arg(long = "scope")]
+    scopes: Vec<String>,
+    /// Expiry, unix seconds.
+    #[arg(long, default_value_t = 2_147_483_647)]
+    expires_at: i64,
+    /// Create it as this API account (sub); otherwise it is a platform token (sub "BC").
+    #[arg(long)]
+    account: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -83,41 +86,7 @@ pub enum KeysCmd {
 pub async fn tokens(config: Config, cmd: TokensCmd) -> anyhow::Result<Output> {
     let domain = open(&config).await?;
     match cmd {
-        TokensCmd::Create {
-            store,
-            kind,
-            channels,
-            origins,
-            scopes,
-            expires_at,
-            account,
-        } => {
-            let st = find_store(&domain, &store).await?;
-            let kind = TokenKind::parse(&kind).ok_or_else(|| {
-                anyhow!("--kind must be storefront, private or customer_impersonation")
-            })?;
-            let mut body = json!({ "expires_at": expires_at, "channel_ids": channels });
-            if !origins.is_empty() {
-                body["allowed_cors_origins"] = json!(origins);
-            }
-            if kind == TokenKind::Private {
-                body["scopes"] = json!(scopes);
-            } else if !scopes.is_empty() {
-                bail!("--scope applies to private tokens only");
-            }
-            if let Some(client_id) = &account {
-                service::accounts::in_store(&domain, st.id, client_id)
-                    .await?
-                    .ok_or_else(|| anyhow!("no API account {client_id} in store {}", st.hash))?;
-            }
-            let (jwt, _) = tokens::create(&domain, st.id, account.as_deref(), kind, &body)
-                .await
-                .map_err(|e| match e {
-                    CreateError::Invalid(fields) => anyhow!(as_lines(&fields)),
-                    other => other.into(),
-                })?;
-            Ok(Output(jwt))
-        }
+        TokensCmd::Create(args) => create(&domain, args).await,
         TokensCmd::Inspect { token: raw } => {
             let report = tokens::inspect(&domain, &raw).await?;
             Ok(Output(serde_json::to_string_pretty(&report)?))
@@ -146,6 +115,43 @@ pub async fn tokens(config: Config, cmd: TokensCmd) -> anyhow::Result<Output> {
             }
         }
     }
+}
+
+/// Issues a token as the operator asks, through the same validation as the management API.
+async fn create(domain: &Domain, args: CreateArgs) -> anyhow::Result<Output> {
+    let CreateArgs {
+        store,
+        kind,
+        channels,
+        origins,
+        scopes,
+        expires_at,
+        account,
+    } = args;
+    let st = find_store(&domain, &store).await?;
+    let kind = TokenKind::parse(&kind)
+        .ok_or_else(|| anyhow!("--kind must be storefront, private or customer_impersonation"))?;
+    let mut body = json!({ "expires_at": expires_at, "channel_ids": channels });
+    if !origins.is_empty() {
+        body["allowed_cors_origins"] = json!(origins);
+    }
+    if kind == TokenKind::Private {
+        body["scopes"] = json!(scopes);
+    } else if !scopes.is_empty() {
+        bail!("--scope applies to private tokens only");
+    }
+    if let Some(client_id) = &account {
+        service::accounts::in_store(&domain, st.id, client_id)
+            .await?
+            .ok_or_else(|| anyhow!("no API account {client_id} in store {}", st.hash))?;
+    }
+    let (jwt, _) = tokens::create(&domain, st.id, account.as_deref(), kind, &body)
+        .await
+        .map_err(|e| match e {
+            CreateError::Invalid(fields) => anyhow!(as_lines(&fields)),
+            other => other.into(),
+        })?;
+    Ok(Output(jwt))
 }
 
 pub async fn keys(config: Config, cmd: KeysCmd) -> anyhow::Result<Output> {

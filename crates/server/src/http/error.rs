@@ -73,9 +73,10 @@ pub fn envelope(
     body
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let (status, body) = match &self {
+impl ApiError {
+    /// The status and the envelope of each refusal.
+    fn status_and_body(&self) -> (StatusCode, Value) {
+        match self {
             ApiError::Unauthorized => (
                 StatusCode::UNAUTHORIZED,
                 envelope(StatusCode::UNAUTHORIZED, "Unauthorized", Some("The X-Auth-Token is missing or is not valid for this store."), None),
@@ -125,7 +126,13 @@ impl IntoResponse for ApiError {
                 tracing::error!(error = %crate::logs::escaped(why), "internal error");
                 (StatusCode::INTERNAL_SERVER_ERROR, envelope(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error.", None, None))
             }
-        };
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, body) = self.status_and_body();
         let mut response = (status, axum::Json(body)).into_response();
         if let ApiError::RateLimited { retry_after_ms } = self {
             let secs = retry_after_ms.div_ceil(1000).max(1);

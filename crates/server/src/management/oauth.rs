@@ -29,48 +29,9 @@ fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
 }
 
 async fn token(State(m): State<Management>, req: Request) -> Response {
-    let mime = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .map(|m| m.trim().to_ascii_lowercase())
-        .unwrap_or_default();
-    let form: Map<String, Value> = match mime.as_str() {
-        "application/json" => {
-            match axum::Json::<Map<String, Value>>::from_request(req, &()).await {
-                Ok(axum::Json(m)) => m,
-                Err(_) => {
-                    return oauth_error(
-                        StatusCode::BAD_REQUEST,
-                        "invalid_request",
-                        "The body is not a JSON object.",
-                    )
-                }
-            }
-        }
-        "application/x-www-form-urlencoded" => {
-            match axum::Form::<Vec<(String, String)>>::from_request(req, &()).await {
-                Ok(axum::Form(pairs)) => pairs
-                    .into_iter()
-                    .map(|(k, v)| (k, Value::String(v)))
-                    .collect(),
-                Err(_) => {
-                    return oauth_error(
-                        StatusCode::BAD_REQUEST,
-                        "invalid_request",
-                        "The form body is malformed.",
-                    )
-                }
-            }
-        }
-        _ => {
-            return oauth_error(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "invalid_request",
-                "Send application/json or application/x-www-form-urlencoded.",
-            )
-        }
+    let form = match form(req).await {
+        Ok(f) => f,
+        Err(refusal) => return refusal,
     };
     let e = match apps::exchange(&m.domain, &form).await {
         Ok(grant) => {
@@ -94,4 +55,52 @@ async fn token(State(m): State<Management>, req: Request) -> Response {
     };
     tracing::info!(reason = %e, "token exchange refused");
     oauth_error(status, code, &e.to_string())
+}
+
+/// The request's fields, from a JSON or a form-encoded body.
+async fn form(req: Request) -> Result<Map<String, Value>, Response> {
+    let mime = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|m| m.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    let form: Map<String, Value> = match mime.as_str() {
+        "application/json" => {
+            match axum::Json::<Map<String, Value>>::from_request(req, &()).await {
+                Ok(axum::Json(m)) => m,
+                Err(_) => {
+                    return Err(oauth_error(
+                        StatusCode::BAD_REQUEST,
+                        "invalid_request",
+                        "The body is not a JSON object.",
+                    ))
+                }
+            }
+        }
+        "application/x-www-form-urlencoded" => {
+            match axum::Form::<Vec<(String, String)>>::from_request(req, &()).await {
+                Ok(axum::Form(pairs)) => pairs
+                    .into_iter()
+                    .map(|(k, v)| (k, Value::String(v)))
+                    .collect(),
+                Err(_) => {
+                    return Err(oauth_error(
+                        StatusCode::BAD_REQUEST,
+                        "invalid_request",
+                        "The form body is malformed.",
+                    ))
+                }
+            }
+        }
+        _ => {
+            return Err(oauth_error(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "invalid_request",
+                "Send application/json or application/x-www-form-urlencoded.",
+            ))
+        }
+    };
+    Ok(form)
 }

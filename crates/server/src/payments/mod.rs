@@ -61,6 +61,32 @@ async fn pay(
     let bytes = read_limited(req.into_body(), MAX_BODY).await?;
     let body: Value =
         serde_json::from_slice(&bytes).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    let number = card_number(&body)?;
+    match payments::pay(&domain, &store, &pat, number).await {
+        Ok((id, order_id)) => {
+            tracing::info!(order_id, "payment taken");
+            Ok((
+                StatusCode::CREATED,
+                axum::Json(
+                    json!({ "data": { "id": id, "transaction_type": "purchase", "status": "success" } }),
+                ),
+            ))
+        }
+        Err(PaymentError::InvalidToken) => Err(unauthorized()),
+        Err(PaymentError::OrderNotPayable) => Err(ApiError::Refused(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Order is invalid: it is not awaiting payment.".into(),
+        )),
+        Err(PaymentError::Declined) => Err(ApiError::Refused(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Payment was declined. Please try again.".into(),
+        )),
+        Err(PaymentError::Store(e)) => Err(e.into()),
+    }
+}
+
+/// The test card's number, once the payment's fields are all there (SPEC §7).
+fn card_number(body: &Value) -> Result<&str, ApiError> {
     let payment = &body["payment"];
     let mut errors = Vec::new();
     if payment["payment_method_id"]
@@ -92,25 +118,5 @@ async fn pay(
     if !errors.is_empty() {
         return Err(ApiError::Invalid(errors));
     }
-    match payments::pay(&domain, &store, &pat, number).await {
-        Ok((id, order_id)) => {
-            tracing::info!(order_id, "payment taken");
-            Ok((
-                StatusCode::CREATED,
-                axum::Json(
-                    json!({ "data": { "id": id, "transaction_type": "purchase", "status": "success" } }),
-                ),
-            ))
-        }
-        Err(PaymentError::InvalidToken) => Err(unauthorized()),
-        Err(PaymentError::OrderNotPayable) => Err(ApiError::Refused(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Order is invalid: it is not awaiting payment.".into(),
-        )),
-        Err(PaymentError::Declined) => Err(ApiError::Refused(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Payment was declined. Please try again.".into(),
-        )),
-        Err(PaymentError::Store(e)) => Err(e.into()),
-    }
+    Ok(number)
 }

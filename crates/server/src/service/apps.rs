@@ -256,6 +256,22 @@ pub enum ExchangeError {
     Store(#[from] StoreError),
 }
 
+/// The app whose client secret this is.
+async fn authenticated(
+    domain: &Domain,
+    client_id: &str,
+    client_secret: &str,
+) -> Result<App, ExchangeError> {
+    let app = find(domain, client_id)
+        .await?
+        .ok_or(ExchangeError::Client)?;
+    let given = Secret::new(client_secret).digest();
+    if !secret::digests_equal(&app.client_secret.digest(), &given) {
+        return Err(ExchangeError::Client);
+    }
+    Ok(app)
+}
+
 /// Exchanges a code for the install's access token (single use, enforced by the database).
 pub async fn exchange(
     domain: &Domain,
@@ -273,35 +289,21 @@ pub async fn exchange(
             "client_id, client_secret and code are required.".into(),
         ));
     };
-    let app = domain
-        .store()
-        .app(client_id)
-        .await?
-        .ok_or(ExchangeError::Client)?;
-    if !secret::digests_equal(
-        &app.client_secret.digest(),
-        &Secret::new(client_secret).digest(),
-    ) {
-        return Err(ExchangeError::Client);
-    }
+    let app = authenticated(domain, client_id, client_secret).await?;
     if field("grant_type") != Some("authorization_code") {
         return Err(ExchangeError::GrantType);
     }
     if field("redirect_uri") != Some(app.auth_callback.as_str()) {
         return Err(ExchangeError::RedirectUri);
     }
-    let store = match field("context").and_then(|c| c.strip_prefix("stores/")) {
-        Some(hash) => domain
-            .store()
-            .store_by_hash(hash)
-            .await?
-            .ok_or(ExchangeError::Code)?,
-        None => {
-            return Err(ExchangeError::Request(
-                "context must be stores/{store_hash}.".into(),
-            ))
-        }
-    };
+    let hash = field("context")
+        .and_then(|c| c.strip_prefix("stores/"))
+        .ok_or_else(|| ExchangeError::Request("context must be stores/{store_hash}.".into()))?;
+    let store = domain
+        .store()
+        .store_by_hash(hash)
+        .await?
+        .ok_or(ExchangeError::Code)?;
     let token = Secret::new(secret::random_alnum(31));
     let claimed = domain
         .store()

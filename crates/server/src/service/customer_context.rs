@@ -140,6 +140,19 @@ pub async fn of_session_cookie(
     .await
 }
 
+/// The sign-in of a well-formed customer access token.
+async fn by_access_token(
+    domain: &Domain,
+    cat: &str,
+    store_id: i64,
+    channel_id: i64,
+) -> Result<Option<(Customer, String)>, ContextError> {
+    match parse_access_token(cat) {
+        Some(_) => signed_in(domain, cat, SessionKind::AccessToken, store_id, channel_id).await,
+        None => Ok(None),
+    }
+}
+
 /// The customer a request acts for, from its signals, token kind and origin (SPEC §5.4).
 pub async fn resolve(
     domain: &Domain,
@@ -164,13 +177,7 @@ pub async fn resolve(
         if signals.customer_id.is_some() {
             return Err(ContextError::BothHeaders);
         }
-        let found = match parse_access_token(cat) {
-            Some(_) => {
-                signed_in(domain, cat, SessionKind::AccessToken, store_id, channel_id).await?
-            }
-            None => None,
-        };
-        match found {
+        match by_access_token(domain, cat, store_id, channel_id).await? {
             Some((customer, digest)) => {
                 ctx.customer = Some(customer);
                 ctx.sign_in = Some(digest);

@@ -1,11 +1,10 @@
 //! Signing customers in and out (SPEC §5.7, §6): password and Customer Login JWT checks, the
 //! failed-login throttle, and the one-device rule. Used by GraphQL and by `/login/token`.
 
-use storefront_auth_core::customer_login::{self, LoginClaims, LoginJwtError, LOGIN_SCOPE};
 use storefront_auth_core::customer_session::{new_access_token, new_session_id};
 use storefront_auth_core::Secret;
 use storefront_auth_store::{
-    Channel, Customer, NewSession, Reservation, SessionKind, StoreError, StoreRecord,
+    Customer, NewSession, Reservation, SessionKind, StoreError, StoreRecord,
 };
 
 use crate::service::Domain;
@@ -144,82 +143,6 @@ pub async fn start_sign_in(
     // One device: the customer's other sign-ins just ended, here and everywhere.
     super::revocation::sign_ins_ended(domain, store_id, customer_id).await;
     Ok((value, expires_at))
-}
-
-/// Every rule of SPEC §6 for a Customer Login JWT, ending with the single-use claim of its
-/// `jti` in the database.
-pub async fn verify_login_jwt(
-    domain: &Domain,
-    store: &StoreRecord,
-    token: &str,
-    client_ip: &str,
-) -> Result<(LoginClaims, Customer, Channel), LoginJwtError> {
-    let unavailable = |_| LoginJwtError::Unavailable;
-    let issuer = customer_login::issuer(token)?;
-    // The issuer is a store API account, or an app installed on the store, holding the
-    // Customer Login scope (the platform's docs name both).
-    let account = domain
-        .store()
-        .account(&issuer)
-        .await
-        .map_err(unavailable)?
-        .filter(|a| a.store_id == store.id && a.has_scope(LOGIN_SCOPE, false));
-    let secret = match account {
-        Some(a) => a.client_secret,
-        None => {
-            let install = domain
-                .store()
-                .install(&issuer, store.id)
-                .await
-                .map_err(unavailable)?
-                .filter(|i| {
-                    i.installed_at.is_some()
-                        && i.uninstalled_at.is_none()
-                        && i.scopes.iter().any(|s| s == LOGIN_SCOPE)
-                });
-            let app = match install {
-                Some(_) => domain.store().app(&issuer).await.map_err(unavailable)?,
-                None => None,
-            };
-            app.ok_or(LoginJwtError::Issuer)?.client_secret
-        }
-    };
-    let leeway = domain.settings().customers.login_jwt_leeway_secs;
-    let claims = customer_login::verify(
-        token,
-        secret.expose().as_bytes(),
-        &store.hash,
-        domain.now(),
-        leeway,
-        Some(client_ip),
-    )?;
-    let channel = domain
-        .store()
-        .channels(store.id)
-        .await
-        .map_err(unavailable)?
-        .into_iter()
-        .find(|c| c.channel_id == claims.channel_id)
-        .ok_or(LoginJwtError::UnknownChannel)?;
-    let customer = domain
-        .store()
-        .customer(store.id, claims.customer_id)
-        .await
-        .map_err(unavailable)?
-        .ok_or(LoginJwtError::UnknownCustomer)?;
-    let site = storefront_auth_core::validate::origin_of(&channel.site_url)
-        .unwrap_or_default()
-        .to_string();
-    customer_login::safe_redirect(claims.redirect_to.as_deref(), &site)?;
-    if !domain
-        .store()
-        .claim_login_jti(store.id, &claims.iss, &claims.jti, domain.now())
-        .await
-        .map_err(unavailable)?
-    {
-        return Err(LoginJwtError::Replayed);
-    }
-    Ok((claims, customer, channel))
 }
 
 /// A page of the store's customers, in id order after `after_id`.

@@ -16,6 +16,7 @@ pub mod catalog;
 pub mod checkout;
 pub mod current_customer;
 pub mod customer_context;
+pub mod customer_login;
 pub mod customers;
 pub mod demo;
 pub mod directory;

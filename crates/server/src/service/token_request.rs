@@ -97,57 +97,11 @@ fn parse_channels(
     store_channels: &[i64],
     errors: &mut Vec<FieldError>,
 ) -> Vec<i64> {
-    let single = obj.get("channel_id").filter(|v| !v.is_null());
-    let many = obj.get("channel_ids").filter(|v| !v.is_null());
-    let (field, ids) = match (single, many) {
-        (Some(_), Some(_)) => {
-            errors.push(FieldError::new(
-                "channel_id",
-                "mutually_exclusive",
-                "Send either channel_id or channel_ids, not both.",
-            ));
+    let (field, ids) = match requested_channels(obj) {
+        Ok(found) => found,
+        Err(e) => {
+            errors.push(e);
             return Vec::new();
-        }
-        (None, None) => {
-            errors.push(FieldError::new(
-                "channel_id",
-                "required",
-                "One of channel_id or channel_ids is required.",
-            ));
-            return Vec::new();
-        }
-        (Some(v), None) => match v.as_i64().filter(|c| *c >= 1) {
-            Some(c) => ("channel_id", vec![c]),
-            None => {
-                errors.push(FieldError::new(
-                    "channel_id",
-                    "invalid_type",
-                    "channel_id must be a positive integer.",
-                ));
-                return Vec::new();
-            }
-        },
-        (None, Some(v)) => {
-            let ids: Option<Vec<i64>> = v
-                .as_array()
-                .and_then(|a| a.iter().map(|x| x.as_i64().filter(|c| *c >= 1)).collect());
-            match ids {
-                Some(ids) => (
-                    "channel_ids",
-                    ids.into_iter()
-                        .collect::<BTreeSet<_>>()
-                        .into_iter()
-                        .collect(),
-                ),
-                None => {
-                    errors.push(FieldError::new(
-                        "channel_ids",
-                        "invalid_type",
-                        "channel_ids must be an array of positive integers.",
-                    ));
-                    return Vec::new();
-                }
-            }
         }
     };
     let unknown: Vec<String> = ids
@@ -252,4 +206,46 @@ fn parse_scopes(obj: &Map<String, Value>, errors: &mut Vec<FieldError>) -> Vec<S
         }
     }
     out
+}
+
+/// The channels a body names, by `channel_id` or `channel_ids` (deduplicated, in order), and
+/// which field named them.
+fn requested_channels(obj: &Map<String, Value>) -> Result<(&'static str, Vec<i64>), FieldError> {
+    let single = obj.get("channel_id").filter(|v| !v.is_null());
+    let many = obj.get("channel_ids").filter(|v| !v.is_null());
+    match (single, many) {
+        (Some(_), Some(_)) => Err(FieldError::new(
+            "channel_id",
+            "mutually_exclusive",
+            "Send either channel_id or channel_ids, not both.",
+        )),
+        (None, None) => Err(FieldError::new(
+            "channel_id",
+            "required",
+            "One of channel_id or channel_ids is required.",
+        )),
+        (Some(v), None) => match v.as_i64().filter(|c| *c >= 1) {
+            Some(c) => Ok(("channel_id", vec![c])),
+            None => Err(FieldError::new(
+                "channel_id",
+                "invalid_type",
+                "channel_id must be a positive integer.",
+            )),
+        },
+        (None, Some(v)) => v
+            .as_array()
+            .and_then(|a| {
+                a.iter()
+                    .map(|x| x.as_i64().filter(|c| *c >= 1))
+                    .collect::<Option<BTreeSet<i64>>>()
+            })
+            .map(|ids| ("channel_ids", ids.into_iter().collect()))
+            .ok_or_else(|| {
+                FieldError::new(
+                    "channel_ids",
+                    "invalid_type",
+                    "channel_ids must be an array of positive integers.",
+                )
+            }),
+    }
 }

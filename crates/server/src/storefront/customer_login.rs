@@ -62,7 +62,7 @@ async fn login_token(
         peer.ip(),
     )
     .to_string();
-    match customers::verify_login_jwt(&s.domain, store, &jwt, &ip).await {
+    match crate::service::customer_login::verify_login_jwt(&s.domain, store, &jwt, &ip).await {
         Ok((claims, customer, channel)) => {
             match customers::start_sign_in(
                 &s.domain,

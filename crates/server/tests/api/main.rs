@@ -6,6 +6,7 @@ mod helpers;
 
 mod adversarial;
 mod apps;
+mod architecture;
 mod binary;
 mod commerce;
 mod customers;
@@ -21,5 +22,6 @@ mod multi_instance;
 mod outage;
 mod process;
 mod real_clients;
+mod schema_coverage;
 mod storefront_pages;
 mod tokens;

@@ -4,8 +4,8 @@
 //! function (`schema::catalog`); a field that is only read is read here too.
 
 use crate::graphql::schema::catalog::{
-    global_id, path, sold_in, Brand, Image, Money, MoneyRange, Prices, ProductConnection,
-    ProductEdge, ProductInventory, ProductNode, CURRENCY,
+    sold_in, Brand, Image, Money, MoneyRange, Prices, ProductConnection, ProductEdge,
+    ProductInventory, ProductNode, CURRENCY,
 };
 use crate::graphql::schema::connection::{cursor, CollectionInfo, PageInfo};
 use crate::graphql::schema::scalars::CurrencyCode;
@@ -127,11 +127,11 @@ impl Write for ProductNode {
     ) -> Result<(), Fallback> {
         let p = &self.0;
         match field {
-            ProductField::Id => global_id("Product", p.id).write(out),
-            ProductField::EntityId => (p.id as i32).write(out),
+            ProductField::Id => self.global_id().write(out),
+            ProductField::EntityId => self.entity_id().write(out),
             ProductField::Name => p.name.write(out),
             ProductField::Sku => p.sku.write(out),
-            ProductField::Path => path(&p.name).write(out),
+            ProductField::Path => self.storefront_path().write(out),
             ProductField::Prices(s) => {
                 return object(&self.prices_for(gql.discount_bp), s, gql, out)
             }

@@ -8,6 +8,7 @@ use super::collect::{Compile, FieldRef, Sel, Selected, What};
 use super::json::{Json, Leaf};
 use super::{fields, nullable, object, Fallback, Write};
 use crate::graphql::schema::catalog::{self, ProductConnection, ProductNode, ProductsQuery};
+use crate::graphql::schema::customer::CustomerFields;
 use crate::graphql::schema::site::{self, Channel, Query, Site};
 use crate::graphql::schema::GqlContext;
 use storefront_auth_store::Customer;
@@ -210,14 +211,13 @@ impl Compile for Customer {
 impl Write for Customer {
     fn write(&self, field: &CustomerField, _: &GqlContext, out: &mut Json) -> Result<(), Fallback> {
         match field {
-            CustomerField::EntityId => (self.id as i32).write(out),
+            CustomerField::EntityId => CustomerFields::entity_id(self).write(out),
             CustomerField::Email => self.email.write(out),
             CustomerField::FirstName => self.first_name.write(out),
             CustomerField::LastName => self.last_name.write(out),
             CustomerField::Phone => self.phone.write(out),
-            // No B2B company data is kept for storefront customers.
-            CustomerField::Company => "".write(out),
-            CustomerField::CustomerGroupId => (self.group_id.unwrap_or(0) as i32).write(out),
+            CustomerField::Company => CustomerFields::company(self).write(out),
+            CustomerField::CustomerGroupId => CustomerFields::customer_group_id(self).write(out),
         }
         Ok(())
     }

@@ -182,13 +182,17 @@ pub async fn login_with_jwt(
     guest_cart: Option<String>,
 ) -> Result<LoginWithCustomerLoginJwtResult> {
     let gql = ctx.data::<GqlContext>()?;
-    let (claims, customer, channel) =
-        customers::verify_login_jwt(&gql.domain, &gql.store, &jwt, &gql.client_ip.to_string())
-            .await
-            .map_err(|e| {
-                tracing::info!(reason = %e, "customer login JWT refused");
-                Error::new("Invalid customer login JWT")
-            })?;
+    let (claims, customer, channel) = crate::service::customer_login::verify_login_jwt(
+        &gql.domain,
+        &gql.store,
+        &jwt,
+        &gql.client_ip.to_string(),
+    )
+    .await
+    .map_err(|e| {
+        tracing::info!(reason = %e, "customer login JWT refused");
+        Error::new("Invalid customer login JWT")
+    })?;
     if channel.channel_id != gql.channel.channel_id {
         return Err(Error::new(
             "The customer login JWT is for another channel; send it to that channel's storefront.",

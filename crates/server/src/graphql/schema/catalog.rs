@@ -123,6 +123,21 @@ pub struct ProductNode(pub Product);
 /// What `Product`'s fields compute, beside its resolvers so that compiled plans
 /// (`storefront/plan`) compute the same.
 impl ProductNode {
+    /// `Product.id`: the global id.
+    pub fn global_id(&self) -> ID {
+        global_id("Product", self.0.id)
+    }
+
+    /// `Product.entityId`.
+    pub fn entity_id(&self) -> i32 {
+        self.0.id as i32
+    }
+
+    /// `Product.path`: the storefront path its name gives.
+    pub fn storefront_path(&self) -> String {
+        path(&self.0.name)
+    }
+
     /// The catalog holds no images yet.
     pub fn image(&self) -> Option<Image> {
         None
@@ -162,10 +177,11 @@ impl ProductNode {
 #[Object(name = "Product")]
 impl ProductNode {
     pub async fn id(&self) -> ID {
-        global_id("Product", self.0.id)
+        self.global_id()
     }
-    async fn entity_id(&self) -> i32 {
-        self.0.id as i32
+    #[graphql(name = "entityId")]
+    async fn entity_id_field(&self) -> i32 {
+        self.entity_id()
     }
     async fn name(&self) -> &str {
         &self.0.name
@@ -174,7 +190,7 @@ impl ProductNode {
         &self.0.sku
     }
     async fn path(&self) -> String {
-        path(&self.0.name)
+        self.storefront_path()
     }
     /// Prices for the current customer context (group discounts applied).
     async fn prices(

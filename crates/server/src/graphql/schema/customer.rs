@@ -149,10 +149,32 @@ connection!(WishlistConnection, WishlistEdge, Wishlist);
 #[derive(Clone, Debug)]
 pub struct CustomerNode(pub Customer);
 
+/// The `Customer` fields computed from the stored record, read by the resolvers below and by
+/// the compiled plans (`plan::root`) alike, so the two cannot answer differently.
+pub trait CustomerFields {
+    fn entity_id(&self) -> i32;
+    /// No B2B company data is kept for storefront customers.
+    fn company(&self) -> &str;
+    /// 0 when the customer is in no group, as the platform answers.
+    fn customer_group_id(&self) -> i32;
+}
+
+impl CustomerFields for Customer {
+    fn entity_id(&self) -> i32 {
+        self.id as i32
+    }
+    fn company(&self) -> &str {
+        ""
+    }
+    fn customer_group_id(&self) -> i32 {
+        self.group_id.unwrap_or(0) as i32
+    }
+}
+
 #[Object(name = "Customer")]
 impl CustomerNode {
     async fn entity_id(&self) -> i32 {
-        self.0.id as i32
+        CustomerFields::entity_id(&self.0)
     }
     async fn email(&self) -> &str {
         &self.0.email
@@ -167,10 +189,10 @@ impl CustomerNode {
         &self.0.phone
     }
     async fn company(&self) -> &str {
-        ""
+        CustomerFields::company(&self.0)
     }
     async fn customer_group_id(&self) -> i32 {
-        self.0.group_id.unwrap_or(0) as i32
+        CustomerFields::customer_group_id(&self.0)
     }
     async fn addresses(
         &self,

@@ -121,7 +121,8 @@ pub enum CompanyStatus {
     Rejected,
 }
 
-/// A date with the forms BigCommerce gives (`utc`).
+// A date with the forms BigCommerce gives (`utc`). A plain comment: a doc comment would
+// become its description in the SDL.
 #[derive(SimpleObject, Clone, Debug)]
 pub struct DateTimeExtended {
     pub utc: DateTime,

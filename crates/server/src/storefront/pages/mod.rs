@@ -209,17 +209,11 @@ async fn login_submit(
             return r;
         }
     };
-    let (value, expires_at) = match customers::start_sign_in(
-        &s.domain,
-        store.id,
-        ctx.storefront.channel.channel_id,
-        customer.id,
-        SessionKind::Cookie,
-    )
-    .await
-    {
-        Ok(v) => v,
-        Err(_) => return unavailable(),
+    let channel_id = ctx.storefront.channel.channel_id;
+    let kind = SessionKind::Cookie;
+    let started = customers::start_sign_in(&s.domain, store.id, channel_id, customer.id, kind);
+    let Ok((value, expires_at)) = started.await else {
+        return unavailable();
     };
     let set_cookie = s
         .cookies
