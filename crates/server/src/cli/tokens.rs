@@ -128,7 +128,7 @@ async fn create(domain: &Domain, args: CreateArgs) -> anyhow::Result<Output> {
         expires_at,
         account,
     } = args;
-    let st = find_store(&domain, &store).await?;
+    let st = find_store(domain, &store).await?;
     let kind = TokenKind::parse(&kind)
         .ok_or_else(|| anyhow!("--kind must be storefront, private or customer_impersonation"))?;
     let mut body = json!({ "expires_at": expires_at, "channel_ids": channels });
@@ -141,11 +141,11 @@ async fn create(domain: &Domain, args: CreateArgs) -> anyhow::Result<Output> {
         bail!("--scope applies to private tokens only");
     }
     if let Some(client_id) = &account {
-        service::accounts::in_store(&domain, st.id, client_id)
+        service::accounts::in_store(domain, st.id, client_id)
             .await?
             .ok_or_else(|| anyhow!("no API account {client_id} in store {}", st.hash))?;
     }
-    let (jwt, _) = tokens::create(&domain, st.id, account.as_deref(), kind, &body)
+    let (jwt, _) = tokens::create(domain, st.id, account.as_deref(), kind, &body)
         .await
         .map_err(|e| match e {
             CreateError::Invalid(fields) => anyhow!(as_lines(&fields)),

@@ -41,7 +41,12 @@ pub async fn admit(
     body: Body,
     log: &RequestLog,
 ) -> Result<Admitted, Response> {
-    check_correlation_id(headers)?;
+    if !correlation_id_ok(headers) {
+        return Err(gql_error(
+            StatusCode::BAD_REQUEST,
+            "X-Correlation-Id must be a UUID (8-4-4-4-12 hexadecimal digits).",
+        ));
+    }
     let body = parse_body(body).await?;
     let store = &storefront.entry.store;
     let channel = &storefront.channel;
@@ -81,21 +86,14 @@ pub async fn admit(
     })
 }
 
-fn check_correlation_id(headers: &HeaderMap) -> Result<(), Response> {
-    let Some(raw) = headers.get(&CORRELATION_ID) else {
-        return Ok(());
-    };
-    match raw
-        .to_str()
-        .ok()
-        .and_then(|v| uuid::Uuid::parse_str(v).ok())
-    {
-        Some(_) => Ok(()),
-        None => Err(gql_error(
-            StatusCode::BAD_REQUEST,
-            "X-Correlation-Id must be a UUID (8-4-4-4-12 hexadecimal digits).",
-        )),
-    }
+/// No `X-Correlation-Id`, or one that is a UUID.
+fn correlation_id_ok(headers: &HeaderMap) -> bool {
+    headers.get(&CORRELATION_ID).is_none_or(|raw| {
+        raw.to_str()
+            .ok()
+            .and_then(|v| uuid::Uuid::parse_str(v).ok())
+            .is_some()
+    })
 }
 
 /// `Authorization: Bearer {token}`.

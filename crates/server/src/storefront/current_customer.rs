@@ -12,7 +12,7 @@ use super::Storefronts;
 use crate::http::error::{envelope, ApiError};
 use crate::http::storefront_host::{HostRejection, StorefrontHost};
 use crate::service::directory::HostError;
-use crate::service::{current_customer, customer_context, Domain};
+use crate::service::{current_customer, Domain};
 
 pub fn router<S>() -> Router<S>
 where
@@ -67,15 +67,7 @@ async fn current(
         }
         Err(e) => return ApiError::from(e).into_response(),
     };
-    let cookie = crate::http::cookies::session(&headers);
-    let ctx = customer_context::of_session_cookie(
-        &s.domain,
-        cookie.as_deref(),
-        store.id,
-        storefront.channel.channel_id,
-    )
-    .await;
-    let Ok(ctx) = ctx else {
+    let Ok(ctx) = super::signed_in(&s.domain, &headers, &storefront).await else {
         // A cookie can only meet an unavailable database here.
         return ApiError::Unavailable("customer context".into()).into_response();
     };

@@ -11,8 +11,12 @@ pub mod same_origin;
 use axum::extract::FromRef;
 use axum::Router;
 
+use axum::http::HeaderMap;
+
 use crate::config::Config;
 use crate::http::cookies::CookieJar;
+use crate::service::customer_context::{self, ContextError, CustomerContext};
+use crate::service::directory::Storefront;
 use crate::service::Domain;
 
 /// What these surfaces share: the domain and how cookies are set.
@@ -29,6 +33,17 @@ impl Storefronts {
             cookies: CookieJar::of(config),
         }
     }
+}
+
+/// The shopper of a cookie-only surface: the session cookie's customer on this storefront.
+pub async fn signed_in(
+    domain: &Domain,
+    headers: &HeaderMap,
+    at: &Storefront,
+) -> Result<CustomerContext, ContextError> {
+    let cookie = crate::http::cookies::session(headers);
+    let (store_id, channel_id) = (at.entry.store.id, at.channel.channel_id);
+    customer_context::of_session_cookie(domain, cookie.as_deref(), store_id, channel_id).await
 }
 
 pub fn router<S>() -> Router<S>

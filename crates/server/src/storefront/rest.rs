@@ -20,7 +20,7 @@ use crate::http::error::ApiError;
 use crate::http::storefront_host::{HostRejection, StorefrontHost};
 use crate::service::carts::{self, CartError, Line, PricedCart, Shopper};
 use crate::service::directory::{HostError, Storefront};
-use crate::service::{customer_context, Domain};
+use crate::service::Domain;
 
 pub fn router<S>() -> Router<S>
 where
@@ -70,15 +70,9 @@ async fn session(
         )
         .into_response());
     }
-    let cookie = crate::http::cookies::session(headers);
-    let ctx = customer_context::of_session_cookie(
-        domain,
-        cookie.as_deref(),
-        store.id,
-        channel.channel_id,
-    )
-    .await
-    .map_err(|_| ApiError::Unavailable("customer context".into()).into_response())?;
+    let ctx = super::signed_in(domain, headers, at)
+        .await
+        .map_err(|_| ApiError::Unavailable("customer context".into()).into_response())?;
     let discount_bp = match &ctx.customer {
         Some(c) => carts::discount_bp(domain, store.id, c)
             .await

@@ -123,11 +123,10 @@ fn ident_char(c: Option<&char>) -> bool {
 
 /// `'x'`, `'\n'`, `'\u{1}'`, as opposed to a lifetime `'a`.
 fn is_char_literal(b: &[char], i: usize) -> bool {
-    match (b.get(i + 1), b.get(i + 2)) {
-        (Some('\\'), _) => true,
-        (Some(_), Some('\'')) => true,
-        _ => false,
-    }
+    matches!(
+        (b.get(i + 1), b.get(i + 2)),
+        (Some('\\'), _) | (Some(_), Some('\''))
+    )
 }
 
 /// Line ranges (0-based, inclusive) of `#[cfg(test)]` items: test code is not held to size.

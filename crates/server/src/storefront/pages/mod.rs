@@ -8,7 +8,8 @@ use std::net::SocketAddr;
 
 mod html;
 
-use axum::extract::{ConnectInfo, FromRef, Query, State};
+use axum::extract::{ConnectInfo, FromRef, FromRequestParts, Query, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -21,7 +22,7 @@ use super::Storefronts;
 use crate::http::client::{client_ip, trusted_proxy};
 use crate::http::storefront_host::{HostRejection, StorefrontHost};
 use crate::service::directory::{HostError, Storefront};
-use crate::service::{auto_token, carts, catalog, customer_context, customers, Domain};
+use crate::service::{auto_token, carts, catalog, customers, Domain};
 use html::{esc, page, ACCOUNT_SCRIPT, CART_SCRIPT};
 
 pub fn router<S>() -> Router<S>
@@ -66,43 +67,38 @@ fn unavailable() -> Response {
         .into_response()
 }
 
-async fn context(
-    domain: &Domain,
-    storefront: Storefront,
-    headers: &HeaderMap,
-) -> Result<PageContext, Response> {
-    let (store, channel) = (&storefront.entry.store, &storefront.channel);
-    let cookie = crate::http::cookies::session(headers);
-    let ctx = customer_context::of_session_cookie(
-        domain,
-        cookie.as_deref(),
-        store.id,
-        channel.channel_id,
-    )
-    .await
-    .map_err(|_| unavailable())?;
-    let token = auto_token::current(domain, store, channel)
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "auto-generated token");
-            unavailable()
-        })?;
-    Ok(PageContext {
-        storefront,
-        customer: ctx.customer,
-        token,
-    })
+/// Every page's context, taken with the request: the storefront (a host that is none gets
+/// the 404 page), the cookie's customer, and the channel's auto-generated token.
+impl<S> FromRequestParts<S> for PageContext
+where
+    S: Send + Sync,
+    Storefronts: FromRef<S>,
+    Domain: FromRef<S>,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        let StorefrontHost(storefront, _) = Host::from_request_parts(parts, state).await?;
+        let domain = Domain::from_ref(state);
+        let ctx = super::signed_in(&domain, &parts.headers, &storefront)
+            .await
+            .map_err(|_| unavailable())?;
+        let (store, channel) = (&storefront.entry.store, &storefront.channel);
+        let token = auto_token::current(&domain, store, channel)
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, "auto-generated token");
+                unavailable()
+            })?;
+        Ok(PageContext {
+            storefront,
+            customer: ctx.customer,
+            token,
+        })
+    }
 }
 
-async fn home(
-    State(s): State<Storefronts>,
-    StorefrontHost(at, _): Host,
-    headers: HeaderMap,
-) -> Response {
-    let ctx = match context(&s.domain, at, &headers).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+async fn home(State(s): State<Storefronts>, ctx: PageContext) -> Response {
     let discount = match &ctx.customer {
         Some(c) => match carts::discount_bp(&s.domain, ctx.storefront.entry.store.id, c).await {
             Ok(d) => d,
@@ -142,16 +138,7 @@ async fn home(
     )
 }
 
-async fn login_form(
-    State(s): State<Storefronts>,
-    StorefrontHost(at, _): Host,
-    headers: HeaderMap,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    let ctx = match context(&s.domain, at, &headers).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+async fn login_form(ctx: PageContext, Query(q): Query<HashMap<String, String>>) -> Response {
     let error = q.get("error").is_some_and(|e| e == "invalid_login");
     login_page(
         &ctx,
@@ -174,15 +161,11 @@ fn login_page(ctx: &PageContext, error: Option<&str>) -> Response {
 
 async fn login_submit(
     State(s): State<Storefronts>,
-    StorefrontHost(at, _): Host,
+    ctx: PageContext,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    let ctx = match context(&s.domain, at, &headers).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
     if !is_same_origin(&headers, &ctx.storefront.channel) {
         return (
             StatusCode::FORBIDDEN,
@@ -228,15 +211,7 @@ async fn login_submit(
         .into_response()
 }
 
-async fn account(
-    State(s): State<Storefronts>,
-    StorefrontHost(at, _): Host,
-    headers: HeaderMap,
-) -> Response {
-    let ctx = match context(&s.domain, at, &headers).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+async fn account(ctx: PageContext) -> Response {
     let Some(c) = &ctx.customer else {
         return (StatusCode::FOUND, [(header::LOCATION, "/login.php")]).into_response();
     };
@@ -254,15 +229,7 @@ async fn account(
     page(&ctx, "Account", &main, ACCOUNT_SCRIPT)
 }
 
-async fn cart(
-    State(s): State<Storefronts>,
-    StorefrontHost(at, _): Host,
-    headers: HeaderMap,
-) -> Response {
-    let ctx = match context(&s.domain, at, &headers).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+async fn cart(ctx: PageContext) -> Response {
     page(
         &ctx,
         "Cart",
