@@ -174,6 +174,62 @@ async fn pagination_both_directions() {
     );
 }
 
+/// Catalyst sends `after: ""` (and `before: ""`) for a first page: an empty cursor is no
+/// cursor, on every connection, whoever answers (a compiled plan or the executor).
+#[tokio::test]
+async fn an_empty_cursor_means_no_cursor_on_every_connection() {
+    let app = TestApp::spawn().await;
+    let token = app.private_token(&["Unauthenticated", "Customer"]).await;
+    let cat = app.login_cat(&token, "jane@example.com").await;
+    let ask = |q: &'static str| {
+        let (app, token, cat) = (&app, token.clone(), cat.clone());
+        async move {
+            let r = app
+                .gql(Some(&token), q, &[("X-Bc-Customer-Access-Token", &cat)])
+                .await;
+            assert_eq!(r.status, 200, "{q}");
+            assert!(r.body["errors"].is_null(), "{q}: {}", r.body);
+            r.body["data"].clone()
+        }
+    };
+    let ids = |edges: &Value| {
+        edges
+            .as_array()
+            .expect("edges")
+            .iter()
+            .map(|e| e["node"]["entityId"].as_i64().expect("id"))
+            .collect::<Vec<_>>()
+    };
+    // Planned (the product listing) and executed (with a field plans leave alone).
+    let d =
+        ask(r#"{ site { products(first: 2, after: "") { edges { node { entityId } } } } }"#).await;
+    assert_eq!(ids(&d["site"]["products"]["edges"]), vec![1, 2]);
+    let d =
+        ask(r#"{ site { products(last: 2, before: "") { edges { node { entityId } } } } }"#).await;
+    assert_eq!(ids(&d["site"]["products"]["edges"]), vec![3, 4]);
+    let d = ask(r#"{ site { products(first: 1, after: "") { edges { node { entityId variants(after: "", before: "") { edges { node { entityId } } } } } } } }"#).await;
+    assert_eq!(ids(&d["site"]["products"]["edges"]), vec![1]);
+    let d = ask(r#"{ customer { orders(after: "") { edges { node { entityId } } } addresses(after: "", before: "") { edges { node { entityId } } } wishlists(after: "") { edges { node { entityId } } } } }"#).await;
+    assert!(d["customer"]["orders"]["edges"].is_array(), "{d}");
+    assert!(d["customer"]["addresses"]["edges"].is_array(), "{d}");
+    assert!(d["customer"]["wishlists"]["edges"].is_array(), "{d}");
+    // A cursor that is not empty must still be one of ours.
+    let r = app
+        .gql(
+            Some(&token),
+            r#"{ site { products(after: "nope") { edges { cursor } } } }"#,
+            &[],
+        )
+        .await;
+    assert!(
+        r.body["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("Invalid cursor")),
+        "{}",
+        r.body
+    );
+}
+
 #[tokio::test]
 async fn hostile_requests_get_clear_errors_and_never_crash_the_server() {
     let app = TestApp::spawn().await;

@@ -84,13 +84,16 @@ impl PageRequest {
                 )));
             }
         }
+        // An empty cursor is no cursor (Catalyst sends `after: ""` for a first page).
         let after = after
             .as_deref()
+            .filter(|c| !c.is_empty())
             .map(decode_cursor)
             .transpose()?
             .unwrap_or(0);
         let before = before
             .as_deref()
+            .filter(|c| !c.is_empty())
             .map(decode_cursor)
             .transpose()?
             .unwrap_or(i64::MAX);
