@@ -230,6 +230,39 @@ async fn an_empty_cursor_means_no_cursor_on_every_connection() {
     );
 }
 
+/// A field the schema does not have gets one error naming it; its arguments are not blamed on
+/// the field around it. Unknown arguments of a known field are still reported, on that field.
+#[tokio::test]
+async fn an_unknown_field_gets_one_error_and_its_arguments_none() {
+    let app = TestApp::spawn().await;
+    let token = app.private_token(&["Unauthenticated"]).await;
+    let messages = |q: &'static str| {
+        let (app, token) = (&app, token.clone());
+        async move {
+            let r = app.gql(Some(&token), q, &[]).await;
+            assert_eq!(r.status, 200, "{q}");
+            r.body["errors"]
+                .as_array()
+                .expect("errors")
+                .iter()
+                .map(|e| e["message"].as_str().expect("message").to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        messages("{ site { nosuch(x: 1, y: \"two\") { a } } }").await,
+        vec!["Unknown field \"nosuch\" on type \"Site\"."]
+    );
+    assert_eq!(
+        messages("{ site { nosuch(x: 1) products(first: 1, bogus: 2) { edges { cursor } } } }")
+            .await,
+        vec![
+            "Unknown field \"nosuch\" on type \"Site\".",
+            "Unknown argument \"bogus\" on field \"products\" of type \"Site\"."
+        ]
+    );
+}
+
 #[tokio::test]
 async fn hostile_requests_get_clear_errors_and_never_crash_the_server() {
     let app = TestApp::spawn().await;

@@ -104,6 +104,10 @@ impl<'a> Visitor<'a> for KnownArgumentNames<'a> {
     }
 
     fn enter_field(&mut self, ctx: &mut VisitorContext<'a>, field: &'a Positioned<Field>) {
+        // storefront-auth patch: the arguments of an unknown field are not checked (the field's
+        // own error says it is unknown). Upstream kept the arguments of the field around it, and
+        // so reported each argument of an unknown field as unknown on its parent.
+        self.current_args = None;
         if let Some(parent_type) = ctx.parent_type()
             && let Some(schema_field) = parent_type.field_by_name(&field.node.name.node)
         {
