@@ -36,7 +36,7 @@ async fn depth_complexity_and_one_mutation() {
     );
     assert_eq!(r.header("x-bc-graphql-complexity"), Some("12652"));
 
-    let m = r#"mutation Two { a: analytics { visitStartedEvent(input: { commonInput: { request: { url: "u", userAgent: "t" } } }) { executed } } b: analytics { visitStartedEvent(input: { commonInput: { request: { url: "u", userAgent: "t" } } }) { executed } } }"#;
+    let m = r#"mutation Two { a: analytics { visitStartedEvent(input: { commonInput: { request: { url: "https://x.example/", userAgent: "t" } } }) { executed } } b: analytics { visitStartedEvent(input: { commonInput: { request: { url: "https://x.example/", userAgent: "t" } } }) { executed } } }"#;
     let r = app.gql(Some(&token), m, &[]).await;
     assert_eq!(
         message(&r),

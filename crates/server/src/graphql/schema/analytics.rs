@@ -3,6 +3,8 @@
 
 use async_graphql::{InputObject, Object, SimpleObject};
 
+use super::scalars::Url;
+
 pub struct AnalyticsMutations;
 
 #[derive(InputObject, Clone, Debug)]
@@ -13,9 +15,9 @@ pub struct AnalyticsEventInitiatorInput {
 
 #[derive(InputObject, Clone, Debug)]
 pub struct AnalyticsEventRequestInput {
-    pub url: String,
+    pub url: Url,
     pub user_agent: String,
-    pub referer_url: Option<String>,
+    pub referer_url: Option<Url>,
     pub ip: Option<String>,
     pub accept_language: Option<String>,
 }
@@ -55,8 +57,10 @@ impl AnalyticsMutations {
             .is_none_or(|c| c.analytics);
         if consented {
             // The client's text: escaped (no forged lines, no terminal escapes) and cut short.
-            let url =
-                crate::logs::escaped(crate::logs::truncated(&input.common_input.request.url, 512));
+            let url = crate::logs::escaped(crate::logs::truncated(
+                &input.common_input.request.url.0,
+                512,
+            ));
             tracing::info!(target: "analytics", url = %url, "visit started");
         }
         VisitStartedEventResult {

@@ -1,5 +1,5 @@
-//! Scalars and enums with the Storefront API's own names (`Long`, `BigDecimal`, `DateTime`,
-//! the lowercase `currencyCode`).
+//! Scalars and enums with the Storefront API's own names (`Long`, `BigDecimal`, `URL`,
+//! `DateTime`, the lowercase `currencyCode`).
 
 use async_graphql::{
     Enum, InputValueError, InputValueResult, Scalar, ScalarType, SimpleObject, Value,
@@ -44,6 +44,27 @@ impl ScalarType for BigDecimal {
         serde_json::Number::from_f64(self.0)
             .map(Value::Number)
             .unwrap_or(Value::Null)
+    }
+}
+
+/// An absolute URL such as `https://shop.example/cart`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Url(pub String);
+
+#[Scalar(name = "URL")]
+impl ScalarType for Url {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match &value {
+            // Checked, not rewritten: the text is kept as the client sent it.
+            Value::String(s) if url::Url::parse(s).is_ok() => Ok(Url(s.clone())),
+            Value::String(_) => Err(InputValueError::custom(
+                "URL must be an absolute URL such as https://shop.example/",
+            )),
+            _ => Err(InputValueError::expected_type(value)),
+        }
+    }
+    fn to_value(&self) -> Value {
+        Value::String(self.0.clone())
     }
 }
 

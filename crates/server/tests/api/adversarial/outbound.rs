@@ -358,7 +358,7 @@ async fn c22_secrets_and_client_strings_never_reach_the_logs_raw() {
         .expect("json");
     let token = private["data"]["token"].as_str().expect("token");
     let forged = "https://x/\n2026-12-01T00:00:00.000000Z  INFO forged: yes\u{1b}[31mred";
-    let q = "mutation($u: String!) { analytics { visitStartedEvent(input: { commonInput: { request: { url: $u, userAgent: \"t\" } } }) { executed } } }";
+    let q = "mutation($u: URL!) { analytics { visitStartedEvent(input: { commonInput: { request: { url: $u, userAgent: \"t\" } } }) { executed } } }";
     let r: Value = client
         .post(server.url("/graphql"))
         .bearer_auth(token)
