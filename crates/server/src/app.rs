@@ -35,15 +35,6 @@ impl AppState {
     /// Builds each surface's state over an opened domain.
     pub fn new(domain: Domain, config: Config) -> Result<AppState, String> {
         let graphql = Graphql::new(domain.clone(), CookieJar::of(&config))?;
-        let documents = graphql.clone();
-        domain
-            .metrics()
-            .add_cache("documents", move || documents.documents_usage());
-        let tokens = domain.clone();
-        domain.metrics().add_cache("tokens", move || {
-            let (entries, bytes) = tokens.token_cache_usage();
-            (entries as u64, bytes as u64)
-        });
         Ok(AppState {
             management: Management::new(domain.clone(), &config.rate_limit),
             storefronts: Storefronts::new(domain.clone(), &config),
@@ -145,4 +136,33 @@ pub async fn start_with(
         stop,
         task,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The metrics hold gauges of caches that live in the states holding the metrics: a strong
+    /// reference back would keep every server's state alive after it stopped.
+    #[tokio::test]
+    async fn dropping_the_state_leaves_nothing_holding_the_domain() {
+        let dir = tempfile::tempdir().expect("dir");
+        let config = Config {
+            data_dir: dir.path().to_path_buf(),
+            ..Config::default()
+        };
+        let domain = Domain::open(&config, None, Arc::default())
+            .await
+            .expect("open");
+        let probe = domain.clone();
+        let state = AppState::new(domain, config).expect("state");
+        assert!(probe.metrics().render().contains("cache=\"documents\""));
+        assert!(probe.handles() > 1);
+        drop(state);
+        assert_eq!(probe.handles(), 1);
+        assert!(probe
+            .metrics()
+            .render()
+            .contains("storefront_auth_cache_entries{cache=\"documents\"} 0"));
+    }
 }

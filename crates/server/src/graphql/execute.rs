@@ -86,7 +86,11 @@ async fn customer(
         storefront, origin, ..
     } = admitted;
     let (store, channel) = (&storefront.entry.store, &storefront.channel);
-    let cookie = crate::http::cookies::session(headers);
+    // Only a browser's session cookie counts (SPEC §5.4): a server's is not even read.
+    let cookie = origin
+        .is_browser()
+        .then(|| crate::http::cookies::session(headers))
+        .flatten();
     let signals = customer_headers::signals(headers, cookie.as_deref());
     let kind = admitted.authorized.grant.kind;
     let customer = customer_context::resolve(

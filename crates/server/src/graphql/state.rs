@@ -47,18 +47,20 @@ impl Graphql {
     pub fn new(domain: Domain, cookies: CookieJar) -> Result<Self, String> {
         let schema = schema::build();
         let index = SchemaIndex::from_sdl(&schema.sdl())?;
-        Ok(Graphql(Arc::new(GraphqlState {
+        let graphql = Graphql(Arc::new(GraphqlState {
             domain,
             cookies,
             schema,
             unguarded: schema::variant(false),
             index,
             documents: DocumentCache::default(),
-        })))
-    }
-
-    /// Entries and estimated bytes of the document cache.
-    pub fn documents_usage(&self) -> (u64, u64) {
-        self.documents.usage()
+        }));
+        // Weak: the metrics live in the domain, which this state holds; a strong reference
+        // back would keep both alive for ever.
+        let state = Arc::downgrade(&graphql.0);
+        graphql.domain.metrics().add_cache("documents", move || {
+            state.upgrade().map_or((0, 0), |g| g.documents.usage())
+        });
+        Ok(graphql)
     }
 }

@@ -56,7 +56,12 @@ pub async fn create(
         .await
         .map_err(|e| match e {
             StoresError::Store(s) => ApiError::from(s),
-            other => ApiError::Internal(other.to_string()),
+            // Checked above with the other fields; the domain checks it for every caller.
+            other => ApiError::Invalid(vec![FieldError::new(
+                "site_url",
+                "invalid_url",
+                other.to_string(),
+            )]),
         })?;
     Ok(data(channel_json(&channel)))
 }

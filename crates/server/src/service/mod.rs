@@ -110,11 +110,6 @@ impl Domain {
         &self.0.metrics
     }
 
-    /// Entries and bytes held by the verified-token cache.
-    pub fn token_cache_usage(&self) -> (usize, usize) {
-        self.0.tokens.usage()
-    }
-
     /// The storefront host of a store's channel (SPEC §2).
     pub fn storefront_host(&self, hash: &str, channel: i64) -> String {
         let domain = &self.0.settings.domain;
@@ -148,6 +143,12 @@ impl Domain {
     /// Counts one use of a token for the registry's usage columns (SPEC §9), batched.
     pub fn record_token_use(&self, jti: &str, browser: bool) {
         self.0.usage.record(jti, browser, self.now());
+    }
+
+    /// How many handles to this domain exist (tests: nothing keeps it alive by a cycle).
+    #[cfg(test)]
+    pub(crate) fn handles(&self) -> usize {
+        Arc::strong_count(&self.0)
     }
 
     fn store(&self) -> &Store {

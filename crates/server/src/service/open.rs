@@ -20,8 +20,6 @@ const TOKEN_CACHE_BYTES: usize = 64 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
-    #[error("GraphQL schema: {0}")]
-    Schema(String),
     #[error(transparent)]
     Config(#[from] ConfigError),
     #[error("database: {0}")]
@@ -67,7 +65,7 @@ impl Domain {
             Backend::Postgres => Some(std::time::Instant::now()),
             Backend::Sqlite => None,
         };
-        Ok(Domain(Arc::new(Inner {
+        let domain = Domain(Arc::new(Inner {
             settings: Settings {
                 domain: config.domain.clone(),
                 default_store: config.default_store.clone(),
@@ -92,7 +90,23 @@ impl Domain {
             clock,
             master_key,
             metrics,
-        })))
+        }));
+        domain.report_token_cache();
+        Ok(domain)
+    }
+}
+
+impl Domain {
+    /// The token cache's size in every `/metrics` rendering. Weak: the metrics are the
+    /// domain's own, and a strong reference back would never be dropped.
+    fn report_token_cache(&self) {
+        let inner = Arc::downgrade(&self.0);
+        self.metrics().add_cache("tokens", move || {
+            inner.upgrade().map_or((0, 0), |d| {
+                let (entries, bytes) = d.tokens.usage();
+                (entries as u64, bytes as u64)
+            })
+        });
     }
 }
 

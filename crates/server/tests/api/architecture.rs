@@ -235,7 +235,7 @@ fn module_of(rel: &Path) -> Vec<String> {
 
 /// Every module path a file names: `crate::…`, `super::…` and `self::…` paths in `use`
 /// statements (brace groups expanded) and in code.
-fn named_paths(code: &str, module: &[String], is_mod_rs: bool) -> Vec<Vec<String>> {
+fn named_paths(code: &str, module: &[String]) -> Vec<Vec<String>> {
     let flat: String = code.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut out = Vec::new();
     for stmt in flat.split(';') {
@@ -269,7 +269,7 @@ fn named_paths(code: &str, module: &[String], is_mod_rs: bool) -> Vec<Vec<String
         }
     }
     out.into_iter()
-        .filter_map(|p| absolute(&p, module, is_mod_rs))
+        .filter_map(|p| absolute(&p, module))
         .collect()
 }
 
@@ -314,7 +314,7 @@ fn expand(tree: &str, prefix: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
 }
 
 /// A path as a crate path, or `None` for paths into other crates.
-fn absolute(path: &[String], module: &[String], is_mod_rs: bool) -> Option<Vec<String>> {
+fn absolute(path: &[String], module: &[String]) -> Option<Vec<String>> {
     let first = path.first()?;
     // A file's own module: `service/carts.rs` is in `service::carts`; its `super` is `service`.
     let own: Vec<String> = module.to_vec();
@@ -328,7 +328,6 @@ fn absolute(path: &[String], module: &[String], is_mod_rs: bool) -> Option<Vec<S
                 base.pop();
                 rest = &rest[1..];
             }
-            let _ = is_mod_rs;
             Some(base.into_iter().chain(rest.iter().cloned()).collect())
         }
         _ => None,
@@ -363,10 +362,9 @@ fn import_graph() -> BTreeMap<String, BTreeSet<String>> {
     for p in &paths {
         let rel = p.strip_prefix(&src).expect("rel");
         let module = module_of(rel);
-        let is_mod_rs = rel.file_name().is_some_and(|n| n == "mod.rs");
         let code = without_tests(&code_only(&std::fs::read_to_string(p).expect("read")));
         let mut to = BTreeSet::new();
-        for path in named_paths(&code, &module, is_mod_rs) {
+        for path in named_paths(&code, &module) {
             if let Some(f) = file_of(&path, &files) {
                 to.insert(f);
             }
@@ -549,7 +547,6 @@ fn the_checks_see_what_they_check() {
     let paths = named_paths(
         &code_only("use super::{caches::tokens::X, Domain};\nuse crate::http::error::ApiError;"),
         &module,
-        false,
     );
     assert!(paths.contains(&vec![
         "service".into(),
