@@ -14,6 +14,20 @@ pub struct Product {
     pub created_at: i64,
     /// The product's storefront path (`/sample-dustpan-brush/`), from its name.
     pub path: String,
+    pub details: ProductDetails,
+}
+
+/// What a storefront shows of a product beyond its name and price (migration 5).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProductDetails {
+    /// HTML, as merchants write it.
+    pub description: String,
+    pub brand_id: Option<i64>,
+    /// The file name of its image among the server's served images; empty: none.
+    pub image: String,
+    /// Units on hand; `None`: stock is not tracked, the product is always available.
+    pub stock: Option<i64>,
+    pub is_featured: bool,
 }
 
 pub struct NewProduct<'a> {
@@ -23,7 +37,8 @@ pub struct NewProduct<'a> {
     pub price_cents: i64,
 }
 
-const COLS: &str = "id, store_id, name, sku, price_cents, created_at, path";
+const COLS: &str =
+    "id, store_id, name, sku, price_cents, created_at, path, description, brand_id, image, stock, is_featured";
 
 fn product_from(row: &sqlx::any::AnyRow) -> Result<Product> {
     Ok(Product {
@@ -34,6 +49,13 @@ fn product_from(row: &sqlx::any::AnyRow) -> Result<Product> {
         price_cents: get(row, "price_cents")?,
         created_at: get(row, "created_at")?,
         path: get::<Option<String>>(row, "path")?.unwrap_or_default(),
+        details: ProductDetails {
+            description: get(row, "description")?,
+            brand_id: get(row, "brand_id")?,
+            image: get(row, "image")?,
+            stock: get(row, "stock")?,
+            is_featured: get::<i64>(row, "is_featured")? != 0,
+        },
     })
 }
 
@@ -131,6 +153,40 @@ impl Store {
             out.reverse();
         }
         Ok(out)
+    }
+
+    /// Sets what a storefront shows of a product; `false` when the store has no such product.
+    pub async fn set_product_details(
+        &self,
+        store_id: i64,
+        id: i64,
+        details: &ProductDetails,
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE products SET description = $1, brand_id = $2, image = $3, stock = $4, is_featured = $5 WHERE store_id = $6 AND id = $7",
+        )
+        .bind(&details.description)
+        .bind(details.brand_id)
+        .bind(&details.image)
+        .bind(details.stock)
+        .bind(i64::from(details.is_featured))
+        .bind(store_id)
+        .bind(id)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// The featured products of a store, by id, at most `limit`.
+    pub async fn featured_products(&self, store_id: i64, limit: i64) -> Result<Vec<Product>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLS} FROM products WHERE store_id = $1 AND is_featured = 1 ORDER BY id LIMIT $2"
+        ))
+        .bind(store_id)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(product_from).collect()
     }
 
     pub async fn count_products(&self, store_id: i64) -> Result<i64> {

@@ -10,12 +10,20 @@ const SQLITE: &[(i64, &str)] = &[
     (2, include_str!("../migrations/sqlite/0002_customers.sql")),
     (3, include_str!("../migrations/sqlite/0003_commerce.sql")),
     (4, include_str!("../migrations/sqlite/0004_hardening.sql")),
+    (
+        5,
+        include_str!("../migrations/sqlite/0005_storefront_content.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
     (2, include_str!("../migrations/postgres/0002_customers.sql")),
     (3, include_str!("../migrations/postgres/0003_commerce.sql")),
     (4, include_str!("../migrations/postgres/0004_hardening.sql")),
+    (
+        5,
+        include_str!("../migrations/postgres/0005_storefront_content.sql"),
+    ),
 ];
 
 /// Arbitrary constant naming our advisory lock.

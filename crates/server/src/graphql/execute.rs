@@ -117,11 +117,20 @@ async fn customer(
         customer: customer.customer,
         discount_bp,
         browser: origin.is_browser(),
+        host: crate::http::headers::public_host(headers).unwrap_or_else(|| {
+            format!(
+                "store-{}-{}.{}",
+                store.hash,
+                channel.channel_id,
+                g.domain.settings().domain
+            )
+        }),
         client_ip: admitted.client_ip,
         sign_in: customer.sign_in,
         unknown_customer_id: customer.unknown_customer_id,
         strict: customer.strict,
         effects: Arc::new(Mutex::new(Effects::default())),
+        held: Arc::default(),
     })
 }
 

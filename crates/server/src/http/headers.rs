@@ -22,6 +22,23 @@ pub fn host(headers: &HeaderMap) -> Option<&str> {
         .and_then(|v| v.to_str().ok())
 }
 
+/// The `Host` a request named, when it is a plain host name with an optional port (the
+/// storefront host resolution ignores the port; absolute URLs keep it).
+pub fn public_host(headers: &HeaderMap) -> Option<String> {
+    let host = host(headers)?;
+    let (name, port) = match host.rsplit_once(':') {
+        Some((name, port)) => (name, Some(port)),
+        None => (host, None),
+    };
+    let name_ok = !name.is_empty()
+        && name.len() <= 253
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
+    let port_ok = port.is_none_or(|p| p.parse::<u16>().is_ok_and(|n| n > 0));
+    (name_ok && port_ok).then(|| host.to_ascii_lowercase())
+}
+
 pub fn set_header(response: &mut Response, name: HeaderName, value: &str) {
     if let Ok(v) = HeaderValue::from_str(value) {
         response.headers_mut().insert(name, v);

@@ -5,12 +5,24 @@ use std::sync::Arc;
 
 use storefront_auth_store::{NewProduct, Product, StoreError};
 
-pub use super::caches::catalog::Catalog;
+pub use super::caches::catalog::{Catalog, ContentAt};
 use super::Domain;
 
 /// The store's whole catalog when it is held (`None`: too large to hold).
 pub async fn held(domain: &Domain, store_id: i64) -> Result<Option<Arc<Catalog>>, StoreError> {
     domain.0.catalog.products(domain.store(), store_id).await
+}
+
+/// The store's brands, categories and web pages: from the held catalog, or (for a catalog too
+/// large to hold) read from the database each time.
+pub async fn content(domain: &Domain, store_id: i64) -> Result<Arc<Catalog>, StoreError> {
+    match held(domain, store_id).await? {
+        Some(c) => Ok(c),
+        None => Ok(Arc::new(Catalog::new(
+            Vec::new(),
+            domain.store().content(store_id).await?,
+        ))),
+    }
 }
 
 pub async fn product(
@@ -60,6 +72,17 @@ pub async fn page(
     domain
         .store()
         .products(store_id, after, before, limit, from_end)
+        .await
+}
+
+/// How many of the newest products a catalog too large to hold lists (`site.newestProducts`).
+pub const LISTING_SCAN: i64 = 500;
+
+/// The featured products of a catalog too large to hold, by id (at most `LISTING_SCAN`).
+pub async fn featured(domain: &Domain, store_id: i64) -> Result<Vec<Product>, StoreError> {
+    domain
+        .store()
+        .featured_products(store_id, LISTING_SCAN)
         .await
 }
 

@@ -2,7 +2,9 @@
 //! store-level account holding every scope, customer groups with a discount, a small catalog
 //! and two customers.
 
-use storefront_auth_store::{AccountKind, NewCustomer, NewProduct, StoreError};
+use storefront_auth_store::{
+    AccountKind, NewCategory, NewCustomer, NewProduct, NewWebPage, ProductDetails, StoreError,
+};
 
 use super::accounts::{self, ALL_SCOPES};
 use super::{stores, Domain};
@@ -18,6 +20,52 @@ pub const DEMO_PRODUCTS: [(&str, &str, i64); 4] = [
     ("Able Brewing System", "ABS", 22_500),
     ("Chemex Coffeemaker 3 Cup", "CC3C", 4_950),
     ("Sample Dustpan & Brush", "DPB", 3_495),
+];
+
+/// What the demo's storefront shows of each product (by SKU): its brand, category, whether it
+/// is featured, units on hand (`None`: not tracked), and its description.
+const DEMO_DETAILS: [(&str, &str, &str, bool, Option<i64>, &str); 4] = [
+    ("OTL", "Common Good", "Garden", true, Some(8),
+     "<p>A glass orb terrarium with a brass stand: a small world for succulents and moss.</p>"),
+    ("ABS", "Able", "Coffee", true, None,
+     "<p>A pour-over brewer in stainless steel with a reusable filter, for a clean, bright cup.</p>"),
+    ("CC3C", "Chemex", "Coffee", false, Some(25),
+     "<p>The classic hourglass coffeemaker, three cups, in heat-resistant glass.</p>"),
+    ("DPB", "Common Good", "Utility", false, Some(0),
+     "<p>A dustpan and brush in beech and horsehair. Out of stock until spring.</p>"),
+];
+
+/// The demo's categories: (name, parent's name or "" for top level, description).
+const DEMO_CATEGORIES: [(&str, &str, &str); 5] = [
+    ("Kitchen", "", "<p>Tools for the kitchen.</p>"),
+    (
+        "Coffee",
+        "Kitchen",
+        "<p>Brewers and everything for coffee.</p>",
+    ),
+    ("Garden", "", "<p>Planters and terrariums.</p>"),
+    ("Utility", "", "<p>Cleaning and household.</p>"),
+    ("Sale", "", "<p>Reduced for a while.</p>"),
+];
+
+/// The demo's web pages: (kind, name, body or link).
+const DEMO_PAGES: [(&str, &str, &str); 4] = [
+    (
+        "normal",
+        "About Us",
+        "<p>The demo store of Storefront Auth: a small shop of well-made things.</p>",
+    ),
+    (
+        "normal",
+        "Shipping & Returns",
+        "<p>Orders ship within two days. Returns are free for 30 days.</p>",
+    ),
+    (
+        "contact",
+        "Contact Us",
+        "<p>Write to us and we answer within a day.</p>",
+    ),
+    ("link", "Storefront Auth", "https://github.com/"),
 ];
 
 /// What the operator needs once: printed at first start, never stored raw.
@@ -37,6 +85,80 @@ pub enum DemoError {
     Stores(#[from] stores::StoresError),
     #[error("password hashing failed")]
     Hash,
+}
+
+/// The demo's brands, categories, web pages and what its storefront shows of each product.
+async fn seed_content(domain: &Domain, store_id: i64) -> Result<(), StoreError> {
+    let (store, now) = (domain.store(), domain.now());
+    let mut brands = Vec::new();
+    for (_, brand, ..) in DEMO_DETAILS {
+        if !brands.iter().any(|(name, _)| *name == brand) {
+            brands.push((brand, store.create_brand(store_id, brand, now).await?.id));
+        }
+    }
+    let mut categories: Vec<(&str, i64)> = Vec::new();
+    for (sort_order, (name, parent, description)) in DEMO_CATEGORIES.into_iter().enumerate() {
+        let parent_id = categories
+            .iter()
+            .find(|(n, _)| *n == parent)
+            .map_or(0, |(_, id)| *id);
+        let new = NewCategory {
+            store_id,
+            parent_id,
+            name,
+            description,
+            sort_order: sort_order as i64,
+        };
+        categories.push((name, store.create_category(new, now).await?.id));
+    }
+    let id_of =
+        |list: &[(&str, i64)], name: &str| list.iter().find(|(n, _)| *n == name).map(|(_, id)| *id);
+    for (sku, brand, category, featured, stock, description) in DEMO_DETAILS {
+        let product = store
+            .product_by_sku(store_id, sku)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let details = ProductDetails {
+            description: description.to_string(),
+            brand_id: id_of(&brands, brand),
+            image: String::new(),
+            stock,
+            is_featured: featured,
+        };
+        store
+            .set_product_details(store_id, product.id, &details)
+            .await?;
+        if let Some(category) = id_of(&categories, category) {
+            store
+                .add_product_to_category(store_id, product.id, category)
+                .await?;
+        }
+    }
+    seed_pages(domain, store_id).await
+}
+
+/// The demo's web pages, all in the navigation, in the listed order.
+async fn seed_pages(domain: &Domain, store_id: i64) -> Result<(), StoreError> {
+    let (store, now) = (domain.store(), domain.now());
+    for (sort_order, (kind, name, text)) in DEMO_PAGES.into_iter().enumerate() {
+        let (body, link) = if kind == "link" {
+            ("", text)
+        } else {
+            (text, "")
+        };
+        let new = NewWebPage {
+            store_id,
+            parent_id: 0,
+            kind,
+            name,
+            body,
+            link,
+            in_navigation: true,
+            sort_order: sort_order as i64,
+        };
+        store.create_web_page(new, now).await?;
+    }
+    Ok(())
 }
 
 /// Seeds the demo store unless any store exists. Returns the credentials when it seeded.
@@ -67,6 +189,7 @@ pub async fn seed_if_empty(domain: &Domain) -> Result<Option<DemoCredentials>, D
             )
             .await?;
     }
+    seed_content(domain, st.id).await?;
     let hash = passwords
         .hash(DEMO_PASSWORD.to_string())
         .await

@@ -559,24 +559,6 @@ async fn a_pat_expires_after_an_hour() {
     assert_eq!(r.status, 201, "within its hour: {:?}", r.body);
 }
 
-/// One of Catalyst's recorded documents, read from `../shared/catalyst/recorded-operations.json`
-/// (never copied into this repository).
-fn recorded(operation: &str) -> String {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/catalyst/recorded-operations.json");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (Catalyst's recorded documents)", path.display()));
-    let all: Value = serde_json::from_str(&text).expect("recorded operations");
-    all["operations"]
-        .as_array()
-        .expect("operations")
-        .iter()
-        .find(|o| o["operationName"] == operation)
-        .and_then(|o| o["query"].as_str())
-        .unwrap_or_else(|| panic!("no recorded {operation}"))
-        .to_string()
-}
-
 /// Catalyst's checkout button sends its page's URL as a `URL!` variable
 /// (`AnalyticsEventRequestInput.url` is BigCommerce's `URL` scalar): the recorded document runs
 /// as recorded, and a value that is no URL is refused.
@@ -591,7 +573,7 @@ async fn catalysts_checkout_redirect_document_runs_with_a_url_variable() {
             json!([{ "productEntityId": 1, "quantity": 1 }]),
         )
         .await;
-    let document = recorded("CheckoutRedirectMutation");
+    let document = crate::catalyst::recorded("CheckoutRedirectMutation");
     let vars = |referer: &str| {
         json!({ "cartId": cart, "visitId": "visit", "visitorId": "visitor", "referer": referer,
                 "userAgent": "test", "analyticsConsent": true, "functionalConsent": true,

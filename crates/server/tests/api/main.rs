@@ -8,6 +8,7 @@ mod adversarial;
 mod apps;
 mod architecture;
 mod binary;
+mod catalyst;
 mod commerce;
 mod customers;
 mod durability;

@@ -135,8 +135,18 @@ impl Write for ProductNode {
             ProductField::Prices(s) => {
                 return object(&self.prices_for(gql.discount_bp), s, gql, out)
             }
-            ProductField::DefaultImage(s) => return nullable(self.image().as_ref(), s, gql, out),
-            ProductField::Brand(s) => return nullable(self.brand_of().as_ref(), s, gql, out),
+            ProductField::DefaultImage(s) => {
+                return nullable(self.image(gql).as_ref(), s, gql, out)
+            }
+            // A brand is read from the catalog the fetch put in hand; without it, a product
+            // with a brand is answered by the executor.
+            ProductField::Brand(_) if p.details.brand_id.is_some() && gql.held.get().is_none() => {
+                return Err(Fallback)
+            }
+            ProductField::Brand(s) => {
+                let brand = self.brand_of(gql.held.get().map(|h| &**h));
+                return nullable(brand.as_ref(), s, gql, out);
+            }
             ProductField::Inventory(s) => return object(&self.stock(), s, gql, out),
         }
         Ok(())
@@ -321,5 +331,6 @@ leaf_object!(Brand, "Brand", BrandField {
 });
 leaf_object!(ProductInventory, "ProductInventory", InventoryField {
     IsInStock = "isInStock" => is_in_stock,
+    IsStockTracked = "isStockTracked" => is_stock_tracked,
     HasVariantInventory = "hasVariantInventory" => has_variant_inventory,
 });

@@ -115,6 +115,11 @@ async fn fetch_site(
     gql: &GqlContext,
 ) -> Result<Vec<Fetched>, Fallback> {
     let mut fetched = Vec::with_capacity(selected.len());
+    // Products' brands are read from the held catalog: the writes below find it in hand
+    // (a catalog too large to hold leaves brands to the executor).
+    if let Ok(Some(held)) = crate::service::catalog::held(&gql.domain, gql.store.id).await {
+        let _ = gql.held.set(held);
+    }
     for s in selected {
         let What::Field(field) = &s.what else {
             continue;

@@ -2,14 +2,18 @@
 //! lowers `price` and `salePrice` while `basePrice` stays the catalog price.
 
 use async_graphql::{Context, Object, Result, SimpleObject, ID};
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
 use storefront_auth_store::Product;
 
+pub use super::brand::Brand;
 use super::connection::{connection, PageRequest};
+pub use super::ids::{global_id, parse_global_id};
+pub use super::image::Image;
+pub use super::inventory::{
+    AggregatedInventory, ProductInventory, Reviews, Variant, VariantInventory,
+};
 use super::scalars::{BigDecimal, CurrencyCode};
 use super::GqlContext;
-use crate::service::catalog;
+use crate::service::catalog::{self, Catalog};
 
 pub use storefront_auth_core::money::{discounted, CURRENCY};
 
@@ -63,44 +67,8 @@ pub struct Prices {
     pub price_range: MoneyRange,
 }
 
-#[derive(SimpleObject, Clone, Debug)]
-pub struct Image {
-    pub url_template: String,
-    pub alt_text: String,
-}
-
-#[derive(SimpleObject, Clone, Debug)]
-pub struct Brand {
-    pub entity_id: i32,
-    pub name: String,
-    pub path: String,
-}
-
-#[derive(SimpleObject, Clone, Debug)]
-pub struct ProductInventory {
-    pub is_in_stock: bool,
-    pub has_variant_inventory: bool,
-}
-
-#[derive(SimpleObject, Clone, Debug)]
-pub struct Variant {
-    pub id: ID,
-    pub entity_id: i32,
-    pub sku: String,
-}
-
 connection!(VariantConnection, VariantEdge, Variant);
 connection!(ProductConnection, ProductEdge, ProductNode);
-
-pub fn global_id(kind: &str, id: impl std::fmt::Display) -> ID {
-    ID(STANDARD.encode(format!("{kind}:{id}")))
-}
-
-pub fn parse_global_id(id: &str) -> Option<(String, String)> {
-    let raw = String::from_utf8(STANDARD.decode(id).ok()?).ok()?;
-    let (kind, rest) = raw.split_once(':')?;
-    Some((kind.to_string(), rest.to_string()))
-}
 
 /// Prices may be asked for in the store's currency only.
 pub fn sold_in(currency_code: Option<CurrencyCode>) -> Result<()> {
@@ -138,21 +106,48 @@ impl ProductNode {
         path(&self.0.name)
     }
 
-    /// The catalog holds no images yet.
-    pub fn image(&self) -> Option<Image> {
-        None
+    /// Its image, served by this server on the storefront host the request addressed.
+    pub fn image(&self, gql: &GqlContext) -> Option<Image> {
+        let file = &self.0.details.image;
+        (!file.is_empty()).then(|| Image {
+            url_template: format!("{}/product_images/{{:size}}/{}", gql.origin(), file),
+            alt_text: self.0.name.clone(),
+        })
     }
 
-    /// The catalog holds no brands yet.
-    pub fn brand_of(&self) -> Option<Brand> {
-        None
+    /// Its brand, from the held catalog (`None` for a catalog too large to hold).
+    pub fn brand_of(&self, held: Option<&Catalog>) -> Option<Brand> {
+        let id = self.0.details.brand_id?;
+        held?.brand(id).map(Brand::of)
     }
 
-    /// Stock is not tracked: every product is in stock, without variant inventory.
+    /// In stock: untracked stock is always available; tracked, while units are on hand.
+    pub fn in_stock(p: &Product) -> bool {
+        p.details.stock.is_none_or(|n| n > 0)
+    }
+
     pub fn stock(&self) -> ProductInventory {
+        let tracked = self.0.details.stock;
         ProductInventory {
-            is_in_stock: true,
+            is_in_stock: Self::in_stock(&self.0),
+            is_stock_tracked: tracked.is_some(),
             has_variant_inventory: false,
+            aggregated: tracked.map(|n| AggregatedInventory {
+                available_to_sell: n.clamp(0, i32::MAX as i64) as i32,
+                warning_level: 0,
+                available_on_hand: super::scalars::Long(n.max(0)),
+                unlimited_backorder: false,
+                available_for_backorder: Some(super::scalars::Long(0)),
+            }),
+        }
+    }
+
+    /// The stand-in takes no reviews: none, rated 0.
+    pub fn review_summary(&self) -> Reviews {
+        Reviews {
+            average_rating: 0.0,
+            number_of_reviews: 0,
+            summation_of_ratings: 0,
         }
     }
 
@@ -203,14 +198,33 @@ impl ProductNode {
         sold_in(currency_code)?;
         Ok(Some(self.prices_for(ctx.data::<GqlContext>()?.discount_bp)))
     }
-    async fn default_image(&self) -> Option<Image> {
-        self.image()
+    async fn default_image(&self, ctx: &Context<'_>) -> Result<Option<Image>> {
+        Ok(self.image(ctx.data::<GqlContext>()?))
     }
-    async fn brand(&self) -> Option<Brand> {
-        self.brand_of()
+    async fn brand(&self, ctx: &Context<'_>) -> Result<Option<Brand>> {
+        let gql = ctx.data::<GqlContext>()?;
+        if self.0.details.brand_id.is_none() {
+            return Ok(None);
+        }
+        let held = gql.held().await?;
+        Ok(self.brand_of(Some(&held)))
     }
     async fn inventory(&self) -> ProductInventory {
         self.stock()
+    }
+    #[graphql(name = "reviewSummary")]
+    async fn review_summary_field(&self) -> Reviews {
+        self.review_summary()
+    }
+    /// HTML, as the merchant wrote it.
+    async fn description(&self) -> &str {
+        &self.0.details.description
+    }
+    async fn plain_text_description(
+        &self,
+        #[graphql(default = 120)] character_limit: i32,
+    ) -> String {
+        super::seo::plain_text_summary(&self.0.details.description, character_limit.max(0) as usize)
     }
     /// Every product has one default variant carrying its SKU.
     async fn variants(
@@ -225,6 +239,10 @@ impl ProductNode {
             id: global_id("Variant", self.0.id),
             entity_id: self.0.id as i32,
             sku: self.0.sku.clone(),
+            inventory: Some(VariantInventory {
+                is_in_stock: Self::in_stock(&self.0),
+            }),
+            is_purchasable: Self::in_stock(&self.0),
         }]
         .into_iter()
         .filter(|v| (v.entity_id as i64) > page.after && (v.entity_id as i64) < page.before)

@@ -125,6 +125,15 @@ impl PageRequest {
         rows
     }
 
+    /// One page of rows held in memory, in id order: those within the cursors, trimmed.
+    pub fn of<T>(&self, rows: Vec<T>, id: impl Fn(&T) -> i64) -> (Vec<(i64, T)>, PageInfo) {
+        let within: Vec<T> = rows
+            .into_iter()
+            .filter(|r| id(r) > self.after && id(r) < self.before)
+            .collect();
+        self.finish(self.window(within), id)
+    }
+
     /// Trims the `limit + 1` rows fetched to one page and says what lies beyond it. Each row
     /// comes with its id, which its cursor encodes.
     pub fn finish<T>(&self, mut rows: Vec<T>, id: impl Fn(&T) -> i64) -> (Vec<(i64, T)>, PageInfo) {

@@ -4,25 +4,38 @@
 
 pub mod analytics;
 pub mod auth;
+pub mod brand;
 pub mod cart;
 pub mod cart_mutations;
 pub mod catalog;
+pub mod category;
 pub mod checkout;
 pub mod company;
 pub mod connection;
+pub mod content;
 pub mod customer;
 pub mod customer_mutations;
+pub mod geography;
+pub mod ids;
+pub mod image;
+pub mod inventory;
+pub mod listing;
 pub mod mutation;
+pub mod node;
+pub mod route;
 pub mod scalars;
+pub mod seo;
+pub mod settings;
 pub mod site;
 pub mod wishlist;
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use async_graphql::{EmptySubscription, ErrorExtensions, Schema};
 use storefront_auth_store::{Channel, Customer, StoreRecord};
 
 use crate::http::cookies::CookieJar;
+use crate::service::catalog::Catalog;
 use crate::service::Domain;
 
 pub type StorefrontSchema = Schema<site::Query, mutation::Mutation, EmptySubscription>;
@@ -40,6 +53,9 @@ pub struct GqlContext {
     /// The customer's group discount in basis points (0 for guests).
     pub discount_bp: i64,
     pub browser: bool,
+    /// The host (and port) the request addressed, as this server is reached: the host of the
+    /// absolute URLs it answers (images, checkout, pages).
+    pub host: String,
     pub client_ip: std::net::IpAddr,
     /// Digest of the session or CAT the request signed in with.
     pub sign_in: Option<String>,
@@ -49,6 +65,9 @@ pub struct GqlContext {
     pub strict: bool,
     /// What the HTTP response must carry besides the body.
     pub effects: Arc<Mutex<Effects>>,
+    /// The store's catalog and content as this request first read them: one snapshot for
+    /// the whole request, which compiled plans read without waiting.
+    pub held: Arc<OnceLock<Arc<Catalog>>>,
 }
 
 #[derive(Debug, Default)]
@@ -70,6 +89,22 @@ impl GqlContext {
                 async_graphql::Error::new("Please sign in to do this.")
             }
         })
+    }
+
+    /// `https://{host}` (`http` when browsers reach this server without TLS).
+    pub fn origin(&self) -> String {
+        let scheme = if self.cookies.secure { "https" } else { "http" };
+        format!("{scheme}://{}", self.host)
+    }
+
+    /// The store's brands, categories and web pages (and its products when the catalog is
+    /// held), read once per request.
+    pub async fn held(&self) -> async_graphql::Result<Arc<Catalog>> {
+        if let Some(held) = self.held.get() {
+            return Ok(held.clone());
+        }
+        let held = crate::service::catalog::content(&self.domain, self.store.id).await?;
+        Ok(self.held.get_or_init(|| held).clone())
     }
 
     pub fn set_cookie(&self, value: String) {

@@ -47,6 +47,27 @@ impl ScalarType for BigDecimal {
     }
 }
 
+/// A UUID, as text (`entityId` of scripts).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Uuid(pub String);
+
+#[Scalar(name = "UUID")]
+impl ScalarType for Uuid {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match &value {
+            Value::String(s)
+                if s.len() == 36 && s.chars().all(|c| c.is_ascii_hexdigit() || c == '-') =>
+            {
+                Ok(Uuid(s.to_ascii_lowercase()))
+            }
+            _ => Err(InputValueError::custom("UUID must be a UUID string")),
+        }
+    }
+    fn to_value(&self) -> Value {
+        Value::String(self.0.clone())
+    }
+}
+
 /// An absolute URL such as `https://shop.example/cart`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Url(pub String);
@@ -103,6 +124,18 @@ pub enum CurrencyCode {
     Gbp,
     Cad,
     Aud,
+}
+
+impl CurrencyCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CurrencyCode::Usd => "USD",
+            CurrencyCode::Eur => "EUR",
+            CurrencyCode::Gbp => "GBP",
+            CurrencyCode::Cad => "CAD",
+            CurrencyCode::Aud => "AUD",
+        }
+    }
 }
 
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]

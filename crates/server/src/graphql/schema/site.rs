@@ -1,24 +1,23 @@
 //! The query root, `site` and `channel` (SPEC §5.6).
 
-use async_graphql::{Context, Interface, Object, Result, SimpleObject, Union, ID};
-use storefront_auth_core::validate::origin_of;
+use async_graphql::{Context, Object, Result, SimpleObject, ID};
 use storefront_auth_store::Customer;
 
+use super::brand::{self, BrandConnection};
 use super::cart::{CartNode, CheckoutNode};
-use super::catalog::{self, parse_global_id, ProductConnection, ProductNode, ProductsQuery};
+use super::catalog::{self, Brand, ProductConnection, ProductNode, ProductsQuery};
+use super::category::{self, CategoryNode, CategoryTreeItem};
 use super::company::CompanyQueries;
 use super::connection::{connection, PageRequest};
+use super::content::Content;
 use super::customer::CustomerNode;
-use super::scalars::{CurrencyCode, Long, RouteRedirectBehavior, StorefrontStatusType};
+use super::geography::Geography;
+use super::listing::{self, Listing};
+use super::node::{self, Node};
+use super::route::{self, Route};
+use super::scalars::{CurrencyCode, Long, RouteRedirectBehavior};
+use super::settings::Settings;
 use super::GqlContext;
-
-#[derive(Interface)]
-#[graphql(field(name = "id", ty = "ID"))]
-pub enum Node {
-    Product(ProductNode),
-    Cart(CartNode),
-    Checkout(CheckoutNode),
-}
 
 pub struct Query;
 
@@ -40,25 +39,12 @@ impl Query {
     }
 
     async fn node(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Node>> {
-        let gql = ctx.data::<GqlContext>()?;
-        let Some((kind, key)) = parse_global_id(&id) else {
-            return Ok(None);
-        };
-        Ok(match kind.as_str() {
-            "Product" => match key.parse::<i64>() {
-                Ok(pid) => crate::service::catalog::product(&gql.domain, gql.store.id, pid)
-                    .await?
-                    .map(|p| Node::Product(ProductNode(p))),
-                Err(_) => None,
-            },
-            "Cart" => super::cart::find_cart(gql, Some(key))
-                .await?
-                .map(Node::Cart),
-            "Checkout" => super::cart::find_cart(gql, Some(key))
-                .await?
-                .map(|c| Node::Checkout(CheckoutNode(c))),
-            _ => None,
-        })
+        node::find(ctx.data::<GqlContext>()?, &id).await
+    }
+
+    /// Countries and their states, for address forms.
+    async fn geography(&self) -> Geography {
+        Geography
     }
 
     /// B2B data of the signed-in customer's company; null without one.
@@ -72,43 +58,7 @@ pub struct Site;
 #[Object]
 impl Site {
     async fn settings(&self, ctx: &Context<'_>) -> Result<Option<Settings>> {
-        let gql = ctx.data::<GqlContext>()?;
-        let site = gql.channel.site_url.trim_end_matches('/').to_string();
-        let origin = origin_of(&site).unwrap_or(&site).to_string();
-        Ok(Some(Settings {
-            store_name: gql.store.name.clone(),
-            store_hash: gql.store.hash.clone(),
-            channel_id: Long(gql.channel.channel_id),
-            status: StorefrontStatusType::Launched,
-            url: UrlField {
-                vanity_url: site.clone(),
-                cdn_url: origin,
-                checkout_url: Some(format!("{site}/checkout")),
-            },
-            locales: vec![Locale {
-                code: "en".into(),
-                is_default: true,
-                full_path: "/".into(),
-                path: "/".into(),
-            }],
-            currency: CurrencySettings {
-                default_currency: CurrencyCode::Usd,
-            },
-            customers: Some(CustomersSettings {
-                password_complexity_settings: Some(PasswordComplexitySettings {
-                    minimum_password_length: 7,
-                    minimum_numbers: 0,
-                    minimum_special_characters: 0,
-                    require_lower_case: false,
-                    require_numbers: false,
-                    require_special_characters: false,
-                    require_upper_case: false,
-                }),
-            }),
-            logo_v2: StoreLogo::StoreTextLogo(StoreTextLogo {
-                text: gql.store.name.clone(),
-            }),
-        }))
+        Ok(Some(Settings::of(ctx.data::<GqlContext>()?)))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -144,10 +94,88 @@ impl Site {
         .await
     }
 
-    /// The store has no categories yet: the tree is empty.
-    async fn category_tree(&self, root_entity_id: Option<i32>) -> Vec<CategoryTreeItem> {
-        let _ = root_entity_id;
-        Vec::new()
+    /// The category tree, or the part under `rootEntityId`.
+    async fn category_tree(
+        &self,
+        ctx: &Context<'_>,
+        root_entity_id: Option<i32>,
+    ) -> Result<Vec<CategoryTreeItem>> {
+        let gql = ctx.data::<GqlContext>()?;
+        let held = gql.held().await?;
+        Ok(category::tree(&held, root_entity_id.unwrap_or(0) as i64))
+    }
+
+    async fn category(&self, ctx: &Context<'_>, entity_id: i32) -> Result<Option<CategoryNode>> {
+        let gql = ctx.data::<GqlContext>()?;
+        let held = gql.held().await?;
+        Ok(held
+            .category(entity_id as i64)
+            .map(|c| CategoryNode(c.clone())))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn brands(
+        &self,
+        ctx: &Context<'_>,
+        before: Option<String>,
+        after: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+        #[graphql(default)] product_entity_ids: Vec<i32>,
+        #[graphql(default)] entity_ids: Vec<i32>,
+    ) -> Result<BrandConnection> {
+        let page = PageRequest::new(first, after, last, before)?;
+        brand::brands(
+            ctx.data::<GqlContext>()?,
+            page,
+            &entity_ids,
+            &product_entity_ids,
+        )
+        .await
+    }
+
+    async fn brand(&self, ctx: &Context<'_>, entity_id: i32) -> Result<Option<Brand>> {
+        let gql = ctx.data::<GqlContext>()?;
+        let held = gql.held().await?;
+        Ok(held.brand(entity_id as i64).map(Brand::of))
+    }
+
+    /// The products the merchant features, by id.
+    async fn featured_products(
+        &self,
+        ctx: &Context<'_>,
+        before: Option<String>,
+        after: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+        hide_out_of_stock: Option<bool>,
+    ) -> Result<ProductConnection> {
+        let page = PageRequest::new(first, after, last, before)?;
+        let listing = Listing::Featured {
+            hide_out_of_stock: hide_out_of_stock.unwrap_or(false),
+        };
+        listing::listed(ctx.data::<GqlContext>()?, page, listing).await
+    }
+
+    /// The products added last first.
+    async fn newest_products(
+        &self,
+        ctx: &Context<'_>,
+        before: Option<String>,
+        after: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+        hide_out_of_stock: Option<bool>,
+    ) -> Result<ProductConnection> {
+        let page = PageRequest::new(first, after, last, before)?;
+        let listing = Listing::Newest {
+            hide_out_of_stock: hide_out_of_stock.unwrap_or(false),
+        };
+        listing::listed(ctx.data::<GqlContext>()?, page, listing).await
+    }
+
+    async fn content(&self) -> Content {
+        Content
     }
 
     async fn route(
@@ -158,13 +186,7 @@ impl Site {
         redirect_behavior: RouteRedirectBehavior,
     ) -> Result<Route> {
         let _ = redirect_behavior;
-        let gql = ctx.data::<GqlContext>()?;
-        let wanted = format!("/{}/", path.trim_matches('/'));
-        let node = catalog::product_at(gql, &wanted).await?.map(Node::Product);
-        Ok(Route {
-            node,
-            redirect: None,
-        })
+        route::resolve(ctx.data::<GqlContext>()?, &path).await
     }
 
     async fn currencies(
@@ -232,93 +254,6 @@ pub fn signed_in_customer(gql: &GqlContext) -> Result<Option<&Customer>> {
         )));
     }
     Ok(gql.customer.as_ref())
-}
-
-#[derive(SimpleObject, Clone, Debug)]
-pub struct UrlField {
-    pub vanity_url: String,
-    pub cdn_url: String,
-    pub checkout_url: Option<String>,
-}
-
-#[derive(SimpleObject, Clone, Debug)]
-pub struct Locale {
-    pub code: String,
-    pub is_default: bool,
-    pub full_path: String,
-    pub path: String,
-}
-
-#[derive(SimpleObject, Clone, Debug)]
-pub struct CurrencySettings {
-    pub default_currency: CurrencyCode,
-}
-
-#[derive(SimpleObject, Clone, Debug)]
-pub struct PasswordComplexitySettings {
-    pub minimum_password_length: i32,
-    pub minimum_numbers: i32,
-    pub minimum_special_characters: i32,
-    pub require_lower_case: bool,
-    pub require_numbers: bool,
-    pub require_special_characters: bool,
-    pub require_upper_case: bool,
-}
-
-#[derive(SimpleObject, Clone, Debug)]
-pub struct CustomersSettings {
-    pub password_complexity_settings: Option<PasswordComplexitySettings>,
-}
-
-#[derive(SimpleObject, Clone, Debug)]
-pub struct StoreTextLogo {
-    pub text: String,
-}
-
-#[derive(SimpleObject, Clone, Debug)]
-pub struct StoreImageLogo {
-    pub image: super::catalog::Image,
-}
-
-#[derive(Union, Clone, Debug)]
-pub enum StoreLogo {
-    StoreTextLogo(StoreTextLogo),
-    StoreImageLogo(StoreImageLogo),
-}
-
-#[derive(SimpleObject, Clone, Debug)]
-pub struct Settings {
-    pub store_name: String,
-    pub store_hash: String,
-    pub channel_id: Long,
-    pub status: StorefrontStatusType,
-    pub url: UrlField,
-    pub locales: Vec<Locale>,
-    pub currency: CurrencySettings,
-    pub customers: Option<CustomersSettings>,
-    #[graphql(name = "logoV2")]
-    pub logo_v2: StoreLogo,
-}
-
-#[derive(SimpleObject, Clone, Debug)]
-pub struct CategoryTreeItem {
-    pub entity_id: i32,
-    pub name: String,
-    pub path: String,
-    pub children: Vec<CategoryTreeItem>,
-}
-
-#[derive(SimpleObject, Clone, Debug)]
-pub struct Redirect {
-    pub id: ID,
-    pub from_path: String,
-    pub to_url: String,
-}
-
-#[derive(SimpleObject)]
-pub struct Route {
-    pub node: Option<Node>,
-    pub redirect: Option<Redirect>,
 }
 
 #[derive(SimpleObject, Clone, Debug)]

@@ -7,27 +7,38 @@ use foldhash::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-use storefront_auth_store::{Product, Store, StoreError};
+use storefront_auth_store::{Brand, Category, Product, Store, StoreContent, StoreError, WebPage};
 
 const MAX_AGE: Duration = Duration::from_secs(1);
 const MAX_PRODUCTS: i64 = 10_000;
 
-/// A store's whole catalog, in id order, with its indexes.
+/// A store's whole catalog, in id order, with its indexes, and what the storefront shows
+/// around it (brands, categories, web pages).
 #[derive(Debug, Default)]
 pub struct Catalog {
     pub products: Vec<Product>,
+    pub content: StoreContent,
     by_id: HashMap<i64, usize>,
     by_path: HashMap<String, usize>,
     by_sku: HashMap<String, usize>,
 }
 
+/// What a storefront path names besides a product.
+#[derive(Clone, Copy, Debug)]
+pub enum ContentAt<'a> {
+    Category(&'a Category),
+    Brand(&'a Brand),
+    WebPage(&'a WebPage),
+}
+
 impl Catalog {
-    pub fn new(products: Vec<Product>) -> Self {
+    pub fn new(products: Vec<Product>, content: StoreContent) -> Self {
         let mut c = Catalog {
             by_id: HashMap::default(),
             by_path: HashMap::default(),
             by_sku: HashMap::default(),
             products: Vec::new(),
+            content,
         };
         for (i, p) in products.iter().enumerate() {
             c.by_id.insert(p.id, i);
@@ -49,6 +60,62 @@ impl Catalog {
 
     pub fn by_sku(&self, sku: &str) -> Option<&Product> {
         self.by_sku.get(sku).map(|i| &self.products[*i])
+    }
+
+    /// The category, brand or web page at a storefront path (stores have a few of each).
+    pub fn content_at(&self, path: &str) -> Option<ContentAt<'_>> {
+        let c = &self.content;
+        c.categories
+            .iter()
+            .find(|x| x.path == path)
+            .map(ContentAt::Category)
+            .or_else(|| {
+                c.brands
+                    .iter()
+                    .find(|x| x.path == path)
+                    .map(ContentAt::Brand)
+            })
+            .or_else(|| {
+                c.web_pages
+                    .iter()
+                    .find(|x| x.path == path && x.kind != "link")
+                    .map(ContentAt::WebPage)
+            })
+    }
+
+    pub fn category(&self, id: i64) -> Option<&Category> {
+        self.content.categories.iter().find(|c| c.id == id)
+    }
+
+    pub fn brand(&self, id: i64) -> Option<&Brand> {
+        self.content.brands.iter().find(|b| b.id == id)
+    }
+
+    /// The ids of the categories a product is in.
+    pub fn categories_of(&self, product_id: i64) -> impl Iterator<Item = i64> + '_ {
+        self.content
+            .product_categories
+            .iter()
+            .filter(move |(p, _)| *p == product_id)
+            .map(|(_, c)| *c)
+    }
+
+    /// A category and the categories under it, at any depth.
+    pub fn subtree(&self, category_id: i64) -> Vec<i64> {
+        let mut ids = vec![category_id];
+        let mut i = 0;
+        while i < ids.len() {
+            let parent = ids[i];
+            ids.extend(
+                self.content
+                    .categories
+                    .iter()
+                    .filter(|c| c.parent_id == parent)
+                    .map(|c| c.id),
+            );
+            i += 1;
+        }
+        ids
     }
 }
 
@@ -87,13 +154,18 @@ impl CatalogCache {
             .read()
             .ok()
             .and_then(|m| m.get(&store_id).cloned());
-        match store
+        let loaded = match store
             .products(store_id, 0, i64::MAX, MAX_PRODUCTS + 1, false)
             .await
         {
-            Ok(rows) => {
-                let catalog =
-                    (rows.len() as i64 <= MAX_PRODUCTS).then(|| Arc::new(Catalog::new(rows)));
+            Ok(rows) if rows.len() as i64 > MAX_PRODUCTS => Ok((rows, StoreContent::default())),
+            Ok(rows) => store.content(store_id).await.map(|content| (rows, content)),
+            Err(e) => Err(e),
+        };
+        match loaded {
+            Ok((rows, content)) => {
+                let catalog = (rows.len() as i64 <= MAX_PRODUCTS)
+                    .then(|| Arc::new(Catalog::new(rows, content)));
                 if let Ok(mut m) = self.stores.write() {
                     m.insert(store_id, (catalog.clone(), Instant::now()));
                 }

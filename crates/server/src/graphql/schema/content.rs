@@ -1,0 +1,373 @@
+//! `site.content`: the store's web pages (the footer's menu and their own routes) and scripts,
+//! and the SEO details pages share.
+
+use async_graphql::{Context, Enum, InputObject, Interface, Object, Result, SimpleObject, ID};
+use storefront_auth_store::WebPage as StoredPage;
+
+use super::connection::{connection, PageRequest};
+use super::ids::global_id;
+use super::seo::{plain_text_summary, SeoDetails};
+use super::GqlContext;
+
+pub struct Content;
+
+#[Object]
+impl Content {
+    /// The store's web pages in `sortBy` order (page id by default), filtered.
+    #[allow(clippy::too_many_arguments)]
+    async fn pages(
+        &self,
+        ctx: &Context<'_>,
+        filters: Option<WebPagesFiltersInput>,
+        #[graphql(default_with = "WebPageSortInput::PageId")] sort_by: WebPageSortInput,
+        before: Option<String>,
+        after: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> Result<PageConnection> {
+        let page = PageRequest::new(first, after, last, before)?;
+        let gql = ctx.data::<GqlContext>()?;
+        let held = gql.held().await?;
+        let f = filters.unwrap_or_default();
+        let mut rows: Vec<&StoredPage> = held
+            .content
+            .web_pages
+            .iter()
+            .filter(|p| f.admits(p))
+            .collect();
+        match sort_by {
+            WebPageSortInput::PageId => rows.sort_by_key(|p| p.id),
+            WebPageSortInput::SortOrder => rows.sort_by_key(|p| (p.sort_order, p.id)),
+            WebPageSortInput::ParentIdAndSortOrderAndTitle => rows.sort_by(|a, b| {
+                (a.parent_id, a.sort_order, &a.name).cmp(&(b.parent_id, b.sort_order, &b.name))
+            }),
+        }
+        // Cursors are positions in the sorted list, so any order pages the same way.
+        let positioned: Vec<(i64, WebPage)> = rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| (i as i64 + 1, WebPage::of(p)))
+            .collect();
+        let (items, info) = page.of(positioned, |(i, _)| *i);
+        let items = items.into_iter().map(|(i, (_, p))| (i, p)).collect();
+        Ok(PageConnection::new(items, info, None))
+    }
+
+    /// One web page by id.
+    async fn page(&self, ctx: &Context<'_>, entity_id: i32) -> Result<Option<WebPage>> {
+        let gql = ctx.data::<GqlContext>()?;
+        let held = gql.held().await?;
+        Ok(held
+            .content
+            .web_pages
+            .iter()
+            .find(|p| p.id == entity_id as i64)
+            .map(WebPage::of))
+    }
+
+    /// Scripts the merchant installed for the storefront: the stand-in has no script manager,
+    /// so there are none.
+    async fn scripts(
+        &self,
+        before: Option<String>,
+        after: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+        filters: Option<ScriptsFilters>,
+    ) -> Result<ScriptTypeConnection> {
+        PageRequest::new(first, after, last, before)?;
+        let _ = filters;
+        Ok(ScriptTypeConnection::empty())
+    }
+}
+
+#[derive(InputObject, Clone, Debug, Default)]
+pub struct WebPagesFiltersInput {
+    pub entity_ids: Option<Vec<i32>>,
+    pub page_type: Option<WebPageType>,
+    pub is_visible_in_navigation: Option<bool>,
+    pub parent_entity_ids: Option<Vec<i32>>,
+}
+
+impl WebPagesFiltersInput {
+    fn admits(&self, p: &StoredPage) -> bool {
+        let among = |ids: &Option<Vec<i32>>, id: i64| {
+            ids.as_ref()
+                .is_none_or(|ids| ids.iter().any(|x| *x as i64 == id))
+        };
+        among(&self.entity_ids, p.id)
+            && among(&self.parent_entity_ids, p.parent_id)
+            && self.page_type.is_none_or(|t| t.kind() == p.kind)
+            && self
+                .is_visible_in_navigation
+                .is_none_or(|v| v == p.in_navigation)
+    }
+}
+
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
+pub enum WebPageType {
+    Blog,
+    Contact,
+    Link,
+    Normal,
+    Raw,
+}
+
+impl WebPageType {
+    fn kind(self) -> &'static str {
+        match self {
+            WebPageType::Blog => "blog",
+            WebPageType::Contact => "contact",
+            WebPageType::Link => "link",
+            WebPageType::Normal => "normal",
+            WebPageType::Raw => "raw",
+        }
+    }
+}
+
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
+pub enum WebPageSortInput {
+    PageId,
+    SortOrder,
+    ParentIdAndSortOrderAndTitle,
+}
+
+/// What a web page of any kind holds (a kind answers the fields it has).
+#[derive(Clone, Debug, Default)]
+pub struct PageData {
+    pub id: i64,
+    pub parent_id: i64,
+    pub name: String,
+    pub in_navigation: bool,
+    pub path: String,
+    pub html_body: String,
+    pub link: String,
+}
+
+/// A web page type: the fields every web page has, and `$extra` of its own.
+macro_rules! web_page {
+    ($ty:ident, $name:literal, $($extra:tt)*) => {
+        #[derive(Clone, Debug, Default)]
+        pub struct $ty(pub PageData);
+
+        #[Object(name = $name)]
+        impl $ty {
+            $($extra)*
+            async fn entity_id(&self) -> i32 {
+                self.0.id as i32
+            }
+            /// `null` for a top-level page.
+            async fn parent_entity_id(&self) -> Option<i32> {
+                (self.0.parent_id != 0).then_some(self.0.parent_id as i32)
+            }
+            async fn name(&self) -> &str {
+                &self.0.name
+            }
+            async fn is_visible_in_navigation(&self) -> bool {
+                self.0.in_navigation
+            }
+            async fn seo(&self) -> SeoDetails {
+                SeoDetails::titled(&self.0.name)
+            }
+        }
+    };
+}
+
+/// A page with a path and an HTML body.
+macro_rules! body_page {
+    ($ty:ident, $name:literal) => {
+        web_page! {
+            $ty,
+            $name,
+            pub async fn id(&self) -> ID {
+                global_id($name, self.0.id)
+            }
+            async fn path(&self) -> &str {
+                &self.0.path
+            }
+            async fn html_body(&self) -> &str {
+                &self.0.html_body
+            }
+            async fn plain_text_summary(
+                &self,
+                #[graphql(default = 120)] character_limit: i32,
+            ) -> String {
+                plain_text_summary(&self.0.html_body, character_limit.max(0) as usize)
+            }
+        }
+    };
+}
+
+body_page!(NormalPage, "NormalPage");
+body_page!(ContactPage, "ContactPage");
+body_page!(RawHtmlPage, "RawHtmlPage");
+
+web_page! {
+    ExternalLinkPage,
+    "ExternalLinkPage",
+    async fn link(&self) -> &str {
+        &self.0.link
+    }
+}
+
+// The blog's index page: the stand-in has no blog, so none is ever answered; the type is
+// here because storefronts' documents name it.
+web_page! {
+    BlogIndexPage,
+    "BlogIndexPage",
+    pub async fn id(&self) -> ID {
+        global_id("BlogIndexPage", self.0.id)
+    }
+    async fn path(&self) -> &str {
+        &self.0.path
+    }
+}
+
+/// A blog post: the stand-in has no blog, so none is ever answered; the type is here because
+/// storefronts' documents name it (`route` nodes).
+#[derive(Clone, Debug)]
+pub struct BlogPost {
+    pub id: i64,
+    pub name: String,
+    pub path: String,
+}
+
+#[Object]
+impl BlogPost {
+    pub async fn id(&self) -> ID {
+        global_id("BlogPost", self.id)
+    }
+    async fn entity_id(&self) -> i32 {
+        self.id as i32
+    }
+    async fn name(&self) -> &str {
+        &self.name
+    }
+    async fn path(&self) -> &str {
+        &self.path
+    }
+}
+
+#[derive(Interface, Clone, Debug)]
+#[graphql(
+    field(name = "entity_id", ty = "i32"),
+    field(name = "parent_entity_id", ty = "Option<i32>"),
+    field(name = "name", ty = "&str"),
+    field(name = "is_visible_in_navigation", ty = "bool"),
+    field(name = "seo", ty = "SeoDetails")
+)]
+pub enum WebPage {
+    NormalPage(NormalPage),
+    ContactPage(ContactPage),
+    RawHtmlPage(RawHtmlPage),
+    ExternalLinkPage(ExternalLinkPage),
+    BlogIndexPage(BlogIndexPage),
+}
+
+impl WebPage {
+    /// The GraphQL type's name.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            WebPage::NormalPage(_) => "NormalPage",
+            WebPage::ContactPage(_) => "ContactPage",
+            WebPage::RawHtmlPage(_) => "RawHtmlPage",
+            WebPage::ExternalLinkPage(_) => "ExternalLinkPage",
+            WebPage::BlogIndexPage(_) => "BlogIndexPage",
+        }
+    }
+
+    pub fn of(p: &StoredPage) -> WebPage {
+        let data = PageData {
+            id: p.id,
+            parent_id: p.parent_id,
+            name: p.name.clone(),
+            in_navigation: p.in_navigation,
+            path: p.path.clone(),
+            html_body: p.body.clone(),
+            link: p.link.clone(),
+        };
+        match p.kind.as_str() {
+            "link" => WebPage::ExternalLinkPage(ExternalLinkPage(data)),
+            "contact" => WebPage::ContactPage(ContactPage(data)),
+            "raw" => WebPage::RawHtmlPage(RawHtmlPage(data)),
+            _ => WebPage::NormalPage(NormalPage(data)),
+        }
+    }
+}
+
+connection!(PageConnection, PageEdge, WebPage);
+
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
+pub enum ScriptVisibility {
+    AllPages,
+    Checkout,
+    OrderConfirmation,
+    Storefront,
+}
+
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
+pub enum ScriptLocation {
+    Footer,
+    Head,
+}
+
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
+pub enum ScriptConsentCategory {
+    Analytics,
+    Essential,
+    Functional,
+    Targeting,
+    Unknown,
+}
+
+#[derive(InputObject, Clone, Debug, Default)]
+pub struct ScriptsFilters {
+    pub visibilities: Option<Vec<ScriptVisibility>>,
+    pub consent_categories: Option<Vec<ScriptConsentCategory>>,
+    pub location: Option<ScriptLocation>,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct ScriptHash {
+    pub hash: String,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct InlineScript {
+    pub script_tag: String,
+    pub entity_id: super::scalars::Uuid,
+    pub consent_category: ScriptConsentCategory,
+    pub visibility: ScriptVisibility,
+    pub integrity_hashes: Vec<ScriptHash>,
+    pub location: ScriptLocation,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct SrcScript {
+    pub src: String,
+    pub entity_id: super::scalars::Uuid,
+    pub consent_category: ScriptConsentCategory,
+    pub visibility: ScriptVisibility,
+    pub integrity_hashes: Vec<ScriptHash>,
+    pub location: ScriptLocation,
+}
+
+#[derive(Interface, Clone, Debug)]
+#[graphql(
+    field(name = "entity_id", ty = "&super::scalars::Uuid"),
+    field(name = "consent_category", ty = "&ScriptConsentCategory"),
+    field(name = "visibility", ty = "&ScriptVisibility"),
+    field(name = "integrity_hashes", ty = "&Vec<ScriptHash>"),
+    field(name = "location", ty = "&ScriptLocation")
+)]
+pub enum Script {
+    InlineScript(InlineScript),
+    SrcScript(SrcScript),
+}
+
+connection!(ScriptTypeConnection, ScriptTypeEdge, Script);

@@ -1,0 +1,15 @@
+//! Global ids (`id: ID!`): base64 of `Kind:key`, as BigCommerce encodes them.
+
+use async_graphql::ID;
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+
+pub fn global_id(kind: &str, id: impl std::fmt::Display) -> ID {
+    ID(STANDARD.encode(format!("{kind}:{id}")))
+}
+
+pub fn parse_global_id(id: &str) -> Option<(String, String)> {
+    let raw = String::from_utf8(STANDARD.decode(id).ok()?).ok()?;
+    let (kind, rest) = raw.split_once(':')?;
+    Some((kind.to_string(), rest.to_string()))
+}
