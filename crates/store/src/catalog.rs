@@ -18,7 +18,7 @@ pub struct Product {
 }
 
 /// What a storefront shows of a product beyond its name and price (migration 5).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProductDetails {
     /// HTML, as merchants write it.
     pub description: String,
@@ -28,6 +28,16 @@ pub struct ProductDetails {
     /// Units on hand; `None`: stock is not tracked, the product is always available.
     pub stock: Option<i64>,
     pub is_featured: bool,
+    pub weight_grams: Option<i64>,
+    /// `NEW`, `USED` or `REFURBISHED`.
+    pub condition: String,
+    pub warranty: String,
+    pub gtin: String,
+    pub mpn: String,
+    pub min_purchase: Option<i64>,
+    pub max_purchase: Option<i64>,
+    /// `available`, `preorder` or `disabled` (shown, not for sale).
+    pub availability: String,
 }
 
 pub struct NewProduct<'a> {
@@ -37,8 +47,28 @@ pub struct NewProduct<'a> {
     pub price_cents: i64,
 }
 
-const COLS: &str =
-    "id, store_id, name, sku, price_cents, created_at, path, description, brand_id, image, stock, is_featured";
+const COLS: &str = "id, store_id, name, sku, price_cents, created_at, path, description, brand_id, image, stock, is_featured, weight_grams, item_condition, warranty, gtin, mpn, min_purchase, max_purchase, availability";
+
+impl Default for ProductDetails {
+    /// A new product's: nothing said, always available.
+    fn default() -> Self {
+        ProductDetails {
+            description: String::new(),
+            brand_id: None,
+            image: String::new(),
+            stock: None,
+            is_featured: false,
+            weight_grams: None,
+            condition: "NEW".into(),
+            warranty: String::new(),
+            gtin: String::new(),
+            mpn: String::new(),
+            min_purchase: None,
+            max_purchase: None,
+            availability: "available".into(),
+        }
+    }
+}
 
 fn product_from(row: &sqlx::any::AnyRow) -> Result<Product> {
     Ok(Product {
@@ -55,6 +85,14 @@ fn product_from(row: &sqlx::any::AnyRow) -> Result<Product> {
             image: get(row, "image")?,
             stock: get(row, "stock")?,
             is_featured: get::<i64>(row, "is_featured")? != 0,
+            weight_grams: get(row, "weight_grams")?,
+            condition: get(row, "item_condition")?,
+            warranty: get(row, "warranty")?,
+            gtin: get(row, "gtin")?,
+            mpn: get(row, "mpn")?,
+            min_purchase: get(row, "min_purchase")?,
+            max_purchase: get(row, "max_purchase")?,
+            availability: get(row, "availability")?,
         },
     })
 }
@@ -163,13 +201,21 @@ impl Store {
         details: &ProductDetails,
     ) -> Result<bool> {
         let done = sqlx::query(
-            "UPDATE products SET description = $1, brand_id = $2, image = $3, stock = $4, is_featured = $5 WHERE store_id = $6 AND id = $7",
+            "UPDATE products SET description = $1, brand_id = $2, image = $3, stock = $4, is_featured = $5, weight_grams = $6, item_condition = $7, warranty = $8, gtin = $9, mpn = $10, min_purchase = $11, max_purchase = $12, availability = $13 WHERE store_id = $14 AND id = $15",
         )
         .bind(&details.description)
         .bind(details.brand_id)
         .bind(&details.image)
         .bind(details.stock)
         .bind(i64::from(details.is_featured))
+        .bind(details.weight_grams)
+        .bind(&details.condition)
+        .bind(&details.warranty)
+        .bind(&details.gtin)
+        .bind(&details.mpn)
+        .bind(details.min_purchase)
+        .bind(details.max_purchase)
+        .bind(&details.availability)
         .bind(store_id)
         .bind(id)
         .execute(self.pool())

@@ -68,6 +68,8 @@ pub struct StoreContent {
     pub categories: Vec<Category>,
     pub product_categories: Vec<(i64, i64)>,
     pub web_pages: Vec<WebPage>,
+    pub options: Vec<crate::ProductOption>,
+    pub custom_fields: Vec<crate::CustomField>,
 }
 
 fn category_from(row: &sqlx::any::AnyRow) -> Result<Category> {
@@ -179,7 +181,7 @@ impl Store {
         page_from(&row)
     }
 
-    /// Everything a storefront shows besides products, in four reads.
+    /// Everything a storefront shows besides products, in seven reads.
     pub async fn content(&self, store_id: i64) -> Result<StoreContent> {
         let brands =
             sqlx::query("SELECT id, name, path FROM brands WHERE store_id = $1 ORDER BY id")
@@ -221,6 +223,8 @@ impl Store {
             categories,
             product_categories,
             web_pages,
+            options: self.options(store_id).await?,
+            custom_fields: self.custom_fields(store_id).await?,
         })
     }
 }

@@ -11,6 +11,7 @@ mod customers;
 mod events;
 mod keys;
 mod migrate;
+mod options;
 mod payments;
 mod sessions;
 mod stores;
@@ -31,6 +32,7 @@ pub use content::{Brand, Category, NewCategory, NewWebPage, StoreContent, WebPag
 pub use customers::{Customer, CustomerGroup, NewCustomer};
 pub use events::{Event, Listener};
 pub use keys::StoredKey;
+pub use options::{CustomField, NewOption, OptionValue, ProductOption};
 pub use payments::{NewPayment, PaymentAccessToken, PaymentRefused};
 pub use sessions::{NewSession, Reservation, Session, SessionKind};
 pub use stores::{Channel, StoreRecord};

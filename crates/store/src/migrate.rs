@@ -14,6 +14,10 @@ const SQLITE: &[(i64, &str)] = &[
         5,
         include_str!("../migrations/sqlite/0005_storefront_content.sql"),
     ),
+    (
+        6,
+        include_str!("../migrations/sqlite/0006_product_page.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -23,6 +27,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         5,
         include_str!("../migrations/postgres/0005_storefront_content.sql"),
+    ),
+    (
+        6,
+        include_str!("../migrations/postgres/0006_product_page.sql"),
     ),
 ];
 

@@ -4,6 +4,7 @@
 //! limits. Aliases, fragments, inline fragments, interfaces and variables change none of these
 //! answers, and no document makes the analysis do more than linear work (`walk`).
 
+mod cost;
 mod index;
 mod limits;
 mod walk;
@@ -104,7 +105,7 @@ pub fn analyze(
         fields_by_scope,
         root_fields: roots.len(),
         depth: cost.depth,
-        complexity: cost.unit,
+        complexity: cost.complexity(),
     })
 }
 

@@ -151,8 +151,8 @@ fn complexity_multiplies_by_page_size_and_depth_counts_levels() {
         &vars,
     )
     .expect("a");
-    // site 1 + products 1 + edges 50 + node 50 + name 50
-    assert_eq!(a.complexity, 152);
+    // Objects: site 1 + products 1 + edges 50 + node 50 (the 152 fields make 16 points).
+    assert_eq!(a.complexity, 102);
     assert_eq!(a.depth, 5);
     assert_eq!(a.operation_type, "query");
     let d = analyze(
@@ -162,7 +162,8 @@ fn complexity_multiplies_by_page_size_and_depth_counts_levels() {
         &serde_json::json!({}),
     )
     .expect("d");
-    assert_eq!(d.complexity, 32);
+    // A connection without first/last counts a page of 10.
+    assert_eq!(d.complexity, 22);
 }
 
 #[test]
@@ -235,10 +236,10 @@ fn doubling_fragments_cost_linear_work_and_are_scored_exactly() {
             &serde_json::json!({}),
         )
         .expect("analysis");
-        // Each copy of `site { settings { storeName } }` costs 3.
+        // Each copy of `site { settings { storeName } }` holds two objects.
         assert_eq!(
             a.complexity,
-            3u64.saturating_mul(1u64 << n.min(63)),
+            2u64.saturating_mul(1u64 << n.min(63)),
             "n={n}"
         );
         assert_eq!(a.required.iter().collect::<Vec<_>>(), vec![U]);
@@ -254,8 +255,8 @@ fn doubling_fragments_cost_linear_work_and_are_scored_exactly() {
 fn a_zero_page_still_costs_its_fields() {
     let q = "{ site { products(first: 0) { edges { node { name } } } } }";
     let a = analyze(&parse(q), &index(), None, &serde_json::json!({})).expect("a");
-    // site 1 + products 1 + edges 1 + node 1 + name 1, as with first: 1
-    assert_eq!(a.complexity, 5);
+    // Objects: site 1 + products 1 + edges 1 + node 1, as with first: 1
+    assert_eq!(a.complexity, 4);
 }
 
 #[test]
@@ -353,18 +354,23 @@ mod properties {
         ]
     }
 
-    /// What an item costs when expanded the naive way (every spread copied in place).
-    fn naive(item: &Item, fragments: &[Vec<Item>], at: usize) -> (u64, bool) {
+    /// What an item holds when expanded the naive way (every spread copied in place):
+    /// fields, objects among them, and whether it needs `Unauthenticated`.
+    fn naive(item: &Item, fragments: &[Vec<Item>], at: usize) -> (u64, u64, bool) {
         match item {
-            Item::Typename => (1, false),
-            Item::Settings => (3, true),
+            Item::Typename => (1, 0, false),
+            Item::Settings => (3, 2, true),
             Item::Spread(j) if *j > at && *j < fragments.len() => fragments[*j]
                 .iter()
                 .map(|i| naive(i, fragments, *j))
-                .fold((0, false), |(c, u), (c2, u2)| (c + c2, u || u2)),
-            Item::Spread(_) => (0, false),
+                .fold((0, 0, false), add),
+            Item::Spread(_) => (0, 0, false),
             Item::Inline(inner) => naive(inner, fragments, at),
         }
+    }
+
+    fn add(a: (u64, u64, bool), b: (u64, u64, bool)) -> (u64, u64, bool) {
+        (a.0 + b.0, a.1 + b.1, a.2 || b.2)
     }
 
     fn text(item: &Item, fragments: usize, at: usize) -> String {
@@ -403,10 +409,11 @@ mod properties {
                 let body: Vec<String> = items.iter().map(|i| text(i, n, at)).collect();
                 doc.push_str(&format!("fragment F{at} on Query {{ {} }}\n", body.join(" ")));
             }
-            let (cost, unauthenticated) = model[0]
+            let (fields, objects, unauthenticated) = model[0]
                 .iter()
                 .map(|i| naive(i, &model, 0))
-                .fold((0, false), |(c, u), (c2, u2)| (c + c2, u || u2));
+                .fold((0, 0, false), add);
+            let cost = objects.max(fields.div_ceil(10));
             let parsed = parse(&doc);
             let a = analyze(&parsed, &index(), None, &serde_json::json!({})).expect("analysis");
             prop_assert_eq!(a.complexity, cost, "{}", doc);

@@ -83,12 +83,7 @@ impl<'a> Context<'a> {
     }
 }
 
-/// What the summary walk finds: a selection set's cost per unit of multiplier and its depth.
-#[derive(Clone, Copy, Debug, Default)]
-pub(super) struct Cost {
-    pub unit: u64,
-    pub depth: usize,
-}
+pub(super) use super::cost::Cost;
 
 pub(super) struct Walker<'a> {
     pub doc: &'a ExecutableDocument,
@@ -194,8 +189,7 @@ impl<'a> Walker<'a> {
                     }
                 }
             };
-            total.unit = total.unit.saturating_add(cost.unit);
-            total.depth = total.depth.max(cost.depth);
+            total = total.and(cost);
         }
         Ok(total)
     }
@@ -220,8 +214,12 @@ impl<'a> Walker<'a> {
             _ => Cost::default(),
         };
         let page = self.page_size(f, child);
+        let is_object = !f.selection_set.node.items.is_empty();
         Ok(Cost {
             unit: page.saturating_mul(inner.unit).saturating_add(1),
+            objects: page
+                .saturating_mul(inner.objects)
+                .saturating_add(u64::from(is_object)),
             depth: inner.depth + 1,
         })
     }

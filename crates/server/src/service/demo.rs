@@ -3,7 +3,8 @@
 //! and two customers.
 
 use storefront_auth_store::{
-    AccountKind, NewCategory, NewCustomer, NewProduct, NewWebPage, ProductDetails, StoreError,
+    AccountKind, NewCategory, NewCustomer, NewOption, NewProduct, NewWebPage, ProductDetails,
+    StoreError,
 };
 
 use super::accounts::{self, ALL_SCOPES};
@@ -24,7 +25,15 @@ pub const DEMO_PRODUCTS: [(&str, &str, i64); 4] = [
 
 /// What the demo's storefront shows of each product (by SKU): its brand, category, whether it
 /// is featured, units on hand (`None`: not tracked), and its description.
-const DEMO_DETAILS: [(&str, &str, &str, bool, Option<i64>, &str); 4] = [
+type Details = (
+    &'static str,
+    &'static str,
+    &'static str,
+    bool,
+    Option<i64>,
+    &'static str,
+);
+const DEMO_DETAILS: [Details; 4] = [
     ("OTL", "Common Good", "Garden", true, Some(8),
      "<p>A glass orb terrarium with a brass stand: a small world for succulents and moss.</p>"),
     ("ABS", "Able", "Coffee", true, None,
@@ -124,6 +133,7 @@ async fn seed_content(domain: &Domain, store_id: i64) -> Result<(), StoreError> 
             image: String::new(),
             stock,
             is_featured: featured,
+            ..ProductDetails::default()
         };
         store
             .set_product_details(store_id, product.id, &details)
@@ -134,7 +144,62 @@ async fn seed_content(domain: &Domain, store_id: i64) -> Result<(), StoreError> 
                 .await?;
         }
     }
+    seed_product_pages(domain, store_id).await?;
     seed_pages(domain, store_id).await
+}
+
+/// What the demo's product pages show beyond a card: the brewer's options (a required finish
+/// swatch, an optional engraving), custom fields, weights and identifiers.
+async fn seed_product_pages(domain: &Domain, store_id: i64) -> Result<(), StoreError> {
+    let store = domain.store();
+    let product = |sku: &'static str| async move {
+        store
+            .product_by_sku(store_id, sku)
+            .await?
+            .ok_or(StoreError::NotFound)
+    };
+    let brewer = product("ABS").await?;
+    let finishes: [(&str, bool, &[&str]); 2] = [
+        ("Steel", true, &["#c0c0c0"]),
+        ("Black", false, &["#1f1f1f"]),
+    ];
+    let options = [
+        ("multiple_choice", "Finish", "Swatch", true, &finishes[..]),
+        ("text", "Engraving", "", false, &[][..]),
+    ];
+    for (kind, display_name, display_style, is_required, values) in options {
+        let new = NewOption {
+            store_id,
+            product_id: brewer.id,
+            kind,
+            display_name,
+            display_style,
+            is_required,
+            values,
+        };
+        store.create_option(new).await?;
+    }
+    for (name, value) in [("Material", "Stainless steel"), ("Capacity", "1.2 l")] {
+        store
+            .create_custom_field(store_id, brewer.id, name, value)
+            .await?;
+    }
+    for (sku, grams, gtin) in [
+        ("ABS", 1_200, "0850003891124"),
+        ("CC3C", 450, ""),
+        ("OTL", 2_300, ""),
+    ] {
+        let p = product(sku).await?;
+        let details = ProductDetails {
+            weight_grams: Some(grams),
+            gtin: gtin.into(),
+            mpn: format!("DEMO-{sku}"),
+            warranty: "Two years.".into(),
+            ..p.details.clone()
+        };
+        store.set_product_details(store_id, p.id, &details).await?;
+    }
+    Ok(())
 }
 
 /// The demo's web pages, all in the navigation, in the listed order.

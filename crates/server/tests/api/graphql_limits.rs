@@ -28,13 +28,17 @@ async fn depth_complexity_and_one_mutation() {
         "The query is too deep: its depth is 19 and the maximum is 16."
     );
 
-    let complex = "{ site { products(first: 50) { edges { node { variants(first: 50) { edges { node { entityId sku id } } } } } } } }";
-    let r = app.gql(Some(&token), complex, &[]).await;
+    // Objects: site + products + 50 × (edges + node + 2 × (variants + 50 × (edges + node))).
+    let variants = "variants(first: 50) { edges { node { entityId sku id } } }";
+    let complex = format!(
+        "{{ site {{ products(first: 50) {{ edges {{ node {{ a: {variants} b: {variants} }} }} }} }} }}"
+    );
+    let r = app.gql(Some(&token), &complex, &[]).await;
     assert_eq!(
         message(&r),
-        "The query is too complex as it has a complexity score of 12652 out of 10000. Please remove some elements and try again"
+        "The query is too complex as it has a complexity score of 10202 out of 10000. Please remove some elements and try again"
     );
-    assert_eq!(r.header("x-bc-graphql-complexity"), Some("12652"));
+    assert_eq!(r.header("x-bc-graphql-complexity"), Some("10202"));
 
     let m = r#"mutation Two { a: analytics { visitStartedEvent(input: { commonInput: { request: { url: "https://x.example/", userAgent: "t" } } }) { executed } } b: analytics { visitStartedEvent(input: { commonInput: { request: { url: "https://x.example/", userAgent: "t" } } }) { executed } } }"#;
     let r = app.gql(Some(&token), m, &[]).await;
@@ -69,7 +73,8 @@ async fn response_headers_and_correlation_ids() {
             &[("X-Correlation-Id", id)],
         )
         .await;
-    assert_eq!(r.header("x-bc-graphql-complexity"), Some("2"));
+    // One object (channel); its one scalar is a tenth of a point.
+    assert_eq!(r.header("x-bc-graphql-complexity"), Some("1"));
     assert_eq!(r.header("x-bc-graphql-operation-type"), Some("query"));
     assert_eq!(r.header("x-bc-graphql-operation-name"), Some("Shop"));
     assert_eq!(r.header("x-correlation-id"), Some(id));
@@ -306,13 +311,14 @@ async fn hostile_requests_get_clear_errors_and_never_crash_the_server() {
         .gql(Some(&token), &format!("{{ {aliases} }}"), &[])
         .await;
     assert_eq!(r.status, 413, "10,000 aliases do not fit in a request");
-    let aliases: String = (0..400)
+    // Each alias holds 22 objects: site, products, and a default page of 10 edges and nodes.
+    let aliases: String = (0..500)
         .map(|i| format!("a{i}:site{{products{{edges{{node{{name}}}}}}}}"))
         .collect();
     let r = app.gql(Some(&token), &format!("{{{aliases}}}"), &[]).await;
     assert_eq!(r.status, 200);
     assert!(
-        message(&r).starts_with("The query is too complex as it has a complexity score of 12800"),
+        message(&r).starts_with("The query is too complex as it has a complexity score of 11000"),
         "{:?}",
         r.body
     );

@@ -7,8 +7,9 @@ use async_graphql::ID;
 use super::collect::{Compile, FieldRef, Sel, Selected, What};
 use super::json::{Json, Leaf};
 use super::{fields, nullable, object, Fallback, Write};
-use crate::graphql::schema::catalog::{self, ProductConnection, ProductNode, ProductsQuery};
+use crate::graphql::schema::catalog::{ProductConnection, ProductNode};
 use crate::graphql::schema::customer::CustomerFields;
+use crate::graphql::schema::products::{self as catalog, ProductsQuery};
 use crate::graphql::schema::site::{self, Channel, Query, Site};
 use crate::graphql::schema::GqlContext;
 use storefront_auth_store::Customer;
@@ -107,7 +108,7 @@ impl Compile for Site {
 /// What the selected fields of one `site` fetch, in response order.
 enum Fetched {
     Products(ProductConnection),
-    Product(Option<ProductNode>),
+    Product(Option<Box<ProductNode>>),
 }
 
 async fn fetch_site(
@@ -136,7 +137,8 @@ async fn fetch_site(
                     l.sku.as_deref(),
                 )
                 .await
-                .map_err(|_| Fallback)?,
+                .map_err(|_| Fallback)?
+                .map(Box::new),
             ),
         });
     }
@@ -154,7 +156,7 @@ fn write_site(
         match (field, fetched.next()) {
             (SiteField::Products(_, sel), Some(Fetched::Products(c))) => object(c, sel, gql, out),
             (SiteField::Product(_, sel), Some(Fetched::Product(p))) => {
-                nullable(p.as_ref(), sel, gql, out)
+                nullable(p.as_deref(), sel, gql, out)
             }
             _ => Err(Fallback),
         }

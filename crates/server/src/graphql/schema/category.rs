@@ -130,7 +130,7 @@ impl CategoryNode {
             .iter()
             .filter(|p| held.categories_of(p.id).any(|c| under.contains(&c)))
             .filter(|p| !hide_out_of_stock.unwrap_or(false) || ProductNode::in_stock(p))
-            .map(|p| ProductNode(p.clone()))
+            .map(|p| ProductNode::new(p.clone()))
             .collect();
         let total = rows.len() as i64;
         let (items, info) = page.of(rows, |p| p.0.id);

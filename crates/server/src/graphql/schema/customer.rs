@@ -125,21 +125,84 @@ impl Wishlist {
     async fn token(&self) -> &str {
         &self.0.token
     }
-    /// A page of the wishlist's items (10 unless `first` or `last` say otherwise).
+    /// A page of the wishlist's items (10 unless `first` or `last` say otherwise), or of
+    /// those `filters` name.
+    #[allow(clippy::too_many_arguments)]
     async fn items(
         &self,
         ctx: &async_graphql::Context<'_>,
+        filters: Option<WishlistItemsFiltersInput>,
         hide_out_of_stock: Option<bool>,
         before: Option<String>,
         after: Option<String>,
         first: Option<i32>,
         last: Option<i32>,
     ) -> async_graphql::Result<WishlistItemConnection> {
-        // Every product is in stock: there is nothing to hide.
-        let _ = hide_out_of_stock;
         let page = super::connection::PageRequest::new(first, after, last, before)?;
-        items(ctx.data::<GqlContext>()?, &self.0, &page).await
+        let wanted = ItemsWanted {
+            filters: filters.unwrap_or_default(),
+            hide_out_of_stock: hide_out_of_stock.unwrap_or(false),
+        };
+        items(ctx.data::<GqlContext>()?, &self.0, &page, &wanted).await
     }
+}
+
+/// Which wishlists `Customer.wishlists` lists (an absent or empty list filters nothing).
+#[derive(async_graphql::InputObject, Clone, Debug, Default)]
+pub struct WishlistFiltersInput {
+    pub entity_ids: Option<Vec<i32>>,
+    pub product_entity_ids: Option<Vec<i32>>,
+    pub variant_entity_ids: Option<Vec<i32>>,
+}
+
+fn among(ids: &Option<Vec<i32>>, id: i64) -> bool {
+    ids.as_ref()
+        .is_none_or(|ids| ids.is_empty() || ids.iter().any(|x| *x as i64 == id))
+}
+
+impl WishlistFiltersInput {
+    async fn admits(
+        &self,
+        gql: &GqlContext,
+        w: &storefront_auth_store::Wishlist,
+    ) -> async_graphql::Result<bool> {
+        if !among(&self.entity_ids, w.id) {
+            return Ok(false);
+        }
+        if self.product_entity_ids.is_none() && self.variant_entity_ids.is_none() {
+            return Ok(true);
+        }
+        let items = WishlistItemsFiltersInput {
+            product_entity_ids: self.product_entity_ids.clone(),
+            variant_entity_ids: self.variant_entity_ids.clone(),
+        };
+        Ok(wishlists::items(&gql.domain, w)
+            .await?
+            .iter()
+            .any(|i| items.admits(i)))
+    }
+}
+
+/// Which items `Wishlist.items` lists (a variant is its product's one variant).
+#[derive(async_graphql::InputObject, Clone, Debug, Default)]
+pub struct WishlistItemsFiltersInput {
+    pub product_entity_ids: Option<Vec<i32>>,
+    pub variant_entity_ids: Option<Vec<i32>>,
+}
+
+impl WishlistItemsFiltersInput {
+    fn admits(&self, item: &storefront_auth_store::WishlistItem) -> bool {
+        among(&self.product_entity_ids, item.product_id)
+            && among(
+                &self.variant_entity_ids,
+                item.variant_id.unwrap_or(item.product_id),
+            )
+    }
+}
+
+struct ItemsWanted {
+    filters: WishlistItemsFiltersInput,
+    hide_out_of_stock: bool,
 }
 
 connection!(AddressConnection, AddressEdge, CustomerAddress);
@@ -226,9 +289,12 @@ impl CustomerNode {
         let (items, info) = page.finish(page.window(orders), |o| o.0.id);
         Ok(Some(OrdersConnection::new(items, info, Some(total))))
     }
+    /// The customer's wishlists, or those `filters` name (by id, or holding a product or
+    /// variant).
     async fn wishlists(
         &self,
         ctx: &async_graphql::Context<'_>,
+        filters: Option<WishlistFiltersInput>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
@@ -238,8 +304,15 @@ impl CustomerNode {
         let gql = ctx.data::<super::GqlContext>()?;
         let all =
             crate::service::wishlists::of_customer(&gql.domain, gql.store.id, self.0.id).await?;
-        let total = all.len() as i64;
-        let lists: Vec<Wishlist> = all
+        let f = filters.unwrap_or_default();
+        let mut kept = Vec::new();
+        for w in all {
+            if f.admits(gql, &w).await? {
+                kept.push(w);
+            }
+        }
+        let total = kept.len() as i64;
+        let lists: Vec<Wishlist> = kept
             .into_iter()
             .filter(|w| w.id > page.after && w.id < page.before)
             .map(Wishlist)
@@ -258,21 +331,28 @@ async fn items(
     gql: &GqlContext,
     w: &storefront_auth_store::Wishlist,
     page: &PageRequest,
+    wanted: &ItemsWanted,
 ) -> async_graphql::Result<WishlistItemConnection> {
-    let all = wishlists::items(&gql.domain, w).await?;
+    let mut all = Vec::new();
+    for item in wishlists::items(&gql.domain, w).await? {
+        let product = catalog::product(&gql.domain, gql.store.id, item.product_id).await?;
+        let in_stock = product.as_ref().is_some_and(ProductNode::in_stock);
+        if wanted.filters.admits(&item) && (!wanted.hide_out_of_stock || in_stock) {
+            all.push((item, product));
+        }
+    }
     let total = all.len() as i64;
     let in_range: Vec<_> = all
         .into_iter()
-        .filter(|i| i.id > page.after && i.id < page.before)
+        .filter(|(i, _)| i.id > page.after && i.id < page.before)
         .collect();
     let mut items = Vec::new();
-    for item in page.window(in_range) {
-        let product = catalog::product(&gql.domain, gql.store.id, item.product_id).await?;
+    for (item, product) in page.window(in_range) {
         items.push(WishlistItem {
             entity_id: item.id as i32,
             product_entity_id: item.product_id as i32,
             variant_entity_id: item.variant_id.map(|v| v as i32),
-            product: product.map(ProductNode),
+            product: product.map(ProductNode::new),
         });
     }
     let (items, info) = page.finish(items, |i| i.entity_id as i64);

@@ -44,7 +44,7 @@ pub async fn listed(
         .into_iter()
         .filter(|p| !featured_only || p.details.is_featured)
         .filter(|p| !hide || ProductNode::in_stock(p))
-        .map(ProductNode)
+        .map(ProductNode::new)
         .collect();
     nodes.sort_by_key(key);
     let total = nodes.len() as i64;

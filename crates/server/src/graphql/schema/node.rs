@@ -33,7 +33,7 @@ pub async fn find(gql: &GqlContext, id: &ID) -> Result<Option<Node>> {
         "Product" => match key.parse::<i64>() {
             Ok(pid) => crate::service::catalog::product(&gql.domain, gql.store.id, pid)
                 .await?
-                .map(|p| Node::Product(ProductNode(p))),
+                .map(|p| Node::Product(ProductNode::new(p))),
             Err(_) => None,
         },
         "Cart" => super::cart::find_cart(gql, Some(key))

@@ -67,7 +67,7 @@ pub async fn resolve(gql: &GqlContext, path: &str) -> async_graphql::Result<Rout
     } else {
         wanted
     };
-    if let Some(p) = super::catalog::product_at(gql, &wanted).await? {
+    if let Some(p) = super::products::product_at(gql, &wanted).await? {
         return Ok(Route {
             node: Some(Node::Product(p)),
             redirect: None,

@@ -5,7 +5,7 @@ use storefront_auth_store::Customer;
 
 use super::brand::{self, BrandConnection};
 use super::cart::{CartNode, CheckoutNode};
-use super::catalog::{self, Brand, ProductConnection, ProductNode, ProductsQuery};
+use super::catalog::{Brand, ProductConnection, ProductNode};
 use super::category::{self, CategoryNode, CategoryTreeItem};
 use super::company::CompanyQueries;
 use super::connection::{connection, PageRequest};
@@ -14,6 +14,8 @@ use super::customer::CustomerNode;
 use super::geography::Geography;
 use super::listing::{self, Listing};
 use super::node::{self, Node};
+use super::product_page;
+use super::products::{self, ProductsQuery};
 use super::route::{self, Route};
 use super::scalars::{CurrencyCode, Long, RouteRedirectBehavior};
 use super::settings::Settings;
@@ -53,6 +55,12 @@ impl Query {
     }
 }
 
+#[derive(async_graphql::InputObject, Clone, Copy, Debug)]
+pub struct OptionValueId {
+    pub option_entity_id: i32,
+    pub value_entity_id: i32,
+}
+
 pub struct Site;
 
 #[Object]
@@ -75,23 +83,50 @@ impl Site {
     ) -> Result<ProductConnection> {
         let _ = hide_out_of_stock;
         let query = ProductsQuery::new(before, after, first, last, ids, entity_ids)?;
-        catalog::products(ctx.data::<GqlContext>()?, &query).await
+        products::products(ctx.data::<GqlContext>()?, &query).await
     }
 
+    /// A product by global id, entity id or SKU, showing the option values
+    /// `optionValueIds` chose (and each other option's default with
+    /// `useDefaultOptionSelections`).
+    #[allow(clippy::too_many_arguments)]
     async fn product(
         &self,
         ctx: &Context<'_>,
         id: Option<ID>,
         entity_id: Option<i32>,
+        variant_entity_id: Option<i32>,
+        #[graphql(default)] option_value_ids: Vec<OptionValueId>,
         sku: Option<String>,
+        use_default_option_selections: Option<bool>,
     ) -> Result<Option<ProductNode>> {
-        catalog::product(
-            ctx.data::<GqlContext>()?,
+        let gql = ctx.data::<GqlContext>()?;
+        // Each product has one variant, whose id is the product's.
+        let entity_id = entity_id.or(variant_entity_id);
+        let found = products::product(
+            gql,
             id.as_ref().map(|id| id.as_str()),
             entity_id,
             sku.as_deref(),
         )
-        .await
+        .await?;
+        let Some(mut node) = found else {
+            return Ok(None);
+        };
+        if !option_value_ids.is_empty() || use_default_option_selections == Some(true) {
+            let chosen: Vec<(i64, i64)> = option_value_ids
+                .iter()
+                .map(|v| (v.option_entity_id as i64, v.value_entity_id as i64))
+                .collect();
+            let held = gql.held().await?;
+            node.1 = product_page::selection(
+                &held,
+                node.0.id,
+                &chosen,
+                use_default_option_selections == Some(true),
+            );
+        }
+        Ok(Some(node))
     }
 
     /// The category tree, or the part under `rootEntityId`.
