@@ -22,6 +22,8 @@ pub struct CartItem {
     pub product_id: i64,
     pub variant_id: Option<i64>,
     pub quantity: i64,
+    /// The options the shopper chose, as the domain encodes them (JSON; `[]` for none).
+    pub selected_options: String,
 }
 
 /// A line to add: (new item id, product, variant, quantity). The id is used only when the
@@ -31,6 +33,8 @@ pub struct NewItem<'a> {
     pub product_id: i64,
     pub variant_id: Option<i64>,
     pub quantity: i64,
+    /// Lines merge only when their options are the same text too.
+    pub selected_options: &'a str,
 }
 
 /// Who a new cart belongs to.
@@ -104,21 +108,23 @@ async fn add_items(
 ) -> Result<()> {
     for item in items {
         let merged = sqlx::query(
-            "UPDATE cart_items SET quantity = quantity + $1 WHERE cart_id = $2 AND product_id = $3 AND variant_id IS NOT DISTINCT FROM $4",
+            "UPDATE cart_items SET quantity = quantity + $1 WHERE cart_id = $2 AND product_id = $3 AND variant_id IS NOT DISTINCT FROM $4 AND selected_options = $5",
         )
         .bind(item.quantity)
         .bind(cart_id)
         .bind(item.product_id)
         .bind(item.variant_id)
+        .bind(item.selected_options)
         .execute(&mut **tx)
         .await?;
         if merged.rows_affected() == 0 {
-            sqlx::query("INSERT INTO cart_items (id, cart_id, product_id, variant_id, quantity) VALUES ($1, $2, $3, $4, $5)")
+            sqlx::query("INSERT INTO cart_items (id, cart_id, product_id, variant_id, quantity, selected_options) VALUES ($1, $2, $3, $4, $5, $6)")
                 .bind(item.id)
                 .bind(cart_id)
                 .bind(item.product_id)
                 .bind(item.variant_id)
                 .bind(item.quantity)
+                .bind(item.selected_options)
                 .execute(&mut **tx)
                 .await?;
         }
@@ -202,7 +208,7 @@ impl Store {
 
     pub async fn cart_items(&self, cart_id: &str) -> Result<Vec<CartItem>> {
         let rows = sqlx::query(
-            "SELECT id, cart_id, product_id, variant_id, quantity FROM cart_items WHERE cart_id = $1 ORDER BY seq",
+            "SELECT id, cart_id, product_id, variant_id, quantity, selected_options FROM cart_items WHERE cart_id = $1 ORDER BY seq",
         )
         .bind(cart_id)
         .fetch_all(self.pool())
@@ -215,6 +221,7 @@ impl Store {
                     product_id: get(r, "product_id")?,
                     variant_id: get(r, "variant_id")?,
                     quantity: get(r, "quantity")?,
+                    selected_options: get(r, "selected_options")?,
                 })
             })
             .collect()
@@ -278,7 +285,7 @@ impl Store {
     pub async fn merge_carts(&self, from: &str, into: &str, now: i64) -> Result<()> {
         let mut tx = self.pool().begin().await?;
         let rows = sqlx::query(
-            "SELECT id, product_id, variant_id, quantity FROM cart_items WHERE cart_id = $1 ORDER BY seq",
+            "SELECT id, product_id, variant_id, quantity, selected_options FROM cart_items WHERE cart_id = $1 ORDER BY seq",
         )
         .bind(from)
         .fetch_all(&mut *tx)
@@ -290,6 +297,7 @@ impl Store {
                 get::<i64>(r, "product_id")?,
                 get::<Option<i64>>(r, "variant_id")?,
                 get::<i64>(r, "quantity")?,
+                get::<String>(r, "selected_options")?,
             ));
         }
         sqlx::query("DELETE FROM carts WHERE id = $1")
@@ -298,11 +306,12 @@ impl Store {
             .await?;
         let items: Vec<NewItem> = moved
             .iter()
-            .map(|(id, p, v, q)| NewItem {
+            .map(|(id, p, v, q, o)| NewItem {
                 id,
                 product_id: *p,
                 variant_id: *v,
                 quantity: *q,
+                selected_options: o,
             })
             .collect();
         add_items(&mut tx, into, &items).await?;

@@ -24,7 +24,7 @@ use crate::http::headers::set_header;
 use crate::http::request_log::RequestLog;
 use crate::http::storefront_host::StorefrontHost;
 use crate::service::authorize::Authorized;
-use crate::service::{carts, customer_context};
+use crate::service::customer_context;
 
 const COMPLEXITY: HeaderName = HeaderName::from_static("x-bc-graphql-complexity");
 const OPERATION_TYPE: HeaderName = HeaderName::from_static("x-bc-graphql-operation-type");
@@ -104,7 +104,7 @@ async fn customer(
     .await
     .map_err(|e| context_refused(&e))?;
     let discount_bp = match &customer.customer {
-        Some(c) => carts::discount_bp(&g.domain, store.id, c)
+        Some(c) => crate::service::customers::discount_bp(&g.domain, store.id, c)
             .await
             .map_err(|_| unavailable())?,
         None => 0,

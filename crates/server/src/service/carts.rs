@@ -5,6 +5,7 @@ use storefront_auth_store::{Cart, CartItem, NewCart, NewItem, StoreError};
 
 use storefront_auth_core::money::{self, discounted, MAX_LINES, MAX_QUANTITY};
 
+use super::cart_options::{self, ChosenOption, OptionError};
 use crate::service::Domain;
 
 /// Who is asking: the signed-in customer, or a guest (optionally with a storefront session).
@@ -56,15 +57,18 @@ pub enum CartError {
     #[error("Sign in to do this.")]
     NotSignedIn,
     #[error(transparent)]
+    Option(#[from] OptionError),
+    #[error(transparent)]
     Store(#[from] StoreError),
 }
 
-/// A requested line: product, variant, quantity.
-#[derive(Clone, Copy, Debug)]
+/// A requested line: product, variant, quantity, and the options the shopper chose.
+#[derive(Clone, Debug)]
 pub struct Line {
     pub product_id: i64,
     pub variant_id: Option<i64>,
     pub quantity: i64,
+    pub options: Vec<ChosenOption>,
 }
 
 /// A cart line with the product's name and the shopper's prices.
@@ -100,29 +104,8 @@ impl PricedCart {
     }
 }
 
-/// The customer's group discount in basis points (briefly cached: see `session_cache`).
-pub async fn discount_bp(
-    domain: &Domain,
-    store_id: i64,
-    customer: &storefront_auth_store::Customer,
-) -> Result<i64, StoreError> {
-    let Some(group) = customer.group_id else {
-        return Ok(0);
-    };
-    if let Some(d) = domain.0.sign_ins.group_discount(store_id, group) {
-        return Ok(d);
-    }
-    let d = domain
-        .store()
-        .customer_group(store_id, group)
-        .await?
-        .map_or(0, |g| g.discount_bp);
-    domain.0.sign_ins.put_group_discount(store_id, group, d);
-    Ok(d)
-}
-
-/// Checks requested lines: quantities in range, products that exist, and no more than
-/// `MAX_LINES` in the cart with the `existing` ones.
+/// Checks requested lines: quantities in range, products that exist, options that are the
+/// product's, and no more than `MAX_LINES` in the cart with the `existing` ones.
 async fn check_lines(
     domain: &Domain,
     store_id: i64,
@@ -132,10 +115,12 @@ async fn check_lines(
     if existing.saturating_add(lines.len()) > MAX_LINES {
         return Err(CartError::TooManyLines);
     }
+    let held = super::catalog::content(domain, store_id).await?;
     for l in lines {
         if !(1..=MAX_QUANTITY).contains(&l.quantity) {
             return Err(CartError::BadQuantity);
         }
+        // The database, not the held copy: a product added a moment ago can be bought.
         if domain
             .store()
             .product(store_id, l.product_id)
@@ -144,6 +129,7 @@ async fn check_lines(
         {
             return Err(CartError::UnknownProduct(l.product_id));
         }
+        cart_options::check_product(&held, l.product_id, &l.options)?;
     }
     Ok(())
 }
@@ -156,14 +142,24 @@ fn new_ids(lines: &[Line]) -> Vec<String> {
         .collect()
 }
 
-fn as_new<'a>(ids: &'a [String], lines: &[Line]) -> Vec<NewItem<'a>> {
+/// Each line's options in their stored form.
+fn encoded(lines: &[Line]) -> Vec<String> {
+    lines
+        .iter()
+        .map(|l| cart_options::encode(&l.options))
+        .collect()
+}
+
+fn as_new<'a>(ids: &'a [String], options: &'a [String], lines: &[Line]) -> Vec<NewItem<'a>> {
     ids.iter()
+        .zip(options)
         .zip(lines)
-        .map(|(id, l)| NewItem {
+        .map(|((id, options), l)| NewItem {
             id,
             product_id: l.product_id,
             variant_id: l.variant_id,
             quantity: l.quantity,
+            selected_options: options,
         })
         .collect()
 }
@@ -206,7 +202,7 @@ pub async fn create(domain: &Domain, who: &Shopper, lines: &[Line]) -> Result<Ca
                     .as_deref()
                     .filter(|_| who.customer_id.is_none()),
             },
-            &as_new(&ids, lines),
+            &as_new(&ids, &encoded(lines), lines),
             domain.now(),
         )
         .await?;
@@ -228,7 +224,11 @@ pub async fn add(
     let ids = new_ids(lines);
     domain
         .store()
-        .add_cart_items(&cart.id, &as_new(&ids, lines), domain.now())
+        .add_cart_items(
+            &cart.id,
+            &as_new(&ids, &encoded(lines), lines),
+            domain.now(),
+        )
         .await?;
     reload(domain, &cart).await
 }

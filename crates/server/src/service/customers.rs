@@ -167,3 +167,24 @@ pub async fn orders(
 ) -> Result<Vec<storefront_auth_store::Order>, StoreError> {
     domain.store().customer_orders(store_id, customer_id).await
 }
+
+/// The customer's group discount in basis points (briefly cached: see `session_cache`).
+pub async fn discount_bp(
+    domain: &Domain,
+    store_id: i64,
+    customer: &storefront_auth_store::Customer,
+) -> Result<i64, StoreError> {
+    let Some(group) = customer.group_id else {
+        return Ok(0);
+    };
+    if let Some(d) = domain.0.sign_ins.group_discount(store_id, group) {
+        return Ok(d);
+    }
+    let d = domain
+        .store()
+        .customer_group(store_id, group)
+        .await?
+        .map_or(0, |g| g.discount_bp);
+    domain.0.sign_ins.put_group_discount(store_id, group, d);
+    Ok(d)
+}

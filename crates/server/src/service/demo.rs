@@ -148,8 +148,8 @@ async fn seed_content(domain: &Domain, store_id: i64) -> Result<(), StoreError> 
     seed_pages(domain, store_id).await
 }
 
-/// What the demo's product pages show beyond a card: the brewer's options (a required finish
-/// swatch, an optional engraving), custom fields, weights and identifiers.
+/// What the demo's product pages show beyond a card: the brewer's options (a finish swatch,
+/// steel unless chosen otherwise, and an engraving), custom fields, weights and identifiers.
 async fn seed_product_pages(domain: &Domain, store_id: i64) -> Result<(), StoreError> {
     let store = domain.store();
     let product = |sku: &'static str| async move {
@@ -164,7 +164,7 @@ async fn seed_product_pages(domain: &Domain, store_id: i64) -> Result<(), StoreE
         ("Black", false, &["#1f1f1f"]),
     ];
     let options = [
-        ("multiple_choice", "Finish", "Swatch", true, &finishes[..]),
+        ("multiple_choice", "Finish", "Swatch", false, &finishes[..]),
         ("text", "Engraving", "", false, &[][..]),
     ];
     for (kind, display_name, display_style, is_required, values) in options {

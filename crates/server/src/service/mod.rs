@@ -11,6 +11,7 @@ pub mod apps;
 pub mod authorize;
 pub mod auto_token;
 pub mod caches;
+pub mod cart_options;
 pub mod carts;
 pub mod catalog;
 pub mod checkout;

@@ -18,6 +18,7 @@ use crate::http::body::{read_limited, MAX_BODY};
 use crate::http::cookies::GUEST_SESSION_COOKIE;
 use crate::http::error::ApiError;
 use crate::http::storefront_host::{HostRejection, StorefrontHost};
+use crate::service::cart_options::ChosenOption;
 use crate::service::carts::{self, CartError, Line, PricedCart, Shopper};
 use crate::service::directory::{HostError, Storefront};
 use crate::service::Domain;
@@ -74,7 +75,7 @@ async fn session(
         .await
         .map_err(|_| ApiError::Unavailable("customer context".into()).into_response())?;
     let discount_bp = match &ctx.customer {
-        Some(c) => carts::discount_bp(domain, store.id, c)
+        Some(c) => crate::service::customers::discount_bp(domain, store.id, c)
             .await
             .map_err(|e| ApiError::from(e).into_response())?,
         None => 0,
@@ -113,6 +114,7 @@ fn cart_json(p: &PricedCart) -> Value {
                 "name": l.name, "sku": l.sku, "quantity": l.item.quantity,
                 "listPrice": money(l.list_cents), "salePrice": money(l.sale_cents),
                 "extendedSalePrice": money(l.extended_sale_cents()),
+                "optionSelections": option_selections_json(&l.item.selected_options),
             })
         })
         .collect();
@@ -159,6 +161,7 @@ async fn lines_of(req: Request) -> Result<Vec<Line>, Response> {
                     product_id: i["productId"].as_i64()?,
                     variant_id: i["variantId"].as_i64(),
                     quantity: i["quantity"].as_i64()?,
+                    options: option_selections(&i["optionSelections"])?,
                 })
             })
             .collect()
@@ -166,7 +169,8 @@ async fn lines_of(req: Request) -> Result<Vec<Line>, Response> {
     parsed.ok_or_else(|| {
         ApiError::Refused(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "lineItems must be a list of {productId, quantity, variantId?}.".into(),
+            "lineItems must be a list of {productId, quantity, variantId?, optionSelections?}."
+                .into(),
         )
         .into_response()
     })
@@ -268,4 +272,45 @@ async fn delete_cart(sf: &Storefronts, at: &Storefront, id: &str, headers: &Head
     let s = session(&sf.domain, at, headers).await?;
     carts::delete(&sf.domain, &s.who, id).await.map_err(error)?;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// A stored line's choices in the shape they were sent in.
+fn option_selections_json(stored: &str) -> Vec<Value> {
+    crate::service::cart_options::decode(stored)
+        .into_iter()
+        .map(|c| {
+            let value = match (c.value, c.text, c.number, c.date) {
+                (Some(v), ..) => json!(v),
+                (None, Some(t), ..) => json!(t),
+                (None, None, Some(n), _) => json!(n),
+                (None, None, None, d) => json!(d),
+            };
+            json!({ "optionId": c.option, "optionValue": value })
+        })
+        .collect()
+}
+
+/// A line's `optionSelections` (`[{"optionId", "optionValue"}]`): a number names a value (a
+/// checkbox's is its option's id, or its negation), text is typed text. Absent: none.
+fn option_selections(v: &Value) -> Option<Vec<ChosenOption>> {
+    let Some(list) = v.as_array() else {
+        return v.is_null().then(Vec::new);
+    };
+    list.iter()
+        .map(|s| {
+            let option = s["optionId"].as_i64()?;
+            let (value, text) = match &s["optionValue"] {
+                Value::Number(n) => (Some(n.as_i64()?), None),
+                Value::String(t) => (None, Some(t.clone())),
+                _ => return None,
+            };
+            Some(ChosenOption {
+                option,
+                value,
+                text,
+                number: None,
+                date: None,
+            })
+        })
+        .collect()
 }

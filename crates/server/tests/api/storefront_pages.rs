@@ -34,7 +34,7 @@ impl TestApp {
         html[start..].split('"').next().unwrap().to_string()
     }
 
-    async fn rest(
+    pub(crate) async fn rest(
         &self,
         method: reqwest::Method,
         path: &str,
@@ -56,7 +56,11 @@ impl TestApp {
     }
 
     /// Signs in on /login.php and returns the `SHOP_TOKEN=…` cookie pair.
-    async fn form_login(&self, email: &str, password: &str) -> Result<String, (u16, String)> {
+    pub(crate) async fn form_login(
+        &self,
+        email: &str,
+        password: &str,
+    ) -> Result<String, (u16, String)> {
         let r = self
             .client
             .post(self.url("/login.php"))

@@ -107,7 +107,8 @@ pub async fn sign_in(
     customer: Customer,
     guest_cart: Option<String>,
 ) -> Result<SignedIn> {
-    let discount_bp = carts::discount_bp(&gql.domain, gql.store.id, &customer).await?;
+    let discount_bp =
+        crate::service::customers::discount_bp(&gql.domain, gql.store.id, &customer).await?;
     let who = carts::Shopper {
         customer_id: Some(customer.id),
         discount_bp,

@@ -3,29 +3,19 @@
 
 use async_graphql::{Context, Object, Result, SimpleObject, ID};
 
+use super::cart_items::{physical_item, CartDigitalItem, CartGiftCertificate, CartPhysicalItem};
 use super::catalog::{global_id, Money};
+use super::consignments::{CheckoutGiftCertificate, CheckoutShippingConsignment};
 use super::customer::OrderNode;
 use super::scalars::{DateTime, DateTimeExtended};
 use super::GqlContext;
 use crate::service::carts::{self, CartError, PricedCart, Shopper};
 
 #[derive(SimpleObject, Clone, Debug)]
-pub struct CartPhysicalItem {
-    pub entity_id: String,
-    pub product_entity_id: i32,
-    pub variant_entity_id: Option<i32>,
-    pub sku: Option<String>,
-    pub name: String,
-    pub quantity: i32,
-    pub list_price: Money,
-    pub sale_price: Money,
-    pub extended_sale_price: Money,
-    pub path: String,
-}
-
-#[derive(SimpleObject, Clone, Debug)]
 pub struct CartLineItems {
     pub physical_items: Vec<CartPhysicalItem>,
+    pub digital_items: Vec<CartDigitalItem>,
+    pub gift_certificates: Vec<CartGiftCertificate>,
     pub total_quantity: i32,
 }
 
@@ -55,28 +45,21 @@ impl CartNode {
     async fn amount(&self) -> Money {
         Money::cents(self.0.total_cents)
     }
-    async fn line_items(&self) -> CartLineItems {
+    async fn line_items(&self, ctx: &Context<'_>) -> Result<CartLineItems> {
+        let gql = ctx.data::<GqlContext>()?;
+        let held = gql.held().await?;
         let physical_items = self
             .0
             .lines
             .iter()
-            .map(|l| CartPhysicalItem {
-                entity_id: l.item.id.clone(),
-                product_entity_id: l.item.product_id as i32,
-                variant_entity_id: l.item.variant_id.map(|v| v as i32),
-                sku: Some(l.sku.clone()).filter(|s| !s.is_empty()),
-                name: l.name.clone(),
-                quantity: l.item.quantity as i32,
-                list_price: Money::cents(l.list_cents),
-                sale_price: Money::cents(l.sale_cents),
-                extended_sale_price: Money::cents(l.extended_sale_cents()),
-                path: super::catalog::path(&l.name),
-            })
+            .map(|l| physical_item(gql, &held, l))
             .collect();
-        CartLineItems {
+        Ok(CartLineItems {
             physical_items,
+            digital_items: Vec::new(),
+            gift_certificates: Vec::new(),
             total_quantity: self.0.total_quantity() as i32,
-        }
+        })
     }
     async fn created_at(&self) -> DateTimeExtended {
         DateTimeExtended {
@@ -121,6 +104,20 @@ impl CheckoutNode {
     }
     async fn tax_total(&self) -> Option<Money> {
         Some(Money::cents(0))
+    }
+    /// No shipping address is set on a checkout here: no consignments yet.
+    async fn shipping_consignments(&self) -> Option<Vec<CheckoutShippingConsignment>> {
+        None
+    }
+    /// Not quoted until a consignment has a shipping option.
+    async fn shipping_cost_total(&self) -> Option<Money> {
+        None
+    }
+    async fn handling_cost_total(&self) -> Option<Money> {
+        Some(Money::cents(0))
+    }
+    async fn gift_certificates(&self) -> Vec<CheckoutGiftCertificate> {
+        Vec::new()
     }
     async fn coupons(&self) -> Vec<CheckoutCoupon> {
         Vec::new()

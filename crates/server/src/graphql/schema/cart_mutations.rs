@@ -2,6 +2,7 @@
 //! signed-in customer or back to the guest, and the checkout URLs. Who may use a cart is
 //! decided in `service::carts`.
 
+use crate::service::cart_options::ChosenOption;
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, Union};
 
 use super::analytics::AnalyticsCommonEventInput;
@@ -11,7 +12,99 @@ use crate::service::carts::{self, Line};
 
 #[derive(InputObject, Clone, Debug)]
 pub struct CartSelectedOptionsInput {
-    pub checkboxes: Option<Vec<i32>>,
+    pub checkboxes: Option<Vec<CartSelectedCheckboxOptionInput>>,
+    pub date_fields: Option<Vec<CartSelectedDateFieldOptionInput>>,
+    pub multi_line_text_fields: Option<Vec<CartSelectedMultiLineTextFieldOptionInput>>,
+    pub multiple_choices: Option<Vec<CartSelectedMultipleChoiceOptionInput>>,
+    pub number_fields: Option<Vec<CartSelectedNumberFieldOptionInput>>,
+    pub text_fields: Option<Vec<CartSelectedTextFieldOptionInput>>,
+}
+
+#[derive(InputObject, Clone, Debug)]
+pub struct CartSelectedCheckboxOptionInput {
+    pub option_entity_id: i32,
+    pub option_value_entity_id: i32,
+}
+
+#[derive(InputObject, Clone, Debug)]
+pub struct CartSelectedMultipleChoiceOptionInput {
+    pub option_entity_id: i32,
+    pub option_value_entity_id: i32,
+}
+
+#[derive(InputObject, Clone, Debug)]
+pub struct CartSelectedTextFieldOptionInput {
+    pub option_entity_id: i32,
+    pub text: String,
+}
+
+#[derive(InputObject, Clone, Debug)]
+pub struct CartSelectedMultiLineTextFieldOptionInput {
+    pub option_entity_id: i32,
+    pub text: String,
+}
+
+#[derive(InputObject, Clone, Debug)]
+pub struct CartSelectedNumberFieldOptionInput {
+    pub option_entity_id: i32,
+    pub number: f64,
+}
+
+#[derive(InputObject, Clone, Debug)]
+pub struct CartSelectedDateFieldOptionInput {
+    pub option_entity_id: i32,
+    pub date: super::scalars::DateTime,
+}
+
+impl CartSelectedOptionsInput {
+    /// Every answered option, of every kind.
+    fn chosen(self) -> Vec<ChosenOption> {
+        let none = |option: i32| ChosenOption {
+            option: option.into(),
+            value: None,
+            text: None,
+            number: None,
+            date: None,
+        };
+        let mut out = Vec::new();
+        for c in self.checkboxes.unwrap_or_default() {
+            out.push(ChosenOption {
+                value: Some(c.option_value_entity_id.into()),
+                ..none(c.option_entity_id)
+            });
+        }
+        for c in self.multiple_choices.unwrap_or_default() {
+            out.push(ChosenOption {
+                value: Some(c.option_value_entity_id.into()),
+                ..none(c.option_entity_id)
+            });
+        }
+        for t in self.text_fields.unwrap_or_default() {
+            out.push(ChosenOption {
+                text: Some(t.text),
+                ..none(t.option_entity_id)
+            });
+        }
+        for t in self.multi_line_text_fields.unwrap_or_default() {
+            out.push(ChosenOption {
+                text: Some(t.text),
+                ..none(t.option_entity_id)
+            });
+        }
+        for n in self.number_fields.unwrap_or_default() {
+            out.push(ChosenOption {
+                number: Some(n.number),
+                ..none(n.option_entity_id)
+            });
+        }
+        for d in self.date_fields.unwrap_or_default() {
+            out.push(ChosenOption {
+                date: Some(d.date.0),
+                ..none(d.option_entity_id)
+            });
+        }
+        out
+    }
 }
 
 #[derive(InputObject, Clone, Debug)]
@@ -135,6 +228,7 @@ fn lines(items: Option<Vec<CartLineItemInput>>) -> Result<Vec<Line>> {
                 product_id: product.into(),
                 variant_id: i.variant_entity_id.map(Into::into),
                 quantity: i.quantity.into(),
+                options: i.selected_options.map(|o| o.chosen()).unwrap_or_default(),
             })
         })
         .collect()

@@ -22,7 +22,7 @@ use super::Storefronts;
 use crate::http::client::{client_ip, trusted_proxy};
 use crate::http::storefront_host::{HostRejection, StorefrontHost};
 use crate::service::directory::{HostError, Storefront};
-use crate::service::{auto_token, carts, catalog, customers, Domain};
+use crate::service::{auto_token, catalog, customers, Domain};
 use html::{esc, page, ACCOUNT_SCRIPT, CART_SCRIPT};
 
 pub fn router<S>() -> Router<S>
@@ -100,7 +100,13 @@ where
 
 async fn home(State(s): State<Storefronts>, ctx: PageContext) -> Response {
     let discount = match &ctx.customer {
-        Some(c) => match carts::discount_bp(&s.domain, ctx.storefront.entry.store.id, c).await {
+        Some(c) => match crate::service::customers::discount_bp(
+            &s.domain,
+            ctx.storefront.entry.store.id,
+            c,
+        )
+        .await
+        {
             Ok(d) => d,
             Err(_) => return unavailable(),
         },
