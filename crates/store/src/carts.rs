@@ -46,31 +46,8 @@ pub struct NewCart<'a> {
     pub session_digest: Option<&'a str>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Order {
-    pub id: i64,
-    pub store_id: i64,
-    pub channel_id: i64,
-    pub customer_id: Option<i64>,
-    pub cart_id: String,
-    pub status: String,
-    pub total_cents: i64,
-    pub created_at: i64,
-    pub updated_at: i64,
-}
-
-/// One line of an order, priced when the order was placed.
-pub struct OrderLine<'a> {
-    pub product_id: i64,
-    pub name: &'a str,
-    pub quantity: i64,
-    pub unit_cents: i64,
-}
-
 const CART_COLS: &str =
     "id, store_id, channel_id, customer_id, session_digest, version, created_at, updated_at";
-const ORDER_COLS: &str =
-    "id, store_id, channel_id, customer_id, cart_id, status, total_cents, created_at, updated_at";
 /// Carts from which no order has been placed yet.
 const OPEN: &str = "NOT EXISTS (SELECT 1 FROM orders o WHERE o.cart_id = carts.id)";
 
@@ -82,20 +59,6 @@ fn cart_from(row: &sqlx::any::AnyRow) -> Result<Cart> {
         customer_id: get(row, "customer_id")?,
         session_digest: get(row, "session_digest")?,
         version: get(row, "version")?,
-        created_at: get(row, "created_at")?,
-        updated_at: get(row, "updated_at")?,
-    })
-}
-
-fn order_from(row: &sqlx::any::AnyRow) -> Result<Order> {
-    Ok(Order {
-        id: get(row, "id")?,
-        store_id: get(row, "store_id")?,
-        channel_id: get(row, "channel_id")?,
-        customer_id: get(row, "customer_id")?,
-        cart_id: get(row, "cart_id")?,
-        status: get(row, "status")?,
-        total_cents: get(row, "total_cents")?,
         created_at: get(row, "created_at")?,
         updated_at: get(row, "updated_at")?,
     })
@@ -318,72 +281,5 @@ impl Store {
         touch(&mut tx, into, now).await?;
         tx.commit().await?;
         Ok(())
-    }
-
-    /// Places the order for a cart: exactly once per cart (a second attempt is a Conflict).
-    pub async fn place_order(
-        &self,
-        cart: &Cart,
-        lines: &[OrderLine<'_>],
-        total_cents: i64,
-        now: i64,
-    ) -> Result<Order> {
-        let mut tx = self.pool().begin().await?;
-        let row = sqlx::query(&format!(
-            "INSERT INTO orders (store_id, channel_id, customer_id, cart_id, status, total_cents, created_at, updated_at) VALUES ($1, $2, $3, $4, 'INCOMPLETE', $5, $6, $6) RETURNING {ORDER_COLS}"
-        ))
-        .bind(cart.store_id)
-        .bind(cart.channel_id)
-        .bind(cart.customer_id)
-        .bind(&cart.id)
-        .bind(total_cents)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-        let order = order_from(&row)?;
-        for l in lines {
-            sqlx::query("INSERT INTO order_lines (order_id, product_id, name, quantity, unit_cents) VALUES ($1, $2, $3, $4, $5)")
-                .bind(order.id)
-                .bind(l.product_id)
-                .bind(l.name)
-                .bind(l.quantity)
-                .bind(l.unit_cents)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(order)
-    }
-
-    pub async fn order(&self, store_id: i64, id: i64) -> Result<Option<Order>> {
-        let row = sqlx::query(&format!(
-            "SELECT {ORDER_COLS} FROM orders WHERE store_id = $1 AND id = $2"
-        ))
-        .bind(store_id)
-        .bind(id)
-        .fetch_optional(self.pool())
-        .await?;
-        row.as_ref().map(order_from).transpose()
-    }
-
-    pub async fn order_for_cart(&self, cart_id: &str) -> Result<Option<Order>> {
-        let row = sqlx::query(&format!(
-            "SELECT {ORDER_COLS} FROM orders WHERE cart_id = $1"
-        ))
-        .bind(cart_id)
-        .fetch_optional(self.pool())
-        .await?;
-        row.as_ref().map(order_from).transpose()
-    }
-
-    pub async fn customer_orders(&self, store_id: i64, customer_id: i64) -> Result<Vec<Order>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {ORDER_COLS} FROM orders WHERE store_id = $1 AND customer_id = $2 ORDER BY id"
-        ))
-        .bind(store_id)
-        .bind(customer_id)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(order_from).collect()
     }
 }

@@ -18,6 +18,10 @@ const SQLITE: &[(i64, &str)] = &[
         6,
         include_str!("../migrations/sqlite/0006_product_page.sql"),
     ),
+    (
+        7,
+        include_str!("../migrations/sqlite/0007_order_options.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -31,6 +35,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         6,
         include_str!("../migrations/postgres/0006_product_page.sql"),
+    ),
+    (
+        7,
+        include_str!("../migrations/postgres/0007_order_options.sql"),
     ),
 ];
 

@@ -29,6 +29,7 @@ pub async fn complete_checkout(
             name: &l.name,
             quantity: l.item.quantity,
             unit_cents: l.sale_cents,
+            selected_options: &l.item.selected_options,
         })
         .collect();
     match domain

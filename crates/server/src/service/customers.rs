@@ -159,6 +159,14 @@ pub async fn find(domain: &Domain, store_id: i64, id: i64) -> Result<Option<Cust
     domain.store().customer(store_id, id).await
 }
 
+/// An order's lines.
+pub async fn order_lines(
+    domain: &Domain,
+    order_id: i64,
+) -> Result<Vec<storefront_auth_store::PlacedLine>, StoreError> {
+    domain.store().order_lines(order_id).await
+}
+
 /// The customer's orders, oldest first.
 pub async fn orders(
     domain: &Domain,

@@ -107,6 +107,7 @@ const UNPLANNED: &[&str] = &[
     "Customer.orders",
     "Customer.wishlists",
     "Customer.activeCompany",
+    "Customer.isSubscribedToNewsletter",
     "Product.variants",
     "Product.reviewSummary",
     "Product.description",

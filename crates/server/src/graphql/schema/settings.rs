@@ -117,6 +117,7 @@ pub struct Settings {
     pub storefront: Storefront,
     pub shipping: Option<Shipping>,
     pub robots_txt: Option<String>,
+    pub form_fields: super::form_fields::FormFields,
 }
 
 #[ComplexObject]
@@ -196,6 +197,7 @@ impl Settings {
                 },
             }),
             robots_txt: Some(robots_txt()),
+            form_fields: super::form_fields::FormFields,
         }
     }
 }

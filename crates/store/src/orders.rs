@@ -1,0 +1,144 @@
+//! Orders: placed once per cart, with their lines priced as they were placed.
+
+use crate::{get, Cart, Result, Store};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Order {
+    pub id: i64,
+    pub store_id: i64,
+    pub channel_id: i64,
+    pub customer_id: Option<i64>,
+    pub cart_id: String,
+    pub status: String,
+    pub total_cents: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// One line of an order, priced when the order was placed.
+pub struct OrderLine<'a> {
+    pub product_id: i64,
+    pub name: &'a str,
+    pub quantity: i64,
+    pub unit_cents: i64,
+    /// As on the cart line (JSON).
+    pub selected_options: &'a str,
+}
+
+/// A line of a placed order, as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlacedLine {
+    pub id: i64,
+    pub product_id: i64,
+    pub name: String,
+    pub quantity: i64,
+    pub unit_cents: i64,
+    pub selected_options: String,
+}
+
+const ORDER_COLS: &str =
+    "id, store_id, channel_id, customer_id, cart_id, status, total_cents, created_at, updated_at";
+
+fn order_from(row: &sqlx::any::AnyRow) -> Result<Order> {
+    Ok(Order {
+        id: get(row, "id")?,
+        store_id: get(row, "store_id")?,
+        channel_id: get(row, "channel_id")?,
+        customer_id: get(row, "customer_id")?,
+        cart_id: get(row, "cart_id")?,
+        status: get(row, "status")?,
+        total_cents: get(row, "total_cents")?,
+        created_at: get(row, "created_at")?,
+        updated_at: get(row, "updated_at")?,
+    })
+}
+
+impl Store {
+    /// Places the order for a cart: exactly once per cart (a second attempt is a Conflict).
+    pub async fn place_order(
+        &self,
+        cart: &Cart,
+        lines: &[OrderLine<'_>],
+        total_cents: i64,
+        now: i64,
+    ) -> Result<Order> {
+        let mut tx = self.pool().begin().await?;
+        let row = sqlx::query(&format!(
+            "INSERT INTO orders (store_id, channel_id, customer_id, cart_id, status, total_cents, created_at, updated_at) VALUES ($1, $2, $3, $4, 'INCOMPLETE', $5, $6, $6) RETURNING {ORDER_COLS}"
+        ))
+        .bind(cart.store_id)
+        .bind(cart.channel_id)
+        .bind(cart.customer_id)
+        .bind(&cart.id)
+        .bind(total_cents)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let order = order_from(&row)?;
+        for l in lines {
+            sqlx::query("INSERT INTO order_lines (order_id, product_id, name, quantity, unit_cents, selected_options) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(order.id)
+                .bind(l.product_id)
+                .bind(l.name)
+                .bind(l.quantity)
+                .bind(l.unit_cents)
+                .bind(l.selected_options)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(order)
+    }
+
+    /// An order's lines, in the order they were placed.
+    pub async fn order_lines(&self, order_id: i64) -> Result<Vec<PlacedLine>> {
+        sqlx::query("SELECT seq, product_id, name, quantity, unit_cents, selected_options FROM order_lines WHERE order_id = $1 ORDER BY seq")
+            .bind(order_id)
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(PlacedLine {
+                    id: get(r, "seq")?,
+                    product_id: get(r, "product_id")?,
+                    name: get(r, "name")?,
+                    quantity: get(r, "quantity")?,
+                    unit_cents: get(r, "unit_cents")?,
+                    selected_options: get(r, "selected_options")?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn order(&self, store_id: i64, id: i64) -> Result<Option<Order>> {
+        let row = sqlx::query(&format!(
+            "SELECT {ORDER_COLS} FROM orders WHERE store_id = $1 AND id = $2"
+        ))
+        .bind(store_id)
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(order_from).transpose()
+    }
+
+    pub async fn order_for_cart(&self, cart_id: &str) -> Result<Option<Order>> {
+        let row = sqlx::query(&format!(
+            "SELECT {ORDER_COLS} FROM orders WHERE cart_id = $1"
+        ))
+        .bind(cart_id)
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(order_from).transpose()
+    }
+
+    pub async fn customer_orders(&self, store_id: i64, customer_id: i64) -> Result<Vec<Order>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {ORDER_COLS} FROM orders WHERE store_id = $1 AND customer_id = $2 ORDER BY id"
+        ))
+        .bind(store_id)
+        .bind(customer_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(order_from).collect()
+    }
+}
