@@ -101,6 +101,7 @@ const UNPLANNED: &[&str] = &[
     "Site.featuredProducts",
     "Site.newestProducts",
     "Site.content",
+    "Site.search",
     "Site.cart",
     "Site.checkout",
     "Customer.addresses",

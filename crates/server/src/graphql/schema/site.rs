@@ -209,6 +209,10 @@ impl Site {
         listing::listed(ctx.data::<GqlContext>()?, page, listing).await
     }
 
+    async fn search(&self) -> super::search::SearchQueries {
+        super::search::SearchQueries
+    }
+
     async fn content(&self) -> Content {
         Content
     }
