@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use crate::http::request_log::GraphqlOutcome;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 
@@ -14,15 +15,28 @@ use super::Graphql;
 use crate::metrics::Executor;
 
 /// A JSON body already serialized, with the header `axum::Json` gives one.
-fn json_body(body: impl Into<axum::body::Body>) -> Response {
-    (
+fn json_body(body: impl Into<axum::body::Body>, outcome: GraphqlOutcome) -> Response {
+    let mut response = (
         [(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         )],
         body.into(),
     )
-        .into_response()
+        .into_response();
+    response.extensions_mut().insert(outcome);
+    response
+}
+
+/// The executor's answer, with what it held for the request log.
+fn answered(result: async_graphql::Response) -> Response {
+    let outcome = GraphqlOutcome {
+        errors: result.errors.len().min(u32::MAX as usize) as u32,
+        data: !matches!(result.data, async_graphql::Value::Null),
+    };
+    let mut response = axum::Json(result).into_response();
+    response.extensions_mut().insert(outcome);
+    response
 }
 
 /// An admitted operation within its limits, as it goes to be answered.
@@ -53,7 +67,13 @@ pub async fn run(g: &Graphql, op: Operation) -> Response {
             let index = &g.index;
             if let Some(answer) = prepared.wholly_denied(doc, index, name, have) {
                 g.domain.metrics().executed(Executor::Policy);
-                return json_body(answer);
+                // Every root field denied: one error each, data of nulls.
+                let roots = op.prepared.analysis.as_ref().map_or(1, |a| a.root_fields);
+                let outcome = GraphqlOutcome {
+                    errors: roots.clamp(1, u32::MAX as usize) as u32,
+                    data: true,
+                };
+                return json_body(answer, outcome);
             }
         }
         // A plan answers what it can exactly as the executor would (storefront/plan); when
@@ -61,7 +81,11 @@ pub async fn run(g: &Graphql, op: Operation) -> Response {
         if let (true, Some(plan)) = (op.undenied_query, prepared.plan(doc, name)) {
             if let Ok(answer) = plan.execute(&op.gql).await {
                 g.domain.metrics().executed(Executor::Plan);
-                return json_body(answer);
+                let outcome = GraphqlOutcome {
+                    errors: 0,
+                    data: true,
+                };
+                return json_body(answer, outcome);
             }
         }
     }
@@ -113,10 +137,10 @@ async fn executed(g: &Graphql, op: Operation, validated: bool) -> Response {
         let result = unguarded.execute(build(gql.clone())).await;
         if result.errors.is_empty() {
             remember(&result);
-            return axum::Json(result).into_response();
+            return answered(result);
         }
     }
     let result = guarded.execute(build(gql)).await;
     remember(&result);
-    axum::Json(result).into_response()
+    answered(result)
 }

@@ -21,7 +21,7 @@ use super::responses::{context_refused, document_refused, refused, unavailable, 
 use super::schema::{Effects, GqlContext};
 use super::{cors, customer_headers, Graphql};
 use crate::http::headers::set_header;
-use crate::http::request_log::RequestLog;
+use crate::http::request_log::{GraphqlOutcome, RequestLog};
 use crate::http::storefront_host::StorefrontHost;
 use crate::service::authorize::Authorized;
 use crate::service::customer_context;
@@ -73,6 +73,13 @@ pub async fn execute(
         },
     };
     finish(&g, &mut response, &authorized, &origin, analysis, &effects);
+    let named = analysis.and_then(|a| a.operation_name.clone());
+    let operation = named.or_else(|| operation_param(parts.uri.query()));
+    let outcome = response.extensions().get::<GraphqlOutcome>().copied();
+    log.update(|f| {
+        f.operation = operation;
+        f.graphql = outcome;
+    });
     response
 }
 
@@ -147,6 +154,13 @@ fn prepare(g: &Graphql, body: &GraphqlBody) -> Executable {
         let prepared = doc.prepare(&g.index, body.operation_name.as_deref(), variables);
         (doc, prepared)
     })
+}
+
+/// Catalyst's `?operation=` (the client's text: cut short; the log line escapes it).
+fn operation_param(query: Option<&str>) -> Option<String> {
+    let (_, value) =
+        url::form_urlencoded::parse(query?.as_bytes()).find(|(k, _)| k == "operation")?;
+    Some(crate::logs::truncated(&value, 100).to_string()).filter(|s| !s.is_empty())
 }
 
 /// SPEC §5.8's limits, from the analysis of the (operation, variables). Other analysis errors

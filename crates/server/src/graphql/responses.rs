@@ -1,6 +1,7 @@
 //! How the GraphQL API says no (SPEC §5): `{"errors":[{"message": …}]}` with the status of
 //! each refusal, in one place.
 
+use crate::http::request_log::GraphqlOutcome;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
@@ -29,22 +30,34 @@ pub fn unavailable() -> Response {
 
 /// A GraphQL-level refusal: HTTP 200 with `data: null` and one error.
 pub fn refused(message: String) -> Response {
-    (
+    let mut response = (
         StatusCode::OK,
         axum::Json(json!({ "data": null, "errors": [{ "message": message }] })),
     )
-        .into_response()
+        .into_response();
+    response.extensions_mut().insert(REFUSED);
+    response
 }
+
+/// A document refused whole: one error, no data.
+const REFUSED: GraphqlOutcome = GraphqlOutcome {
+    errors: 1,
+    data: false,
+};
 
 /// A document refused before it is parsed (too deep) or because it does not parse: as
 /// async-graphql reports a syntax error (HTTP 200, `data: null`, the error's position).
 pub fn document_refused(e: &DocumentError) -> Response {
     match e {
         DocumentError::TooDeep(_) => refused(e.to_string()),
-        DocumentError::Syntax(syntax) => axum::Json(async_graphql::Response::from_errors(vec![
-            async_graphql::ServerError::from(syntax.clone()),
-        ]))
-        .into_response(),
+        DocumentError::Syntax(syntax) => {
+            let mut response = axum::Json(async_graphql::Response::from_errors(vec![
+                async_graphql::ServerError::from(syntax.clone()),
+            ]))
+            .into_response();
+            response.extensions_mut().insert(REFUSED);
+            response
+        }
     }
 }
 

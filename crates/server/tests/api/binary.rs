@@ -56,6 +56,34 @@ async fn serve_prints_credentials_once_logs_safely_and_stops_on_sigterm() {
     assert_eq!(entry["fields"]["token_id"], jti.as_str());
     assert_eq!(entry["fields"]["kind"], "private");
     assert_eq!(entry["fields"]["decision"], "allow");
+    assert_eq!(entry["fields"]["graphql"], "ok");
+    assert_eq!(entry["fields"]["graphql_errors"], 0);
+    // The operation is named from the document, else from `?operation=`; errors are counted
+    // and the request is not logged as a plain success.
+    for (url, query, operation) in [
+        ("/graphql", "query Shop { channel { nosuch } }", "Shop"),
+        (
+            "/graphql?operation=Catalyst%20Q",
+            "{ channel { nosuch other } }",
+            "Catalyst Q",
+        ),
+    ] {
+        let correlation = uuid::Uuid::new_v4().to_string();
+        let r = client
+            .post(format!("{base}{url}"))
+            .bearer_auth(&jwt)
+            .header("X-Correlation-Id", &correlation)
+            .json(&json!({ "query": query }))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(r.status(), 200);
+        let entry: Value = serde_json::from_str(&served.until(&correlation)).expect("json");
+        assert_eq!(entry["fields"]["operation"], operation, "{entry}");
+        assert_eq!(entry["fields"]["graphql"], "errors", "{entry}");
+        let errors = entry["fields"]["graphql_errors"].as_u64().expect("count");
+        assert_eq!(errors, if operation == "Shop" { 1 } else { 2 }, "{entry}");
+    }
 
     let (status, lines) = served.terminate();
     assert!(status.success(), "graceful exit on SIGTERM: {status:?}");

@@ -18,8 +18,10 @@ pub(super) struct Line<'a> {
 }
 
 impl Line<'_> {
-    pub(super) fn render(&self, format: Format, now: SystemTime) -> String {
-        let mut out = String::with_capacity(320);
+    /// The line's text fields, in order: all nine for a GraphQL request, which also says
+    /// which operation it ran and how it went; the first seven otherwise. (An array, not a
+    /// `Vec`: every request writes this line.)
+    fn strings(&self) -> ([(&'static str, &str); 9], usize) {
         let f = self.fields;
         let strings = [
             ("method", self.method),
@@ -29,19 +31,39 @@ impl Line<'_> {
             ("kind", f.kind.unwrap_or("")),
             ("decision", self.decision),
             ("reason", f.reason.unwrap_or("")),
+            ("operation", f.operation.as_deref().unwrap_or("")),
+            ("graphql", f.graphql.map_or("", |g| g.label())),
         ];
-        let numbers = |out: &mut String, json: bool| {
-            out.push_str(if json { ",\"status\":" } else { " status=" });
-            push_number(out, u64::from(self.status), 1);
+        (strings, if f.graphql.is_some() { 9 } else { 7 })
+    }
+
+    /// Status, latency and (for GraphQL) the error count, after the path.
+    fn numbers(&self, out: &mut String, json: bool) {
+        out.push_str(if json { ",\"status\":" } else { " status=" });
+        push_number(out, u64::from(self.status), 1);
+        out.push_str(if json {
+            ",\"latency_ms\":"
+        } else {
+            " latency_ms="
+        });
+        push_number(out, self.latency_us / 1000, 1);
+        out.push('.');
+        push_number(out, self.latency_us % 1000, 3);
+        if let Some(g) = self.fields.graphql {
             out.push_str(if json {
-                ",\"latency_ms\":"
+                ",\"graphql_errors\":"
             } else {
-                " latency_ms="
+                " graphql_errors="
             });
-            push_number(out, self.latency_us / 1000, 1);
-            out.push('.');
-            push_number(out, self.latency_us % 1000, 3);
-        };
+            push_number(out, u64::from(g.errors), 1);
+        }
+    }
+
+    pub(super) fn render(&self, format: Format, now: SystemTime) -> String {
+        let mut out = String::with_capacity(320);
+        let (all, n) = self.strings();
+        let strings = &all[..n];
+        let numbers = |out: &mut String, json: bool| self.numbers(out, json);
         match format {
             Format::Json => {
                 out.push_str("{\"timestamp\":\"");
@@ -64,7 +86,7 @@ impl Line<'_> {
             Format::Text => {
                 timestamp(&mut out, now);
                 out.push_str("  INFO request:");
-                for (key, value) in strings {
+                for &(key, value) in strings {
                     out.push(' ');
                     out.push_str(key);
                     out.push('=');
@@ -187,6 +209,7 @@ fn text_value(out: &mut String, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::http::request_log::GraphqlOutcome;
     use std::time::Duration;
 
     fn line(fields: &LogFields, path: &str) -> Line<'static> {
@@ -210,6 +233,7 @@ mod tests {
             decision: Some("deny"),
             reason: Some("private_token_in_browser"),
             correlation_id: None,
+            ..Default::default()
         };
         let at = UNIX_EPOCH + Duration::from_micros(1_795_305_600_123_456);
         let text = line(&fields, "/graphql\"\n\u{1}é").render(Format::Json, at);
@@ -238,6 +262,31 @@ mod tests {
             "1970-01-01T00:00:00.000000Z  INFO request: method=POST path=\"/a b\" status=403 \
              latency_ms=1.234 correlation_id=\"\" token_id=\"\" kind=\"\" decision=deny reason=\"\"\n"
         );
+    }
+
+    #[test]
+    fn graphql_lines_name_the_operation_and_count_its_errors() {
+        let fields = LogFields {
+            operation: Some("Layout\nQuery".into()),
+            graphql: Some(GraphqlOutcome {
+                errors: 3,
+                data: true,
+            }),
+            ..Default::default()
+        };
+        let text = line(&fields, "/graphql").render(Format::Text, UNIX_EPOCH);
+        assert!(
+            text.ends_with(
+                "status=403 latency_ms=1.234 graphql_errors=3 correlation_id=\"\" token_id=\"\" \
+                 kind=\"\" decision=deny reason=\"\" operation=\"Layout\\nQuery\" graphql=partial\n"
+            ),
+            "{text}"
+        );
+        let json = line(&fields, "/graphql").render(Format::Json, UNIX_EPOCH);
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["fields"]["operation"], "Layout\nQuery");
+        assert_eq!(v["fields"]["graphql"], "partial");
+        assert_eq!(v["fields"]["graphql_errors"], 3);
     }
 
     #[test]

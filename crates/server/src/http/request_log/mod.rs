@@ -41,6 +41,28 @@ pub struct LogFields {
     pub decision: Option<&'static str>,
     pub reason: Option<&'static str>,
     pub correlation_id: Option<String>,
+    /// The GraphQL operation's name (from the document, else `?operation=`).
+    pub operation: Option<String>,
+    /// How a GraphQL answer went: with data and no errors, with some, or refused.
+    pub graphql: Option<GraphqlOutcome>,
+}
+
+/// What a GraphQL answer held: its errors, and whether it had data. A request with errors
+/// is not logged as a plain success (issue 17).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct GraphqlOutcome {
+    pub errors: u32,
+    pub data: bool,
+}
+
+impl GraphqlOutcome {
+    pub fn label(&self) -> &'static str {
+        match (self.errors, self.data) {
+            (0, _) => "ok",
+            (_, true) => "partial",
+            (_, false) => "errors",
+        }
+    }
 }
 
 /// Handlers fill this in through the request extensions.
