@@ -353,12 +353,19 @@ async fn items(
     page: &PageRequest,
     wanted: &ItemsWanted,
 ) -> async_graphql::Result<WishlistItemConnection> {
+    // Products are read for the page only, unless hiding out-of-stock ones needs every one.
     let mut all = Vec::new();
     for item in wishlists::items(&gql.domain, w).await? {
-        let product = catalog::product(&gql.domain, gql.store.id, item.product_id).await?;
-        let in_stock = product.as_ref().is_some_and(ProductNode::in_stock);
-        if wanted.filters.admits(&item) && (!wanted.hide_out_of_stock || in_stock) {
-            all.push((item, product));
+        if !wanted.filters.admits(&item) {
+            continue;
+        }
+        if wanted.hide_out_of_stock {
+            let product = catalog::product(&gql.domain, gql.store.id, item.product_id).await?;
+            if product.as_ref().is_some_and(ProductNode::in_stock) {
+                all.push((item, Some(product)));
+            }
+        } else {
+            all.push((item, None));
         }
     }
     let total = all.len() as i64;
@@ -367,7 +374,11 @@ async fn items(
         .filter(|(i, _)| i.id > page.after && i.id < page.before)
         .collect();
     let mut items = Vec::new();
-    for (item, product) in page.window(in_range) {
+    for (item, read) in page.window(in_range) {
+        let product = match read {
+            Some(product) => product,
+            None => catalog::product(&gql.domain, gql.store.id, item.product_id).await?,
+        };
         items.push(WishlistItem {
             entity_id: item.id as i32,
             product_entity_id: item.product_id as i32,

@@ -92,11 +92,15 @@ impl Catalog {
     }
 
     /// The ids of the categories a product is in.
+    /// Memberships are read sorted by product (`Store::content`), so this is a binary search:
+    /// listings and facets ask it for every product, and a linear scan made a category tree
+    /// cost products × memberships.
     pub fn categories_of(&self, product_id: i64) -> impl Iterator<Item = i64> + '_ {
-        self.content
-            .product_categories
+        let all = &self.content.product_categories;
+        let start = all.partition_point(|(p, _)| *p < product_id);
+        all[start..]
             .iter()
-            .filter(move |(p, _)| *p == product_id)
+            .take_while(move |(p, _)| *p == product_id)
             .map(|(_, c)| *c)
     }
 
