@@ -203,6 +203,51 @@ impl Store {
         Ok(())
     }
 
+    /// Sets one line's variant, quantity and options. `Ok(None)` when the cart has no such
+    /// line; `Ok(Some(false))` when `expected_version` is given and the cart has moved on
+    /// (checked and bumped in one statement, so two writers cannot both pass).
+    pub async fn update_cart_item(
+        &self,
+        cart_id: &str,
+        item_id: &str,
+        item: &NewItem<'_>,
+        expected_version: Option<i64>,
+        now: i64,
+    ) -> Result<Option<bool>> {
+        let mut tx = self.pool().begin().await?;
+        if let Some(version) = expected_version {
+            let bumped = sqlx::query(
+                "UPDATE carts SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3",
+            )
+            .bind(now)
+            .bind(cart_id)
+            .bind(version)
+            .execute(&mut *tx)
+            .await?;
+            if bumped.rows_affected() == 0 {
+                return Ok(Some(false));
+            }
+        } else {
+            touch(&mut tx, cart_id, now).await?;
+        }
+        let done = sqlx::query(
+            "UPDATE cart_items SET variant_id = $1, quantity = $2, selected_options = $3 WHERE cart_id = $4 AND id = $5 AND product_id = $6",
+        )
+        .bind(item.variant_id)
+        .bind(item.quantity)
+        .bind(item.selected_options)
+        .bind(cart_id)
+        .bind(item_id)
+        .bind(item.product_id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Ok(None);
+        }
+        tx.commit().await?;
+        Ok(Some(true))
+    }
+
     /// Removes one line; false when the cart has no such line.
     pub async fn delete_cart_item(&self, cart_id: &str, item_id: &str, now: i64) -> Result<bool> {
         let mut tx = self.pool().begin().await?;

@@ -90,6 +90,8 @@ pub const NEUTRAL_TYPES: &[&str] = &[
     "SubCategorySearchFilterItemConnection",
     "SubCategorySearchFilterItemEdge",
     "UnassignCartFromCustomerResult",
+    "UpdateCartCurrencyResult",
+    "UpdateCartLineItemResult",
     "ValidationError",
     "VariantConnection",
     "VariantEdge",

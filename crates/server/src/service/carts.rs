@@ -56,6 +56,8 @@ pub enum CartError {
     NoSuchItem,
     #[error("Sign in to do this.")]
     NotSignedIn,
+    #[error("The cart was changed by another request; read it again.")]
+    VersionConflict,
     #[error(transparent)]
     Option(#[from] OptionError),
     #[error(transparent)]
@@ -231,6 +233,38 @@ pub async fn add(
         )
         .await?;
     reload(domain, &cart).await
+}
+
+/// Sets one line to the requested variant, quantity and options (the product stays the
+/// line's: a different product is a different line). With `version`, refuses when the cart
+/// changed since the client read it, as the platform does.
+pub async fn update_line(
+    domain: &Domain,
+    who: &Shopper,
+    id: &str,
+    item_id: &str,
+    line: &Line,
+    version: Option<i64>,
+) -> Result<Cart, CartError> {
+    let cart = find_open(domain, who, id).await?;
+    check_lines(domain, who.store_id, std::slice::from_ref(line), 0).await?;
+    let options = cart_options::encode(&line.options);
+    let item = NewItem {
+        id: item_id,
+        product_id: line.product_id,
+        variant_id: line.variant_id,
+        quantity: line.quantity,
+        selected_options: &options,
+    };
+    match domain
+        .store()
+        .update_cart_item(&cart.id, item_id, &item, version, domain.now())
+        .await?
+    {
+        None => Err(CartError::NoSuchItem),
+        Some(false) => Err(CartError::VersionConflict),
+        Some(true) => reload(domain, &cart).await,
+    }
 }
 
 /// Deletes one line; `None` when that emptied the cart (an empty cart is deleted, as on the

@@ -8,6 +8,7 @@ mod adversarial;
 mod apps;
 mod architecture;
 mod binary;
+mod cart_lines;
 mod catalyst;
 mod commerce;
 mod customers;

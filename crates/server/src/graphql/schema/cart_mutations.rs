@@ -2,110 +2,17 @@
 //! signed-in customer or back to the guest, and the checkout URLs. Who may use a cart is
 //! decided in `service::carts`.
 
-use crate::service::cart_options::ChosenOption;
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, Union};
 
 use super::analytics::AnalyticsCommonEventInput;
 use super::cart::{find_cart, node, CartNode};
+pub use super::cart_inputs::CartSelectedOptionsInput;
+use super::cart_inputs::{
+    UpdateCartCurrencyInput, UpdateCartCurrencyResult, UpdateCartLineItemInput,
+    UpdateCartLineItemResult,
+};
 use super::GqlContext;
 use crate::service::carts::{self, Line};
-
-#[derive(InputObject, Clone, Debug)]
-pub struct CartSelectedOptionsInput {
-    pub checkboxes: Option<Vec<CartSelectedCheckboxOptionInput>>,
-    pub date_fields: Option<Vec<CartSelectedDateFieldOptionInput>>,
-    pub multi_line_text_fields: Option<Vec<CartSelectedMultiLineTextFieldOptionInput>>,
-    pub multiple_choices: Option<Vec<CartSelectedMultipleChoiceOptionInput>>,
-    pub number_fields: Option<Vec<CartSelectedNumberFieldOptionInput>>,
-    pub text_fields: Option<Vec<CartSelectedTextFieldOptionInput>>,
-}
-
-#[derive(InputObject, Clone, Debug)]
-pub struct CartSelectedCheckboxOptionInput {
-    pub option_entity_id: i32,
-    pub option_value_entity_id: i32,
-}
-
-#[derive(InputObject, Clone, Debug)]
-pub struct CartSelectedMultipleChoiceOptionInput {
-    pub option_entity_id: i32,
-    pub option_value_entity_id: i32,
-}
-
-#[derive(InputObject, Clone, Debug)]
-pub struct CartSelectedTextFieldOptionInput {
-    pub option_entity_id: i32,
-    pub text: String,
-}
-
-#[derive(InputObject, Clone, Debug)]
-pub struct CartSelectedMultiLineTextFieldOptionInput {
-    pub option_entity_id: i32,
-    pub text: String,
-}
-
-#[derive(InputObject, Clone, Debug)]
-pub struct CartSelectedNumberFieldOptionInput {
-    pub option_entity_id: i32,
-    pub number: f64,
-}
-
-#[derive(InputObject, Clone, Debug)]
-pub struct CartSelectedDateFieldOptionInput {
-    pub option_entity_id: i32,
-    pub date: super::scalars::DateTime,
-}
-
-impl CartSelectedOptionsInput {
-    /// Every answered option, of every kind.
-    fn chosen(self) -> Vec<ChosenOption> {
-        let none = |option: i32| ChosenOption {
-            option: option.into(),
-            value: None,
-            text: None,
-            number: None,
-            date: None,
-        };
-        let mut out = Vec::new();
-        for c in self.checkboxes.unwrap_or_default() {
-            out.push(ChosenOption {
-                value: Some(c.option_value_entity_id.into()),
-                ..none(c.option_entity_id)
-            });
-        }
-        for c in self.multiple_choices.unwrap_or_default() {
-            out.push(ChosenOption {
-                value: Some(c.option_value_entity_id.into()),
-                ..none(c.option_entity_id)
-            });
-        }
-        for t in self.text_fields.unwrap_or_default() {
-            out.push(ChosenOption {
-                text: Some(t.text),
-                ..none(t.option_entity_id)
-            });
-        }
-        for t in self.multi_line_text_fields.unwrap_or_default() {
-            out.push(ChosenOption {
-                text: Some(t.text),
-                ..none(t.option_entity_id)
-            });
-        }
-        for n in self.number_fields.unwrap_or_default() {
-            out.push(ChosenOption {
-                number: Some(n.number),
-                ..none(n.option_entity_id)
-            });
-        }
-        for d in self.date_fields.unwrap_or_default() {
-            out.push(ChosenOption {
-                date: Some(d.date.0),
-                ..none(d.option_entity_id)
-            });
-        }
-        out
-    }
-}
 
 #[derive(InputObject, Clone, Debug)]
 pub struct CartLineItemInput {
@@ -291,6 +198,53 @@ impl CartMutations {
                 None => None,
             },
             deleted_line_item_entity_id: Some(input.line_item_entity_id),
+        }))
+    }
+
+    /// Sets a line's quantity, variant and options (a quantity of 0 is the client's delete,
+    /// as Catalyst sends it: refused here like any quantity out of range).
+    async fn update_cart_line_item(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateCartLineItemInput,
+    ) -> Result<Option<UpdateCartLineItemResult>> {
+        let gql = ctx.data::<GqlContext>()?;
+        if input.data.gift_certificate.is_some() {
+            return Err(async_graphql::Error::new(
+                "This store does not sell gift certificates.",
+            ));
+        }
+        let Some(item) = input.data.line_item else {
+            return Err(async_graphql::Error::new("data.lineItem is required."));
+        };
+        let line = lines(Some(vec![item]))?.remove(0);
+        let cart = carts::update_line(
+            &gql.domain,
+            &gql.shopper(),
+            &input.cart_entity_id,
+            &input.line_item_entity_id,
+            &line,
+            input.version.map(Into::into),
+        )
+        .await?;
+        Ok(Some(UpdateCartLineItemResult {
+            cart: Some(node(gql, cart).await?),
+        }))
+    }
+
+    /// The store sells in one currency: switching to it is a no-op, any other is refused.
+    async fn update_cart_currency(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateCartCurrencyInput,
+    ) -> Result<Option<UpdateCartCurrencyResult>> {
+        let gql = ctx.data::<GqlContext>()?;
+        if input.data.currency_code != super::catalog::CURRENCY {
+            return Err(async_graphql::Error::new("This store only sells in USD."));
+        }
+        let cart = carts::find_open(&gql.domain, &gql.shopper(), &input.cart_entity_id).await?;
+        Ok(Some(UpdateCartCurrencyResult {
+            cart: Some(node(gql, cart).await?),
         }))
     }
 

@@ -6,6 +6,7 @@ pub mod analytics;
 pub mod auth;
 pub mod brand;
 pub mod cart;
+pub mod cart_inputs;
 pub mod cart_items;
 pub mod cart_mutations;
 pub mod catalog;

@@ -68,7 +68,8 @@ impl ScalarType for Uuid {
     }
 }
 
-/// An absolute URL such as `https://shop.example/cart`.
+/// An absolute URL such as `https://shop.example/cart`, or the empty string for "none":
+/// Catalyst reports a direct visit with `refererUrl: ""` and the platform takes it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Url(pub String);
 
@@ -77,7 +78,7 @@ impl ScalarType for Url {
     fn parse(value: Value) -> InputValueResult<Self> {
         match &value {
             // Checked, not rewritten: the text is kept as the client sent it.
-            Value::String(s) if url::Url::parse(s).is_ok() => Ok(Url(s.clone())),
+            Value::String(s) if s.is_empty() || url::Url::parse(s).is_ok() => Ok(Url(s.clone())),
             Value::String(_) => Err(InputValueError::custom(
                 "URL must be an absolute URL such as https://shop.example/",
             )),
