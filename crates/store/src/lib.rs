@@ -3,6 +3,7 @@
 //! Flags and timestamps are `BIGINT`; secrets are stored as digests, never raw.
 
 mod accounts;
+mod addresses;
 mod apps;
 mod carts;
 mod catalog;
@@ -26,6 +27,7 @@ use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Executor};
 
 pub use accounts::{Account, AccountKind, NewAccount};
+pub use addresses::Address;
 pub use apps::{App, ClaimedCode, Install};
 pub use carts::{Cart, CartItem, NewCart, NewItem};
 pub use catalog::{NewProduct, Product, ProductDetails};

@@ -22,6 +22,10 @@ const SQLITE: &[(i64, &str)] = &[
         7,
         include_str!("../migrations/sqlite/0007_order_options.sql"),
     ),
+    (
+        8,
+        include_str!("../migrations/sqlite/0008_customer_addresses.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -39,6 +43,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         7,
         include_str!("../migrations/postgres/0007_order_options.sql"),
+    ),
+    (
+        8,
+        include_str!("../migrations/postgres/0008_customer_addresses.sql"),
     ),
 ];
 

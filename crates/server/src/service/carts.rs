@@ -108,7 +108,7 @@ impl PricedCart {
 
 /// Checks requested lines: quantities in range, products that exist, options that are the
 /// product's, and no more than `MAX_LINES` in the cart with the `existing` ones.
-async fn check_lines(
+pub(super) async fn check_lines(
     domain: &Domain,
     store_id: i64,
     lines: &[Line],
@@ -137,7 +137,7 @@ async fn check_lines(
 }
 
 /// A fresh line-item id per line (used only for products not in the cart yet).
-fn new_ids(lines: &[Line]) -> Vec<String> {
+pub(super) fn new_ids(lines: &[Line]) -> Vec<String> {
     lines
         .iter()
         .map(|_| uuid::Uuid::new_v4().to_string())
@@ -145,14 +145,18 @@ fn new_ids(lines: &[Line]) -> Vec<String> {
 }
 
 /// Each line's options in their stored form.
-fn encoded(lines: &[Line]) -> Vec<String> {
+pub(super) fn encoded(lines: &[Line]) -> Vec<String> {
     lines
         .iter()
         .map(|l| cart_options::encode(&l.options))
         .collect()
 }
 
-fn as_new<'a>(ids: &'a [String], options: &'a [String], lines: &[Line]) -> Vec<NewItem<'a>> {
+pub(super) fn as_new<'a>(
+    ids: &'a [String],
+    options: &'a [String],
+    lines: &[Line],
+) -> Vec<NewItem<'a>> {
     ids.iter()
         .zip(options)
         .zip(lines)
@@ -211,87 +215,8 @@ pub async fn create(domain: &Domain, who: &Shopper, lines: &[Line]) -> Result<Ca
     Ok(cart)
 }
 
-pub async fn add(
-    domain: &Domain,
-    who: &Shopper,
-    id: &str,
-    lines: &[Line],
-) -> Result<Cart, CartError> {
-    let cart = find_open(domain, who, id).await?;
-    if lines.is_empty() {
-        return Err(CartError::Empty);
-    }
-    let existing = domain.store().cart_items(&cart.id).await?.len();
-    check_lines(domain, who.store_id, lines, existing).await?;
-    let ids = new_ids(lines);
-    domain
-        .store()
-        .add_cart_items(
-            &cart.id,
-            &as_new(&ids, &encoded(lines), lines),
-            domain.now(),
-        )
-        .await?;
-    reload(domain, &cart).await
-}
-
-/// Sets one line to the requested variant, quantity and options (the product stays the
-/// line's: a different product is a different line). With `version`, refuses when the cart
-/// changed since the client read it, as the platform does.
-pub async fn update_line(
-    domain: &Domain,
-    who: &Shopper,
-    id: &str,
-    item_id: &str,
-    line: &Line,
-    version: Option<i64>,
-) -> Result<Cart, CartError> {
-    let cart = find_open(domain, who, id).await?;
-    check_lines(domain, who.store_id, std::slice::from_ref(line), 0).await?;
-    let options = cart_options::encode(&line.options);
-    let item = NewItem {
-        id: item_id,
-        product_id: line.product_id,
-        variant_id: line.variant_id,
-        quantity: line.quantity,
-        selected_options: &options,
-    };
-    match domain
-        .store()
-        .update_cart_item(&cart.id, item_id, &item, version, domain.now())
-        .await?
-    {
-        None => Err(CartError::NoSuchItem),
-        Some(false) => Err(CartError::VersionConflict),
-        Some(true) => reload(domain, &cart).await,
-    }
-}
-
-/// Deletes one line; `None` when that emptied the cart (an empty cart is deleted, as on the
-/// platform).
-pub async fn delete_line(
-    domain: &Domain,
-    who: &Shopper,
-    id: &str,
-    item_id: &str,
-) -> Result<Option<Cart>, CartError> {
-    let cart = find_open(domain, who, id).await?;
-    if !domain
-        .store()
-        .delete_cart_item(&cart.id, item_id, domain.now())
-        .await?
-    {
-        return Err(CartError::NoSuchItem);
-    }
-    if domain.store().cart_items(&cart.id).await?.is_empty() {
-        domain.store().delete_cart(&cart.id).await?;
-        return Ok(None);
-    }
-    Ok(Some(reload(domain, &cart).await?))
-}
-
 /// The cart as stored after a change.
-async fn reload(domain: &Domain, cart: &Cart) -> Result<Cart, CartError> {
+pub(super) async fn reload(domain: &Domain, cart: &Cart) -> Result<Cart, CartError> {
     domain
         .store()
         .cart(cart.store_id, &cart.id)

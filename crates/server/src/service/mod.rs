@@ -7,10 +7,12 @@
 //! or writes data lives here, once.
 
 pub mod accounts;
+pub mod addresses;
 pub mod apps;
 pub mod authorize;
 pub mod auto_token;
 pub mod caches;
+pub mod cart_lines;
 pub mod cart_options;
 pub mod carts;
 pub mod catalog;
@@ -22,6 +24,7 @@ pub mod customers;
 pub mod demo;
 pub mod directory;
 pub mod fields;
+pub mod geography;
 pub mod keys;
 mod open;
 pub mod outbound;

@@ -18,6 +18,7 @@ use crate::http::body::{read_limited, MAX_BODY};
 use crate::http::cookies::GUEST_SESSION_COOKIE;
 use crate::http::error::ApiError;
 use crate::http::storefront_host::{HostRejection, StorefrontHost};
+use crate::service::cart_lines;
 use crate::service::cart_options::ChosenOption;
 use crate::service::carts::{self, CartError, Line, PricedCart, Shopper};
 use crate::service::directory::{HostError, Storefront};
@@ -253,7 +254,7 @@ async fn add_items(
 async fn add_to_cart(sf: &Storefronts, at: &Storefront, id: &str, req: Request) -> Answer {
     let s = session(&sf.domain, at, req.headers()).await?;
     let lines = lines_of(req).await?;
-    let cart = carts::add(&sf.domain, &s.who, id, &lines)
+    let cart = cart_lines::add(&sf.domain, &s.who, id, &lines)
         .await
         .map_err(error)?;
     Ok(respond(sf, &s, cart).await)

@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod addresses;
 mod adversarial;
 mod apps;
 mod architecture;

@@ -5,7 +5,6 @@ use async_graphql::{InputObject, SimpleObject};
 
 use super::cart::CartNode;
 use super::cart_items::CartGiftCertificateTheme;
-use super::cart_mutations::CartLineItemInput;
 use super::scalars::BigDecimal;
 use crate::service::cart_options::ChosenOption;
 
@@ -104,6 +103,15 @@ impl CartSelectedOptionsInput {
         }
         out
     }
+}
+
+#[derive(InputObject, Clone, Debug)]
+pub struct CartLineItemInput {
+    pub quantity: i32,
+    pub product_entity_id: Option<i32>,
+    pub variant_entity_id: Option<i32>,
+    pub sku: Option<String>,
+    pub selected_options: Option<CartSelectedOptionsInput>,
 }
 
 #[derive(InputObject, Clone, Debug)]

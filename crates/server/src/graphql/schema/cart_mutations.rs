@@ -6,22 +6,14 @@ use async_graphql::{Context, InputObject, Object, Result, SimpleObject, Union};
 
 use super::analytics::AnalyticsCommonEventInput;
 use super::cart::{find_cart, node, CartNode};
-pub use super::cart_inputs::CartSelectedOptionsInput;
+pub use super::cart_inputs::{CartLineItemInput, CartSelectedOptionsInput};
 use super::cart_inputs::{
     UpdateCartCurrencyInput, UpdateCartCurrencyResult, UpdateCartLineItemInput,
     UpdateCartLineItemResult,
 };
 use super::GqlContext;
+use crate::service::cart_lines;
 use crate::service::carts::{self, Line};
-
-#[derive(InputObject, Clone, Debug)]
-pub struct CartLineItemInput {
-    pub quantity: i32,
-    pub product_entity_id: Option<i32>,
-    pub variant_entity_id: Option<i32>,
-    pub sku: Option<String>,
-    pub selected_options: Option<CartSelectedOptionsInput>,
-}
 
 #[derive(InputObject, Clone, Debug)]
 pub struct CreateCartInput {
@@ -172,7 +164,8 @@ impl CartMutations {
     ) -> Result<Option<AddCartLineItemsResult>> {
         let gql = ctx.data::<GqlContext>()?;
         let items = lines(input.data.line_items)?;
-        let cart = carts::add(&gql.domain, &gql.shopper(), &input.cart_entity_id, &items).await?;
+        let cart =
+            cart_lines::add(&gql.domain, &gql.shopper(), &input.cart_entity_id, &items).await?;
         Ok(Some(AddCartLineItemsResult {
             cart: Some(node(gql, cart).await?),
         }))
@@ -185,7 +178,7 @@ impl CartMutations {
         input: DeleteCartLineItemInput,
     ) -> Result<Option<DeleteCartLineItemResult>> {
         let gql = ctx.data::<GqlContext>()?;
-        let cart = carts::delete_line(
+        let cart = cart_lines::delete_line(
             &gql.domain,
             &gql.shopper(),
             &input.cart_entity_id,
@@ -218,7 +211,7 @@ impl CartMutations {
             return Err(async_graphql::Error::new("data.lineItem is required."));
         };
         let line = lines(Some(vec![item]))?.remove(0);
-        let cart = carts::update_line(
+        let cart = cart_lines::update_line(
             &gql.domain,
             &gql.shopper(),
             &input.cart_entity_id,

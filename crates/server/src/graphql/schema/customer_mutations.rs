@@ -6,6 +6,7 @@ use crate::service::registration::{
     register_from_storefront, Field, Problem, RegisterError, Registered, Registration, MIN_PASSWORD,
 };
 
+use super::addresses;
 use super::customer::CustomerNode;
 use super::GqlContext;
 
@@ -50,11 +51,7 @@ pub struct CustomerRegistrationError {
     pub message: String,
 }
 
-#[derive(SimpleObject, Clone, Debug)]
-pub struct ValidationError {
-    pub path: Vec<String>,
-    pub message: String,
-}
+pub use super::errors::ValidationError;
 
 #[derive(Union, Clone, Debug)]
 pub enum RegisterCustomerError {
@@ -157,5 +154,32 @@ impl CustomerMutations {
             Err(RegisterError::Store(e)) => return Err(e.into()),
         };
         Ok(RegisterCustomerResult { customer, errors })
+    }
+
+    /// Adds an address to the signed-in customer's address book.
+    async fn add_customer_address(
+        &self,
+        ctx: &Context<'_>,
+        input: addresses::AddCustomerAddressInput,
+    ) -> Result<addresses::AddCustomerAddressResult> {
+        addresses::add(ctx.data::<GqlContext>()?, input).await
+    }
+
+    /// Changes the fields given of one of the customer's addresses.
+    async fn update_customer_address(
+        &self,
+        ctx: &Context<'_>,
+        input: addresses::UpdateCustomerAddressInput,
+    ) -> Result<addresses::UpdateCustomerAddressResult> {
+        addresses::update(ctx.data::<GqlContext>()?, input).await
+    }
+
+    /// Deletes one of the customer's addresses.
+    async fn delete_customer_address(
+        &self,
+        ctx: &Context<'_>,
+        input: addresses::DeleteCustomerAddressInput,
+    ) -> Result<addresses::DeleteCustomerAddressResult> {
+        addresses::delete(ctx.data::<GqlContext>()?, input).await
     }
 }

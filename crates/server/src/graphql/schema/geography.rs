@@ -4,6 +4,8 @@
 
 use async_graphql::{InputObject, Object, SimpleObject};
 
+use crate::service::geography::COUNTRIES;
+
 #[derive(SimpleObject, Clone, Debug)]
 pub struct StateOrProvince {
     pub entity_id: i32,
@@ -45,107 +47,6 @@ impl Geography {
         )
     }
 }
-
-const US_STATES: &[(&str, &str)] = &[
-    ("AL", "Alabama"),
-    ("AK", "Alaska"),
-    ("AZ", "Arizona"),
-    ("AR", "Arkansas"),
-    ("CA", "California"),
-    ("CO", "Colorado"),
-    ("CT", "Connecticut"),
-    ("DE", "Delaware"),
-    ("DC", "District of Columbia"),
-    ("FL", "Florida"),
-    ("GA", "Georgia"),
-    ("HI", "Hawaii"),
-    ("ID", "Idaho"),
-    ("IL", "Illinois"),
-    ("IN", "Indiana"),
-    ("IA", "Iowa"),
-    ("KS", "Kansas"),
-    ("KY", "Kentucky"),
-    ("LA", "Louisiana"),
-    ("ME", "Maine"),
-    ("MD", "Maryland"),
-    ("MA", "Massachusetts"),
-    ("MI", "Michigan"),
-    ("MN", "Minnesota"),
-    ("MS", "Mississippi"),
-    ("MO", "Missouri"),
-    ("MT", "Montana"),
-    ("NE", "Nebraska"),
-    ("NV", "Nevada"),
-    ("NH", "New Hampshire"),
-    ("NJ", "New Jersey"),
-    ("NM", "New Mexico"),
-    ("NY", "New York"),
-    ("NC", "North Carolina"),
-    ("ND", "North Dakota"),
-    ("OH", "Ohio"),
-    ("OK", "Oklahoma"),
-    ("OR", "Oregon"),
-    ("PA", "Pennsylvania"),
-    ("RI", "Rhode Island"),
-    ("SC", "South Carolina"),
-    ("SD", "South Dakota"),
-    ("TN", "Tennessee"),
-    ("TX", "Texas"),
-    ("UT", "Utah"),
-    ("VT", "Vermont"),
-    ("VA", "Virginia"),
-    ("WA", "Washington"),
-    ("WV", "West Virginia"),
-    ("WI", "Wisconsin"),
-    ("WY", "Wyoming"),
-];
-
-const CA_PROVINCES: &[(&str, &str)] = &[
-    ("AB", "Alberta"),
-    ("BC", "British Columbia"),
-    ("MB", "Manitoba"),
-    ("NB", "New Brunswick"),
-    ("NL", "Newfoundland and Labrador"),
-    ("NT", "Northwest Territories"),
-    ("NS", "Nova Scotia"),
-    ("NU", "Nunavut"),
-    ("ON", "Ontario"),
-    ("PE", "Prince Edward Island"),
-    ("QC", "Quebec"),
-    ("SK", "Saskatchewan"),
-    ("YT", "Yukon"),
-];
-
-const AU_STATES: &[(&str, &str)] = &[
-    ("ACT", "Australian Capital Territory"),
-    ("NSW", "New South Wales"),
-    ("NT", "Northern Territory"),
-    ("QLD", "Queensland"),
-    ("SA", "South Australia"),
-    ("TAS", "Tasmania"),
-    ("VIC", "Victoria"),
-    ("WA", "Western Australia"),
-];
-
-/// (BigCommerce id, ISO 2, ISO 3, name, states, state required)
-type CountryRow = (
-    i32,
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static [(&'static str, &'static str)],
-    bool,
-);
-
-const COUNTRIES: &[CountryRow] = &[
-    (13, "AU", "AUS", "Australia", AU_STATES, true),
-    (38, "CA", "CAN", "Canada", CA_PROVINCES, true),
-    (73, "FR", "FRA", "France", &[], false),
-    (81, "DE", "DEU", "Germany", &[], false),
-    (150, "NL", "NLD", "Netherlands", &[], false),
-    (225, "GB", "GBR", "United Kingdom", &[], false),
-    (226, "US", "USA", "United States", US_STATES, true),
-];
 
 /// Every country the stand-in ships to, by name; states numbered by country then position.
 pub fn countries() -> Vec<Country> {

@@ -2,6 +2,7 @@
 //! Names, types and nullability follow BigCommerce's schema; the exported SDL is committed as
 //! `crates/server/schema.graphql` and snapshot-tested.
 
+pub mod addresses;
 pub mod analytics;
 pub mod auth;
 pub mod brand;
@@ -18,6 +19,7 @@ pub mod consignments;
 pub mod content;
 pub mod customer;
 pub mod customer_mutations;
+pub mod errors;
 pub mod form_fields;
 pub mod geography;
 pub mod ids;

@@ -1,0 +1,154 @@
+//! The countries the stand-in knows, with their states (BigCommerce's ids), and the rule an
+//! address's country and state follow. Read by the `geography` query and by the address book.
+
+pub const US_STATES: &[(&str, &str)] = &[
+    ("AL", "Alabama"),
+    ("AK", "Alaska"),
+    ("AZ", "Arizona"),
+    ("AR", "Arkansas"),
+    ("CA", "California"),
+    ("CO", "Colorado"),
+    ("CT", "Connecticut"),
+    ("DE", "Delaware"),
+    ("DC", "District of Columbia"),
+    ("FL", "Florida"),
+    ("GA", "Georgia"),
+    ("HI", "Hawaii"),
+    ("ID", "Idaho"),
+    ("IL", "Illinois"),
+    ("IN", "Indiana"),
+    ("IA", "Iowa"),
+    ("KS", "Kansas"),
+    ("KY", "Kentucky"),
+    ("LA", "Louisiana"),
+    ("ME", "Maine"),
+    ("MD", "Maryland"),
+    ("MA", "Massachusetts"),
+    ("MI", "Michigan"),
+    ("MN", "Minnesota"),
+    ("MS", "Mississippi"),
+    ("MO", "Missouri"),
+    ("MT", "Montana"),
+    ("NE", "Nebraska"),
+    ("NV", "Nevada"),
+    ("NH", "New Hampshire"),
+    ("NJ", "New Jersey"),
+    ("NM", "New Mexico"),
+    ("NY", "New York"),
+    ("NC", "North Carolina"),
+    ("ND", "North Dakota"),
+    ("OH", "Ohio"),
+    ("OK", "Oklahoma"),
+    ("OR", "Oregon"),
+    ("PA", "Pennsylvania"),
+    ("RI", "Rhode Island"),
+    ("SC", "South Carolina"),
+    ("SD", "South Dakota"),
+    ("TN", "Tennessee"),
+    ("TX", "Texas"),
+    ("UT", "Utah"),
+    ("VT", "Vermont"),
+    ("VA", "Virginia"),
+    ("WA", "Washington"),
+    ("WV", "West Virginia"),
+    ("WI", "Wisconsin"),
+    ("WY", "Wyoming"),
+];
+
+pub const CA_PROVINCES: &[(&str, &str)] = &[
+    ("AB", "Alberta"),
+    ("BC", "British Columbia"),
+    ("MB", "Manitoba"),
+    ("NB", "New Brunswick"),
+    ("NL", "Newfoundland and Labrador"),
+    ("NT", "Northwest Territories"),
+    ("NS", "Nova Scotia"),
+    ("NU", "Nunavut"),
+    ("ON", "Ontario"),
+    ("PE", "Prince Edward Island"),
+    ("QC", "Quebec"),
+    ("SK", "Saskatchewan"),
+    ("YT", "Yukon"),
+];
+
+pub const AU_STATES: &[(&str, &str)] = &[
+    ("ACT", "Australian Capital Territory"),
+    ("NSW", "New South Wales"),
+    ("NT", "Northern Territory"),
+    ("QLD", "Queensland"),
+    ("SA", "South Australia"),
+    ("TAS", "Tasmania"),
+    ("VIC", "Victoria"),
+    ("WA", "Western Australia"),
+];
+
+/// (BigCommerce id, ISO 2, ISO 3, name, states, state required)
+pub type CountryRow = (
+    i32,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+    bool,
+);
+
+pub const COUNTRIES: &[CountryRow] = &[
+    (13, "AU", "AUS", "Australia", AU_STATES, true),
+    (38, "CA", "CAN", "Canada", CA_PROVINCES, true),
+    (73, "FR", "FRA", "France", &[], false),
+    (81, "DE", "DEU", "Germany", &[], false),
+    (150, "NL", "NLD", "Netherlands", &[], false),
+    (225, "GB", "GBR", "United Kingdom", &[], false),
+    (226, "US", "USA", "United States", US_STATES, true),
+];
+
+/// Checks an address's country and state: the country must be one of `COUNTRIES`, and where
+/// the country lists states, the state (by name or abbreviation) must be one of them, and
+/// given when the country requires one.
+pub fn check_region(country_code: &str, state: Option<&str>) -> Result<(), String> {
+    let Some((_, code, _, name, states, required)) = COUNTRIES
+        .iter()
+        .find(|c| c.1.eq_ignore_ascii_case(country_code))
+    else {
+        return Err(format!("Country code {country_code} is not supported."));
+    };
+    let state = state.map(str::trim).filter(|s| !s.is_empty());
+    match state {
+        None if *required => Err(format!("A state or province is required in {name}.")),
+        Some(s)
+            if !states.is_empty()
+                && !states
+                    .iter()
+                    .any(|(abbr, n)| abbr.eq_ignore_ascii_case(s) || n.eq_ignore_ascii_case(s)) =>
+        {
+            Err(format!("{s} is not a state or province of {code}."))
+        }
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_region;
+
+    #[test]
+    fn regions() {
+        let cases: &[(&str, Option<&str>, bool)] = &[
+            ("US", Some("CA"), true),
+            ("us", Some("California"), true),
+            ("US", Some("Bavaria"), false),
+            ("US", None, false),
+            ("US", Some("  "), false),
+            ("DE", None, true),
+            ("DE", Some("Bavaria"), true),
+            ("XX", None, false),
+        ];
+        for (country, state, ok) in cases {
+            assert_eq!(
+                check_region(country, *state).is_ok(),
+                *ok,
+                "{country} {state:?}"
+            );
+        }
+    }
+}
