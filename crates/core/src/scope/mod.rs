@@ -283,6 +283,7 @@ pub const FIELD_SCOPES: &[(&str, &str, Option<Scope>)] = &[
     ("Mutation", "customer", None),
     ("Mutation", "wishlist", None),
     ("Mutation", "analytics", None),
+    ("Mutation", "submitContactUs", Some(U)),
     ("Checkout", "order", Some(C)),
     ("CartMutations", "assignCartToCustomer", Some(C)),
     ("CartMutations", "unassignCartFromCustomer", Some(C)),

@@ -221,7 +221,21 @@ async fn seed_pages(domain: &Domain, store_id: i64) -> Result<(), StoreError> {
             in_navigation: true,
             sort_order: sort_order as i64,
         };
-        store.create_web_page(new, now).await?;
+        let page = store.create_web_page(new, now).await?;
+        if name == "Shipping & Returns" {
+            // One page below another, so a storefront's page menu and breadcrumbs have depth.
+            let child = NewWebPage {
+                parent_id: page.id,
+                name: "Returns Policy",
+                body: "<p>Send it back unused within 30 days for a full refund.</p>",
+                store_id,
+                kind,
+                link,
+                in_navigation: false,
+                sort_order: 0,
+            };
+            store.create_web_page(child, now).await?;
+        }
     }
     Ok(())
 }

@@ -28,3 +28,4 @@ mod real_clients;
 mod schema_coverage;
 mod storefront_pages;
 mod tokens;
+mod web_pages;

@@ -11,6 +11,7 @@ use super::cart_inputs::{
     UpdateCartCurrencyInput, UpdateCartCurrencyResult, UpdateCartLineItemInput,
     UpdateCartLineItemResult,
 };
+pub use super::errors::NotFoundError;
 use super::GqlContext;
 use crate::service::cart_lines;
 use crate::service::carts::{self, Line};
@@ -97,11 +98,6 @@ pub struct CartRedirectUrls {
     pub redirected_checkout_url: String,
     pub embedded_checkout_url: String,
     pub external_checkout_url: String,
-}
-
-#[derive(SimpleObject, Clone, Debug)]
-pub struct NotFoundError {
-    pub message: String,
 }
 
 #[derive(Union, Clone, Debug)]

@@ -3,6 +3,7 @@
 
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, Union};
 
+use super::errors::CartErrorObject;
 use super::GqlContext;
 use crate::service::carts::CartError;
 use crate::service::{checkout, payments};
@@ -15,12 +16,6 @@ pub struct CompleteCheckoutInput {
 #[derive(Union, Clone, Debug)]
 pub enum CompleteCheckoutError {
     CartError(CartErrorObject),
-}
-
-#[derive(SimpleObject, Clone, Debug)]
-#[graphql(name = "CartError")]
-pub struct CartErrorObject {
-    pub message: String,
 }
 
 #[derive(SimpleObject, Clone, Debug)]

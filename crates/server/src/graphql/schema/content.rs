@@ -1,11 +1,13 @@
 //! `site.content`: the store's web pages (the footer's menu and their own routes) and scripts,
 //! and the SEO details pages share.
 
-use async_graphql::{Context, Enum, InputObject, Interface, Object, Result, SimpleObject, ID};
+use async_graphql::{Context, Enum, InputObject, Interface, Object, Result, ID};
 use storefront_auth_store::WebPage as StoredPage;
 
+use super::category::BreadcrumbConnection;
 use super::connection::{connection, PageRequest};
 use super::ids::global_id;
+use super::scripts::{ScriptTypeConnection, ScriptsFilters};
 use super::seo::{plain_text_summary, SeoDetails};
 use super::GqlContext;
 
@@ -29,28 +31,8 @@ impl Content {
         let gql = ctx.data::<GqlContext>()?;
         let held = gql.held().await?;
         let f = filters.unwrap_or_default();
-        let mut rows: Vec<&StoredPage> = held
-            .content
-            .web_pages
-            .iter()
-            .filter(|p| f.admits(p))
-            .collect();
-        match sort_by {
-            WebPageSortInput::PageId => rows.sort_by_key(|p| p.id),
-            WebPageSortInput::SortOrder => rows.sort_by_key(|p| (p.sort_order, p.id)),
-            WebPageSortInput::ParentIdAndSortOrderAndTitle => rows.sort_by(|a, b| {
-                (a.parent_id, a.sort_order, &a.name).cmp(&(b.parent_id, b.sort_order, &b.name))
-            }),
-        }
-        // Cursors are positions in the sorted list, so any order pages the same way.
-        let positioned: Vec<(i64, WebPage)> = rows
-            .into_iter()
-            .enumerate()
-            .map(|(i, p)| (i as i64 + 1, WebPage::of(p)))
-            .collect();
-        let (items, info) = page.of(positioned, |(i, _)| *i);
-        let items = items.into_iter().map(|(i, (_, p))| (i, p)).collect();
-        Ok(PageConnection::new(items, info, None))
+        let rows = held.content.web_pages.iter().filter(|p| f.admits(p));
+        Ok(listed(rows.collect(), sort_by, page))
     }
 
     /// One web page by id.
@@ -79,6 +61,62 @@ impl Content {
         let _ = filters;
         Ok(ScriptTypeConnection::empty())
     }
+}
+
+/// Pages in `sort_by` order, paged. Cursors are positions in the sorted list, so any order
+/// pages the same way.
+fn listed(
+    mut rows: Vec<&StoredPage>,
+    sort_by: WebPageSortInput,
+    page: PageRequest,
+) -> PageConnection {
+    match sort_by {
+        WebPageSortInput::PageId => rows.sort_by_key(|p| p.id),
+        WebPageSortInput::SortOrder => rows.sort_by_key(|p| (p.sort_order, p.id)),
+        WebPageSortInput::ParentIdAndSortOrderAndTitle => rows.sort_by(|a, b| {
+            (a.parent_id, a.sort_order, &a.name).cmp(&(b.parent_id, b.sort_order, &b.name))
+        }),
+    }
+    let positioned: Vec<(i64, WebPage)> = rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| (i as i64 + 1, WebPage::of(p)))
+        .collect();
+    let (items, info) = page.of(positioned, |(i, _)| *i);
+    let items = items.into_iter().map(|(i, (_, p))| (i, p)).collect();
+    PageConnection::new(items, info, None)
+}
+
+/// The pages directly under page `id`.
+async fn children_of(
+    ctx: &Context<'_>,
+    id: i64,
+    filters: Option<WebPageChildrenFiltersInput>,
+    sort_by: WebPageSortInput,
+    page: PageRequest,
+) -> Result<PageConnection> {
+    let gql = ctx.data::<GqlContext>()?;
+    let held = gql.held().await?;
+    let f = filters.unwrap_or_default();
+    let as_pages = WebPagesFiltersInput {
+        entity_ids: f.entity_ids,
+        page_type: f.page_type,
+        is_visible_in_navigation: f.is_visible_in_navigation,
+        parent_entity_ids: None,
+    };
+    let rows = held
+        .content
+        .web_pages
+        .iter()
+        .filter(|p| p.parent_id == id && as_pages.admits(p));
+    Ok(listed(rows.collect(), sort_by, page))
+}
+
+#[derive(InputObject, Clone, Debug, Default)]
+pub struct WebPageChildrenFiltersInput {
+    pub entity_ids: Option<Vec<i32>>,
+    pub page_type: Option<WebPageType>,
+    pub is_visible_in_navigation: Option<bool>,
 }
 
 #[derive(InputObject, Clone, Debug, Default)]
@@ -171,16 +209,45 @@ macro_rules! web_page {
             async fn seo(&self) -> SeoDetails {
                 SeoDetails::titled(&self.0.name)
             }
+            /// From the top-level page down to this one, at most `depth` deep.
+            async fn breadcrumbs(
+                &self,
+                ctx: &Context<'_>,
+                depth: i32,
+                before: Option<String>,
+                after: Option<String>,
+                first: Option<i32>,
+                last: Option<i32>,
+            ) -> Result<BreadcrumbConnection> {
+                let page = PageRequest::new(first, after, last, before)?;
+                super::web_page_trail::breadcrumbs(ctx, self.0.id, depth, page).await
+            }
+            /// The pages directly under this one.
+            #[allow(clippy::too_many_arguments)]
+            async fn children(
+                &self,
+                ctx: &Context<'_>,
+                filters: Option<WebPageChildrenFiltersInput>,
+                #[graphql(default_with = "WebPageSortInput::PageId")] sort_by: WebPageSortInput,
+                before: Option<String>,
+                after: Option<String>,
+                first: Option<i32>,
+                last: Option<i32>,
+            ) -> Result<PageConnection> {
+                let page = PageRequest::new(first, after, last, before)?;
+                children_of(ctx, self.0.id, filters, sort_by, page).await
+            }
         }
     };
 }
 
 /// A page with a path and an HTML body.
 macro_rules! body_page {
-    ($ty:ident, $name:literal) => {
+    ($ty:ident, $name:literal, $($extra:tt)*) => {
         web_page! {
             $ty,
             $name,
+            $($extra)*
             pub async fn id(&self) -> ID {
                 global_id($name, self.0.id)
             }
@@ -200,9 +267,17 @@ macro_rules! body_page {
     };
 }
 
-body_page!(NormalPage, "NormalPage");
-body_page!(ContactPage, "ContactPage");
-body_page!(RawHtmlPage, "RawHtmlPage");
+body_page!(NormalPage, "NormalPage",);
+body_page!(RawHtmlPage, "RawHtmlPage",);
+body_page! {
+    ContactPage,
+    "ContactPage",
+    /// The optional fields the contact form asks for, by BigCommerce's names. A stand-in
+    /// contact page asks for all of them (the merchant setting is not modelled).
+    async fn contact_fields(&self) -> Vec<&'static str> {
+        vec!["fullname", "phone", "companyname", "orderno", "rma"]
+    }
+}
 
 web_page! {
     ExternalLinkPage,
@@ -256,7 +331,30 @@ impl BlogPost {
     field(name = "parent_entity_id", ty = "Option<i32>"),
     field(name = "name", ty = "&str"),
     field(name = "is_visible_in_navigation", ty = "bool"),
-    field(name = "seo", ty = "SeoDetails")
+    field(name = "seo", ty = "SeoDetails"),
+    field(
+        name = "breadcrumbs",
+        ty = "BreadcrumbConnection",
+        arg(name = "depth", ty = "i32"),
+        arg(name = "before", ty = "Option<String>"),
+        arg(name = "after", ty = "Option<String>"),
+        arg(name = "first", ty = "Option<i32>"),
+        arg(name = "last", ty = "Option<i32>")
+    ),
+    field(
+        name = "children",
+        ty = "PageConnection",
+        arg(name = "filters", ty = "Option<WebPageChildrenFiltersInput>"),
+        arg(
+            name = "sort_by",
+            ty = "WebPageSortInput",
+            default_with = "WebPageSortInput::PageId"
+        ),
+        arg(name = "before", ty = "Option<String>"),
+        arg(name = "after", ty = "Option<String>"),
+        arg(name = "first", ty = "Option<i32>"),
+        arg(name = "last", ty = "Option<i32>")
+    )
 )]
 pub enum WebPage {
     NormalPage(NormalPage),
@@ -298,76 +396,3 @@ impl WebPage {
 }
 
 connection!(PageConnection, PageEdge, WebPage);
-
-#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-#[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
-pub enum ScriptVisibility {
-    AllPages,
-    Checkout,
-    OrderConfirmation,
-    Storefront,
-}
-
-#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-#[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
-pub enum ScriptLocation {
-    Footer,
-    Head,
-}
-
-#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-#[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
-pub enum ScriptConsentCategory {
-    Analytics,
-    Essential,
-    Functional,
-    Targeting,
-    Unknown,
-}
-
-#[derive(InputObject, Clone, Debug, Default)]
-pub struct ScriptsFilters {
-    pub visibilities: Option<Vec<ScriptVisibility>>,
-    pub consent_categories: Option<Vec<ScriptConsentCategory>>,
-    pub location: Option<ScriptLocation>,
-}
-
-#[derive(SimpleObject, Clone, Debug)]
-pub struct ScriptHash {
-    pub hash: String,
-}
-
-#[derive(SimpleObject, Clone, Debug)]
-pub struct InlineScript {
-    pub script_tag: String,
-    pub entity_id: super::scalars::Uuid,
-    pub consent_category: ScriptConsentCategory,
-    pub visibility: ScriptVisibility,
-    pub integrity_hashes: Vec<ScriptHash>,
-    pub location: ScriptLocation,
-}
-
-#[derive(SimpleObject, Clone, Debug)]
-pub struct SrcScript {
-    pub src: String,
-    pub entity_id: super::scalars::Uuid,
-    pub consent_category: ScriptConsentCategory,
-    pub visibility: ScriptVisibility,
-    pub integrity_hashes: Vec<ScriptHash>,
-    pub location: ScriptLocation,
-}
-
-#[derive(Interface, Clone, Debug)]
-#[graphql(
-    field(name = "entity_id", ty = "&super::scalars::Uuid"),
-    field(name = "consent_category", ty = "&ScriptConsentCategory"),
-    field(name = "visibility", ty = "&ScriptVisibility"),
-    field(name = "integrity_hashes", ty = "&Vec<ScriptHash>"),
-    field(name = "location", ty = "&ScriptLocation")
-)]
-pub enum Script {
-    InlineScript(InlineScript),
-    SrcScript(SrcScript),
-}
-
-connection!(ScriptTypeConnection, ScriptTypeEdge, Script);

@@ -36,22 +36,10 @@ pub struct ReCaptchaV2Input {
     pub token: String,
 }
 
-#[derive(SimpleObject, Clone, Debug)]
-pub struct EmailAlreadyInUseError {
-    pub message: String,
-}
-
-#[derive(SimpleObject, Clone, Debug)]
-pub struct AccountCreationDisabledError {
-    pub message: String,
-}
-
-#[derive(SimpleObject, Clone, Debug)]
-pub struct CustomerRegistrationError {
-    pub message: String,
-}
-
-pub use super::errors::ValidationError;
+pub use super::errors::{
+    AccountCreationDisabledError, CustomerRegistrationError, EmailAlreadyInUseError,
+    ValidationError,
+};
 
 #[derive(Union, Clone, Debug)]
 pub enum RegisterCustomerError {

@@ -16,6 +16,7 @@ pub mod checkout;
 pub mod company;
 pub mod connection;
 pub mod consignments;
+pub mod contact;
 pub mod content;
 pub mod customer;
 pub mod customer_mutations;
@@ -36,6 +37,7 @@ pub mod product_page;
 pub mod products;
 pub mod route;
 pub mod scalars;
+pub mod scripts;
 pub mod search;
 pub mod search_facet_items;
 pub mod search_facets;
@@ -43,6 +45,7 @@ pub mod search_filters;
 pub mod seo;
 pub mod settings;
 pub mod site;
+pub mod web_page_trail;
 pub mod wishlist;
 
 use std::sync::{Arc, Mutex, OnceLock};
@@ -137,7 +140,9 @@ pub fn build() -> StorefrontSchema {
 /// The schema with or without the scope/null-semantics extension (see `state::Graphql` for
 /// when each is used).
 pub fn variant(field_rules: bool) -> StorefrontSchema {
-    let mut builder = Schema::build(site::Query, mutation::Mutation, EmptySubscription);
+    // `Error` is reached only through `... on Error` in documents: registered by hand.
+    let mut builder = Schema::build(site::Query, mutation::Mutation, EmptySubscription)
+        .register_output_type::<errors::Error>();
     if field_rules {
         builder = builder.extension(super::scope_extension::ScopeEnforcement);
     }

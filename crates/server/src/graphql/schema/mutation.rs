@@ -6,7 +6,8 @@ use super::analytics::AnalyticsMutations;
 use super::auth::{self, LoginResult, LoginWithCustomerLoginJwtResult, LogoutResult};
 use super::cart_mutations::CartMutations;
 use super::checkout::CheckoutMutations;
-use super::customer_mutations::CustomerMutations;
+use super::contact::{self, SubmitContactUsInput, SubmitContactUsResult};
+use super::customer_mutations::{CustomerMutations, ReCaptchaV2Input};
 use super::wishlist::WishlistMutations;
 
 pub struct Mutation;
@@ -58,5 +59,16 @@ impl Mutation {
 
     async fn analytics(&self) -> AnalyticsMutations {
         AnalyticsMutations
+    }
+
+    /// A shopper's message from a contact page (acknowledged; no mail is sent).
+    async fn submit_contact_us(
+        &self,
+        ctx: &Context<'_>,
+        re_captcha_v2: Option<ReCaptchaV2Input>,
+        input: SubmitContactUsInput,
+    ) -> Result<SubmitContactUsResult> {
+        let _ = re_captcha_v2;
+        contact::submit(ctx.data()?, input).await
     }
 }

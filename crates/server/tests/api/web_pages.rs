@@ -1,0 +1,173 @@
+//! Web pages as Catalyst's page layout and contact page read them, over HTTP: a page's
+//! children (the side menu) and breadcrumbs, a contact page's fields, and `submitContactUs`
+//! answering every bad message with a `ValidationError` a client reads through `... on Error`.
+
+use serde_json::{json, Value};
+
+use crate::helpers::{message, TestApp};
+
+/// Catalyst's `WebPageChildrenQuery` and breadcrumbs fragment, in one document.
+const PAGE: &str = "query($id: ID!, $depth: Int!) { node(id: $id) { ... on WebPage { name breadcrumbs(depth: $depth) { edges { node { name path } } } children(first: 20) { edges { node { name ... on NormalPage { path } ... on ExternalLinkPage { link } } } } } ... on ContactPage { contactFields } } }";
+const SUBMIT: &str = "mutation SubmitContactUsMutation($input: SubmitContactUsInput!) { submitContactUs(input: $input) { __typename errors { __typename ... on Error { message } ... on ValidationError { path } } } }";
+
+async fn pages(app: &TestApp, token: &str) -> Vec<Value> {
+    let q = "{ site { content { pages(first: 50) { edges { node { __typename entityId name ... on NormalPage { id } ... on ContactPage { id } } } } } } }";
+    let r = app.cart_op(token, None, q, json!({})).await;
+    r.body["data"]["site"]["content"]["pages"]["edges"]
+        .as_array()
+        .expect("pages")
+        .iter()
+        .map(|e| e["node"].clone())
+        .collect()
+}
+
+fn named<'a>(pages: &'a [Value], name: &str) -> &'a Value {
+    pages.iter().find(|p| p["name"] == name).expect(name)
+}
+
+fn names(list: &Value) -> Vec<String> {
+    list["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .map(|e| e["node"]["name"].as_str().expect("name").to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_page_has_children_and_breadcrumbs_and_a_contact_page_its_fields() {
+    let app = TestApp::spawn().await;
+    let token = app.private_token(&["Unauthenticated"]).await;
+    let all = pages(&app, &token).await;
+    let shipping = named(&all, "Shipping & Returns");
+    let policy = named(&all, "Returns Policy");
+
+    let r = app
+        .cart_op(
+            &token,
+            None,
+            PAGE,
+            json!({ "id": shipping["id"], "depth": 8 }),
+        )
+        .await;
+    assert!(r.body["errors"].is_null(), "{:?}", r.body);
+    let node = &r.body["data"]["node"];
+    assert_eq!(names(&node["children"]), ["Returns Policy"]);
+    assert_eq!(
+        node["children"]["edges"][0]["node"]["path"],
+        "/returns-policy/"
+    );
+    assert_eq!(names(&node["breadcrumbs"]), ["Shipping & Returns"]);
+
+    let r = app
+        .cart_op(
+            &token,
+            None,
+            PAGE,
+            json!({ "id": policy["id"], "depth": 8 }),
+        )
+        .await;
+    let node = &r.body["data"]["node"];
+    assert_eq!(
+        names(&node["breadcrumbs"]),
+        ["Shipping & Returns", "Returns Policy"]
+    );
+    assert_eq!(names(&node["children"]), Vec::<String>::new());
+    // A shallower trail keeps the deepest crumbs.
+    let r = app
+        .cart_op(
+            &token,
+            None,
+            PAGE,
+            json!({ "id": policy["id"], "depth": 1 }),
+        )
+        .await;
+    assert_eq!(
+        names(&r.body["data"]["node"]["breadcrumbs"]),
+        ["Returns Policy"]
+    );
+
+    let contact = named(&all, "Contact Us");
+    let r = app
+        .cart_op(
+            &token,
+            None,
+            PAGE,
+            json!({ "id": contact["id"], "depth": 8 }),
+        )
+        .await;
+    assert_eq!(
+        r.body["data"]["node"]["contactFields"],
+        json!(["fullname", "phone", "companyname", "orderno", "rma"])
+    );
+}
+
+#[tokio::test]
+async fn a_contact_message_is_acknowledged_and_every_bad_one_is_a_validation_error() {
+    let app = TestApp::spawn().await;
+    let token = app.private_token(&["Unauthenticated"]).await;
+    let all = pages(&app, &token).await;
+    let contact = named(&all, "Contact Us")["entityId"].as_i64().unwrap();
+    let about = named(&all, "About Us")["entityId"].as_i64().unwrap();
+    let input = |page: i64, email: &str, comments: &str| {
+        json!({ "input": { "pageEntityId": page, "data": { "email": email, "comments": comments,
+            "fullName": "Jane Doe", "companyName": null } } })
+    };
+
+    let r = app
+        .cart_op(
+            &token,
+            None,
+            SUBMIT,
+            input(contact, "jane@example.com", "Hello"),
+        )
+        .await;
+    assert_eq!(
+        r.body["data"]["submitContactUs"],
+        json!({ "__typename": "SubmitContactUsResult", "errors": [] }),
+        "{:?}",
+        r.body
+    );
+
+    let long = "x".repeat(5001);
+    let refusals = [
+        (
+            input(contact, "not-an-email", "Hello"),
+            "Enter a valid email address.",
+            json!(["input", "data", "email"]),
+        ),
+        (
+            input(contact, "jane@example.com", "   "),
+            "Comments are required.",
+            json!(["input", "data", "comments"]),
+        ),
+        (
+            input(contact, "jane@example.com", &long),
+            "Comments are too long.",
+            json!(["input", "data", "comments"]),
+        ),
+        (
+            input(about, "jane@example.com", "Hello"),
+            &format!("Page {about} is not a contact page."),
+            json!(["input", "pageEntityId"]),
+        ),
+    ];
+    for (vars, text, path) in refusals {
+        let r = app.cart_op(&token, None, SUBMIT, vars).await;
+        let error = &r.body["data"]["submitContactUs"]["errors"][0];
+        assert_eq!(error["__typename"], "ValidationError", "{:?}", r.body);
+        assert_eq!(error["message"], text);
+        assert_eq!(error["path"], path);
+    }
+
+    // The email and comments are required by the schema itself.
+    let r = app
+        .cart_op(
+            &token,
+            None,
+            SUBMIT,
+            json!({ "input": { "pageEntityId": contact, "data": { "comments": "x" } } }),
+        )
+        .await;
+    assert!(message(&r).contains("email"), "{:?}", r.body);
+}
