@@ -15,6 +15,8 @@ pub const NEUTRAL_TYPES: &[&str] = &[
     "AddressDoesNotExistError",
     "AddressEdge",
     "AssignCartToCustomerResult",
+    "BlogPostConnection",
+    "BlogPostEdge",
     "BrandConnection",
     "BrandEdge",
     "BrandSearchFilterItemConnection",

@@ -92,6 +92,7 @@ const UNPLANNED: &[&str] = &[
     "Query.company",
     "Query.geography",
     "Site.route",
+    "Site.giftCertificate",
     "Site.settings",
     "Site.currencies",
     "Site.categoryTree",

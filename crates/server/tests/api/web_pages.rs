@@ -171,3 +171,31 @@ async fn a_contact_message_is_acknowledged_and_every_bad_one_is_a_validation_err
         .await;
     assert!(message(&r).contains("email"), "{:?}", r.body);
 }
+
+/// Catalyst's blog and gift certificate documents: a store with neither answers them with
+/// data (`null` blog, gift certificates off with the platform's amount bounds, no certificate
+/// for any code), so those pages say "not found" instead of failing.
+#[tokio::test]
+async fn a_store_without_a_blog_or_gift_certificates_answers_their_pages() {
+    let app = TestApp::spawn().await;
+    let token = app.private_token(&["Unauthenticated"]).await;
+    let blog = "query BlogQuery($entityId: Int!) { site { content { blog { name description path posts(first: 5, filters: { tags: [\"x\"] }) { edges { node { author entityId name path plainTextSummary publishedDate { utc } thumbnailImage { url: urlTemplate(lossy: true) altText } } } } post(entityId: $entityId) { htmlBody tags seo { pageTitle } } } } } }";
+    let r = app
+        .cart_op(&token, None, blog, json!({ "entityId": 1 }))
+        .await;
+    assert!(r.body["errors"].is_null(), "{:?}", r.body);
+    assert_eq!(r.body["data"]["site"]["content"]["blog"], Value::Null);
+
+    let gift = "query { site { settings { giftCertificates { __typename isEnabled currencyCode expiry { unit value } ... on FixedAmountGiftCertificateSettings { amounts { value } } ... on CustomAmountGiftCertificateSettings { minimumAmount { value formattedV2 } maximumAmount { value } } } } giftCertificate(code: \"ABC-123\") { code balance { value } status } } }";
+    let r = app.cart_op(&token, None, gift, json!({})).await;
+    assert!(r.body["errors"].is_null(), "{:?}", r.body);
+    let site = &r.body["data"]["site"];
+    assert_eq!(
+        site["settings"]["giftCertificates"],
+        json!({ "__typename": "CustomAmountGiftCertificateSettings", "isEnabled": false,
+            "currencyCode": "USD", "expiry": null,
+            "minimumAmount": { "value": 1.0, "formattedV2": "$1.00" },
+            "maximumAmount": { "value": 1000.0 } })
+    );
+    assert_eq!(site["giftCertificate"], Value::Null);
+}

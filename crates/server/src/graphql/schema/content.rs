@@ -4,6 +4,7 @@
 use async_graphql::{Context, Enum, InputObject, Interface, Object, Result, ID};
 use storefront_auth_store::WebPage as StoredPage;
 
+pub use super::blog::BlogPost;
 use super::category::BreadcrumbConnection;
 use super::connection::{connection, PageRequest};
 use super::ids::global_id;
@@ -45,6 +46,12 @@ impl Content {
             .iter()
             .find(|p| p.id == entity_id as i64)
             .map(WebPage::of))
+    }
+
+    /// The store's blog: the stand-in has none, so `null` (Catalyst's blog pages then answer
+    /// "not found", as on a store without a blog).
+    async fn blog(&self) -> Option<super::blog::Blog> {
+        None
     }
 
     /// Scripts the merchant installed for the storefront: the stand-in has no script manager,
@@ -300,33 +307,6 @@ web_page! {
     }
 }
 
-/// A blog post: the stand-in has no blog, so none is ever answered; the type is here because
-/// storefronts' documents name it (`route` nodes).
-#[derive(Clone, Debug)]
-pub struct BlogPost {
-    pub id: i64,
-    pub name: String,
-    pub path: String,
-}
-
-#[Object]
-impl BlogPost {
-    pub async fn id(&self) -> ID {
-        global_id("BlogPost", self.id)
-    }
-    async fn entity_id(&self) -> i32 {
-        self.id as i32
-    }
-    async fn name(&self) -> &str {
-        &self.name
-    }
-    async fn path(&self) -> &str {
-        &self.path
-    }
-}
-
-// The connection arguments repeat per field by design.
-#[allow(clippy::duplicated_attributes)]
 #[derive(Interface, Clone, Debug)]
 #[graphql(
     field(name = "entity_id", ty = "i32"),

@@ -5,6 +5,7 @@
 pub mod addresses;
 pub mod analytics;
 pub mod auth;
+pub mod blog;
 pub mod brand;
 pub mod cart;
 pub mod cart_inputs;
@@ -23,6 +24,7 @@ pub mod customer_mutations;
 pub mod errors;
 pub mod form_fields;
 pub mod geography;
+pub mod gift_certificates;
 pub mod ids;
 pub mod image;
 pub mod inventory;

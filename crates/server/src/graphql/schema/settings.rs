@@ -4,9 +4,10 @@
 //! robots.txt). What the stand-in has no merchant setting for answers BigCommerce's default for
 //! a new store; the decisions are listed in docs/DECISIONS.md ("Storefront settings").
 
-use async_graphql::{ComplexObject, Enum, Interface, SimpleObject, Union};
+use async_graphql::{ComplexObject, Enum, SimpleObject, Union};
 
 use super::geography::{self, Country};
+use super::gift_certificates::GiftCertificateSettings;
 use super::scalars::{CurrencyCode, Long, StorefrontStatusType};
 use super::GqlContext;
 
@@ -129,14 +130,7 @@ impl Settings {
         currency_code: Option<CurrencyCode>,
     ) -> Option<GiftCertificateSettings> {
         let code = currency_code.unwrap_or(self.currency.default_currency);
-        Some(
-            GiftCertificateSettings::CustomAmountGiftCertificateSettings(
-                CustomAmountGiftCertificateSettings {
-                    currency_code: code.as_str().to_string(),
-                    is_enabled: false,
-                },
-            ),
-        )
+        Some(GiftCertificateSettings::disabled(code.as_str()))
     }
 }
 
@@ -361,19 +355,4 @@ pub struct Shipping {
 #[derive(SimpleObject, Clone, Debug)]
 pub struct SupportedShippingDestinations {
     pub countries: Option<Vec<Country>>,
-}
-
-#[derive(SimpleObject, Clone, Debug)]
-pub struct CustomAmountGiftCertificateSettings {
-    pub currency_code: String,
-    pub is_enabled: bool,
-}
-
-#[derive(Interface, Clone, Debug)]
-#[graphql(
-    field(name = "currency_code", ty = "&String"),
-    field(name = "is_enabled", ty = "&bool")
-)]
-pub enum GiftCertificateSettings {
-    CustomAmountGiftCertificateSettings(CustomAmountGiftCertificateSettings),
 }
