@@ -307,6 +307,8 @@ web_page! {
     }
 }
 
+// The connection arguments repeat per field by design.
+#[allow(clippy::duplicated_attributes)]
 #[derive(Interface, Clone, Debug)]
 #[graphql(
     field(name = "entity_id", ty = "i32"),
