@@ -131,6 +131,7 @@ pub const TYPE_SCOPES: &[(&str, Scope)] = &[
     ("Reviews", U),
     ("AggregatedInventory", U),
     ("VariantInventory", U),
+    ("Aggregated", U),
     ("InventoryByLocations", U),
     ("CatalogProductOption", U),
     ("CatalogProductOptionValue", U),

@@ -27,6 +27,8 @@ pub const NEUTRAL_TYPES: &[&str] = &[
     "CartError",
     "CartUnassignError",
     "CartUnassignResult",
+    "CategoryConnection",
+    "CategoryEdge",
     "CategorySearchFilterItemConnection",
     "CategorySearchFilterItemEdge",
     "CheckoutCoupon",

@@ -111,6 +111,7 @@ const UNPLANNED: &[&str] = &[
     "Customer.activeCompany",
     "Customer.isSubscribedToNewsletter",
     "Product.variants",
+    "Product.categories",
     "Product.reviewSummary",
     "Product.description",
     "Product.plainTextDescription",

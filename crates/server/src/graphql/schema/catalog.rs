@@ -8,7 +8,7 @@ use super::connection::{connection, PageRequest};
 pub use super::ids::{global_id, parse_global_id};
 pub use super::image::Image;
 pub use super::inventory::{
-    AggregatedInventory, ProductInventory, Reviews, Variant, VariantInventory,
+    Aggregated, AggregatedInventory, ProductInventory, Reviews, Variant, VariantInventory,
 };
 pub use super::money::{discounted, sold_in, Money, MoneyRange, Prices, CURRENCY};
 use super::options::ProductOptionConnection;
@@ -182,29 +182,71 @@ impl ProductNode {
     ) -> String {
         super::seo::plain_text_summary(&self.0.details.description, character_limit.max(0) as usize)
     }
-    /// Every product has one default variant carrying its SKU.
+    /// Every product has one default variant carrying its SKU and the product's stock. The
+    /// stand-in's options are modifiers, which pick no variant: a selection of option values
+    /// lands on that one variant.
+    #[allow(clippy::too_many_arguments)]
     async fn variants(
         &self,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
+        is_purchasable: Option<bool>,
+        #[graphql(default)] entity_ids: Vec<i32>,
+        #[graphql(default)] option_value_ids: Vec<super::site::OptionValueId>,
+        #[graphql(default)] skus: Vec<String>,
     ) -> Result<VariantConnection> {
         let page = PageRequest::new(first, after, last, before)?;
-        let rows: Vec<Variant> = vec![Variant {
+        let _ = option_value_ids;
+        let in_stock = Self::in_stock(&self.0);
+        let variant = Variant {
             id: global_id("Variant", self.0.id),
             entity_id: self.0.id as i32,
             sku: self.0.sku.clone(),
             inventory: Some(VariantInventory {
-                is_in_stock: Self::in_stock(&self.0),
+                is_in_stock: in_stock,
+                aggregated: self.0.details.stock.map(Aggregated::of_stock),
             }),
-            is_purchasable: Self::in_stock(&self.0),
-        }]
-        .into_iter()
-        .filter(|v| (v.entity_id as i64) > page.after && (v.entity_id as i64) < page.before)
-        .collect();
+            is_purchasable: in_stock,
+        };
+        let wanted = (entity_ids.is_empty() || entity_ids.contains(&variant.entity_id))
+            && (skus.is_empty() || skus.contains(&variant.sku))
+            && is_purchasable.is_none_or(|p| p == variant.is_purchasable);
+        let rows: Vec<Variant> = Some(variant)
+            .filter(|v| {
+                wanted && (v.entity_id as i64) > page.after && (v.entity_id as i64) < page.before
+            })
+            .into_iter()
+            .collect();
+        let total = rows.len() as i64;
         let (items, info) = page.finish(rows, |v| v.entity_id as i64);
-        Ok(VariantConnection::new(items, info, Some(1)))
+        Ok(VariantConnection::new(items, info, Some(total)))
+    }
+    /// The categories the product is in, by category id.
+    async fn categories(
+        &self,
+        ctx: &Context<'_>,
+        sort_by: Option<super::category::ProductCategorySort>,
+        before: Option<String>,
+        after: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> Result<super::category::CategoryConnection> {
+        let _ = sort_by;
+        let page = PageRequest::new(first, after, last, before)?;
+        let held = ctx.data::<GqlContext>()?.held().await?;
+        let rows: Vec<super::category::CategoryNode> = held
+            .categories_of(self.0.id)
+            .filter(|id| *id > page.after && *id < page.before)
+            .filter_map(|id| {
+                held.category(id)
+                    .cloned()
+                    .map(super::category::CategoryNode)
+            })
+            .collect();
+        let (items, info) = page.finish(rows, |c| c.0.id);
+        Ok(super::category::CategoryConnection::new(items, info, None))
     }
 }
 

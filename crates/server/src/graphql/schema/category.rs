@@ -19,6 +19,13 @@ pub struct Breadcrumb {
 }
 
 connection!(BreadcrumbConnection, BreadcrumbEdge, Breadcrumb);
+connection!(CategoryConnection, CategoryEdge, CategoryNode);
+
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
+pub enum ProductCategorySort {
+    ProductAssignedDate,
+}
 
 /// A category's trail from the top of the tree down to it, at most `depth` deep (the deepest
 /// kept).

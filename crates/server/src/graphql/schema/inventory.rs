@@ -43,15 +43,44 @@ pub struct InventoryByLocations {
 
 connection!(LocationConnection, LocationEdge, InventoryByLocations);
 
+/// A variant's stock summed over locations (BigCommerce's `Aggregated`, beside the product's
+/// `AggregatedInventory`).
+#[derive(SimpleObject, Clone, Debug)]
+pub struct Aggregated {
+    pub available_to_sell: Long,
+    pub warning_level: i32,
+    pub available_on_hand: Long,
+    pub unlimited_backorder: bool,
+    pub available_for_backorder: Option<Long>,
+}
+
+impl Aggregated {
+    /// From units on hand (tracked stock); no backorders.
+    pub fn of_stock(units: i64) -> Aggregated {
+        Aggregated {
+            available_to_sell: Long(units.max(0)),
+            warning_level: 0,
+            available_on_hand: Long(units.max(0)),
+            unlimited_backorder: false,
+            available_for_backorder: Some(Long(0)),
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct VariantInventory {
     pub is_in_stock: bool,
+    /// `null` when stock is not tracked.
+    pub aggregated: Option<Aggregated>,
 }
 
 #[Object]
 impl VariantInventory {
     async fn is_in_stock(&self) -> bool {
         self.is_in_stock
+    }
+    async fn aggregated(&self) -> Option<&Aggregated> {
+        self.aggregated.as_ref()
     }
     /// Stock per location: the stand-in keeps stock per product, in no location.
     #[allow(clippy::too_many_arguments)]

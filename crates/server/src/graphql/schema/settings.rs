@@ -123,6 +123,12 @@ pub struct Settings {
 
 #[ComplexObject]
 impl Settings {
+    /// The message shown while the store is down for maintenance: the stand-in's storefronts
+    /// are always open, so none.
+    async fn status_message(&self) -> Option<String> {
+        None
+    }
+
     /// Gift certificates are not sold by the stand-in: the settings say so, in the currency
     /// asked for (the store's by default).
     async fn gift_certificates(

@@ -1,6 +1,7 @@
-//! Web pages as Catalyst's page layout and contact page read them, over HTTP: a page's
-//! children (the side menu) and breadcrumbs, a contact page's fields, and `submitContactUs`
-//! answering every bad message with a `ValidationError` a client reads through `... on Error`.
+//! Catalyst core's pages beyond the recorded journey, over HTTP with the documents they send:
+//! web pages (children, breadcrumbs, the contact form with `ValidationError`s read through
+//! `... on Error`), a store without a blog or gift certificates, variants by SKU with stock,
+//! a product's categories.
 
 use serde_json::{json, Value};
 
@@ -198,4 +199,51 @@ async fn a_store_without_a_blog_or_gift_certificates_answers_their_pages() {
             "maximumAmount": { "value": 1000.0 } })
     );
     assert_eq!(site["giftCertificate"], Value::Null);
+}
+
+/// Catalyst's product page asks for a variant by SKU with its stock, and its search results
+/// for each product's categories; its maintenance page for the status message.
+#[tokio::test]
+async fn variants_by_sku_carry_stock_and_products_name_their_categories() {
+    let app = TestApp::spawn().await;
+    let token = app.private_token(&["Unauthenticated"]).await;
+    let q = "query($id: Int!, $sku: String!) { site { settings { statusMessage } product(entityId: $id) { variants(skus: [$sku]) { edges { node { entityId sku inventory { isInStock aggregated { availableToSell warningLevel availableOnHand availableForBackorder unlimitedBackorder } } } } } categories { edges { node { name path } } } } } }";
+    let run = |id: i64, sku: &'static str| {
+        let (app, token) = (&app, &token);
+        async move {
+            let r = app
+                .cart_op(token, None, q, json!({ "id": id, "sku": sku }))
+                .await;
+            assert!(r.body["errors"].is_null(), "{:?}", r.body);
+            r.body["data"]["site"].clone()
+        }
+    };
+    // The terrarium: 8 on hand, in Garden.
+    let site = run(1, "OTL").await;
+    assert_eq!(site["settings"]["statusMessage"], Value::Null);
+    let product = &site["product"];
+    assert_eq!(
+        product["variants"]["edges"][0]["node"],
+        json!({ "entityId": 1, "sku": "OTL", "inventory": { "isInStock": true, "aggregated": {
+            "availableToSell": 8, "warningLevel": 0, "availableOnHand": 8,
+            "availableForBackorder": 0, "unlimitedBackorder": false } } })
+    );
+    assert_eq!(
+        product["categories"]["edges"],
+        json!([{ "node": { "name": "Garden", "path": "/garden/" } }])
+    );
+    // Another SKU matches no variant; untracked stock has no aggregate; none on hand is out.
+    let other = run(1, "ABS").await;
+    assert_eq!(other["product"]["variants"]["edges"], json!([]));
+    let untracked = run(2, "ABS").await;
+    assert_eq!(
+        untracked["product"]["variants"]["edges"][0]["node"]["inventory"],
+        json!({ "isInStock": true, "aggregated": null })
+    );
+    let sold_out = run(4, "DPB").await;
+    assert_eq!(
+        sold_out["product"]["variants"]["edges"][0]["node"]["inventory"]["aggregated"]
+            ["availableToSell"],
+        0
+    );
 }
