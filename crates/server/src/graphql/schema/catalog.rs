@@ -12,7 +12,7 @@ pub use super::inventory::{
 };
 pub use super::money::{discounted, sold_in, Money, MoneyRange, Prices, CURRENCY};
 use super::options::ProductOptionConnection;
-pub use super::product::{path, ProductNode};
+pub use super::product::{path, ProductConnection, ProductEdge, ProductNode};
 use super::product_page::{
     self, CustomFieldConnection, ImageConnection, Measurement, ProductAvailability,
     ProductConditionType, RelatedProductsConnection,
@@ -22,7 +22,6 @@ use super::seo::{plain_text_summary, SeoDetails};
 use super::GqlContext;
 
 connection!(VariantConnection, VariantEdge, Variant);
-connection!(ProductConnection, ProductEdge, ProductNode);
 
 #[Object(name = "Product")]
 impl ProductNode {
@@ -194,7 +193,7 @@ impl ProductNode {
         before: Option<String>,
         is_purchasable: Option<bool>,
         #[graphql(default)] entity_ids: Vec<i32>,
-        #[graphql(default)] option_value_ids: Vec<super::site::OptionValueId>,
+        #[graphql(default)] option_value_ids: Vec<super::ids::OptionValueId>,
         #[graphql(default)] skus: Vec<String>,
     ) -> Result<VariantConnection> {
         let page = PageRequest::new(first, after, last, before)?;

@@ -4,9 +4,10 @@
 use async_graphql::{Context, Enum, Object, Result, SimpleObject, ID};
 use storefront_auth_store::Category as StoredCategory;
 
-use super::catalog::{Image, ProductConnection, ProductNode};
 use super::connection::{connection, PageRequest};
 use super::ids::global_id;
+use super::image::Image;
+use super::product::{ProductConnection, ProductNode};
 use super::seo::SeoDetails;
 use super::GqlContext;
 use crate::service::catalog::Catalog;

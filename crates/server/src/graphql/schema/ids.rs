@@ -13,3 +13,10 @@ pub fn parse_global_id(id: &str) -> Option<(String, String)> {
     let (kind, rest) = raw.split_once(':')?;
     Some((kind.to_string(), rest.to_string()))
 }
+
+/// An option value a variant is picked by (`variants(optionValueIds:)`, search filters).
+#[derive(async_graphql::InputObject, Clone, Copy, Debug)]
+pub struct OptionValueId {
+    pub option_entity_id: i32,
+    pub value_entity_id: i32,
+}

@@ -5,6 +5,7 @@ use async_graphql::ID;
 use storefront_auth_store::Product;
 
 use super::brand::Brand;
+use super::connection::connection;
 use super::ids::global_id;
 use super::image::Image;
 use super::inventory::{AggregatedInventory, ProductInventory, Reviews};
@@ -12,6 +13,8 @@ use super::money::{discounted, Money, MoneyRange, Prices};
 use super::options::Selection;
 use super::GqlContext;
 use crate::service::catalog::Catalog;
+
+connection!(ProductConnection, ProductEdge, ProductNode);
 
 /// A product's path on the storefront, from its name.
 pub fn path(name: &str) -> String {

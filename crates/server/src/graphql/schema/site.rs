@@ -56,11 +56,7 @@ impl Query {
     }
 }
 
-#[derive(async_graphql::InputObject, Clone, Copy, Debug)]
-pub struct OptionValueId {
-    pub option_entity_id: i32,
-    pub value_entity_id: i32,
-}
+pub use super::ids::OptionValueId;
 
 pub struct Site;
 
