@@ -133,6 +133,38 @@ impl Store {
         customer_from(&row)
     }
 
+    /// Sets a customer's name, email and phone; a taken email (any case) is
+    /// `StoreError::Conflict` (the unique index decides, so two racing changes cannot both
+    /// take it). `None` when there is no such customer.
+    pub async fn update_customer_profile(&self, c: &Customer) -> Result<Option<Customer>> {
+        let row = sqlx::query(&format!(
+            "UPDATE customers SET email = $1, email_lower = $2, first_name = $3, last_name = $4, phone = $5
+             WHERE store_id = $6 AND id = $7 RETURNING {COLS}"
+        ))
+        .bind(&c.email)
+        .bind(c.email.to_lowercase())
+        .bind(&c.first_name)
+        .bind(&c.last_name)
+        .bind(&c.phone)
+        .bind(c.store_id)
+        .bind(c.id)
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(customer_from).transpose()
+    }
+
+    /// Replaces a customer's password hash; false when there is no such customer.
+    pub async fn set_customer_password(&self, store_id: i64, id: i64, hash: &str) -> Result<bool> {
+        let done =
+            sqlx::query("UPDATE customers SET password_hash = $1 WHERE store_id = $2 AND id = $3")
+                .bind(hash)
+                .bind(store_id)
+                .bind(id)
+                .execute(self.pool())
+                .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
     pub async fn customer(&self, store_id: i64, id: i64) -> Result<Option<Customer>> {
         let row = sqlx::query(&format!(
             "SELECT {COLS} FROM customers WHERE store_id = $1 AND id = $2"

@@ -85,7 +85,7 @@ pub async fn password_login(
 
 /// Reserves an attempt of `subject` within `(window, max)`; when refused, gives back the
 /// attempts already reserved for this request (`held`) and answers `Throttled`.
-async fn reserve(
+pub(super) async fn reserve(
     domain: &Domain,
     store_id: i64,
     subject: &str,

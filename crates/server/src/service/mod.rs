@@ -6,6 +6,7 @@
 //! of any surface. The store is reachable only from inside this module, so a rule that reads
 //! or writes data lives here, once.
 
+pub mod account;
 pub mod accounts;
 pub mod addresses;
 pub mod apps;

@@ -76,8 +76,22 @@ pub enum RegisterError {
     Store(#[from] StoreError),
 }
 
+/// What is wrong with a new password, if anything (registration and a password change).
+pub fn password_problem(password: &str) -> Option<Problem> {
+    let length = password.chars().count();
+    if length == 0 {
+        Some(Problem::Required(Field::Password))
+    } else if length < MIN_PASSWORD {
+        Some(Problem::TooShort(Field::Password))
+    } else if length > MAX_PASSWORD {
+        Some(Problem::TooLong(Field::Password))
+    } else {
+        None
+    }
+}
+
 impl Registration {
-    fn trimmed(&self) -> (&str, &str, &str, &str) {
+    pub fn trimmed(&self) -> (&str, &str, &str, &str) {
         (
             self.email.trim(),
             self.first_name.trim(),
@@ -103,14 +117,7 @@ impl Registration {
         if phone.chars().count() > MAX_TEXT {
             out.push(Problem::TooLong(Field::Phone));
         }
-        let password = self.password.chars().count();
-        if password == 0 {
-            out.push(Problem::Required(Field::Password));
-        } else if password < MIN_PASSWORD {
-            out.push(Problem::TooShort(Field::Password));
-        } else if password > MAX_PASSWORD {
-            out.push(Problem::TooLong(Field::Password));
-        }
+        out.extend(password_problem(&self.password));
         out
     }
 

@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod account_settings;
 mod addresses;
 mod adversarial;
 mod apps;

@@ -88,7 +88,7 @@ pub struct CustomerFormFieldsInput {
 
 impl CustomerFormFieldsInput {
     /// The first field id given, if any.
-    fn first_field(&self) -> Option<i32> {
+    pub fn first_field(&self) -> Option<i32> {
         fn first<T>(v: &Option<Vec<T>>, id: fn(&T) -> i32) -> Option<i32> {
             v.as_ref().and_then(|v| v.first().map(id))
         }

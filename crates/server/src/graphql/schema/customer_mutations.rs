@@ -3,9 +3,10 @@
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, Union};
 
 use crate::service::registration::{
-    register_from_storefront, Field, Problem, RegisterError, Registered, Registration, MIN_PASSWORD,
+    register_from_storefront, Problem, RegisterError, Registered, Registration,
 };
 
+use super::account_mutations as account;
 use super::addresses;
 use super::customer::CustomerNode;
 use super::GqlContext;
@@ -36,6 +37,7 @@ pub struct ReCaptchaV2Input {
     pub token: String,
 }
 
+use super::errors::described;
 pub use super::errors::{
     AccountCreationDisabledError, CustomerRegistrationError, EmailAlreadyInUseError,
     ValidationError,
@@ -72,28 +74,9 @@ fn in_use() -> RegisterCustomerError {
 
 /// A registration problem as GraphQL's typed errors say it.
 fn rendered(p: &Problem) -> RegisterCustomerError {
-    let name = |f: &Field| match f {
-        Field::Email => "email",
-        Field::FirstName => "firstName",
-        Field::LastName => "lastName",
-        Field::Password => "password",
-        Field::Phone => "phone",
-        Field::Group => "customerGroupId",
-    };
-    match p {
-        Problem::EmailInUse => in_use(),
-        Problem::Invalid(Field::Email) => invalid("email", "Enter a valid email address."),
-        Problem::Required(Field::FirstName) => invalid("firstName", "First name is required."),
-        Problem::Required(Field::LastName) => invalid("lastName", "Last name is required."),
-        Problem::Required(Field::Password) | Problem::TooShort(Field::Password) => invalid(
-            "password",
-            &format!("Passwords must be at least {MIN_PASSWORD} characters."),
-        ),
-        Problem::TooLong(f) => invalid(name(f), "This value is too long."),
-        Problem::Required(f) | Problem::Invalid(f) | Problem::TooShort(f) => {
-            invalid(name(f), "This value is invalid.")
-        }
-        Problem::UnknownGroup => invalid("customerGroupId", "No such customer group."),
+    match described(p) {
+        Some((field, message)) => invalid(field, &message),
+        None => in_use(),
     }
 }
 
@@ -169,5 +152,23 @@ impl CustomerMutations {
         input: addresses::DeleteCustomerAddressInput,
     ) -> Result<addresses::DeleteCustomerAddressResult> {
         addresses::delete(ctx.data::<GqlContext>()?, input).await
+    }
+
+    /// Changes the signed-in customer's name, email or phone.
+    async fn update_customer(
+        &self,
+        ctx: &Context<'_>,
+        input: account::UpdateCustomerInput,
+    ) -> Result<account::UpdateCustomerResult> {
+        account::update(ctx.data::<GqlContext>()?, input).await
+    }
+
+    /// Changes the signed-in customer's password; the current one is required.
+    async fn change_password(
+        &self,
+        ctx: &Context<'_>,
+        input: account::ChangePasswordInput,
+    ) -> Result<account::ChangePasswordResult> {
+        account::change_password(ctx.data::<GqlContext>()?, input).await
     }
 }

@@ -3,6 +3,8 @@
 
 use async_graphql::{Interface, SimpleObject};
 
+use crate::service::registration::{Field, Problem, MIN_PASSWORD};
+
 /// A field of the input that was refused, named by its path in the input.
 #[derive(SimpleObject, Clone, Debug)]
 pub struct ValidationError {
@@ -21,7 +23,8 @@ macro_rules! error_type {
 error_type! {
     CustomerNotLoggedInError, CustomerAddressCreationError, AddressDoesNotExistError,
     CustomerAddressUpdateError, CustomerAddressDeletionError, EmailAlreadyInUseError,
-    AccountCreationDisabledError, CustomerRegistrationError, NotFoundError
+    AccountCreationDisabledError, CustomerRegistrationError, NotFoundError,
+    UnexpectedUpdateCustomerError, CustomerDoesNotExistError, CustomerPasswordError
 }
 
 /// A cart that cannot be checked out (`CartError` in the schema; the name is the service's).
@@ -47,4 +50,36 @@ pub enum Error {
     CustomerRegistrationError(CustomerRegistrationError),
     NotFoundError(NotFoundError),
     CartError(CartErrorObject),
+    UnexpectedUpdateCustomerError(UnexpectedUpdateCustomerError),
+    CustomerDoesNotExistError(CustomerDoesNotExistError),
+    CustomerPasswordError(CustomerPasswordError),
+}
+
+/// A registration problem as a `ValidationError` says it: the input field and the message;
+/// `None` for a taken email, which has its own error type.
+pub fn described(p: &Problem) -> Option<(&'static str, String)> {
+    let name = |f: &Field| match f {
+        Field::Email => "email",
+        Field::FirstName => "firstName",
+        Field::LastName => "lastName",
+        Field::Password => "password",
+        Field::Phone => "phone",
+        Field::Group => "customerGroupId",
+    };
+    let (field, message) = match p {
+        Problem::EmailInUse => return None,
+        Problem::Invalid(Field::Email) => ("email", "Enter a valid email address.".into()),
+        Problem::Required(Field::FirstName) => ("firstName", "First name is required.".into()),
+        Problem::Required(Field::LastName) => ("lastName", "Last name is required.".into()),
+        Problem::Required(Field::Password) | Problem::TooShort(Field::Password) => (
+            "password",
+            format!("Passwords must be at least {MIN_PASSWORD} characters."),
+        ),
+        Problem::TooLong(f) => (name(f), "This value is too long.".into()),
+        Problem::Required(f) | Problem::Invalid(f) | Problem::TooShort(f) => {
+            (name(f), "This value is invalid.".into())
+        }
+        Problem::UnknownGroup => ("customerGroupId", "No such customer group.".into()),
+    };
+    Some((field, message))
 }

@@ -2,6 +2,7 @@
 //! Names, types and nullability follow BigCommerce's schema; the exported SDL is committed as
 //! `crates/server/schema.graphql` and snapshot-tested.
 
+pub mod account_mutations;
 pub mod addresses;
 pub mod analytics;
 pub mod auth;
