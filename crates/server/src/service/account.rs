@@ -128,6 +128,9 @@ pub async fn change_password(
     {
         return Err(AccountError::NoSuchCustomer);
     }
-    domain.0.sign_ins.forget_customer(customer.store_id, customer.id);
+    domain
+        .0
+        .sign_ins
+        .forget_customer(customer.store_id, customer.id);
     Ok(())
 }
