@@ -28,7 +28,7 @@ struct Cli {
     /// postgres://… to share one database between instances.
     #[arg(long, global = true)]
     database_url: Option<String>,
-    /// Address to listen on, e.g. 127.0.0.1:3000.
+    /// Address to listen on, e.g. 127.0.0.1:4000.
     #[arg(long, global = true)]
     listen: Option<String>,
     /// Domain of storefront hosts (store-{hash}[-{channel}].{domain}).

@@ -193,6 +193,24 @@ impl Store {
         Ok(out)
     }
 
+    /// The storefront paths of `limit` products from the `offset`-th, in id order (sitemaps).
+    pub async fn product_paths(
+        &self,
+        store_id: i64,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<String>> {
+        let rows = sqlx::query(
+            "SELECT path FROM products WHERE store_id = $1 ORDER BY id LIMIT $2 OFFSET $3",
+        )
+        .bind(store_id)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(|row| get(row, "path")).collect()
+    }
+
     /// Sets what a storefront shows of a product; `false` when the store has no such product.
     pub async fn set_product_details(
         &self,

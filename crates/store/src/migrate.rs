@@ -26,6 +26,10 @@ const SQLITE: &[(i64, &str)] = &[
         8,
         include_str!("../migrations/sqlite/0008_customer_addresses.sql"),
     ),
+    (
+        9,
+        include_str!("../migrations/sqlite/0009_store_images.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -47,6 +51,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         8,
         include_str!("../migrations/postgres/0008_customer_addresses.sql"),
+    ),
+    (
+        9,
+        include_str!("../migrations/postgres/0009_store_images.sql"),
     ),
 ];
 

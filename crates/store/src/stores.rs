@@ -10,6 +10,9 @@ pub struct StoreRecord {
     /// SHA-256 of the store's `X-BC-Trusted-Proxy-Secret`, when one is configured.
     pub trusted_proxy_secret_digest: Option<String>,
     pub created_at: i64,
+    /// The store's logo and favicon among its served images (`""`: none).
+    pub logo_image: String,
+    pub favicon_image: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,6 +33,8 @@ fn store_from(row: &sqlx::any::AnyRow) -> Result<StoreRecord> {
         name: get(row, "name")?,
         trusted_proxy_secret_digest: get(row, "trusted_proxy_secret_digest")?,
         created_at: get(row, "created_at")?,
+        logo_image: get(row, "logo_image")?,
+        favicon_image: get(row, "favicon_image")?,
     })
 }
 
@@ -44,7 +49,8 @@ fn channel_from(row: &sqlx::any::AnyRow) -> Result<Channel> {
     })
 }
 
-const STORE_COLS: &str = "id, hash, name, trusted_proxy_secret_digest, created_at";
+const STORE_COLS: &str =
+    "id, hash, name, trusted_proxy_secret_digest, created_at, logo_image, favicon_image";
 
 impl Store {
     /// Creates a store with its default channel 1 in one transaction. The numeric id is chosen

@@ -19,7 +19,7 @@ pub enum StoresCmd {
         hash: String,
         #[arg(long)]
         name: String,
-        #[arg(long, default_value = "http://localhost:3000")]
+        #[arg(long, default_value = "http://localhost:4000")]
         site_url: String,
     },
     /// Changes a store's settings.

@@ -94,7 +94,7 @@ impl std::fmt::Debug for Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            listen: "127.0.0.1:3000".into(),
+            listen: "127.0.0.1:4000".into(),
             data_dir: PathBuf::from("data"),
             database_url: None,
             domain: "localhost".into(),

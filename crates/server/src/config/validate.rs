@@ -104,7 +104,7 @@ impl Config {
         }
         if self.listen.parse::<std::net::SocketAddr>().is_err() {
             return Err(invalid(format!(
-                "listen: {:?} is not an address such as 127.0.0.1:3000",
+                "listen: {:?} is not an address such as 127.0.0.1:4000",
                 self.listen
             )));
         }

@@ -40,7 +40,7 @@ pub async fn create(
         None => errors.push(FieldError::new(
             "site_url",
             "required",
-            "site_url is required: the channel's own origin, e.g. http://localhost:3000.",
+            "site_url is required: the channel's own origin, e.g. http://localhost:4000.",
         )),
         Some(u) if check_site_url(u).is_err() => errors.push(FieldError::new(
             "site_url",

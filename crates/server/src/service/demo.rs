@@ -127,10 +127,12 @@ async fn seed_content(domain: &Domain, store_id: i64) -> Result<(), StoreError> 
             .product_by_sku(store_id, sku)
             .await?
             .ok_or(StoreError::NotFound)?;
+        let image =
+            super::demo_images::put_product_image(domain, store_id, sku, product.id).await?;
         let details = ProductDetails {
             description: description.to_string(),
             brand_id: id_of(&brands, brand),
-            image: String::new(),
+            image,
             stock,
             is_featured: featured,
             ..ProductDetails::default()
@@ -144,6 +146,7 @@ async fn seed_content(domain: &Domain, store_id: i64) -> Result<(), StoreError> 
                 .await?;
         }
     }
+    super::demo_images::put_store_images(domain, store_id).await?;
     seed_product_pages(domain, store_id).await?;
     seed_pages(domain, store_id).await
 }
@@ -246,9 +249,9 @@ pub async fn seed_if_empty(domain: &Domain) -> Result<Option<DemoCredentials>, D
     if !store.list_stores().await?.is_empty() {
         return Ok(None);
     }
-    let st = stores::create(domain, DEMO_HASH, "Demo Store", "http://localhost:3000").await?;
+    let st = stores::create(domain, DEMO_HASH, "Demo Store", "http://localhost:4000").await?;
     store
-        .create_channel(st.id, "Second storefront", "http://localhost:3001", now)
+        .create_channel(st.id, "Second storefront", "http://localhost:4001", now)
         .await?;
     let scopes: Vec<String> = ALL_SCOPES.iter().map(|s| s.to_string()).collect();
     let created =

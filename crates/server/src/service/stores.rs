@@ -10,7 +10,7 @@ use super::Domain;
 pub enum StoresError {
     #[error("store hash must be 1-32 characters of [a-z0-9]")]
     BadHash,
-    #[error("site_url must be an http(s) URL such as http://localhost:3000")]
+    #[error("site_url must be an http(s) URL such as http://localhost:4000")]
     BadSiteUrl,
     #[error("a store with hash {0} already exists")]
     Exists(String),

@@ -4,9 +4,11 @@
 
 pub mod current_customer;
 pub mod customer_login;
+mod images;
 pub mod pages;
 pub mod rest;
 pub mod same_origin;
+mod sitemap;
 
 use axum::extract::FromRef;
 use axum::Router;
@@ -57,4 +59,6 @@ where
         .merge(rest::router())
         .merge(customer_login::router())
         .merge(current_customer::router())
+        .merge(images::router())
+        .merge(sitemap::router())
 }

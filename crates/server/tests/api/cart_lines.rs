@@ -178,7 +178,7 @@ async fn a_direct_visit_reports_an_empty_referer_as_catalyst_sends_it() {
             "request": { "url": url, "refererUrl": referer, "userAgent": "test" } } } })
     };
     let r = app
-        .cart_op(&token, None, q, vars("http://localhost:3000/", ""))
+        .cart_op(&token, None, q, vars("http://localhost:4000/", ""))
         .await;
     assert_eq!(
         r.body["data"]["analytics"]["visitStartedEvent"]["executed"], true,
@@ -186,7 +186,7 @@ async fn a_direct_visit_reports_an_empty_referer_as_catalyst_sends_it() {
         r.body
     );
     let r = app
-        .cart_op(&token, None, q, vars("http://localhost:3000/", "not a url"))
+        .cart_op(&token, None, q, vars("http://localhost:4000/", "not a url"))
         .await;
     assert!(
         message(&r).contains("URL must be an absolute URL"),

@@ -112,7 +112,7 @@ fn dereferenced(operation: &str) -> &'static [&'static str] {
             "/channel/entityId",
         ],
         "LayoutQuery" => &[
-            "/site/settings/logoV2/text",
+            "/site/settings/logoV2/image/url",
             "/site/currencies/edges/0/node/code",
             "/site/settings/socialMediaLinks",
         ],
@@ -124,7 +124,7 @@ fn dereferenced(operation: &str) -> &'static [&'static str] {
             "/site/settings/inventory/defaultOutOfStockMessage",
             "/site/settings/newsletter/showNewsletterSignup",
         ],
-        "GetFaviconQuery" => &["/site/settings"],
+        "GetFaviconQuery" => &["/site/settings/faviconUrl"],
         "SearchPageQuery" => &[
             "/site/settings/display/showProductRating",
             "/site/settings/reviews/enabled",
@@ -381,7 +381,7 @@ async fn catalysts_recorded_documents_answer_with_data_on_the_demo_store() {
         "LogoutMutation" => 2,
         _ => 1,
     });
-    let mut failures = Vec::new();
+    let (mut failures, mut images_loaded) = (Vec::new(), 0);
     for (operation, query) in &documents {
         let body = send(&app, &j, operation, query, operation != "LoginMutation").await;
         if NOT_YET.contains(&operation.as_str()) {
@@ -405,6 +405,19 @@ async fn catalysts_recorded_documents_answer_with_data_on_the_demo_store() {
             if body["data"].pointer(pointer) != Some(&want) {
                 failures.push(format!("{operation}: {pointer} is not {want}: {body}"));
             }
+        }
+        // Every image Catalyst would show loads, at the size its loader asks for.
+        let mut images = Vec::new();
+        image_urls(&body["data"], &mut images);
+        for url in images {
+            let url = url.replace("{:size}", "640w");
+            let r = app.client.get(&url).send().await.expect("image");
+            let kind = r.headers().get("content-type").cloned();
+            if r.status() != 200 || kind.is_none_or(|k| !k.to_str().unwrap().starts_with("image/"))
+            {
+                failures.push(format!("{operation}: {url} is {}", r.status()));
+            }
+            images_loaded += 1;
         }
         if operation == "LoginMutation" {
             j.cat = body["data"]["login"]["customerAccessToken"]["value"]
@@ -441,6 +454,18 @@ async fn catalysts_recorded_documents_answer_with_data_on_the_demo_store() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    // The header's logo, the product pages' and cards' images, the cart's and the orders'.
+    assert!(images_loaded >= 16, "{images_loaded} images");
+}
+
+/// The image URLs (this server's CDN addresses) anywhere in an answer.
+fn image_urls(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::String(s) if s.contains("/images/stencil/") => out.push(s.clone()),
+        Value::Array(items) => items.iter().for_each(|v| image_urls(v, out)),
+        Value::Object(fields) => fields.values().for_each(|v| image_urls(v, out)),
+        _ => {}
+    }
 }
 
 /// `settings.url.cdnUrl` is a bare host (Catalyst builds `https://{cdnUrl}/…` and its image

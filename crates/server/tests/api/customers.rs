@@ -231,7 +231,7 @@ async fn where_each_customer_header_is_refused() {
             ME,
             &[
                 ("X-Bc-Customer-Access-Token", &cat),
-                ("Origin", "http://localhost:3000"),
+                ("Origin", "http://localhost:4000"),
             ],
         )
         .await;
@@ -245,7 +245,7 @@ async fn where_each_customer_header_is_refused() {
             ME,
             &[
                 ("X-Bc-Customer-Access-Token", &cat),
-                ("Origin", "http://localhost:3000"),
+                ("Origin", "http://localhost:4000"),
             ],
         )
         .await;
@@ -584,12 +584,12 @@ async fn session_lifetime_and_login_jwt_leeway_are_configurable() {
     app.set_now(crate::helpers::NOW + 121);
     assert_eq!(me(cat).await.body, invalid_cat());
     // The browser's session cookie lives as long.
-    let storefront = app.storefront_token(&["http://localhost:3000"]).await;
+    let storefront = app.storefront_token(&["http://localhost:4000"]).await;
     let r = app
         .client
         .post(app.url("/graphql"))
         .bearer_auth(&storefront)
-        .header("Origin", "http://localhost:3000")
+        .header("Origin", "http://localhost:4000")
         .json(&json!({ "query": "mutation { login(email: \"jane@example.com\", password: \"Password1!\") { result } }" }))
         .send()
         .await

@@ -139,7 +139,7 @@ async fn browser_rules_per_token_kind() {
         .gql(
             Some(&storefront),
             CHANNEL_QUERY,
-            &[("Origin", "http://localhost:3000")],
+            &[("Origin", "http://localhost:4000")],
         )
         .await;
     assert_eq!(own.status, 200);
@@ -161,7 +161,7 @@ async fn browser_rules_per_token_kind() {
     let private_msg = "Request not allowed: Detected that request originated from a browser script and is using a private token. Private tokens are not allowed with frontend requests.";
     let cit_msg = "Request not allowed: Detected that request originated from a browser script and is using a customer impersonation jwt token. Customer impersonation tokens are not allowed with frontend requests.";
     for signals in [
-        &[("Origin", "http://localhost:3000")][..],
+        &[("Origin", "http://localhost:4000")][..],
         &[
             ("Sec-Fetch-Site", "same-origin"),
             ("Sec-Fetch-Mode", "cors"),
@@ -345,7 +345,7 @@ async fn storefront_tokens_server_to_server_by_date() {
             .gql(
                 Some(token),
                 CHANNEL_QUERY,
-                &[("Origin", "http://localhost:3000")],
+                &[("Origin", "http://localhost:4000")],
             )
             .await;
         assert_eq!(b.status, 200);
@@ -385,7 +385,7 @@ async fn cors_preflight() {
             )
             .send()
     };
-    for origin in ["https://shop.example", "http://localhost:3000"] {
+    for origin in ["https://shop.example", "http://localhost:4000"] {
         let r = preflight(origin).await.expect("send");
         assert_eq!(r.status(), 204);
         assert_eq!(r.headers()["access-control-allow-origin"], origin);
@@ -460,7 +460,7 @@ async fn hosts_route_to_stores_and_channels() {
     let token = app.token_with("api-token-private", json!({ "channel_ids": [], "expires_at": 2_147_483_647, "scopes": ["Unauthenticated"] })).await;
     for (host, channel) in [
         ("store-demo.localhost", 1),
-        ("store-demo-2.localhost:3000", 2),
+        ("store-demo-2.localhost:4000", 2),
         ("127.0.0.1", 1),
         ("anything.example", 1),
     ] {

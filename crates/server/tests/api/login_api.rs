@@ -41,7 +41,7 @@ async fn a_valid_jwt_signs_in_with_a_cookie_and_redirects() {
         .gql(
             Some(&sf),
             "{ customer { email } }",
-            &[("Origin", "http://localhost:3000"), ("Cookie", &pair)],
+            &[("Origin", "http://localhost:4000"), ("Cookie", &pair)],
         )
         .await;
     assert_eq!(me.body["data"]["customer"]["email"], JANE);
@@ -78,12 +78,12 @@ async fn a_valid_jwt_signs_in_with_a_cookie_and_redirects() {
     assert_eq!(default.header("location"), Some("/account.php"));
     let absolute = visit(
         &app,
-        &app.login_jwt(json!({ "redirect_to": "http://localhost:3000/checkout" })),
+        &app.login_jwt(json!({ "redirect_to": "http://localhost:4000/checkout" })),
     )
     .await;
     assert_eq!(
         absolute.header("location"),
-        Some("http://localhost:3000/checkout")
+        Some("http://localhost:4000/checkout")
     );
 }
 

@@ -28,5 +28,6 @@ mod outage;
 mod process;
 mod real_clients;
 mod schema_coverage;
+mod store_assets;
 mod storefront_pages;
 mod tokens;

@@ -4,7 +4,7 @@ use serde_json::{json, Value};
 
 use crate::helpers::{decode, message, Resp, TestApp, JANE, NOW, PASSWORD};
 
-const SITE: &str = "http://localhost:3000";
+const SITE: &str = "http://localhost:4000";
 
 impl TestApp {
     pub(crate) async fn page(

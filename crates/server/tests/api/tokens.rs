@@ -22,9 +22,9 @@ async fn each_kind_carries_the_documented_claims() {
     let cases = [
         (
             "api-token",
-            json!({ "channel_id": 1, "expires_at": 2_147_483_647, "allowed_cors_origins": ["http://localhost:3000"] }),
+            json!({ "channel_id": 1, "expires_at": 2_147_483_647, "allowed_cors_origins": ["http://localhost:4000"] }),
             1,
-            json!(["http://localhost:3000"]),
+            json!(["http://localhost:4000"]),
             None,
         ),
         (

@@ -263,7 +263,7 @@ impl CartMutations {
         }))
     }
 
-    /// Links into the channel's hosted checkout for the cart.
+    /// Links into the store's hosted checkout for the cart.
     async fn create_cart_redirect_urls(
         &self,
         ctx: &Context<'_>,
@@ -285,7 +285,9 @@ impl CartMutations {
                 })],
             });
         };
-        let site = gql.channel.site_url.trim_end_matches('/');
+        // BigCommerce's hosted checkout, on the storefront host this server answers: the
+        // channel's `site_url` is, for a headless storefront, the storefront app itself.
+        let site = gql.origin();
         let token = storefront_auth_core::secret::random_hex(32);
         let url = |extra: &str| {
             format!(

@@ -22,9 +22,11 @@ impl Image {
     }
     async fn url(&self, width: i32, height: Option<i32>, lossy: Option<bool>) -> String {
         let _ = lossy;
+        // The largest size the image address answers (`service::images`).
+        const MAX: i32 = 10_000;
         let size = match height {
-            Some(h) => format!("{}x{}", width.max(1), h.max(1)),
-            None => format!("{}w", width.max(1)),
+            Some(h) => format!("{}x{}", width.clamp(1, MAX), h.clamp(1, MAX)),
+            None => format!("{}w", width.clamp(1, MAX)),
         };
         self.url_template.replace("{:size}", &size)
     }

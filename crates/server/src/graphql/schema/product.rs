@@ -13,6 +13,7 @@ use super::money::{discounted, Money, MoneyRange, Prices};
 use super::options::Selection;
 use super::GqlContext;
 use crate::service::catalog::Catalog;
+use crate::service::images;
 
 connection!(ProductConnection, ProductEdge, ProductNode);
 
@@ -52,7 +53,7 @@ impl ProductNode {
     pub fn image(&self, gql: &GqlContext) -> Option<Image> {
         let file = &self.0.details.image;
         (!file.is_empty()).then(|| Image {
-            url_template: format!("{}/product_images/{{:size}}/{}", gql.origin(), file),
+            url_template: images::url_template(&gql.origin(), &gql.store.hash, file),
             alt_text: self.0.name.clone(),
         })
     }

@@ -10,6 +10,7 @@ use super::geography::{self, Country};
 use super::gift_certificates::GiftCertificateSettings;
 use super::scalars::{CurrencyCode, Long, StorefrontStatusType};
 use super::GqlContext;
+use crate::service::images;
 
 #[derive(SimpleObject, Clone, Debug)]
 pub struct UrlField {
@@ -92,6 +93,24 @@ pub enum StoreLogo {
     StoreImageLogo(StoreImageLogo),
 }
 
+impl StoreLogo {
+    /// The store's image logo when it has one, else its name.
+    fn of(gql: &GqlContext) -> StoreLogo {
+        let (store, logo) = (&gql.store, &gql.store.logo_image);
+        if logo.is_empty() {
+            return StoreLogo::StoreTextLogo(StoreTextLogo {
+                text: store.name.clone(),
+            });
+        }
+        StoreLogo::StoreImageLogo(StoreImageLogo {
+            image: super::catalog::Image {
+                url_template: images::url_template(&gql.origin(), &store.hash, logo),
+                alt_text: store.name.clone(),
+            },
+        })
+    }
+}
+
 #[derive(SimpleObject, Clone, Debug)]
 #[graphql(complex)]
 pub struct Settings {
@@ -159,9 +178,7 @@ impl Settings {
                 default_currency: CurrencyCode::Usd,
             },
             customers: Some(CustomersSettings::default_for_store()),
-            logo_v2: StoreLogo::StoreTextLogo(StoreTextLogo {
-                text: gql.store.name.clone(),
-            }),
+            logo_v2: StoreLogo::of(gql),
             privacy: Some(PrivacySettings {
                 cookie_consent_enabled: false,
                 privacy_policy_url: None,
@@ -179,7 +196,10 @@ impl Settings {
                 show_newsletter_signup: false,
                 newsletter_checked_by_default: false,
             },
-            favicon_url: None,
+            favicon_url: (!gql.store.favicon_image.is_empty()).then(|| {
+                images::url_template(&gql.origin(), &gql.store.hash, &gql.store.favicon_image)
+                    .replace("{:size}", "original")
+            }),
             reviews: ReviewsSettings {
                 enabled: false,
                 only_accept_previous_customer_reviews: false,

@@ -555,7 +555,7 @@ async fn c07_registration_floods_are_throttled_and_emails_can_be_concealed() {
             let r: Value = client
                 .post(url)
                 .bearer_auth(public)
-                .header("Origin", "http://localhost:3000")
+                .header("Origin", "http://localhost:4000")
                 .json(&json!({ "query": q, "variables": { "e": email } }))
                 .send()
                 .await

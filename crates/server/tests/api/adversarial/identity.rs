@@ -10,7 +10,7 @@ use super::{concurrently, first_error};
 use crate::helpers::{decode, message, TestApp, JANE, LOGIN, NOW, PASSWORD};
 
 const CHANNEL: &str = "{ channel { entityId } }";
-const SITE: &str = "http://localhost:3000";
+const SITE: &str = "http://localhost:4000";
 const STRICT: (&str, &str) = ("X-Bc-Error-On-Invalid-Customer-Access-Token", "true");
 
 /// Class 8: the other encoding of a token's signature (`s` → `n − s`) is refused, so a

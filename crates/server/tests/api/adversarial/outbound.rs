@@ -11,7 +11,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use crate::helpers::{TestApp, JANE, PASSWORD};
 use crate::process::ServerProcess;
 
-const SITE: &str = "http://localhost:3000";
+const SITE: &str = "http://localhost:4000";
 
 /// A TCP listener on loopback that counts connections and answers each with `answer`.
 async fn listener(answer: &'static str) -> (u16, Arc<AtomicUsize>) {
@@ -185,8 +185,8 @@ async fn c20_login_redirects_stay_on_the_storefront() {
     for (redirect_to, lands) in [
         ("/account.php?tab=1", "/account.php?tab=1"),
         (
-            "http://localhost:3000/cart.php",
-            "http://localhost:3000/cart.php",
+            "http://localhost:4000/cart.php",
+            "http://localhost:4000/cart.php",
         ),
         ("/\t/evil.example", failure),
         ("/\n/evil.example", failure),
@@ -194,7 +194,7 @@ async fn c20_login_redirects_stay_on_the_storefront() {
         ("//evil.example", failure),
         ("/\\evil.example", failure),
         ("https://evil.example/", failure),
-        ("http://localhost:3000@evil.example/", failure),
+        ("http://localhost:4000@evil.example/", failure),
         ("javascript:alert(1)", failure),
     ] {
         let jwt = app.login_jwt(json!({ "redirect_to": redirect_to }));
