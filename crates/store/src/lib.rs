@@ -13,6 +13,7 @@ mod events;
 mod images;
 mod keys;
 mod migrate;
+mod newsletter;
 mod options;
 mod orders;
 mod payments;

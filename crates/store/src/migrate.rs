@@ -30,6 +30,7 @@ const SQLITE: &[(i64, &str)] = &[
         9,
         include_str!("../migrations/sqlite/0009_store_images.sql"),
     ),
+    (10, include_str!("../migrations/sqlite/0010_newsletter.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -55,6 +56,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         9,
         include_str!("../migrations/postgres/0009_store_images.sql"),
+    ),
+    (
+        10,
+        include_str!("../migrations/postgres/0010_newsletter.sql"),
     ),
 ];
 

@@ -333,6 +333,82 @@ contract!(customers_and_catalog, |s: Store| async move {
     assert_eq!(s.count_products(st.id).await.expect("count"), 3);
 });
 
+contract!(
+    newsletter_list_is_bounded_and_case_blind,
+    |s: Store| async move {
+        let st = demo_store(&s).await;
+        let sub = |email: &'static str| {
+            let s = s.clone();
+            async move {
+                s.subscribe_to_newsletter(st.id, email, ("A", "B"), 2, 1)
+                    .await
+                    .expect("subscribe")
+            }
+        };
+        assert_eq!(sub("a@example.com").await, Some(true));
+        assert_eq!(
+            sub("A@Example.com").await,
+            Some(false),
+            "one address, any case"
+        );
+        assert_eq!(sub("b@example.com").await, Some(true));
+        assert_eq!(sub("c@example.com").await, None, "full at the limit");
+        assert!(s
+            .is_subscribed_to_newsletter(st.id, "a@EXAMPLE.com")
+            .await
+            .unwrap());
+        assert!(s
+            .unsubscribe_from_newsletter(st.id, "A@example.COM")
+            .await
+            .unwrap());
+        assert!(!s
+            .unsubscribe_from_newsletter(st.id, "a@example.com")
+            .await
+            .unwrap());
+        assert!(!s
+            .is_subscribed_to_newsletter(st.id, "a@example.com")
+            .await
+            .unwrap());
+        assert_eq!(sub("c@example.com").await, Some(true), "room again");
+    }
+);
+
+contract!(images_replace_and_name_the_logo, |s: Store| async move {
+    let st = demo_store(&s).await;
+    assert_eq!(s.image(st.id, "a/logo.png").await.unwrap(), None);
+    let bytes: Vec<u8> = (0..=255).collect();
+    s.put_image(st.id, "a/logo.png", "image/png", &bytes, 5)
+        .await
+        .unwrap();
+    let got = s.image(st.id, "a/logo.png").await.unwrap().expect("stored");
+    assert_eq!(
+        (
+            got.content_type.as_str(),
+            got.body.as_slice(),
+            got.created_at
+        ),
+        ("image/png", bytes.as_slice(), 5)
+    );
+    s.put_image(st.id, "a/logo.png", "image/svg+xml", b"<svg/>", 6)
+        .await
+        .unwrap();
+    let got = s
+        .image(st.id, "a/logo.png")
+        .await
+        .unwrap()
+        .expect("replaced");
+    assert_eq!(
+        (got.content_type.as_str(), got.body.as_slice()),
+        ("image/svg+xml", b"<svg/>".as_slice())
+    );
+    s.set_store_images(st.id, "a/logo.png", "").await.unwrap();
+    let record = s.store_by_hash("abc123").await.unwrap().unwrap();
+    assert_eq!(
+        (record.logo_image.as_str(), record.favicon_image.as_str()),
+        ("a/logo.png", "")
+    );
+});
+
 #[tokio::test]
 async fn sqlite_data_survives_reopen() {
     let dir = tempfile::tempdir().expect("tempdir");

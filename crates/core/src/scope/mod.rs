@@ -236,6 +236,7 @@ pub const TYPE_SCOPES: &[(&str, Scope)] = &[
     ("CartMutations", U),
     ("CheckoutMutations", U),
     ("AnalyticsMutations", U),
+    ("NewsletterMutations", U),
     // The signed-in customer and what belongs to them.
     ("Customer", C),
     ("CustomerAddress", C),
@@ -289,6 +290,7 @@ pub const FIELD_SCOPES: &[(&str, &str, Option<Scope>)] = &[
     ("Mutation", "customer", None),
     ("Mutation", "wishlist", None),
     ("Mutation", "analytics", None),
+    ("Mutation", "newsletter", None),
     ("Mutation", "submitContactUs", Some(U)),
     ("Checkout", "order", Some(C)),
     ("CartMutations", "assignCartToCustomer", Some(C)),

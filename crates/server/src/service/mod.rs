@@ -29,6 +29,7 @@ pub mod fields;
 pub mod geography;
 pub mod images;
 pub mod keys;
+pub mod newsletter;
 mod open;
 pub mod outbound;
 pub mod passwords;

@@ -24,6 +24,7 @@ mod lifecycle;
 mod login_api;
 mod management;
 mod multi_instance;
+mod newsletter;
 mod outage;
 mod process;
 mod real_clients;

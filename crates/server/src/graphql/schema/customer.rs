@@ -1,7 +1,7 @@
 //! The signed-in customer and what belongs to them (SPEC §5.4): `Query.customer` and the
 //! `Customer`, `Order` and wishlist types.
 
-use async_graphql::{Object, SimpleObject, ID};
+use async_graphql::{Context, Object, Result, SimpleObject, ID};
 use storefront_auth_store::{Customer, Order};
 
 use super::catalog::{global_id, Money, ProductNode};
@@ -11,7 +11,7 @@ use super::connection::PageRequest;
 use super::orders::{OrderConsignments, OrdersFiltersInput};
 use super::scalars::{DateTimeExtended, OrderStatusValue};
 use super::GqlContext;
-use crate::service::{catalog, wishlists};
+use crate::service::{catalog, newsletter, wishlists};
 
 pub use super::addresses::CustomerAddress;
 
@@ -247,9 +247,11 @@ impl CustomerNode {
     async fn phone(&self) -> &str {
         &self.0.phone
     }
-    /// The stand-in runs no newsletter: nobody is subscribed.
-    async fn is_subscribed_to_newsletter(&self) -> bool {
-        false
+    /// Whether the customer's address is on the store's newsletter list.
+    async fn is_subscribed_to_newsletter(&self, ctx: &Context<'_>) -> Result<bool> {
+        let gql = ctx.data::<GqlContext>()?;
+        let email = &self.0.email;
+        Ok(newsletter::is_subscribed(&gql.domain, gql.store.id, email).await?)
     }
     async fn company(&self) -> &str {
         CustomerFields::company(&self.0)

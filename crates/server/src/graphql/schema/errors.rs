@@ -24,7 +24,11 @@ error_type! {
     CustomerNotLoggedInError, CustomerAddressCreationError, AddressDoesNotExistError,
     CustomerAddressUpdateError, CustomerAddressDeletionError, EmailAlreadyInUseError,
     AccountCreationDisabledError, CustomerRegistrationError, NotFoundError,
-    UnexpectedUpdateCustomerError, CustomerDoesNotExistError, CustomerPasswordError
+    UnexpectedUpdateCustomerError, CustomerDoesNotExistError, CustomerPasswordError,
+    CreateSubscriberEmailInvalidError, CreateSubscriberFirstNameInvalidError,
+    CreateSubscriberLastNameInvalidError, CreateSubscriberAlreadyExistsError,
+    CreateSubscriberUnexpectedError, RemoveSubscriberEmailInvalidError,
+    RemoveSubscriberUnexpectedError
 }
 
 /// A cart that cannot be checked out (`CartError` in the schema; the name is the service's).
@@ -53,6 +57,13 @@ pub enum Error {
     UnexpectedUpdateCustomerError(UnexpectedUpdateCustomerError),
     CustomerDoesNotExistError(CustomerDoesNotExistError),
     CustomerPasswordError(CustomerPasswordError),
+    CreateSubscriberEmailInvalidError(CreateSubscriberEmailInvalidError),
+    CreateSubscriberFirstNameInvalidError(CreateSubscriberFirstNameInvalidError),
+    CreateSubscriberLastNameInvalidError(CreateSubscriberLastNameInvalidError),
+    CreateSubscriberAlreadyExistsError(CreateSubscriberAlreadyExistsError),
+    CreateSubscriberUnexpectedError(CreateSubscriberUnexpectedError),
+    RemoveSubscriberEmailInvalidError(RemoveSubscriberEmailInvalidError),
+    RemoveSubscriberUnexpectedError(RemoveSubscriberUnexpectedError),
 }
 
 /// A registration problem as a `ValidationError` says it: the input field and the message;

@@ -32,6 +32,7 @@ pub mod inventory;
 pub mod listing;
 pub mod money;
 pub mod mutation;
+pub mod newsletter;
 pub mod node;
 pub mod options;
 pub mod orders;

@@ -8,6 +8,7 @@ use super::cart_mutations::CartMutations;
 use super::checkout::CheckoutMutations;
 use super::contact::{self, SubmitContactUsInput, SubmitContactUsResult};
 use super::customer_mutations::{CustomerMutations, ReCaptchaV2Input};
+use super::newsletter::NewsletterMutations;
 use super::wishlist::WishlistMutations;
 
 pub struct Mutation;
@@ -59,6 +60,10 @@ impl Mutation {
 
     async fn analytics(&self) -> AnalyticsMutations {
         AnalyticsMutations
+    }
+
+    async fn newsletter(&self) -> NewsletterMutations {
+        NewsletterMutations
     }
 
     /// A shopper's message from a contact page (acknowledged; no mail is sent).

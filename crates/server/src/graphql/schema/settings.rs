@@ -193,7 +193,7 @@ impl Settings {
             social_media_links: Vec::new(),
             inventory: Some(InventorySettings::default_for_store()),
             newsletter: NewsletterSettings {
-                show_newsletter_signup: false,
+                show_newsletter_signup: true,
                 newsletter_checked_by_default: false,
             },
             favicon_url: (!gql.store.favicon_image.is_empty()).then(|| {
