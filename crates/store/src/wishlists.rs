@@ -89,6 +89,63 @@ impl Store {
         row.as_ref().map(wishlist_from).transpose()
     }
 
+    /// The public wishlist with this share token.
+    pub async fn public_wishlist(&self, store_id: i64, token: &str) -> Result<Option<Wishlist>> {
+        let row = sqlx::query(&format!(
+            "SELECT {COLS} FROM wishlists WHERE store_id = $1 AND token = $2 AND is_public = 1"
+        ))
+        .bind(store_id)
+        .bind(token)
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(wishlist_from).transpose()
+    }
+
+    /// Renames a wishlist or shares it (or stops sharing it).
+    pub async fn update_wishlist(&self, w: &Wishlist) -> Result<()> {
+        sqlx::query(
+            "UPDATE wishlists SET name = $3, is_public = $4 WHERE store_id = $1 AND id = $2",
+        )
+        .bind(w.store_id)
+        .bind(w.id)
+        .bind(&w.name)
+        .bind(w.is_public as i64)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Deletes the customer's wishlists among `ids`, with their items, in one transaction.
+    pub async fn delete_wishlists(
+        &self,
+        store_id: i64,
+        customer_id: i64,
+        ids: &[i64],
+    ) -> Result<()> {
+        let mut tx = self.pool().begin().await?;
+        for id in ids {
+            sqlx::query(
+                "DELETE FROM wishlist_items WHERE wishlist_id IN \
+                 (SELECT id FROM wishlists WHERE store_id = $1 AND customer_id = $2 AND id = $3)",
+            )
+            .bind(store_id)
+            .bind(customer_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "DELETE FROM wishlists WHERE store_id = $1 AND customer_id = $2 AND id = $3",
+            )
+            .bind(store_id)
+            .bind(customer_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub async fn customer_wishlists(
         &self,
         store_id: i64,

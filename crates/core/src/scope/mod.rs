@@ -259,6 +259,8 @@ pub const TYPE_SCOPES: &[(&str, Scope)] = &[
     ("MultilineTextFormFieldValue", C),
     ("CustomerMutations", C),
     ("WishlistMutations", C),
+    // A shared wishlist is for anyone with its link.
+    ("PublicWishlist", U),
     // B2B.
     ("CompanyQueries", B2B),
     ("CompanyMutations", B2B),

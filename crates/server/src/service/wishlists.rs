@@ -14,6 +14,10 @@ pub enum WishlistError {
     NotFound(i64),
     #[error("A wishlist needs a name.")]
     NoName,
+    #[error("A wishlist name is at most 255 characters.")]
+    NameTooLong,
+    #[error("Delete at most 100 wishlists at once.")]
+    TooManyDeleted,
     #[error("A wishlist holds at most {MAX_ITEMS} items.")]
     TooManyItems,
     #[error("Product {0} does not exist.")]
@@ -21,6 +25,11 @@ pub enum WishlistError {
     #[error(transparent)]
     Store(#[from] StoreError),
 }
+
+/// How many wishlists one `deleteWishlists` may name.
+pub const MAX_DELETED: usize = 100;
+/// The longest wishlist name kept.
+pub const MAX_NAME: usize = 255;
 
 /// An item to add: a product and, optionally, its variant.
 pub type NewItem = (i64, Option<i64>);
@@ -78,6 +87,65 @@ async fn check_items(
     Ok(())
 }
 
+/// A name as kept: trimmed, not empty, at most `MAX_NAME` characters.
+fn checked_name(name: &str) -> Result<&str, WishlistError> {
+    let name = name.trim();
+    match name.chars().count() {
+        0 => Err(WishlistError::NoName),
+        n if n > MAX_NAME => Err(WishlistError::NameTooLong),
+        _ => Ok(name),
+    }
+}
+
+/// Renames the customer's wishlist and/or shares it; what is not given stays.
+pub async fn update(
+    domain: &Domain,
+    store_id: i64,
+    customer: &Customer,
+    id: i64,
+    name: Option<&str>,
+    is_public: Option<bool>,
+) -> Result<Wishlist, WishlistError> {
+    let mut w = owned(domain, store_id, customer, id).await?;
+    if let Some(name) = name {
+        w.name = checked_name(name)?.to_string();
+    }
+    w.is_public = is_public.unwrap_or(w.is_public);
+    domain.store().update_wishlist(&w).await?;
+    Ok(w)
+}
+
+/// Deletes the customer's wishlists `ids`: all of them, or (when one is not theirs) none.
+pub async fn delete(
+    domain: &Domain,
+    store_id: i64,
+    customer: &Customer,
+    ids: &[i64],
+) -> Result<(), WishlistError> {
+    if ids.len() > MAX_DELETED {
+        return Err(WishlistError::TooManyDeleted);
+    }
+    for id in ids {
+        owned(domain, store_id, customer, *id).await?;
+    }
+    Ok(domain
+        .store()
+        .delete_wishlists(store_id, customer.id, ids)
+        .await?)
+}
+
+/// The public wishlist a share token names; a private one is as absent as an unknown token.
+pub async fn public(
+    domain: &Domain,
+    store_id: i64,
+    token: &str,
+) -> Result<Option<Wishlist>, StoreError> {
+    if token.is_empty() || token.len() > 64 {
+        return Ok(None);
+    }
+    domain.store().public_wishlist(store_id, token).await
+}
+
 pub async fn create(
     domain: &Domain,
     store_id: i64,
@@ -86,10 +154,7 @@ pub async fn create(
     is_public: bool,
     items: &[NewItem],
 ) -> Result<Wishlist, WishlistError> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(WishlistError::NoName);
-    }
+    let name = checked_name(name)?;
     check_items(domain, store_id, items, 0).await?;
     let token = storefront_auth_core::secret::random_hex(16);
     let new = NewWishlist {

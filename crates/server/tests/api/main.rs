@@ -32,3 +32,4 @@ mod schema_coverage;
 mod store_assets;
 mod storefront_pages;
 mod tokens;
+mod wishlist_sharing;

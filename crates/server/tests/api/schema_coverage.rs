@@ -93,6 +93,7 @@ const UNPLANNED: &[&str] = &[
     "Query.geography",
     "Site.route",
     "Site.giftCertificate",
+    "Site.publicWishlist",
     "Site.settings",
     "Site.currencies",
     "Site.categoryTree",

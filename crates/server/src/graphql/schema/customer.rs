@@ -124,7 +124,7 @@ impl Wishlist {
     /// A page of the wishlist's items (10 unless `first` or `last` say otherwise), or of
     /// those `filters` name.
     #[allow(clippy::too_many_arguments)]
-    async fn items(
+    pub async fn items(
         &self,
         ctx: &async_graphql::Context<'_>,
         filters: Option<WishlistItemsFiltersInput>,

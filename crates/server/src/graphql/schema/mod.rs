@@ -39,6 +39,7 @@ pub mod orders;
 pub mod product;
 pub mod product_page;
 pub mod products;
+pub mod public_wishlist;
 pub mod route;
 pub mod scalars;
 pub mod scripts;

@@ -258,6 +258,17 @@ impl Site {
         None
     }
 
+    /// A wishlist its owner shared, by its share token.
+    async fn public_wishlist(
+        &self,
+        ctx: &Context<'_>,
+        token: String,
+    ) -> Result<Option<super::public_wishlist::PublicWishlist>> {
+        let gql = ctx.data::<GqlContext>()?;
+        let found = crate::service::wishlists::public(&gql.domain, gql.store.id, &token).await?;
+        Ok(found.map(|w| super::public_wishlist::PublicWishlist(super::customer::Wishlist(w))))
+    }
+
     async fn cart(&self, ctx: &Context<'_>, entity_id: Option<String>) -> Result<Option<CartNode>> {
         super::cart::find_cart(ctx.data::<GqlContext>()?, entity_id).await
     }

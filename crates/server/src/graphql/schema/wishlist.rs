@@ -31,6 +31,33 @@ pub struct DeleteWishlistItemsInput {
     pub item_entity_ids: Vec<i32>,
 }
 
+#[derive(InputObject, Clone, Debug)]
+pub struct WishlistUpdateDataInput {
+    pub name: Option<String>,
+    pub is_public: Option<bool>,
+}
+
+#[derive(InputObject, Clone, Debug)]
+pub struct UpdateWishlistInput {
+    pub entity_id: i32,
+    pub data: WishlistUpdateDataInput,
+}
+
+#[derive(InputObject, Clone, Debug)]
+pub struct DeleteWishlistsInput {
+    pub entity_ids: Vec<i32>,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct UpdateWishlistResult {
+    pub result: Wishlist,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct DeleteWishlistResult {
+    pub result: String,
+}
+
 #[derive(SimpleObject, Clone, Debug)]
 pub struct CreateWishlistResult {
     pub result: Wishlist,
@@ -116,6 +143,47 @@ impl WishlistMutations {
             .map_err(refused)?;
         Ok(Some(DeleteWishlistItemsResult {
             result: Some(Wishlist(w)),
+        }))
+    }
+
+    async fn update_wishlist(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateWishlistInput,
+    ) -> Result<Option<UpdateWishlistResult>> {
+        let gql = ctx.data::<GqlContext>()?;
+        let customer = gql.require_customer()?;
+        let (id, data) = (input.entity_id as i64, input.data);
+        let name = data.name.as_deref();
+        let w = wishlists::update(
+            &gql.domain,
+            gql.store.id,
+            customer,
+            id,
+            name,
+            data.is_public,
+        )
+        .await
+        .map_err(refused)?;
+        Ok(Some(UpdateWishlistResult {
+            result: Wishlist(w),
+        }))
+    }
+
+    /// Deletes the customer's wishlists named: all of them, or none when one is not theirs.
+    async fn delete_wishlists(
+        &self,
+        ctx: &Context<'_>,
+        input: DeleteWishlistsInput,
+    ) -> Result<Option<DeleteWishlistResult>> {
+        let gql = ctx.data::<GqlContext>()?;
+        let customer = gql.require_customer()?;
+        let ids: Vec<i64> = input.entity_ids.iter().map(|i| *i as i64).collect();
+        wishlists::delete(&gql.domain, gql.store.id, customer, &ids)
+            .await
+            .map_err(refused)?;
+        Ok(Some(DeleteWishlistResult {
+            result: "success".into(),
         }))
     }
 }
