@@ -237,6 +237,9 @@ pub const TYPE_SCOPES: &[(&str, Scope)] = &[
     ("CheckoutMutations", U),
     ("AnalyticsMutations", U),
     ("NewsletterMutations", U),
+    ("CatalogMutations", U),
+    ("Review", U),
+    ("Author", U),
     // The signed-in customer and what belongs to them.
     ("Customer", C),
     ("CustomerAddress", C),
@@ -293,6 +296,7 @@ pub const FIELD_SCOPES: &[(&str, &str, Option<Scope>)] = &[
     ("Mutation", "wishlist", None),
     ("Mutation", "analytics", None),
     ("Mutation", "newsletter", None),
+    ("Mutation", "catalog", None),
     ("Mutation", "submitContactUs", Some(U)),
     ("Checkout", "order", Some(C)),
     ("CartMutations", "assignCartToCustomer", Some(C)),

@@ -247,3 +247,52 @@ async fn variants_by_sku_carry_stock_and_products_name_their_categories() {
         0
     );
 }
+
+/// Reviews, as a store with reviews disabled answers them (Catalyst's product page and its
+/// review form): none listed, and a review is checked, then refused.
+#[tokio::test]
+async fn products_have_no_reviews_and_a_review_is_checked_then_refused() {
+    let app = TestApp::spawn().await;
+    let token = app.private_token(&["Unauthenticated"]).await;
+    let list = "{ site { product(entityId: 2) { reviews(first: 5, after: \"\") { pageInfo { hasNextPage } edges { node { entityId title author { name } } } } } } }";
+    let r = app.gql(Some(&token), list, &[]).await;
+    assert!(r.body["errors"].is_null(), "{:?}", r.body);
+    assert_eq!(
+        r.body["data"]["site"]["product"]["reviews"]["edges"],
+        serde_json::json!([])
+    );
+    let bad_cursor = list.replace("after: \"\"", "after: \"nonsense\"");
+    let r = app.gql(Some(&token), &bad_cursor, &[]).await;
+    assert!(r.body["errors"].is_array(), "{:?}", r.body);
+
+    let add = |product: i64, rating: i32, title: &str, email: &str| {
+        format!("mutation {{ catalog {{ addProductReview(input: {{ productEntityId: {product}, review: {{ author: \"Ann\", title: \"{title}\", text: \"Good\", rating: {rating}, email: \"{email}\" }} }}) {{ errors {{ __typename ... on Error {{ message }} ... on InvalidInputFieldsError {{ fields }} }} }} }} }}")
+    };
+    let cases = [
+        (
+            add(999, 5, "T", ""),
+            "ProductIdNotFoundError",
+            "Product 999 not found.",
+        ),
+        (
+            add(2, 6, " ", "x"),
+            "InvalidInputFieldsError",
+            "Invalid review fields: title, rating, email.",
+        ),
+        (
+            add(2, 5, "Great", "ann@example.com"),
+            "NotAuthorizedToAddProductReviewError",
+            "Reviews are disabled for this store.",
+        ),
+    ];
+    for (doc, kind, message) in cases {
+        let r = app.gql(Some(&token), &doc, &[]).await;
+        let error = &r.body["data"]["catalog"]["addProductReview"]["errors"][0];
+        assert_eq!(
+            (error["__typename"].as_str(), error["message"].as_str()),
+            (Some(kind), Some(message)),
+            "{:?}",
+            r.body
+        );
+    }
+}

@@ -114,6 +114,7 @@ const UNPLANNED: &[&str] = &[
     "Product.variants",
     "Product.categories",
     "Product.reviewSummary",
+    "Product.reviews",
     "Product.description",
     "Product.plainTextDescription",
     "Product.availabilityV2",

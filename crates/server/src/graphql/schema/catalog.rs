@@ -222,6 +222,20 @@ impl ProductNode {
         let (items, info) = page.finish(rows, |v| v.entity_id as i64);
         Ok(VariantConnection::new(items, info, Some(total)))
     }
+    /// Its reviews: none, as a store with reviews disabled answers.
+    #[allow(clippy::too_many_arguments)]
+    async fn reviews(
+        &self,
+        sort: Option<super::reviews::ProductReviewsSortInput>,
+        filters: Option<super::reviews::ProductReviewsFiltersInput>,
+        before: Option<String>,
+        after: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> Result<super::reviews::ReviewConnection> {
+        let _ = (sort, filters);
+        super::reviews::product_reviews(before, after, first, last)
+    }
     /// The categories the product is in, by category id.
     async fn categories(
         &self,

@@ -28,7 +28,15 @@ error_type! {
     CreateSubscriberEmailInvalidError, CreateSubscriberFirstNameInvalidError,
     CreateSubscriberLastNameInvalidError, CreateSubscriberAlreadyExistsError,
     CreateSubscriberUnexpectedError, RemoveSubscriberEmailInvalidError,
-    RemoveSubscriberUnexpectedError
+    RemoveSubscriberUnexpectedError, CustomerAlreadyReviewedProductError,
+    NotAuthorizedToAddProductReviewError, ProductIdNotFoundError, UnexpectedAddReviewError
+}
+
+/// Review fields that were refused, by name.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct InvalidInputFieldsError {
+    pub fields: Vec<String>,
+    pub message: String,
 }
 
 /// A cart that cannot be checked out (`CartError` in the schema; the name is the service's).
@@ -64,6 +72,11 @@ pub enum Error {
     CreateSubscriberUnexpectedError(CreateSubscriberUnexpectedError),
     RemoveSubscriberEmailInvalidError(RemoveSubscriberEmailInvalidError),
     RemoveSubscriberUnexpectedError(RemoveSubscriberUnexpectedError),
+    CustomerAlreadyReviewedProductError(CustomerAlreadyReviewedProductError),
+    NotAuthorizedToAddProductReviewError(NotAuthorizedToAddProductReviewError),
+    ProductIdNotFoundError(ProductIdNotFoundError),
+    InvalidInputFieldsError(InvalidInputFieldsError),
+    UnexpectedAddReviewError(UnexpectedAddReviewError),
 }
 
 /// A registration problem as a `ValidationError` says it: the input field and the message;

@@ -40,6 +40,8 @@ pub mod product;
 pub mod product_page;
 pub mod products;
 pub mod public_wishlist;
+pub mod review_mutations;
+pub mod reviews;
 pub mod route;
 pub mod scalars;
 pub mod scripts;

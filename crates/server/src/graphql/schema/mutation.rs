@@ -9,6 +9,7 @@ use super::checkout::CheckoutMutations;
 use super::contact::{self, SubmitContactUsInput, SubmitContactUsResult};
 use super::customer_mutations::{CustomerMutations, ReCaptchaV2Input};
 use super::newsletter::NewsletterMutations;
+use super::review_mutations::CatalogMutations;
 use super::wishlist::WishlistMutations;
 
 pub struct Mutation;
@@ -64,6 +65,10 @@ impl Mutation {
 
     async fn newsletter(&self) -> NewsletterMutations {
         NewsletterMutations
+    }
+
+    async fn catalog(&self) -> CatalogMutations {
+        CatalogMutations
     }
 
     /// A shopper's message from a contact page (acknowledged; no mail is sent).
