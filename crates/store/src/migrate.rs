@@ -31,6 +31,10 @@ const SQLITE: &[(i64, &str)] = &[
         include_str!("../migrations/sqlite/0009_store_images.sql"),
     ),
     (10, include_str!("../migrations/sqlite/0010_newsletter.sql")),
+    (
+        11,
+        include_str!("../migrations/sqlite/0011_newsletter_counts.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -60,6 +64,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         10,
         include_str!("../migrations/postgres/0010_newsletter.sql"),
+    ),
+    (
+        11,
+        include_str!("../migrations/postgres/0011_newsletter_counts.sql"),
     ),
 ];
 

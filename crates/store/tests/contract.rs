@@ -370,6 +370,21 @@ contract!(
             .await
             .unwrap());
         assert_eq!(sub("c@example.com").await, Some(true), "room again");
+        // Twelve new addresses at once against room for one more (limit 3): exactly one lands.
+        let mut racers = tokio::task::JoinSet::new();
+        for i in 0..12 {
+            let s = s.clone();
+            racers.spawn(async move {
+                let email = format!("racer{i}@example.com");
+                s.subscribe_to_newsletter(st.id, &email, ("", ""), 3, 2)
+                    .await
+                    .expect("race")
+            });
+        }
+        let results = racers.join_all().await;
+        let added = results.iter().filter(|r| **r == Some(true)).count();
+        let full = results.iter().filter(|r| r.is_none()).count();
+        assert_eq!((added, full), (1, 11), "{results:?}");
     }
 );
 

@@ -10,8 +10,8 @@ use storefront_auth_store::StoreError;
 use super::Domain;
 
 /// The most addresses one store's list holds: a stranger with a storefront token can add any
-/// address, so the list is bounded (checked in the insert; PostgreSQL writers racing at the
-/// bound can pass it by a few).
+/// address, so the list is bounded (exactly, also under concurrent writers: the store keeps
+/// the list's size beside it).
 pub const MAX_SUBSCRIBERS: i64 = 1_000_000;
 /// The longest first or last name kept.
 pub const MAX_NAME: usize = 100;

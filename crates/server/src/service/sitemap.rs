@@ -56,16 +56,19 @@ fn xml_escape(s: &str) -> String {
     out
 }
 
+/// The web pages that are pages of the site: not the ones that only link elsewhere.
+fn site_pages(
+    content: &storefront_auth_store::StoreContent,
+) -> impl Iterator<Item = &storefront_auth_store::WebPage> {
+    content.web_pages.iter().filter(|p| p.kind != "link")
+}
+
 /// How many URLs of each kind the storefront has.
 async fn counts(domain: &Domain, at: &Storefront) -> Result<[(SitemapKind, i64); 4], StoreError> {
     let store_id = at.entry.store.id;
     let content = catalog::content(domain, store_id).await?;
     let content = &content.content;
-    let pages = content
-        .web_pages
-        .iter()
-        .filter(|p| p.kind != "link")
-        .count();
+    let pages = site_pages(content).count();
     Ok([
         (
             SitemapKind::Products,
@@ -119,12 +122,7 @@ pub async fn urls(
             let all: Vec<&str> = match kind {
                 SitemapKind::Categories => c.categories.iter().map(|x| x.path.as_str()).collect(),
                 SitemapKind::Brands => c.brands.iter().map(|x| x.path.as_str()).collect(),
-                _ => c
-                    .web_pages
-                    .iter()
-                    .filter(|p| p.kind != "link")
-                    .map(|x| x.path.as_str())
-                    .collect(),
+                _ => site_pages(c).map(|x| x.path.as_str()).collect(),
             };
             let skip = usize::try_from(offset).unwrap_or(usize::MAX);
             all.into_iter()
