@@ -14,6 +14,7 @@ pub mod hs256;
 pub mod keys;
 pub mod money;
 pub mod net;
+pub mod password_reset;
 pub mod policy;
 pub mod request;
 pub mod scope;

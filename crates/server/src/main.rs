@@ -78,6 +78,9 @@ enum Command {
     /// Signing keys.
     #[command(subcommand)]
     Keys(cli::KeysCmd),
+    /// Mail the platform would have sent (password reset links), from a store's outbox.
+    #[command(subcommand)]
+    Mail(cli::MailCmd),
     /// Private-token scopes of GraphQL documents.
     #[command(subcommand)]
     Scopes(cli::ScopesCmd),
@@ -157,6 +160,7 @@ fn main() -> std::process::ExitCode {
             Command::Customers(c) => cli::customers(config, c).await,
             Command::Tokens(c) => cli::tokens(config, c).await,
             Command::Keys(c) => cli::keys(config, c).await,
+            Command::Mail(c) => cli::mail(config, c).await,
             Command::Scopes(c) => cli::scopes(c),
             Command::Schema => Ok(Output(storefront_auth::graphql::schema::sdl())),
         }

@@ -35,6 +35,10 @@ const SQLITE: &[(i64, &str)] = &[
         11,
         include_str!("../migrations/sqlite/0011_newsletter_counts.sql"),
     ),
+    (
+        12,
+        include_str!("../migrations/sqlite/0012_password_resets.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -68,6 +72,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         11,
         include_str!("../migrations/postgres/0011_newsletter_counts.sql"),
+    ),
+    (
+        12,
+        include_str!("../migrations/postgres/0012_password_resets.sql"),
     ),
 ];
 

@@ -6,57 +6,10 @@
 use storefront_auth_core::Secret;
 use storefront_auth_store::*;
 
-async fn sqlite() -> (Store, tempfile::TempDir) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let url = format!("sqlite://{}/data.db", dir.path().display());
-    (Store::open(&url).await.expect("open sqlite"), dir)
-}
+#[macro_use]
+mod common;
 
-async fn postgres() -> Option<Store> {
-    let base = std::env::var("TEST_DATABASE_URL").ok()?;
-    sqlx::any::install_default_drivers();
-    let schema = format!(
-        "contract_{}",
-        storefront_auth_core::secret::random_alnum(12)
-    );
-    let admin = sqlx::AnyPool::connect(&base)
-        .await
-        .expect("connect TEST_DATABASE_URL");
-    sqlx::query(&format!("CREATE SCHEMA {schema}"))
-        .execute(&admin)
-        .await
-        .expect("schema");
-    admin.close().await;
-    let sep = if base.contains('?') { '&' } else { '?' };
-    let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
-    Some(Store::open(&url).await.expect("open postgres"))
-}
-
-/// Runs `body` against SQLite and, when configured, PostgreSQL.
-macro_rules! contract {
-    ($name:ident, $body:expr) => {
-        #[tokio::test]
-        async fn $name() {
-            let (store, _dir) = sqlite().await;
-            ($body)(store).await;
-            if let Some(store) = postgres().await {
-                ($body)(store).await;
-            }
-        }
-    };
-}
-
-async fn demo_store(s: &Store) -> StoreRecord {
-    s.create_store(
-        1_000_000_001,
-        "abc123",
-        "Shop",
-        "http://localhost:3000",
-        100,
-    )
-    .await
-    .expect("store")
-}
+use common::demo_store;
 
 contract!(stores_and_channels, |s: Store| async move {
     let st = demo_store(&s).await;

@@ -111,6 +111,8 @@ pub const NEUTRAL_TYPES: &[&str] = &[
     "RemoveSubscriberEmailInvalidError",
     "RemoveSubscriberResult",
     "RemoveSubscriberUnexpectedError",
+    "RequestResetPasswordResult",
+    "ResetPasswordResult",
     "ReviewConnection",
     "ReviewEdge",
     "ScriptHash",

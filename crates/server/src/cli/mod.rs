@@ -3,10 +3,12 @@
 //! and revocations within a second.
 
 mod apps;
+mod mail;
 mod records;
 mod tokens;
 
 pub use apps::{apps, AppsCmd};
+pub use mail::{mail, MailCmd};
 pub use records::{
     accounts, channels, customers, stores, AccountsCmd, ChannelsCmd, CustomersCmd, StoresCmd,
 };

@@ -26,6 +26,7 @@ mod management;
 mod multi_instance;
 mod newsletter;
 mod outage;
+mod password_reset;
 mod process;
 mod real_clients;
 mod schema_coverage;

@@ -9,6 +9,10 @@ use crate::service::registration::{
 use super::account_mutations as account;
 use super::addresses;
 use super::customer::CustomerNode;
+use super::password_reset::{
+    self, RequestResetPasswordInput, RequestResetPasswordResult, ResetPasswordInput,
+    ResetPasswordResult,
+};
 use super::GqlContext;
 
 // `Debug` leaves the password out.
@@ -125,6 +129,27 @@ impl CustomerMutations {
             Err(RegisterError::Store(e)) => return Err(e.into()),
         };
         Ok(RegisterCustomerResult { customer, errors })
+    }
+
+    /// Mails a reset link for the account with this email, if there is one (the answer is
+    /// the same either way).
+    async fn request_reset_password(
+        &self,
+        ctx: &Context<'_>,
+        re_captcha_v2: Option<ReCaptchaV2Input>,
+        input: RequestResetPasswordInput,
+    ) -> Result<RequestResetPasswordResult> {
+        let _ = re_captcha_v2;
+        password_reset::request(ctx.data::<GqlContext>()?, input).await
+    }
+
+    /// Sets a new password with the customer id and token of a reset link.
+    async fn reset_password(
+        &self,
+        ctx: &Context<'_>,
+        input: ResetPasswordInput,
+    ) -> Result<ResetPasswordResult> {
+        password_reset::reset(ctx.data::<GqlContext>()?, input).await
     }
 
     /// Adds an address to the signed-in customer's address book.

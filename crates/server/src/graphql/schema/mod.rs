@@ -36,6 +36,7 @@ pub mod newsletter;
 pub mod node;
 pub mod options;
 pub mod orders;
+pub mod password_reset;
 pub mod product;
 pub mod product_page;
 pub mod products;
