@@ -15,6 +15,7 @@ pub mod keys;
 pub mod money;
 pub mod net;
 pub mod password_reset;
+pub mod payment_card;
 pub mod policy;
 pub mod request;
 pub mod scope;

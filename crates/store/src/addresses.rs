@@ -19,9 +19,9 @@ pub struct Address {
     pub phone: Option<String>,
 }
 
-const COLS: &str = "id, first_name, last_name, company, address1, address2, city, state_or_province, postal_code, country_code, phone";
+pub(crate) const COLS: &str = "id, first_name, last_name, company, address1, address2, city, state_or_province, postal_code, country_code, phone";
 
-fn address_from(row: &sqlx::any::AnyRow) -> Result<Address> {
+pub(crate) fn address_from(row: &sqlx::any::AnyRow) -> Result<Address> {
     Ok(Address {
         id: get(row, "id")?,
         first_name: get(row, "first_name")?,
@@ -37,10 +37,10 @@ fn address_from(row: &sqlx::any::AnyRow) -> Result<Address> {
     })
 }
 
-type Query<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+pub(crate) type Query<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
 
 /// Binds the ten fields of an address, in `COLS` order after `id`.
-fn bind_fields<'q>(q: Query<'q>, a: &'q Address) -> Query<'q> {
+pub(crate) fn bind_fields<'q>(q: Query<'q>, a: &'q Address) -> Query<'q> {
     q.bind(&a.first_name)
         .bind(&a.last_name)
         .bind(&a.company)

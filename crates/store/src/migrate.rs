@@ -39,6 +39,10 @@ const SQLITE: &[(i64, &str)] = &[
         12,
         include_str!("../migrations/sqlite/0012_password_resets.sql"),
     ),
+    (
+        13,
+        include_str!("../migrations/sqlite/0013_order_details.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -76,6 +80,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         12,
         include_str!("../migrations/postgres/0012_password_resets.sql"),
+    ),
+    (
+        13,
+        include_str!("../migrations/postgres/0013_order_details.sql"),
     ),
 ];
 

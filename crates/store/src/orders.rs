@@ -1,5 +1,6 @@
 //! Orders: placed once per cart, with their lines priced as they were placed.
 
+use crate::order_details::{insert_order_address, OrderAddress};
 use crate::{get, Cart, Result, Store};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -10,6 +11,8 @@ pub struct Order {
     pub customer_id: Option<i64>,
     pub cart_id: String,
     pub status: String,
+    /// At list prices, before the shopper's discount; `total_cents` is what the order costs.
+    pub base_cents: i64,
     pub total_cents: i64,
     pub created_at: i64,
     pub updated_at: i64,
@@ -20,9 +23,20 @@ pub struct OrderLine<'a> {
     pub product_id: i64,
     pub name: &'a str,
     pub quantity: i64,
+    /// The list price per unit, and what the shopper paid per unit.
+    pub list_cents: i64,
     pub unit_cents: i64,
     /// As on the cart line (JSON).
     pub selected_options: &'a str,
+}
+
+/// What placing an order writes: its lines, its totals and the addresses as they are now.
+pub struct NewOrder<'a> {
+    pub lines: &'a [OrderLine<'a>],
+    pub base_cents: i64,
+    pub total_cents: i64,
+    pub billing: Option<&'a OrderAddress>,
+    pub shipping: Option<&'a OrderAddress>,
 }
 
 /// A line of a placed order, as stored.
@@ -32,12 +46,13 @@ pub struct PlacedLine {
     pub product_id: i64,
     pub name: String,
     pub quantity: i64,
+    pub list_cents: i64,
     pub unit_cents: i64,
     pub selected_options: String,
 }
 
 const ORDER_COLS: &str =
-    "id, store_id, channel_id, customer_id, cart_id, status, total_cents, created_at, updated_at";
+    "id, store_id, channel_id, customer_id, cart_id, status, base_cents, total_cents, created_at, updated_at";
 
 fn order_from(row: &sqlx::any::AnyRow) -> Result<Order> {
     Ok(Order {
@@ -47,6 +62,7 @@ fn order_from(row: &sqlx::any::AnyRow) -> Result<Order> {
         customer_id: get(row, "customer_id")?,
         cart_id: get(row, "cart_id")?,
         status: get(row, "status")?,
+        base_cents: get(row, "base_cents")?,
         total_cents: get(row, "total_cents")?,
         created_at: get(row, "created_at")?,
         updated_at: get(row, "updated_at")?,
@@ -55,36 +71,37 @@ fn order_from(row: &sqlx::any::AnyRow) -> Result<Order> {
 
 impl Store {
     /// Places the order for a cart: exactly once per cart (a second attempt is a Conflict).
-    pub async fn place_order(
-        &self,
-        cart: &Cart,
-        lines: &[OrderLine<'_>],
-        total_cents: i64,
-        now: i64,
-    ) -> Result<Order> {
+    pub async fn place_order(&self, cart: &Cart, new: NewOrder<'_>, now: i64) -> Result<Order> {
         let mut tx = self.pool().begin().await?;
         let row = sqlx::query(&format!(
-            "INSERT INTO orders (store_id, channel_id, customer_id, cart_id, status, total_cents, created_at, updated_at) VALUES ($1, $2, $3, $4, 'INCOMPLETE', $5, $6, $6) RETURNING {ORDER_COLS}"
+            "INSERT INTO orders (store_id, channel_id, customer_id, cart_id, status, base_cents, total_cents, created_at, updated_at) VALUES ($1, $2, $3, $4, 'INCOMPLETE', $5, $6, $7, $7) RETURNING {ORDER_COLS}"
         ))
         .bind(cart.store_id)
         .bind(cart.channel_id)
         .bind(cart.customer_id)
         .bind(&cart.id)
-        .bind(total_cents)
+        .bind(new.base_cents)
+        .bind(new.total_cents)
         .bind(now)
         .fetch_one(&mut *tx)
         .await?;
         let order = order_from(&row)?;
-        for l in lines {
-            sqlx::query("INSERT INTO order_lines (order_id, product_id, name, quantity, unit_cents, selected_options) VALUES ($1, $2, $3, $4, $5, $6)")
+        for l in new.lines {
+            sqlx::query("INSERT INTO order_lines (order_id, product_id, name, quantity, list_cents, unit_cents, selected_options) VALUES ($1, $2, $3, $4, $5, $6, $7)")
                 .bind(order.id)
                 .bind(l.product_id)
                 .bind(l.name)
                 .bind(l.quantity)
+                .bind(l.list_cents)
                 .bind(l.unit_cents)
                 .bind(l.selected_options)
                 .execute(&mut *tx)
                 .await?;
+        }
+        for (kind, address) in [("billing", new.billing), ("shipping", new.shipping)] {
+            if let Some(a) = address {
+                insert_order_address(&mut tx, order.id, kind, a).await?;
+            }
         }
         tx.commit().await?;
         Ok(order)
@@ -92,7 +109,7 @@ impl Store {
 
     /// An order's lines, in the order they were placed.
     pub async fn order_lines(&self, order_id: i64) -> Result<Vec<PlacedLine>> {
-        sqlx::query("SELECT seq, product_id, name, quantity, unit_cents, selected_options FROM order_lines WHERE order_id = $1 ORDER BY seq")
+        sqlx::query("SELECT seq, product_id, name, quantity, list_cents, unit_cents, selected_options FROM order_lines WHERE order_id = $1 ORDER BY seq")
             .bind(order_id)
             .fetch_all(self.pool())
             .await?
@@ -103,6 +120,7 @@ impl Store {
                     product_id: get(r, "product_id")?,
                     name: get(r, "name")?,
                     quantity: get(r, "quantity")?,
+                    list_cents: get(r, "list_cents")?,
                     unit_cents: get(r, "unit_cents")?,
                     selected_options: get(r, "selected_options")?,
                 })

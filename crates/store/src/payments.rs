@@ -31,6 +31,11 @@ pub struct NewPayment<'a> {
     /// The amount the token was issued for; must still be the order's total.
     pub amount_cents: i64,
     pub approved: bool,
+    /// The method the client named, and the card's brand and last four digits (never its
+    /// number).
+    pub method_id: &'a str,
+    pub card_brand: &'a str,
+    pub card_last4: &'a str,
 }
 
 impl Store {
@@ -125,7 +130,7 @@ impl Store {
             return Ok(Err(PaymentRefused::Order));
         }
         let outcome = if p.approved { "success" } else { "declined" };
-        sqlx::query("INSERT INTO payments (id, store_id, order_id, pat_jti, status, amount_cents, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        sqlx::query("INSERT INTO payments (id, store_id, order_id, pat_jti, status, amount_cents, created_at, method_id, card_brand, card_last4) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
             .bind(p.id)
             .bind(p.store_id)
             .bind(order_id)
@@ -133,6 +138,9 @@ impl Store {
             .bind(outcome)
             .bind(p.amount_cents)
             .bind(now)
+            .bind(p.method_id)
+            .bind(p.card_brand)
+            .bind(p.card_last4)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;

@@ -9,8 +9,9 @@ use serde_json::{json, Value};
 
 use crate::http::body::{read_limited, MAX_BODY};
 use crate::http::error::{ApiError, FieldError};
-use crate::service::payments::{self, PaymentError};
+use crate::service::payments::{self, CardPayment, PaymentError};
 use crate::service::{stores, Domain};
+use storefront_auth_core::payment_card;
 
 pub const PAYMENTS_MEDIA_TYPE: &str = "application/vnd.bc.v1+json";
 
@@ -61,8 +62,8 @@ async fn pay(
     let bytes = read_limited(req.into_body(), MAX_BODY).await?;
     let body: Value =
         serde_json::from_slice(&bytes).map_err(|e| ApiError::BadRequest(e.to_string()))?;
-    let number = card_number(&body)?;
-    match payments::pay(&domain, &store, &pat, number).await {
+    let card = card_payment(&body)?;
+    match payments::pay(&domain, &store, &pat, &card).await {
         Ok((id, order_id)) => {
             tracing::info!(order_id, "payment taken");
             Ok((
@@ -85,18 +86,25 @@ async fn pay(
     }
 }
 
-/// The test card's number, once the payment's fields are all there (SPEC §7).
-fn card_number(body: &Value) -> Result<&str, ApiError> {
+/// The payment's method and card, once its fields are all there (SPEC §7).
+fn card_payment(body: &Value) -> Result<CardPayment<'_>, ApiError> {
     let payment = &body["payment"];
     let mut errors = Vec::new();
-    if payment["payment_method_id"]
-        .as_str()
-        .is_none_or(str::is_empty)
-    {
+    let method_id = payment["payment_method_id"].as_str().unwrap_or("");
+    if method_id.is_empty() {
         errors.push(FieldError::new(
             "payment.payment_method_id",
             "required",
             "payment_method_id is required.",
+        ));
+    } else if method_id.len() > payment_card::MAX_METHOD_ID_LEN {
+        errors.push(FieldError::new(
+            "payment.payment_method_id",
+            "invalid",
+            format!(
+                "payment_method_id must be at most {} characters.",
+                payment_card::MAX_METHOD_ID_LEN
+            ),
         ));
     }
     let instrument = &payment["instrument"];
@@ -118,5 +126,5 @@ fn card_number(body: &Value) -> Result<&str, ApiError> {
     if !errors.is_empty() {
         return Err(ApiError::Invalid(errors));
     }
-    Ok(number)
+    Ok(CardPayment { method_id, number })
 }

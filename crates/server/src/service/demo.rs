@@ -94,6 +94,8 @@ pub enum DemoError {
     Stores(#[from] stores::StoresError),
     #[error("password hashing failed")]
     Hash,
+    #[error(transparent)]
+    History(#[from] super::demo_history::HistoryError),
 }
 
 /// The demo's brands, categories, web pages and what its storefront shows of each product.
@@ -243,6 +245,21 @@ async fn seed_pages(domain: &Domain, store_id: i64) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// The demo's products; returns their ids in `DEMO_PRODUCTS` order.
+async fn seed_products(domain: &Domain, store_id: i64) -> Result<Vec<i64>, StoreError> {
+    let mut ids = Vec::new();
+    for (name, sku, cents) in DEMO_PRODUCTS {
+        let new = NewProduct {
+            store_id,
+            name,
+            sku,
+            price_cents: cents,
+        };
+        ids.push(domain.store().create_product(new, domain.now()).await?.id);
+    }
+    Ok(ids)
+}
+
 /// Seeds the demo store unless any store exists. Returns the credentials when it seeded.
 pub async fn seed_if_empty(domain: &Domain) -> Result<Option<DemoCredentials>, DemoError> {
     let (store, passwords, now) = (domain.store(), &domain.0.passwords, domain.now());
@@ -258,26 +275,15 @@ pub async fn seed_if_empty(domain: &Domain) -> Result<Option<DemoCredentials>, D
         accounts::create(domain, st.id, AccountKind::Store, "Demo account", &scopes).await?;
     store.create_customer_group(st.id, "Retail", 0).await?;
     let vip = store.create_customer_group(st.id, "VIP", 1_000).await?;
-    for (name, sku, cents) in DEMO_PRODUCTS {
-        store
-            .create_product(
-                NewProduct {
-                    store_id: st.id,
-                    name,
-                    sku,
-                    price_cents: cents,
-                },
-                now,
-            )
-            .await?;
-    }
+    let product_ids = seed_products(domain, st.id).await?;
     seed_content(domain, st.id).await?;
     let hash = passwords
         .hash(DEMO_PASSWORD.to_string())
         .await
         .ok_or(DemoError::Hash)?;
+    let mut customers = Vec::new();
     for (email, first, last, is_vip) in DEMO_CUSTOMERS {
-        store
+        let customer = store
             .create_customer(
                 NewCustomer {
                     store_id: st.id,
@@ -291,7 +297,9 @@ pub async fn seed_if_empty(domain: &Domain) -> Result<Option<DemoCredentials>, D
                 now,
             )
             .await?;
+        customers.push(customer);
     }
+    super::demo_history::seed(domain, &st, &customers, &product_ids, vip.discount_bp).await?;
     Ok(Some(DemoCredentials {
         store_hash: st.hash,
         store_id: st.id,

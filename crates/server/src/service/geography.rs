@@ -127,9 +127,37 @@ pub fn check_region(country_code: &str, state: Option<&str>) -> Result<(), Strin
     }
 }
 
+/// The country's name, for a code `COUNTRIES` has.
+pub fn country_name(country_code: &str) -> Option<&'static str> {
+    COUNTRIES
+        .iter()
+        .find(|c| c.1.eq_ignore_ascii_case(country_code))
+        .map(|c| c.3)
+}
+
+/// A state given by name or abbreviation, as (name, abbreviation), when the country lists it.
+pub fn state(country_code: &str, state: &str) -> Option<(&'static str, &'static str)> {
+    let (_, _, _, _, states, _) = COUNTRIES
+        .iter()
+        .find(|c| c.1.eq_ignore_ascii_case(country_code))?;
+    states
+        .iter()
+        .find(|(abbr, n)| abbr.eq_ignore_ascii_case(state) || n.eq_ignore_ascii_case(state))
+        .map(|(abbr, n)| (*n, *abbr))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::check_region;
+    use super::{check_region, country_name, state};
+
+    #[test]
+    fn names() {
+        assert_eq!(country_name("us"), Some("United States"));
+        assert_eq!(country_name("ZZ"), None);
+        assert_eq!(state("US", "california"), Some(("California", "CA")));
+        assert_eq!(state("CA", "ON"), Some(("Ontario", "ON")));
+        assert_eq!(state("FR", "Paris"), None);
+    }
 
     #[test]
     fn regions() {

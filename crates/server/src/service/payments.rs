@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 use storefront_auth_core::keys::open_stored_secret;
-use storefront_auth_core::{hs256, secret};
+use storefront_auth_core::{hs256, payment_card, secret};
 use storefront_auth_store::{
     NewPayment, Order, PaymentAccessToken, PaymentRefused, StoreError, StoreRecord,
 };
@@ -104,13 +104,20 @@ pub async fn issue(
     Ok(hs256::sign(&claims, key(domain).await?))
 }
 
-/// Takes a payment with a PAT: verifies it, charges the test card, and records the outcome.
-/// Returns (payment id, order id).
+/// What a payment names: the client's method id and the card number (checked by the caller:
+/// a method id of at most `payment_card::MAX_METHOD_ID_LEN`, a number of digits).
+pub struct CardPayment<'a> {
+    pub method_id: &'a str,
+    pub number: &'a str,
+}
+
+/// Takes a payment with a PAT: verifies it, charges the test card, and records the outcome
+/// with the card's brand and last four digits. Returns (payment id, order id).
 pub async fn pay(
     domain: &Domain,
     store: &StoreRecord,
     pat: &str,
-    card_number: &str,
+    card: &CardPayment<'_>,
 ) -> Result<(String, i64), PaymentError> {
     let claims = hs256::verify(pat, key(domain).await?).map_err(|_| PaymentError::InvalidToken)?;
     let now = domain.now();
@@ -133,7 +140,7 @@ pub async fn pay(
         return Err(PaymentError::InvalidToken);
     }
     // Only the approving test card succeeds; the declining one and any other number decline.
-    let approved = card_number == CARD_APPROVED;
+    let approved = card.number == CARD_APPROVED;
     let id = uuid::Uuid::new_v4().to_string();
     let outcome = match domain
         .store()
@@ -144,6 +151,9 @@ pub async fn pay(
                 jti,
                 amount_cents: amount,
                 approved,
+                method_id: card.method_id,
+                card_brand: payment_card::brand(card.number),
+                card_last4: payment_card::last4(card.number),
             },
             now,
         )

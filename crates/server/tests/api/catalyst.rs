@@ -510,7 +510,7 @@ async fn the_cdn_url_is_the_bare_host_the_request_addressed() {
 #[tokio::test]
 async fn cart_lines_carry_the_options_the_shopper_chose() {
     let app = TestApp::spawn().await;
-    // The Chemex gets a required grind before the catalog is first read.
+    // The Chemex gets a required grind.
     let grinds: [(&str, bool, &[&str]); 2] = [("Whole bean", true, &[]), ("Filter", false, &[])];
     let grind = NewOption {
         store_id: app.creds.store_id,
@@ -526,6 +526,8 @@ async fn cart_lines_carry_the_options_the_shopper_chose() {
         .create_option(grind)
         .await
         .expect("option");
+    // Written behind the server's back: a restarted server reads the catalog afresh.
+    let app = app.restart().await;
     let token = app.private_token(&["Unauthenticated"]).await;
     let (finish, black) = finish(&app, &token).await;
     let create = "mutation($l: [CartLineItemInput!]) { cart { createCart(input: { lineItems: $l }) { cart { entityId lineItems { physicalItems { quantity url brand selectedOptions { __typename entityId name ... on CartSelectedMultipleChoiceOption { value valueEntityId } ... on CartSelectedTextFieldOption { text } } } } } } } }";

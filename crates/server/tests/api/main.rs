@@ -25,6 +25,7 @@ mod login_api;
 mod management;
 mod multi_instance;
 mod newsletter;
+mod order_details;
 mod outage;
 mod password_reset;
 mod process;

@@ -106,6 +106,7 @@ const UNPLANNED: &[&str] = &[
     "Site.search",
     "Site.cart",
     "Site.checkout",
+    "Site.order",
     "Customer.addresses",
     "Customer.orders",
     "Customer.wishlists",

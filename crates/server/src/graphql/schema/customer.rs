@@ -1,97 +1,19 @@
 //! The signed-in customer and what belongs to them (SPEC §5.4): `Query.customer` and the
 //! `Customer`, `Order` and wishlist types.
 
-use async_graphql::{Context, Object, Result, SimpleObject, ID};
-use storefront_auth_store::{Customer, Order};
+use async_graphql::{Context, Object, Result, SimpleObject};
+use storefront_auth_store::Customer;
 
-use super::catalog::{global_id, Money, ProductNode};
+use super::catalog::ProductNode;
 use super::company::ActiveCompany;
 use super::connection::connection;
 use super::connection::PageRequest;
-use super::orders::{OrderConsignments, OrdersFiltersInput};
-use super::scalars::{DateTimeExtended, OrderStatusValue};
+use super::orders::OrdersFiltersInput;
 use super::GqlContext;
 use crate::service::{catalog, newsletter, wishlists};
 
 pub use super::addresses::CustomerAddress;
-
-#[derive(SimpleObject, Clone, Debug)]
-pub struct OrderStatus {
-    pub value: Option<OrderStatusValue>,
-    pub label: String,
-}
-
-#[derive(Clone, Debug)]
-pub struct OrderNode(pub Order);
-
-impl OrderNode {
-    fn status_value(&self) -> Option<OrderStatusValue> {
-        Some(match self.0.status.as_str() {
-            "INCOMPLETE" => OrderStatusValue::Incomplete,
-            "AWAITING_FULFILLMENT" => OrderStatusValue::AwaitingFulfillment,
-            "AWAITING_PAYMENT" => OrderStatusValue::AwaitingPayment,
-            "CANCELLED" => OrderStatusValue::Cancelled,
-            "COMPLETED" => OrderStatusValue::Completed,
-            "DECLINED" => OrderStatusValue::Declined,
-            "PENDING" => OrderStatusValue::Pending,
-            "REFUNDED" => OrderStatusValue::Refunded,
-            "SHIPPED" => OrderStatusValue::Shipped,
-            _ => return None,
-        })
-    }
-}
-
-#[Object(name = "Order")]
-impl OrderNode {
-    async fn id(&self) -> ID {
-        global_id("Order", self.0.id)
-    }
-    async fn entity_id(&self) -> i32 {
-        self.0.id as i32
-    }
-    async fn ordered_at(&self) -> DateTimeExtended {
-        DateTimeExtended {
-            utc: super::scalars::DateTime::from_unix(self.0.created_at),
-        }
-    }
-    async fn updated_at(&self) -> DateTimeExtended {
-        DateTimeExtended {
-            utc: super::scalars::DateTime::from_unix(self.0.updated_at),
-        }
-    }
-    async fn status(&self) -> OrderStatus {
-        let words: Vec<String> = self
-            .0
-            .status
-            .split('_')
-            .map(|w| {
-                let lower = w.to_lowercase();
-                let mut c = lower.chars();
-                c.next()
-                    .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-                    .unwrap_or_default()
-            })
-            .collect();
-        OrderStatus {
-            value: self.status_value(),
-            label: words.join(" "),
-        }
-    }
-    /// How the order ships: one consignment of every line.
-    async fn consignments(
-        &self,
-        ctx: &async_graphql::Context<'_>,
-    ) -> async_graphql::Result<Option<OrderConsignments>> {
-        let gql = ctx.data::<GqlContext>()?;
-        Ok(Some(super::orders::consignments(gql, &self.0).await?))
-    }
-    async fn total_inc_tax(&self) -> Money {
-        Money::cents(self.0.total_cents)
-    }
-    async fn sub_total(&self) -> Money {
-        Money::cents(self.0.total_cents)
-    }
-}
+pub use super::order::OrderNode;
 
 #[derive(SimpleObject, Clone, Debug)]
 pub struct WishlistItem {

@@ -2,12 +2,14 @@
 //! holding every line (the stand-in ships each order whole), each line with its product, image,
 //! options and price; and no email consignments (gift certificates are not sold here).
 
-use async_graphql::{InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
 use storefront_auth_store::{Order, PlacedLine};
 
 use super::connection::{connection, PageRequest};
 use super::image::Image;
 use super::money::Money;
+use super::order_details::OrderShippingAddress;
+use super::order_shipments::OrderShipmentConnection;
 use super::product::ProductNode;
 use super::scalars::{DateTime, OrderStatusValue};
 use super::GqlContext;
@@ -84,10 +86,11 @@ impl OrderPhysicalLineItem {
     async fn quantity(&self) -> i32 {
         self.line.quantity as i32
     }
-    /// The price paid per unit times the quantity.
+    /// The list price per unit times the quantity.
     async fn sub_total_list_price(&self) -> Money {
-        Money::cents(self.line.unit_cents.saturating_mul(self.line.quantity))
+        Money::cents(self.line.list_cents.saturating_mul(self.line.quantity))
     }
+    /// The price paid per unit (after the shopper's discount) times the quantity.
     async fn sub_total_sale_price(&self) -> Money {
         Money::cents(self.line.unit_cents.saturating_mul(self.line.quantity))
     }
@@ -136,6 +139,30 @@ impl OrderShippingConsignment {
         let page = PageRequest::new(first, after, last, before)?;
         let (items, info) = page.of(self.lines.clone(), |l| l.line.id);
         Ok(OrderPhysicalLineItemConnection::new(items, info, None))
+    }
+    /// The shipping address as it was when the order was placed.
+    async fn shipping_address(&self, ctx: &Context<'_>) -> Result<OrderShippingAddress> {
+        let gql = ctx.data::<GqlContext>()?;
+        let kept = crate::service::orders::addresses(&gql.domain, self.order_id).await?;
+        Ok(OrderShippingAddress::of(kept.shipping))
+    }
+    /// The stand-in charges no shipping or handling.
+    async fn shipping_cost(&self) -> Money {
+        Money::cents(0)
+    }
+    async fn handling_cost(&self) -> Money {
+        Money::cents(0)
+    }
+    /// None: the stand-in fulfils nothing (`order_shipments`).
+    async fn shipments(
+        &self,
+        before: Option<String>,
+        after: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> Result<OrderShipmentConnection> {
+        PageRequest::new(first, after, last, before)?;
+        Ok(OrderShipmentConnection::empty())
     }
 }
 

@@ -15,6 +15,8 @@ use super::geography::Geography;
 use super::gift_certificates::GiftCertificate;
 use super::listing::{self, Listing};
 use super::node::{self, Node};
+use super::order::OrderNode;
+use super::order_payments::OrderWithPayments;
 use super::product_page;
 use super::products::{self, ProductsQuery};
 use super::route::{self, Route};
@@ -282,6 +284,35 @@ impl Site {
             .await?
             .map(CheckoutNode))
     }
+
+    /// One order (needs the Customer scope with private tokens): the signed-in customer's own,
+    /// or a guest order named with its cart's id; otherwise null.
+    async fn order(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<OrderFilterInput>,
+    ) -> Result<Option<OrderWithPayments>> {
+        let gql = ctx.data::<GqlContext>()?;
+        let Some(filter) = filter else {
+            return Ok(None);
+        };
+        let order = crate::service::orders::visible_order(
+            &gql.domain,
+            gql.store.id,
+            i64::from(filter.entity_id),
+            filter.cart_entity_id.as_deref(),
+            gql.customer.as_ref().map(|c| c.id),
+        )
+        .await?;
+        Ok(order.map(|o| OrderWithPayments::new(OrderNode(o))))
+    }
+}
+
+#[derive(async_graphql::InputObject, Clone, Debug)]
+pub struct OrderFilterInput {
+    pub entity_id: i32,
+    /// Only guest orders can be fetched by cart id.
+    pub cart_entity_id: Option<String>,
 }
 
 #[derive(SimpleObject, Clone, Debug)]

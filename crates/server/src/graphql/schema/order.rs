@@ -1,0 +1,122 @@
+//! A placed order as the account pages show it (SPEC §5.4): `Order`, its status, totals,
+//! discounts and the addresses kept with it.
+
+use async_graphql::{Context, Object, Result, SimpleObject, ID};
+use storefront_auth_store::Order;
+
+use super::catalog::{global_id, Money};
+use super::order_details::{OrderBillingAddress, OrderDiscounts};
+use super::orders::OrderConsignments;
+use super::scalars::{DateTimeExtended, OrderStatusValue};
+use super::GqlContext;
+use crate::service::orders;
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct OrderStatus {
+    pub value: Option<OrderStatusValue>,
+    pub label: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct OrderNode(pub Order);
+
+impl OrderNode {
+    pub(super) fn status_value(&self) -> Option<OrderStatusValue> {
+        Some(match self.0.status.as_str() {
+            "INCOMPLETE" => OrderStatusValue::Incomplete,
+            "AWAITING_FULFILLMENT" => OrderStatusValue::AwaitingFulfillment,
+            "AWAITING_PAYMENT" => OrderStatusValue::AwaitingPayment,
+            "CANCELLED" => OrderStatusValue::Cancelled,
+            "COMPLETED" => OrderStatusValue::Completed,
+            "DECLINED" => OrderStatusValue::Declined,
+            "PENDING" => OrderStatusValue::Pending,
+            "REFUNDED" => OrderStatusValue::Refunded,
+            "SHIPPED" => OrderStatusValue::Shipped,
+            _ => return None,
+        })
+    }
+}
+
+#[Object(name = "Order")]
+impl OrderNode {
+    async fn id(&self) -> ID {
+        global_id("Order", self.0.id)
+    }
+    async fn entity_id(&self) -> i32 {
+        self.0.id as i32
+    }
+    async fn ordered_at(&self) -> DateTimeExtended {
+        DateTimeExtended {
+            utc: super::scalars::DateTime::from_unix(self.0.created_at),
+        }
+    }
+    async fn updated_at(&self) -> DateTimeExtended {
+        DateTimeExtended {
+            utc: super::scalars::DateTime::from_unix(self.0.updated_at),
+        }
+    }
+    async fn status(&self) -> OrderStatus {
+        let words: Vec<String> = self
+            .0
+            .status
+            .split('_')
+            .map(|w| {
+                let lower = w.to_lowercase();
+                let mut c = lower.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                    .unwrap_or_default()
+            })
+            .collect();
+        OrderStatus {
+            value: self.status_value(),
+            label: words.join(" "),
+        }
+    }
+    /// How the order ships: one consignment of every line.
+    async fn consignments(&self, ctx: &Context<'_>) -> Result<Option<OrderConsignments>> {
+        let gql = ctx.data::<GqlContext>()?;
+        Ok(Some(super::orders::consignments(gql, &self.0).await?))
+    }
+    /// The order's total: the stand-in charges no tax, shipping, handling or wrapping.
+    async fn total_inc_tax(&self) -> Money {
+        Money::cents(self.0.total_cents)
+    }
+    /// At list prices, before the shopper's discount (`discounts`).
+    async fn sub_total(&self) -> Money {
+        Money::cents(self.0.base_cents)
+    }
+    async fn discounted_sub_total(&self) -> Option<Money> {
+        Some(Money::cents(self.0.total_cents))
+    }
+    async fn discounts(&self) -> OrderDiscounts {
+        OrderDiscounts::of(self.0.base_cents, self.0.total_cents)
+    }
+    async fn is_tax_included(&self) -> bool {
+        false
+    }
+    async fn tax_total(&self) -> Money {
+        Money::cents(0)
+    }
+    async fn shipping_cost_total(&self) -> Money {
+        Money::cents(0)
+    }
+    async fn handling_cost_total(&self) -> Money {
+        Money::cents(0)
+    }
+    async fn wrapping_cost_total(&self) -> Money {
+        Money::cents(0)
+    }
+    async fn total_product_quantity(&self, ctx: &Context<'_>) -> Result<i32> {
+        let gql = ctx.data::<GqlContext>()?;
+        let lines = crate::service::customers::order_lines(&gql.domain, self.0.id).await?;
+        let quantity: i64 = lines.iter().map(|l| l.quantity).sum();
+        Ok(i32::try_from(quantity).unwrap_or(i32::MAX))
+    }
+    /// The billing address as it was when the order was placed.
+    async fn billing_address(&self, ctx: &Context<'_>) -> Result<OrderBillingAddress> {
+        let gql = ctx.data::<GqlContext>()?;
+        let kept = orders::addresses(&gql.domain, self.0.id).await?;
+        Ok(OrderBillingAddress::of(kept.billing))
+    }
+}

@@ -1,0 +1,187 @@
+//! The storage contract of placed orders: what an order keeps (list and paid prices, the
+//! addresses as they were) and the payments made for it, on SQLite and (with
+//! `TEST_DATABASE_URL`) PostgreSQL.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use storefront_auth_store::*;
+
+#[macro_use]
+mod common;
+
+use common::demo_store;
+
+async fn cart(s: &Store, store_id: i64, id: &str) -> Cart {
+    let new = NewCart {
+        id,
+        store_id,
+        channel_id: 1,
+        customer_id: None,
+        session_digest: None,
+    };
+    s.create_cart(new, &[], 1).await.expect("cart")
+}
+
+fn line(list_cents: i64, unit_cents: i64) -> OrderLine<'static> {
+    OrderLine {
+        product_id: 7,
+        name: "Kettle",
+        quantity: 2,
+        list_cents,
+        unit_cents,
+        selected_options: "[]",
+    }
+}
+
+fn address(city: &str) -> OrderAddress {
+    OrderAddress {
+        address: Address {
+            first_name: "Ann".into(),
+            last_name: "Lee".into(),
+            address1: "1 Main St".into(),
+            city: city.into(),
+            state_or_province: Some("TX".into()),
+            postal_code: Some("78701".into()),
+            country_code: "US".into(),
+            ..Address::default()
+        },
+        email: Some("ann@example.com".into()),
+    }
+}
+
+contract!(
+    an_order_keeps_its_prices_and_addresses,
+    |s: Store| async move {
+        let st = demo_store(&s).await;
+        let (billing, shipping) = (address("Austin"), address("Dallas"));
+        let lines = [line(1_000, 900)];
+        let placed = s
+            .place_order(
+                &cart(&s, st.id, "c1").await,
+                NewOrder {
+                    lines: &lines,
+                    base_cents: 2_000,
+                    total_cents: 1_800,
+                    billing: Some(&billing),
+                    shipping: Some(&shipping),
+                },
+                5,
+            )
+            .await
+            .expect("order");
+        assert_eq!((placed.base_cents, placed.total_cents), (2_000, 1_800));
+        assert_eq!(
+            s.order(st.id, placed.id).await.unwrap(),
+            Some(placed.clone())
+        );
+        let kept = s.order_lines(placed.id).await.unwrap();
+        assert_eq!((kept[0].list_cents, kept[0].unit_cents), (1_000, 900));
+        let addresses = s.order_addresses(placed.id).await.unwrap();
+        let city = |a: &Option<OrderAddress>| a.as_ref().map(|a| a.address.city.clone());
+        assert_eq!(city(&addresses.billing).as_deref(), Some("Austin"));
+        assert_eq!(city(&addresses.shipping).as_deref(), Some("Dallas"));
+        assert_eq!(
+            addresses.billing.unwrap().email.as_deref(),
+            Some("ann@example.com")
+        );
+
+        // A second order of one cart is refused.
+        let c1 = s.cart(st.id, "c1").await.expect("read").expect("cart c1");
+        let none = |total_cents| NewOrder {
+            lines: &lines,
+            base_cents: total_cents,
+            total_cents,
+            billing: None,
+            shipping: None,
+        };
+        let dup = s.place_order(&c1, none(1), 6).await;
+        assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
+        // An order placed without addresses has none.
+        let guest = s
+            .place_order(&cart(&s, st.id, "c2").await, none(2_000), 5)
+            .await
+            .expect("guest order");
+        assert_eq!(
+            s.order_addresses(guest.id).await.unwrap(),
+            OrderAddresses::default()
+        );
+    }
+);
+
+contract!(
+    payments_are_listed_with_their_card_and_the_success_last,
+    |s: Store| async move {
+        let st = demo_store(&s).await;
+        let lines = [line(500, 500)];
+        let order = s
+            .place_order(
+                &cart(&s, st.id, "p1").await,
+                NewOrder {
+                    lines: &lines,
+                    base_cents: 1_000,
+                    total_cents: 1_000,
+                    billing: None,
+                    shipping: None,
+                },
+                5,
+            )
+            .await
+            .expect("order");
+        let pay = |jti: &'static str, approved: bool, last4: &'static str| {
+            let s = &s;
+            async move {
+                s.insert_payment_access_token(&PaymentAccessToken {
+                    jti: jti.into(),
+                    store_id: st.id,
+                    order_id: order.id,
+                    amount_cents: 1_000,
+                    issued_at: 5,
+                    expires_at: 100,
+                })
+                .await
+                .expect("pat");
+                let id = format!("pay-{jti}");
+                s.take_payment(
+                    NewPayment {
+                        id: &id,
+                        store_id: st.id,
+                        jti,
+                        amount_cents: 1_000,
+                        approved,
+                        method_id: "testgateway.card",
+                        card_brand: "Visa",
+                        card_last4: last4,
+                    },
+                    10,
+                )
+                .await
+                .expect("take")
+            }
+        };
+        // Made in one second: a declined card, the success, then a payment of the paid order
+        // (refused, so not recorded).
+        assert_eq!(pay("a", false, "0002").await, Ok(order.id));
+        assert_eq!(pay("z", true, "1111").await, Ok(order.id));
+        assert_eq!(pay("b", false, "0003").await, Err(PaymentRefused::Order));
+        let made = s.order_payments(order.id).await.unwrap();
+        let seen: Vec<(&str, Option<&str>, Option<&str>)> = made
+            .iter()
+            .map(|p| {
+                (
+                    p.status.as_str(),
+                    p.card_last4.as_deref(),
+                    p.method_id.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("declined", Some("0002"), Some("testgateway.card")),
+                ("success", Some("1111"), Some("testgateway.card"))
+            ]
+        );
+        assert_eq!(made[1].card_brand.as_deref(), Some("Visa"));
+        assert_eq!(made[1].amount_cents, 1_000);
+    }
+);
