@@ -20,6 +20,7 @@ pub mod policy;
 pub mod request;
 pub mod scope;
 pub mod secret;
+pub mod shipping;
 pub mod token;
 pub mod validate;
 

@@ -81,6 +81,9 @@ enum Command {
     /// Mail the platform would have sent (password reset links), from a store's outbox.
     #[command(subcommand)]
     Mail(cli::MailCmd),
+    /// Shipping methods the checkout quotes.
+    #[command(subcommand)]
+    Shipping(cli::ShippingCmd),
     /// Private-token scopes of GraphQL documents.
     #[command(subcommand)]
     Scopes(cli::ScopesCmd),
@@ -161,6 +164,7 @@ fn main() -> std::process::ExitCode {
             Command::Tokens(c) => cli::tokens(config, c).await,
             Command::Keys(c) => cli::keys(config, c).await,
             Command::Mail(c) => cli::mail(config, c).await,
+            Command::Shipping(c) => cli::shipping(config, c).await,
             Command::Scopes(c) => cli::scopes(c),
             Command::Schema => Ok(Output(storefront_auth::graphql::schema::sdl())),
         }

@@ -49,7 +49,7 @@ pub struct NewCart<'a> {
 const CART_COLS: &str =
     "id, store_id, channel_id, customer_id, session_digest, version, created_at, updated_at";
 /// Carts from which no order has been placed yet.
-const OPEN: &str = "NOT EXISTS (SELECT 1 FROM orders o WHERE o.cart_id = carts.id)";
+pub(crate) const OPEN: &str = "NOT EXISTS (SELECT 1 FROM orders o WHERE o.cart_id = carts.id)";
 
 fn cart_from(row: &sqlx::any::AnyRow) -> Result<Cart> {
     Ok(Cart {

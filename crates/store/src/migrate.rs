@@ -43,6 +43,10 @@ const SQLITE: &[(i64, &str)] = &[
         13,
         include_str!("../migrations/sqlite/0013_order_details.sql"),
     ),
+    (
+        14,
+        include_str!("../migrations/sqlite/0014_checkout_shipping.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -84,6 +88,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         13,
         include_str!("../migrations/postgres/0013_order_details.sql"),
+    ),
+    (
+        14,
+        include_str!("../migrations/postgres/0014_checkout_shipping.sql"),
     ),
 ];
 

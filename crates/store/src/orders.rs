@@ -1,7 +1,7 @@
 //! Orders: placed once per cart, with their lines priced as they were placed.
 
 use crate::order_details::{insert_order_address, OrderAddress};
-use crate::{get, Cart, Result, Store};
+use crate::{get, Cart, Result, Store, StoreError};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Order {
@@ -13,6 +13,8 @@ pub struct Order {
     pub status: String,
     /// At list prices, before the shopper's discount; `total_cents` is what the order costs.
     pub base_cents: i64,
+    /// What shipping cost; included in `total_cents`.
+    pub shipping_cents: i64,
     pub total_cents: i64,
     pub created_at: i64,
     pub updated_at: i64,
@@ -32,8 +34,12 @@ pub struct OrderLine<'a> {
 
 /// What placing an order writes: its lines, its totals and the addresses as they are now.
 pub struct NewOrder<'a> {
+    /// The cart's version the order was priced at: a cart changed since is not ordered.
+    pub cart_version: i64,
     pub lines: &'a [OrderLine<'a>],
     pub base_cents: i64,
+    /// What shipping costs; included in `total_cents`.
+    pub shipping_cents: i64,
     pub total_cents: i64,
     pub billing: Option<&'a OrderAddress>,
     pub shipping: Option<&'a OrderAddress>,
@@ -52,7 +58,7 @@ pub struct PlacedLine {
 }
 
 const ORDER_COLS: &str =
-    "id, store_id, channel_id, customer_id, cart_id, status, base_cents, total_cents, created_at, updated_at";
+    "id, store_id, channel_id, customer_id, cart_id, status, base_cents, shipping_cents, total_cents, created_at, updated_at";
 
 fn order_from(row: &sqlx::any::AnyRow) -> Result<Order> {
     Ok(Order {
@@ -63,6 +69,7 @@ fn order_from(row: &sqlx::any::AnyRow) -> Result<Order> {
         cart_id: get(row, "cart_id")?,
         status: get(row, "status")?,
         base_cents: get(row, "base_cents")?,
+        shipping_cents: get(row, "shipping_cents")?,
         total_cents: get(row, "total_cents")?,
         created_at: get(row, "created_at")?,
         updated_at: get(row, "updated_at")?,
@@ -70,17 +77,30 @@ fn order_from(row: &sqlx::any::AnyRow) -> Result<Order> {
 }
 
 impl Store {
-    /// Places the order for a cart: exactly once per cart (a second attempt is a Conflict).
+    /// Places the order for a cart: exactly once per cart, and only while the cart is at
+    /// `cart_version` (either refusal is a Conflict).
     pub async fn place_order(&self, cart: &Cart, new: NewOrder<'_>, now: i64) -> Result<Order> {
         let mut tx = self.pool().begin().await?;
+        let current = sqlx::query(
+            "UPDATE carts SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3",
+        )
+        .bind(now)
+        .bind(&cart.id)
+        .bind(new.cart_version)
+        .execute(&mut *tx)
+        .await?;
+        if current.rows_affected() != 1 {
+            return Err(StoreError::Conflict("the cart changed".into()));
+        }
         let row = sqlx::query(&format!(
-            "INSERT INTO orders (store_id, channel_id, customer_id, cart_id, status, base_cents, total_cents, created_at, updated_at) VALUES ($1, $2, $3, $4, 'INCOMPLETE', $5, $6, $7, $7) RETURNING {ORDER_COLS}"
+            "INSERT INTO orders (store_id, channel_id, customer_id, cart_id, status, base_cents, shipping_cents, total_cents, created_at, updated_at) VALUES ($1, $2, $3, $4, 'INCOMPLETE', $5, $6, $7, $8, $8) RETURNING {ORDER_COLS}"
         ))
         .bind(cart.store_id)
         .bind(cart.channel_id)
         .bind(cart.customer_id)
         .bind(&cart.id)
         .bind(new.base_cents)
+        .bind(new.shipping_cents)
         .bind(new.total_cents)
         .bind(now)
         .fetch_one(&mut *tx)

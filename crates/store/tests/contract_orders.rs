@@ -59,8 +59,10 @@ contract!(
             .place_order(
                 &cart(&s, st.id, "c1").await,
                 NewOrder {
+                    cart_version: 1,
                     lines: &lines,
                     base_cents: 2_000,
+                    shipping_cents: 0,
                     total_cents: 1_800,
                     billing: Some(&billing),
                     shipping: Some(&shipping),
@@ -88,14 +90,30 @@ contract!(
         // A second order of one cart is refused.
         let c1 = s.cart(st.id, "c1").await.expect("read").expect("cart c1");
         let none = |total_cents| NewOrder {
+            cart_version: 1,
             lines: &lines,
             base_cents: total_cents,
+            shipping_cents: 0,
             total_cents,
             billing: None,
             shipping: None,
         };
         let dup = s.place_order(&c1, none(1), 6).await;
         assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
+        // A cart changed since it was priced is not ordered.
+        let c4 = cart(&s, st.id, "c4").await;
+        let stale = s
+            .place_order(
+                &c4,
+                NewOrder {
+                    cart_version: 0,
+                    ..none(1)
+                },
+                6,
+            )
+            .await;
+        assert!(matches!(stale, Err(StoreError::Conflict(_))), "{stale:?}");
+        assert_eq!(s.order_for_cart("c4").await.unwrap(), None);
         // An order placed without addresses has none.
         let guest = s
             .place_order(&cart(&s, st.id, "c2").await, none(2_000), 5)
@@ -117,8 +135,10 @@ contract!(
             .place_order(
                 &cart(&s, st.id, "p1").await,
                 NewOrder {
+                    cart_version: 1,
                     lines: &lines,
                     base_cents: 1_000,
+                    shipping_cents: 0,
                     total_cents: 1_000,
                     billing: None,
                     shipping: None,
@@ -183,5 +203,72 @@ contract!(
         );
         assert_eq!(made[1].card_brand.as_deref(), Some("Visa"));
         assert_eq!(made[1].amount_cents, 1_000);
+    }
+);
+
+fn consignment(id: &str, country: &str, lines: &[&str]) -> Consignment {
+    Consignment {
+        id: id.into(),
+        address: ConsignmentAddress {
+            city: Some("Austin".into()),
+            country_code: country.into(),
+            ..ConsignmentAddress::default()
+        },
+        line_item_ids: lines.iter().map(|l| l.to_string()).collect(),
+        selected_method_id: None,
+    }
+}
+
+contract!(
+    consignments_change_with_their_cart_version,
+    |s: Store| async move {
+        let st = demo_store(&s).await;
+        let c = cart(&s, st.id, "k1").await;
+        let added = [
+            consignment("a", "US", &["l1"]),
+            consignment("b", "CA", &["l2", "l3"]),
+        ];
+        assert!(s
+            .change_consignments("k1", 1, ConsignmentChange::Add(&added), 2)
+            .await
+            .unwrap());
+        // The version moved on: a change at the old one writes nothing.
+        let select = |id: &'static str, v: i64| {
+            let s = &s;
+            async move {
+                s.change_consignments("k1", v, ConsignmentChange::Select { id, method_id: 9 }, 3)
+                    .await
+                    .unwrap()
+            }
+        };
+        assert!(!select("a", 1).await);
+        assert_eq!(s.consignments("k1").await.unwrap(), added.to_vec());
+        assert!(select("a", 2).await);
+        let now = s.consignments("k1").await.unwrap();
+        assert_eq!(now[0].selected_method_id, Some(9));
+        assert_eq!(now[1].line_item_ids, ["l2", "l3"]);
+        // Replacing a consignment clears its choice.
+        let moved = consignment("a", "GB", &["l1"]);
+        assert!(s
+            .change_consignments("k1", 3, ConsignmentChange::Replace(&moved), 4)
+            .await
+            .unwrap());
+        assert_eq!(s.consignments("k1").await.unwrap()[0], moved);
+        // Once ordered, the checkout no longer changes.
+        let k1 = s.cart(st.id, "k1").await.unwrap().unwrap();
+        assert_eq!(k1.version, 4);
+        let lines = [line(1, 1)];
+        let order = NewOrder {
+            cart_version: 4,
+            lines: &lines,
+            base_cents: 2,
+            shipping_cents: 0,
+            total_cents: 2,
+            billing: None,
+            shipping: None,
+        };
+        s.place_order(&k1, order, 5).await.expect("order");
+        assert!(!select("b", 5).await);
+        drop(c);
     }
 );

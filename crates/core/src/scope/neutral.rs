@@ -9,6 +9,7 @@
 pub const NEUTRAL_TYPES: &[&str] = &[
     "AccountCreationDisabledError",
     "AddCartLineItemsResult",
+    "AddCheckoutShippingConsignmentsResult",
     "AddCustomerAddressResult",
     "AddProductReviewResult",
     "AddWishlistItemsResult",
@@ -124,6 +125,7 @@ pub const NEUTRAL_TYPES: &[&str] = &[
     "ScriptTypeEdge",
     "SearchProductFilterConnection",
     "SearchProductFilterEdge",
+    "SelectCheckoutShippingOptionResult",
     "SeoDetails",
     "SubCategorySearchFilterItemConnection",
     "SubCategorySearchFilterItemEdge",
@@ -133,6 +135,7 @@ pub const NEUTRAL_TYPES: &[&str] = &[
     "UnexpectedUpdateCustomerError",
     "UpdateCartCurrencyResult",
     "UpdateCartLineItemResult",
+    "UpdateCheckoutShippingConsignmentResult",
     "UpdateCustomerAddressResult",
     "UpdateCustomerResult",
     "UpdateWishlistResult",

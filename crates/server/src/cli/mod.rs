@@ -5,6 +5,7 @@
 mod apps;
 mod mail;
 mod records;
+mod shipping;
 mod tokens;
 
 pub use apps::{apps, AppsCmd};
@@ -12,6 +13,7 @@ pub use mail::{mail, MailCmd};
 pub use records::{
     accounts, channels, customers, stores, AccountsCmd, ChannelsCmd, CustomersCmd, StoresCmd,
 };
+pub use shipping::{shipping, ShippingCmd};
 pub use tokens::{keys, scopes, tokens, KeysCmd, ScopesCmd, TokensCmd};
 
 use anyhow::{anyhow, Context};

@@ -1,14 +1,17 @@
 //! Checking out (SPEC §7): a cart becomes an order at the prices of that moment, once; the
 //! order is then paid with a payment access token (`payments`).
 
-use storefront_auth_store::{NewOrder, Order, OrderAddress, OrderLine, StoreError};
+use storefront_auth_store::{
+    Address, ConsignmentAddress, NewOrder, Order, OrderAddress, OrderLine, StoreError,
+};
 
-use super::carts::{find_open, priced, CartError, Shopper};
-use super::Domain;
+use super::carts::{find_open, priced, CartError, PricedCart, Shopper};
+use super::{checkout_shipping, Domain};
 
-/// Places the order for the checkout (the cart), exactly once. The order keeps a copy of the
-/// customer's first saved address as its billing and shipping address (the stand-in's checkout
-/// asks for none); a guest order has none.
+/// Places the order for the checkout (the cart), exactly once, at the cart's prices and the
+/// shipping chosen. The order keeps a copy of the customer's first saved address as its
+/// billing address (the stand-in's checkout asks for none; a guest order has none) and ships
+/// to the first consignment's address, or else to the billing address.
 pub async fn complete_checkout(
     domain: &Domain,
     who: &Shopper,
@@ -23,7 +26,47 @@ pub async fn complete_checkout(
     if priced.total_cents <= 0 {
         return Err(CartError::TotalOutOfRange);
     }
-    let lines: Vec<OrderLine> = priced
+    let lines = order_lines(&priced);
+    let quoted = checkout_shipping::quoted(domain, &priced.cart).await?;
+    let shipping_cents = checkout_shipping::shipping_cents(&quoted).unwrap_or(0);
+    let total_cents = priced
+        .total_cents
+        .checked_add(shipping_cents)
+        .ok_or(CartError::TotalOutOfRange)?;
+    let billing = customer_address(domain, who).await?;
+    // Where the first consignment ships, when the checkout has one; else the billing address.
+    let shipping = quoted
+        .first()
+        .map(|q| shipped_to(&q.consignment.address, billing.as_ref()))
+        .or_else(|| billing.clone());
+    let new = NewOrder {
+        cart_version: priced.cart.version,
+        lines: &lines,
+        base_cents: priced.base_cents,
+        shipping_cents,
+        total_cents,
+        billing: billing.as_ref(),
+        shipping: shipping.as_ref(),
+    };
+    match domain
+        .store()
+        .place_order(&priced.cart, new, domain.now())
+        .await
+    {
+        Ok(order) => Ok(order),
+        // Ordered by a concurrent request, or changed since it was priced.
+        Err(StoreError::Conflict(_)) => match domain.store().order_for_cart(&priced.cart.id).await?
+        {
+            Some(_) => Err(CartError::Ordered),
+            None => Err(CartError::VersionConflict),
+        },
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The cart's lines as the order keeps them.
+fn order_lines(priced: &PricedCart) -> Vec<OrderLine<'_>> {
+    priced
         .lines
         .iter()
         .map(|l| OrderLine {
@@ -34,26 +77,37 @@ pub async fn complete_checkout(
             unit_cents: l.sale_cents,
             selected_options: &l.item.selected_options,
         })
-        .collect();
-    let address = customer_address(domain, who).await?;
-    let placed = domain
-        .store()
-        .place_order(
-            &priced.cart,
-            NewOrder {
-                lines: &lines,
-                base_cents: priced.base_cents,
-                total_cents: priced.total_cents,
-                billing: address.as_ref(),
-                shipping: address.as_ref(),
-            },
-            domain.now(),
-        )
-        .await;
-    match placed {
-        Ok(order) => Ok(order),
-        Err(StoreError::Conflict(_)) => Err(CartError::Ordered),
-        Err(e) => Err(e.into()),
+        .collect()
+}
+
+/// A consignment's address as an order keeps it; names and email the consignment leaves out
+/// come from the billing address.
+fn shipped_to(a: &ConsignmentAddress, billing: Option<&OrderAddress>) -> OrderAddress {
+    let from_billing = |f: fn(&OrderAddress) -> String| billing.map(f).unwrap_or_default();
+    OrderAddress {
+        address: Address {
+            id: 0,
+            first_name: a
+                .first_name
+                .clone()
+                .unwrap_or_else(|| from_billing(|b| b.address.first_name.clone())),
+            last_name: a
+                .last_name
+                .clone()
+                .unwrap_or_else(|| from_billing(|b| b.address.last_name.clone())),
+            company: a.company.clone(),
+            address1: a.address1.clone().unwrap_or_default(),
+            address2: a.address2.clone(),
+            city: a.city.clone().unwrap_or_default(),
+            state_or_province: a.state_or_province.clone(),
+            postal_code: a.postal_code.clone(),
+            country_code: a.country_code.clone(),
+            phone: a.phone.clone(),
+        },
+        email: a
+            .email
+            .clone()
+            .or_else(|| billing.and_then(|b| b.email.clone())),
     }
 }
 

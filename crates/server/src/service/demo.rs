@@ -245,6 +245,31 @@ async fn seed_pages(domain: &Domain, store_id: i64) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// The demo's shipping methods: (name, kind, rate in cents, countries).
+const DEMO_SHIPPING: [(&str, &str, i64, &str); 3] = [
+    ("Standard", "flat", 1_000, "US,CA"),
+    ("Express", "flat", 2_500, "US"),
+    ("International", "per_item", 1_500, "AU,DE,FR,GB,NL"),
+];
+
+async fn seed_shipping(domain: &Domain, store_id: i64) -> Result<(), StoreError> {
+    for (name, kind, rate_cents, countries) in DEMO_SHIPPING {
+        let method = storefront_auth_store::ShippingMethodRecord {
+            id: 0,
+            store_id,
+            name: name.to_string(),
+            kind: kind.to_string(),
+            rate_cents,
+            countries: countries.to_string(),
+        };
+        domain
+            .store()
+            .create_shipping_method(&method, i64::MAX, domain.now())
+            .await?;
+    }
+    Ok(())
+}
+
 /// The demo's products; returns their ids in `DEMO_PRODUCTS` order.
 async fn seed_products(domain: &Domain, store_id: i64) -> Result<Vec<i64>, StoreError> {
     let mut ids = Vec::new();
@@ -277,6 +302,7 @@ pub async fn seed_if_empty(domain: &Domain) -> Result<Option<DemoCredentials>, D
     let vip = store.create_customer_group(st.id, "VIP", 1_000).await?;
     let product_ids = seed_products(domain, st.id).await?;
     seed_content(domain, st.id).await?;
+    seed_shipping(domain, st.id).await?;
     let hash = passwords
         .hash(DEMO_PASSWORD.to_string())
         .await

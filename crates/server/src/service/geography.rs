@@ -135,6 +135,13 @@ pub fn country_name(country_code: &str) -> Option<&'static str> {
         .map(|c| c.3)
 }
 
+/// Whether the stand-in lists the country's states.
+pub fn has_states(country_code: &str) -> bool {
+    COUNTRIES
+        .iter()
+        .any(|c| c.1.eq_ignore_ascii_case(country_code) && !c.4.is_empty())
+}
+
 /// A state given by name or abbreviation, as (name, abbreviation), when the country lists it.
 pub fn state(country_code: &str, state: &str) -> Option<(&'static str, &'static str)> {
     let (_, _, _, _, states, _) = COUNTRIES

@@ -1,7 +1,10 @@
 //! Carts and checkouts as `site.cart` and `site.checkout` read them. The checkout of a cart
 //! shares its id. The mutations are in `cart_mutations` and `checkout`.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, Object, Result, SimpleObject, ID};
+use tokio::sync::OnceCell;
 
 use super::cart_items::{physical_item, CartDigitalItem, CartGiftCertificate, CartPhysicalItem};
 use super::catalog::{global_id, Money};
@@ -10,6 +13,7 @@ use super::customer::OrderNode;
 use super::scalars::{DateTime, DateTimeExtended};
 use super::GqlContext;
 use crate::service::carts::{self, CartError, PricedCart, Shopper};
+use crate::service::checkout_shipping::{self, QuotedConsignment};
 
 #[derive(SimpleObject, Clone, Debug)]
 pub struct CartLineItems {
@@ -79,8 +83,28 @@ impl CartNode {
     }
 }
 
+/// A checkout: its cart, and its consignments quoted once per request when a field asks.
 #[derive(Clone, Debug)]
-pub struct CheckoutNode(pub CartNode);
+pub struct CheckoutNode(pub CartNode, Arc<OnceCell<Vec<QuotedConsignment>>>);
+
+impl CheckoutNode {
+    pub fn new(cart: CartNode) -> Self {
+        CheckoutNode(cart, Arc::default())
+    }
+
+    async fn quoted(&self, ctx: &Context<'_>) -> Result<&[QuotedConsignment]> {
+        let gql = ctx.data::<GqlContext>()?;
+        let quoted = self
+            .1
+            .get_or_try_init(|| checkout_shipping::quoted(&gql.domain, &self.0 .0.cart))
+            .await?;
+        Ok(quoted)
+    }
+
+    async fn shipping_cents(&self, ctx: &Context<'_>) -> Result<Option<i64>> {
+        Ok(checkout_shipping::shipping_cents(self.quoted(ctx).await?))
+    }
+}
 
 #[Object(name = "Checkout")]
 impl CheckoutNode {
@@ -99,19 +123,28 @@ impl CheckoutNode {
     async fn subtotal(&self) -> Option<Money> {
         Some(Money::cents(self.0 .0.total_cents))
     }
-    async fn grand_total(&self) -> Option<Money> {
-        Some(Money::cents(self.0 .0.total_cents))
+    /// The cart's total and the shipping chosen.
+    async fn grand_total(&self, ctx: &Context<'_>) -> Result<Option<Money>> {
+        let shipping = self.shipping_cents(ctx).await?.unwrap_or(0);
+        Ok(Some(Money::cents(
+            self.0 .0.total_cents.saturating_add(shipping),
+        )))
     }
     async fn tax_total(&self) -> Option<Money> {
         Some(Money::cents(0))
     }
-    /// No shipping address is set on a checkout here: no consignments yet.
-    async fn shipping_consignments(&self) -> Option<Vec<CheckoutShippingConsignment>> {
-        None
+    /// Null until a consignment is added.
+    async fn shipping_consignments(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<Vec<CheckoutShippingConsignment>>> {
+        let quoted = self.quoted(ctx).await?;
+        Ok((!quoted.is_empty())
+            .then(|| quoted.iter().map(CheckoutShippingConsignment::of).collect()))
     }
-    /// Not quoted until a consignment has a shipping option.
-    async fn shipping_cost_total(&self) -> Option<Money> {
-        None
+    /// Null until a consignment has a shipping option chosen.
+    async fn shipping_cost_total(&self, ctx: &Context<'_>) -> Result<Option<Money>> {
+        Ok(self.shipping_cents(ctx).await?.map(Money::cents))
     }
     async fn handling_cost_total(&self) -> Option<Money> {
         Some(Money::cents(0))

@@ -1,12 +1,14 @@
-//! The `checkout` mutations (SPEC §7): completing a checkout places the order and hands back
-//! the payment access token that pays for it.
+//! The `checkout` mutations (SPEC §7): shipping consignments and their options, and completing
+//! a checkout, which places the order and hands back the payment access token that pays for it.
 
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, Union};
 
+use super::cart::{node, CheckoutNode};
+use super::checkout_inputs::*;
 use super::errors::CartErrorObject;
 use super::GqlContext;
 use crate::service::carts::CartError;
-use crate::service::{checkout, payments};
+use crate::service::{checkout, checkout_shipping, payments};
 
 #[derive(InputObject, Clone, Debug)]
 pub struct CompleteCheckoutInput {
@@ -29,6 +31,75 @@ pub struct CheckoutMutations;
 
 #[Object]
 impl CheckoutMutations {
+    /// Says where lines ship; each consignment is then offered the store's shipping methods
+    /// that serve its country.
+    async fn add_checkout_shipping_consignments(
+        &self,
+        ctx: &Context<'_>,
+        input: AddCheckoutShippingConsignmentsInput,
+    ) -> Result<Option<AddCheckoutShippingConsignmentsResult>> {
+        let gql = ctx.data::<GqlContext>()?;
+        let requests = input
+            .data
+            .consignments
+            .into_iter()
+            .map(|c| c.request())
+            .collect();
+        let cart = checkout_shipping::add(
+            &gql.domain,
+            &gql.shopper(),
+            &input.checkout_entity_id,
+            input.version.map(Into::into),
+            requests,
+        )
+        .await?;
+        Ok(Some(AddCheckoutShippingConsignmentsResult {
+            checkout: Some(CheckoutNode::new(node(gql, cart).await?)),
+        }))
+    }
+
+    /// Replaces a consignment's address and lines; the option chosen for it is cleared.
+    async fn update_checkout_shipping_consignment(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateCheckoutShippingConsignmentInput,
+    ) -> Result<Option<UpdateCheckoutShippingConsignmentResult>> {
+        let gql = ctx.data::<GqlContext>()?;
+        let cart = checkout_shipping::update(
+            &gql.domain,
+            &gql.shopper(),
+            &input.checkout_entity_id,
+            &input.consignment_entity_id,
+            input.version.map(Into::into),
+            input.data.consignment.request(),
+        )
+        .await?;
+        Ok(Some(UpdateCheckoutShippingConsignmentResult {
+            checkout: Some(CheckoutNode::new(node(gql, cart).await?)),
+        }))
+    }
+
+    /// Chooses one of the options a consignment is offered.
+    async fn select_checkout_shipping_option(
+        &self,
+        ctx: &Context<'_>,
+        input: SelectCheckoutShippingOptionInput,
+    ) -> Result<Option<SelectCheckoutShippingOptionResult>> {
+        let gql = ctx.data::<GqlContext>()?;
+        let cart = checkout_shipping::select(
+            &gql.domain,
+            &gql.shopper(),
+            &input.checkout_entity_id,
+            &input.consignment_entity_id,
+            input.version.map(Into::into),
+            &input.data.shipping_option_entity_id,
+        )
+        .await?;
+        Ok(Some(SelectCheckoutShippingOptionResult {
+            checkout: Some(CheckoutNode::new(node(gql, cart).await?)),
+        }))
+    }
+
     /// Places the order (status `INCOMPLETE`) and returns a payment access token for it.
     async fn complete_checkout(
         &self,

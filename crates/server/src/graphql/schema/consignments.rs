@@ -1,20 +1,28 @@
-//! What a checkout holds besides its cart: shipping consignments and gift certificates. The
-//! stand-in quotes no shipping (no address is set on a checkout, so there are no consignments
-//! and no shipping cost yet) and sells no gift certificates.
+//! What a checkout holds besides its cart: shipping consignments, quoted the store's shipping
+//! methods (`service::checkout_shipping`), and gift certificates (the stand-in sells none).
 
 use async_graphql::SimpleObject;
+use storefront_auth_core::shipping::Quote;
 
 use super::money::Money;
 use super::scalars::DateTimeExtended;
+use crate::service::checkout_shipping::QuotedConsignment;
+use crate::service::geography;
 
 #[derive(SimpleObject, Clone, Debug)]
 pub struct CheckoutConsignmentAddress {
     pub first_name: Option<String>,
     pub last_name: Option<String>,
+    pub email: Option<String>,
+    pub company: Option<String>,
+    pub address1: Option<String>,
+    pub address2: Option<String>,
     pub city: Option<String>,
     pub state_or_province: Option<String>,
+    pub state_or_province_code: Option<String>,
     pub country_code: String,
     pub postal_code: Option<String>,
+    pub phone: Option<String>,
 }
 
 #[derive(SimpleObject, Clone, Debug)]
@@ -43,6 +51,59 @@ pub struct CheckoutShippingConsignment {
     pub available_shipping_options: Option<Vec<CheckoutAvailableShippingOption>>,
     pub selected_shipping_option: Option<CheckoutSelectedShippingOption>,
     pub line_item_ids: Vec<String>,
+    /// The chosen option's cost (null until one is chosen); no handling is charged.
+    pub shipping_cost: Option<Money>,
+    pub handling_cost: Option<Money>,
+}
+
+impl CheckoutShippingConsignment {
+    pub fn of(q: &QuotedConsignment) -> Self {
+        let a = &q.consignment.address;
+        let state = a
+            .state_or_province
+            .as_deref()
+            .and_then(|s| geography::state(&a.country_code, s));
+        let selected = q.selected.as_ref();
+        CheckoutShippingConsignment {
+            entity_id: q.consignment.id.clone(),
+            address: CheckoutConsignmentAddress {
+                first_name: a.first_name.clone(),
+                last_name: a.last_name.clone(),
+                email: a.email.clone(),
+                company: a.company.clone(),
+                address1: a.address1.clone(),
+                address2: a.address2.clone(),
+                city: a.city.clone(),
+                state_or_province: state
+                    .map(|(name, _)| name.to_string())
+                    .or_else(|| a.state_or_province.clone()),
+                state_or_province_code: state.map(|(_, code)| code.to_string()),
+                country_code: a.country_code.clone(),
+                postal_code: a.postal_code.clone(),
+                phone: a.phone.clone(),
+            },
+            available_shipping_options: Some(q.options.iter().map(available).collect()),
+            selected_shipping_option: selected.map(|s| CheckoutSelectedShippingOption {
+                entity_id: s.option_id.clone(),
+                description: s.description.clone(),
+                kind: s.option_type.to_string(),
+                cost: Money::cents(s.cost_cents),
+            }),
+            line_item_ids: q.line_item_ids.clone(),
+            shipping_cost: selected.map(|s| Money::cents(s.cost_cents)),
+            handling_cost: Some(Money::cents(0)),
+        }
+    }
+}
+
+fn available(q: &Quote) -> CheckoutAvailableShippingOption {
+    CheckoutAvailableShippingOption {
+        entity_id: q.option_id.clone(),
+        description: q.description.clone(),
+        kind: q.option_type.to_string(),
+        cost: Money::cents(q.cost_cents),
+        is_recommended: q.recommended,
+    }
 }
 
 #[derive(SimpleObject, Clone, Debug)]

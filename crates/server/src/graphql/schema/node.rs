@@ -41,7 +41,7 @@ pub async fn find(gql: &GqlContext, id: &ID) -> Result<Option<Node>> {
             .map(Node::Cart),
         "Checkout" => super::cart::find_cart(gql, Some(key))
             .await?
-            .map(|c| Node::Checkout(CheckoutNode(c))),
+            .map(|c| Node::Checkout(CheckoutNode::new(c))),
         "Category" | "Brand" | "NormalPage" | "ContactPage" | "RawHtmlPage" => {
             content_node(gql, &kind, &key).await?
         }

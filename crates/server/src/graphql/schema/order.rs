@@ -21,6 +21,11 @@ pub struct OrderStatus {
 pub struct OrderNode(pub Order);
 
 impl OrderNode {
+    /// What the goods cost the shopper: the total less shipping.
+    fn goods_cents(&self) -> i64 {
+        self.0.total_cents.saturating_sub(self.0.shipping_cents)
+    }
+
     pub(super) fn status_value(&self) -> Option<OrderStatusValue> {
         Some(match self.0.status.as_str() {
             "INCOMPLETE" => OrderStatusValue::Incomplete,
@@ -78,7 +83,7 @@ impl OrderNode {
         let gql = ctx.data::<GqlContext>()?;
         Ok(Some(super::orders::consignments(gql, &self.0).await?))
     }
-    /// The order's total: the stand-in charges no tax, shipping, handling or wrapping.
+    /// The order's total, shipping included: the stand-in charges no tax, handling or wrapping.
     async fn total_inc_tax(&self) -> Money {
         Money::cents(self.0.total_cents)
     }
@@ -87,10 +92,10 @@ impl OrderNode {
         Money::cents(self.0.base_cents)
     }
     async fn discounted_sub_total(&self) -> Option<Money> {
-        Some(Money::cents(self.0.total_cents))
+        Some(Money::cents(self.goods_cents()))
     }
     async fn discounts(&self) -> OrderDiscounts {
-        OrderDiscounts::of(self.0.base_cents, self.0.total_cents)
+        OrderDiscounts::of(self.0.base_cents, self.goods_cents())
     }
     async fn is_tax_included(&self) -> bool {
         false
@@ -99,7 +104,7 @@ impl OrderNode {
         Money::cents(0)
     }
     async fn shipping_cost_total(&self) -> Money {
-        Money::cents(0)
+        Money::cents(self.0.shipping_cents)
     }
     async fn handling_cost_total(&self) -> Money {
         Money::cents(0)

@@ -121,6 +121,7 @@ connection!(
 #[derive(Clone, Debug)]
 pub struct OrderShippingConsignment {
     pub order_id: i64,
+    pub shipping_cents: i64,
     pub lines: Vec<OrderPhysicalLineItem>,
 }
 
@@ -146,9 +147,9 @@ impl OrderShippingConsignment {
         let kept = crate::service::orders::addresses(&gql.domain, self.order_id).await?;
         Ok(OrderShippingAddress::of(kept.shipping))
     }
-    /// The stand-in charges no shipping or handling.
+    /// The order's shipping (it ships as one consignment); no handling is charged.
     async fn shipping_cost(&self) -> Money {
-        Money::cents(0)
+        Money::cents(self.shipping_cents)
     }
     async fn handling_cost(&self) -> Money {
         Money::cents(0)
@@ -262,6 +263,7 @@ pub async fn consignments(gql: &GqlContext, order: &Order) -> Result<OrderConsig
     Ok(OrderConsignments {
         shipping: OrderShippingConsignment {
             order_id: order.id,
+            shipping_cents: order.shipping_cents,
             lines,
         },
     })

@@ -282,7 +282,7 @@ impl Site {
     ) -> Result<Option<CheckoutNode>> {
         Ok(super::cart::find_cart(ctx.data::<GqlContext>()?, entity_id)
             .await?
-            .map(CheckoutNode))
+            .map(CheckoutNode::new))
     }
 
     /// One order (needs the Customer scope with private tokens): the signed-in customer's own,

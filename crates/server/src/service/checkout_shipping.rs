@@ -1,0 +1,306 @@
+//! Shipping on a checkout (Catalyst's cart page estimates it): consignments say where lines
+//! ship, each is quoted the store's shipping methods that serve its country, and the option
+//! chosen is charged when the order is placed. Every change is one change of the cart at the
+//! version read, so a change racing another (or a line edit) is refused rather than lost.
+
+use storefront_auth_core::shipping::{self, Method, Quote};
+use storefront_auth_store::{
+    Cart, CartItem, Consignment, ConsignmentAddress, ConsignmentChange, StoreError,
+};
+
+use super::carts::{find_open, CartError, Shopper};
+use super::shipping_methods::methods;
+use super::{geography, Domain};
+
+/// The longest address field a consignment keeps.
+const MAX_FIELD_LEN: usize = 255;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ShippingError {
+    #[error(transparent)]
+    Cart(#[from] CartError),
+    #[error("A consignment needs at least one line item.")]
+    NoLines,
+    #[error("Line item {0} is not in this checkout.")]
+    UnknownLine(String),
+    #[error("Line item {0} is already in a consignment.")]
+    LineTwice(String),
+    #[error("A consignment ships whole lines: line item {0} has a quantity of {1}.")]
+    PartialLine(String, i64),
+    #[error("Consignment {0} is not in this checkout.")]
+    UnknownConsignment(String),
+    #[error("Shipping option {0} is not available for this consignment.")]
+    UnavailableOption(String),
+    #[error("{0}")]
+    InvalidAddress(String),
+    #[error("The checkout has changed (it is at version {0}); read it again.")]
+    Stale(i64),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A consignment as asked for: where, and which lines with what quantity.
+pub struct ConsignmentRequest {
+    pub address: ConsignmentAddress,
+    pub lines: Vec<(String, i64)>,
+}
+
+/// A consignment with its quotes: the lines it ships that are still in the cart, the options
+/// for them, and the chosen one while it is still offered.
+#[derive(Clone, Debug)]
+pub struct QuotedConsignment {
+    pub consignment: Consignment,
+    pub line_item_ids: Vec<String>,
+    pub options: Vec<Quote>,
+    pub selected: Option<Quote>,
+}
+
+/// The checkout's consignments, quoted.
+pub async fn quoted(domain: &Domain, cart: &Cart) -> Result<Vec<QuotedConsignment>, StoreError> {
+    let consignments = domain.store().consignments(&cart.id).await?;
+    if consignments.is_empty() {
+        return Ok(Vec::new());
+    }
+    let items = domain.store().cart_items(&cart.id).await?;
+    let methods = methods(domain, cart.store_id).await?;
+    Ok(consignments
+        .into_iter()
+        .map(|c| quote(&methods, &items, c))
+        .collect())
+}
+
+fn quote(methods: &[Method], items: &[CartItem], consignment: Consignment) -> QuotedConsignment {
+    let shipped: Vec<&CartItem> = items
+        .iter()
+        .filter(|i| consignment.line_item_ids.contains(&i.id))
+        .collect();
+    let units = shipped.iter().map(|i| i.quantity).sum();
+    let options = shipping::quotes(methods, &consignment.address.country_code, units);
+    let selected = consignment.selected_method_id.and_then(|m| {
+        options
+            .iter()
+            .find(|q| q.option_id == m.to_string())
+            .cloned()
+    });
+    QuotedConsignment {
+        line_item_ids: shipped.iter().map(|i| i.id.clone()).collect(),
+        consignment,
+        options,
+        selected,
+    }
+}
+
+/// What the chosen options cost together; `None` while none is chosen.
+pub fn shipping_cents(quoted: &[QuotedConsignment]) -> Option<i64> {
+    let chosen: Vec<i64> = quoted
+        .iter()
+        .filter_map(|q| q.selected.as_ref().map(|s| s.cost_cents))
+        .collect();
+    (!chosen.is_empty()).then(|| chosen.iter().fold(0i64, |a, c| a.saturating_add(*c)))
+}
+
+/// Adds consignments to the checkout.
+pub async fn add(
+    domain: &Domain,
+    who: &Shopper,
+    cart_id: &str,
+    version: Option<i64>,
+    requests: Vec<ConsignmentRequest>,
+) -> Result<Cart, ShippingError> {
+    let cart = open_at(domain, who, cart_id, version).await?;
+    let existing = domain.store().consignments(&cart.id).await?;
+    let items = domain.store().cart_items(&cart.id).await?;
+    let mut taken: Vec<String> = existing.into_iter().flat_map(|c| c.line_item_ids).collect();
+    let mut added = Vec::new();
+    for request in requests {
+        added.push(checked(
+            request,
+            &items,
+            &mut taken,
+            uuid::Uuid::new_v4().to_string(),
+        )?);
+    }
+    if added.is_empty() {
+        return Err(ShippingError::NoLines);
+    }
+    write(domain, &cart, ConsignmentChange::Add(&added)).await
+}
+
+/// Replaces a consignment's address and lines; its chosen option is cleared.
+pub async fn update(
+    domain: &Domain,
+    who: &Shopper,
+    cart_id: &str,
+    consignment_id: &str,
+    version: Option<i64>,
+    request: ConsignmentRequest,
+) -> Result<Cart, ShippingError> {
+    let cart = open_at(domain, who, cart_id, version).await?;
+    let existing = domain.store().consignments(&cart.id).await?;
+    if !existing.iter().any(|c| c.id == consignment_id) {
+        return Err(ShippingError::UnknownConsignment(
+            consignment_id.to_string(),
+        ));
+    }
+    let items = domain.store().cart_items(&cart.id).await?;
+    let mut taken: Vec<String> = existing
+        .into_iter()
+        .filter(|c| c.id != consignment_id)
+        .flat_map(|c| c.line_item_ids)
+        .collect();
+    let replaced = checked(request, &items, &mut taken, consignment_id.to_string())?;
+    write(domain, &cart, ConsignmentChange::Replace(&replaced)).await
+}
+
+/// Chooses one of a consignment's options.
+pub async fn select(
+    domain: &Domain,
+    who: &Shopper,
+    cart_id: &str,
+    consignment_id: &str,
+    version: Option<i64>,
+    option_id: &str,
+) -> Result<Cart, ShippingError> {
+    let cart = open_at(domain, who, cart_id, version).await?;
+    let quoted = quoted(domain, &cart).await?;
+    let consignment = quoted
+        .iter()
+        .find(|q| q.consignment.id == consignment_id)
+        .ok_or_else(|| ShippingError::UnknownConsignment(consignment_id.to_string()))?;
+    let method_id = consignment
+        .options
+        .iter()
+        .find(|o| o.option_id == option_id)
+        .and_then(|o| o.option_id.parse().ok())
+        .ok_or_else(|| ShippingError::UnavailableOption(option_id.to_string()))?;
+    let change = ConsignmentChange::Select {
+        id: consignment_id,
+        method_id,
+    };
+    write(domain, &cart, change).await
+}
+
+/// The shopper's open cart, at `version` when one is given.
+async fn open_at(
+    domain: &Domain,
+    who: &Shopper,
+    cart_id: &str,
+    version: Option<i64>,
+) -> Result<Cart, ShippingError> {
+    let cart = find_open(domain, who, cart_id).await?;
+    match version {
+        Some(v) if v != cart.version => Err(ShippingError::Stale(cart.version)),
+        _ => Ok(cart),
+    }
+}
+
+async fn write(
+    domain: &Domain,
+    cart: &Cart,
+    change: ConsignmentChange<'_>,
+) -> Result<Cart, ShippingError> {
+    let store = domain.store();
+    if !store
+        .change_consignments(&cart.id, cart.version, change, domain.now())
+        .await?
+    {
+        // Moved on between the read and the write, or ordered meanwhile.
+        let now = find_again(domain, cart).await?;
+        return Err(ShippingError::Stale(now.version));
+    }
+    Ok(find_again(domain, cart).await?)
+}
+
+async fn find_again(domain: &Domain, cart: &Cart) -> Result<Cart, CartError> {
+    if domain.store().order_for_cart(&cart.id).await?.is_some() {
+        return Err(CartError::Ordered);
+    }
+    domain
+        .store()
+        .cart(cart.store_id, &cart.id)
+        .await?
+        .ok_or(CartError::NotFound)
+}
+
+/// Checks a requested consignment against the cart's lines and those already shipped.
+fn checked(
+    request: ConsignmentRequest,
+    items: &[CartItem],
+    taken: &mut Vec<String>,
+    id: String,
+) -> Result<Consignment, ShippingError> {
+    let address = checked_address(request.address)?;
+    if request.lines.is_empty() {
+        return Err(ShippingError::NoLines);
+    }
+    let mut line_item_ids = Vec::new();
+    for (line_id, quantity) in request.lines {
+        let item = items
+            .iter()
+            .find(|i| i.id == line_id)
+            .ok_or_else(|| ShippingError::UnknownLine(line_id.clone()))?;
+        if taken.contains(&line_id) {
+            return Err(ShippingError::LineTwice(line_id));
+        }
+        if quantity != item.quantity {
+            return Err(ShippingError::PartialLine(line_id, item.quantity));
+        }
+        taken.push(line_id.clone());
+        line_item_ids.push(line_id);
+    }
+    Ok(Consignment {
+        id,
+        address,
+        line_item_ids,
+        selected_method_id: None,
+    })
+}
+
+/// A country the stand-in knows, a state of it when it lists states, and no field longer
+/// than `MAX_FIELD_LEN`. Blank fields are absent.
+fn checked_address(mut a: ConsignmentAddress) -> Result<ConsignmentAddress, ShippingError> {
+    let invalid = ShippingError::InvalidAddress;
+    a.country_code = a.country_code.trim().to_ascii_uppercase();
+    if geography::country_name(&a.country_code).is_none() {
+        return Err(invalid(format!(
+            "Country code {} is not supported.",
+            a.country_code
+        )));
+    }
+    for field in [
+        &mut a.first_name,
+        &mut a.last_name,
+        &mut a.email,
+        &mut a.company,
+        &mut a.address1,
+        &mut a.address2,
+        &mut a.city,
+        &mut a.state_or_province,
+        &mut a.postal_code,
+        &mut a.phone,
+    ] {
+        *field = field
+            .take()
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty());
+        if field
+            .as_ref()
+            .is_some_and(|v| v.chars().count() > MAX_FIELD_LEN)
+        {
+            return Err(invalid(format!(
+                "An address field is longer than {MAX_FIELD_LEN} characters."
+            )));
+        }
+    }
+    if let Some(state) = &a.state_or_province {
+        if geography::has_states(&a.country_code)
+            && geography::state(&a.country_code, state).is_none()
+        {
+            return Err(invalid(format!(
+                "{state} is not a state or province of {}.",
+                a.country_code
+            )));
+        }
+    }
+    Ok(a)
+}
