@@ -5,6 +5,7 @@
 pub mod analysis;
 pub mod catalog;
 pub mod clock;
+pub mod coupons;
 pub mod customer_login;
 pub mod customer_session;
 pub mod document;

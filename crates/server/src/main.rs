@@ -81,6 +81,9 @@ enum Command {
     /// Mail the platform would have sent (password reset links), from a store's outbox.
     #[command(subcommand)]
     Mail(cli::MailCmd),
+    /// Coupon codes shoppers apply at checkout.
+    #[command(subcommand)]
+    Coupons(cli::CouponsCmd),
     /// Shipping methods the checkout quotes.
     #[command(subcommand)]
     Shipping(cli::ShippingCmd),
@@ -165,6 +168,7 @@ fn main() -> std::process::ExitCode {
             Command::Keys(c) => cli::keys(config, c).await,
             Command::Mail(c) => cli::mail(config, c).await,
             Command::Shipping(c) => cli::shipping(config, c).await,
+            Command::Coupons(c) => cli::coupons(config, c).await,
             Command::Scopes(c) => cli::scopes(c),
             Command::Schema => Ok(Output(storefront_auth::graphql::schema::sdl())),
         }

@@ -95,6 +95,26 @@ async fn add_items(
     Ok(())
 }
 
+/// Moves the open cart on from `version` by one, as the first step of a change made at that
+/// version: `false` when it moved on already or was ordered (the change must then write
+/// nothing). Checkout changes (consignments, coupons) go through here.
+pub(crate) async fn step_open_cart(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    cart_id: &str,
+    version: i64,
+    now: i64,
+) -> Result<bool> {
+    let moved = sqlx::query(&format!(
+        "UPDATE carts SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3 AND {OPEN}"
+    ))
+    .bind(now)
+    .bind(cart_id)
+    .bind(version)
+    .execute(&mut **tx)
+    .await?;
+    Ok(moved.rows_affected() == 1)
+}
+
 async fn touch(tx: &mut sqlx::Transaction<'_, sqlx::Any>, cart_id: &str, now: i64) -> Result<()> {
     sqlx::query("UPDATE carts SET version = version + 1, updated_at = $1 WHERE id = $2")
         .bind(now)

@@ -47,6 +47,7 @@ const SQLITE: &[(i64, &str)] = &[
         14,
         include_str!("../migrations/sqlite/0014_checkout_shipping.sql"),
     ),
+    (15, include_str!("../migrations/sqlite/0015_coupons.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -93,6 +94,7 @@ const POSTGRES: &[(i64, &str)] = &[
         14,
         include_str!("../migrations/postgres/0014_checkout_shipping.sql"),
     ),
+    (15, include_str!("../migrations/postgres/0015_coupons.sql")),
 ];
 
 /// Arbitrary constant naming our advisory lock.

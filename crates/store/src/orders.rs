@@ -1,5 +1,6 @@
 //! Orders: placed once per cart, with their lines priced as they were placed.
 
+use crate::coupons::{use_coupon, PlacedCoupon};
 use crate::order_details::{insert_order_address, OrderAddress};
 use crate::{get, Cart, Result, Store, StoreError};
 
@@ -15,6 +16,9 @@ pub struct Order {
     pub base_cents: i64,
     /// What shipping cost; included in `total_cents`.
     pub shipping_cents: i64,
+    /// The coupon the order was placed with, and what it took off `total_cents`.
+    pub coupon_code: Option<String>,
+    pub coupon_cents: i64,
     pub total_cents: i64,
     pub created_at: i64,
     pub updated_at: i64,
@@ -40,6 +44,8 @@ pub struct NewOrder<'a> {
     pub base_cents: i64,
     /// What shipping costs; included in `total_cents`.
     pub shipping_cents: i64,
+    /// The coupon applied, its use counted as the order is placed; taken off `total_cents`.
+    pub coupon: Option<PlacedCoupon<'a>>,
     pub total_cents: i64,
     pub billing: Option<&'a OrderAddress>,
     pub shipping: Option<&'a OrderAddress>,
@@ -58,7 +64,7 @@ pub struct PlacedLine {
 }
 
 const ORDER_COLS: &str =
-    "id, store_id, channel_id, customer_id, cart_id, status, base_cents, shipping_cents, total_cents, created_at, updated_at";
+    "id, store_id, channel_id, customer_id, cart_id, status, base_cents, shipping_cents, coupon_code, coupon_cents, total_cents, created_at, updated_at";
 
 fn order_from(row: &sqlx::any::AnyRow) -> Result<Order> {
     Ok(Order {
@@ -70,6 +76,8 @@ fn order_from(row: &sqlx::any::AnyRow) -> Result<Order> {
         status: get(row, "status")?,
         base_cents: get(row, "base_cents")?,
         shipping_cents: get(row, "shipping_cents")?,
+        coupon_code: get(row, "coupon_code")?,
+        coupon_cents: get(row, "coupon_cents")?,
         total_cents: get(row, "total_cents")?,
         created_at: get(row, "created_at")?,
         updated_at: get(row, "updated_at")?,
@@ -77,8 +85,9 @@ fn order_from(row: &sqlx::any::AnyRow) -> Result<Order> {
 }
 
 impl Store {
-    /// Places the order for a cart: exactly once per cart, and only while the cart is at
-    /// `cart_version` (either refusal is a Conflict).
+    /// Places the order for a cart: exactly once per cart, only while the cart is at
+    /// `cart_version`, and with a coupon only while it has uses left (each refusal is a
+    /// Conflict, and nothing is written).
     pub async fn place_order(&self, cart: &Cart, new: NewOrder<'_>, now: i64) -> Result<Order> {
         let mut tx = self.pool().begin().await?;
         let current = sqlx::query(
@@ -93,7 +102,7 @@ impl Store {
             return Err(StoreError::Conflict("the cart changed".into()));
         }
         let row = sqlx::query(&format!(
-            "INSERT INTO orders (store_id, channel_id, customer_id, cart_id, status, base_cents, shipping_cents, total_cents, created_at, updated_at) VALUES ($1, $2, $3, $4, 'INCOMPLETE', $5, $6, $7, $8, $8) RETURNING {ORDER_COLS}"
+            "INSERT INTO orders (store_id, channel_id, customer_id, cart_id, status, base_cents, shipping_cents, coupon_code, coupon_cents, total_cents, created_at, updated_at) VALUES ($1, $2, $3, $4, 'INCOMPLETE', $5, $6, $7, $8, $9, $10, $10) RETURNING {ORDER_COLS}"
         ))
         .bind(cart.store_id)
         .bind(cart.channel_id)
@@ -101,11 +110,18 @@ impl Store {
         .bind(&cart.id)
         .bind(new.base_cents)
         .bind(new.shipping_cents)
+        .bind(new.coupon.as_ref().map(|c| c.code))
+        .bind(new.coupon.as_ref().map_or(0, |c| c.cents))
         .bind(new.total_cents)
         .bind(now)
         .fetch_one(&mut *tx)
         .await?;
         let order = order_from(&row)?;
+        if let Some(c) = &new.coupon {
+            if !use_coupon(&mut tx, c.id).await? {
+                return Err(StoreError::Conflict("the coupon is used up".into()));
+            }
+        }
         for l in new.lines {
             sqlx::query("INSERT INTO order_lines (order_id, product_id, name, quantity, list_cents, unit_cents, selected_options) VALUES ($1, $2, $3, $4, $5, $6, $7)")
                 .bind(order.id)

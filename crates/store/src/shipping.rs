@@ -1,7 +1,7 @@
 //! Shipping: a store's shipping methods, and a checkout's consignments (where its lines ship
 //! and the option chosen). A consignment belongs to its cart and goes with it.
 
-use crate::carts::OPEN;
+use crate::carts::step_open_cart;
 use crate::{get, Result, Store, StoreError};
 
 /// A shipping method as stored: `kind` is `flat`, `per_item` or `free`; `countries` is
@@ -180,15 +180,7 @@ impl Store {
         now: i64,
     ) -> Result<bool> {
         let mut tx = self.pool().begin().await?;
-        let moved = sqlx::query(&format!(
-            "UPDATE carts SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3 AND {OPEN}"
-        ))
-        .bind(now)
-        .bind(cart_id)
-        .bind(version)
-        .execute(&mut *tx)
-        .await?;
-        if moved.rows_affected() != 1 {
+        if !step_open_cart(&mut tx, cart_id, version, now).await? {
             return Ok(false);
         }
         match change {

@@ -63,6 +63,7 @@ contract!(
                     lines: &lines,
                     base_cents: 2_000,
                     shipping_cents: 0,
+                    coupon: None,
                     total_cents: 1_800,
                     billing: Some(&billing),
                     shipping: Some(&shipping),
@@ -94,6 +95,7 @@ contract!(
             lines: &lines,
             base_cents: total_cents,
             shipping_cents: 0,
+            coupon: None,
             total_cents,
             billing: None,
             shipping: None,
@@ -139,6 +141,7 @@ contract!(
                     lines: &lines,
                     base_cents: 1_000,
                     shipping_cents: 0,
+                    coupon: None,
                     total_cents: 1_000,
                     billing: None,
                     shipping: None,
@@ -263,6 +266,7 @@ contract!(
             lines: &lines,
             base_cents: 2,
             shipping_cents: 0,
+            coupon: None,
             total_cents: 2,
             billing: None,
             shipping: None,
@@ -270,5 +274,127 @@ contract!(
         s.place_order(&k1, order, 5).await.expect("order");
         assert!(!select("b", 5).await);
         drop(c);
+    }
+);
+
+contract!(
+    a_coupon_is_used_at_most_its_limit_under_concurrent_orders,
+    |s: Store| async move {
+        let st = demo_store(&s).await;
+        let coupon = CouponRecord {
+            id: 0,
+            store_id: st.id,
+            code: "Save5".into(),
+            kind: "amount".into(),
+            amount: 500,
+            max_uses: 2,
+            uses: 0,
+        };
+        let created = s
+            .create_coupon(&coupon, 10, 1)
+            .await
+            .unwrap()
+            .expect("created");
+        // Codes match in any case, and one code is one coupon.
+        let found = s.coupon_by_code(st.id, "SAVE5").await.unwrap();
+        assert_eq!(found.map(|c| c.id), Some(created.id));
+        let again = s
+            .create_coupon(
+                &CouponRecord {
+                    code: "save5".into(),
+                    ..coupon.clone()
+                },
+                10,
+                1,
+            )
+            .await;
+        assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
+        assert_eq!(
+            s.create_coupon(
+                &CouponRecord {
+                    code: "other".into(),
+                    ..coupon.clone()
+                },
+                1,
+                1
+            )
+            .await
+            .unwrap(),
+            None,
+            "at the store's limit"
+        );
+
+        // Applied with the cart's version, like every checkout change.
+        let c = cart(&s, st.id, "q0").await;
+        assert!(!s
+            .set_checkout_coupon("q0", 7, Some(created.id), 2)
+            .await
+            .unwrap());
+        assert!(s
+            .set_checkout_coupon("q0", c.version, Some(created.id), 2)
+            .await
+            .unwrap());
+        assert_eq!(
+            s.checkout_coupon("q0").await.unwrap().map(|c| c.code),
+            Some("Save5".into())
+        );
+
+        // Six orders at once with a coupon good for two: two are placed.
+        let mut carts = Vec::new();
+        for i in 0..6 {
+            carts.push(cart(&s, st.id, &format!("q{}", i + 1)).await);
+        }
+        let mut racers = tokio::task::JoinSet::new();
+        for c in carts {
+            let (s, coupon_id) = (s.clone(), created.id);
+            racers.spawn(async move {
+                let lines = [line(1_000, 1_000)];
+                let placed = PlacedCoupon {
+                    id: coupon_id,
+                    code: "Save5",
+                    cents: 500,
+                };
+                let new = NewOrder {
+                    cart_version: c.version,
+                    lines: &lines,
+                    base_cents: 2_000,
+                    shipping_cents: 0,
+                    coupon: Some(placed),
+                    total_cents: 1_500,
+                    billing: None,
+                    shipping: None,
+                };
+                s.place_order(&c, new, 3).await
+            });
+        }
+        let mut results = Vec::new();
+        while let Some(r) = racers.join_next().await {
+            results.push(r.expect("racer"));
+        }
+        let placed: Vec<&Order> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
+        assert_eq!(placed.len(), 2, "{results:?}");
+        assert!(results
+            .iter()
+            .all(|r| r.is_ok() || matches!(r, Err(StoreError::Conflict(_)))));
+        assert!(placed
+            .iter()
+            .all(|o| o.coupon_code.as_deref() == Some("Save5") && o.coupon_cents == 500));
+        let used = s
+            .coupon_by_code(st.id, "save5")
+            .await
+            .unwrap()
+            .expect("coupon");
+        assert_eq!(used.uses, 2);
+        // Deleting it takes it off checkouts; orders keep theirs.
+        assert!(s.delete_coupon(st.id, used.id).await.unwrap());
+        assert_eq!(s.checkout_coupon("q0").await.unwrap(), None);
+        assert_eq!(
+            s.order(st.id, placed[0].id)
+                .await
+                .unwrap()
+                .unwrap()
+                .coupon_cents,
+            500
+        );
     }
 );

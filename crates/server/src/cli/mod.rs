@@ -3,12 +3,14 @@
 //! and revocations within a second.
 
 mod apps;
+mod coupons;
 mod mail;
 mod records;
 mod shipping;
 mod tokens;
 
 pub use apps::{apps, AppsCmd};
+pub use coupons::{coupons, CouponsCmd};
 pub use mail::{mail, MailCmd};
 pub use records::{
     accounts, channels, customers, stores, AccountsCmd, ChannelsCmd, CustomersCmd, StoresCmd,

@@ -58,6 +58,11 @@ pub enum CartError {
     NotSignedIn,
     #[error("The cart was changed by another request; read it again.")]
     VersionConflict,
+    #[error("Coupon {0} has been used up.")]
+    CouponUsedUp(String),
+    /// A payment for nothing is never taken.
+    #[error("An order must cost something: the coupon covers the whole order.")]
+    CoveredByCoupon,
     #[error(transparent)]
     Option(#[from] OptionError),
     #[error(transparent)]

@@ -2,14 +2,15 @@
 //! order is then paid with a payment access token (`payments`).
 
 use storefront_auth_store::{
-    Address, ConsignmentAddress, NewOrder, Order, OrderAddress, OrderLine, StoreError,
+    Address, Cart, ConsignmentAddress, NewOrder, Order, OrderAddress, OrderLine, PlacedCoupon,
+    StoreError,
 };
 
 use super::carts::{find_open, priced, CartError, PricedCart, Shopper};
-use super::{checkout_shipping, Domain};
+use super::{checkout_shipping, coupons, Domain};
 
-/// Places the order for the checkout (the cart), exactly once, at the cart's prices and the
-/// shipping chosen. The order keeps a copy of the customer's first saved address as its
+/// Places the order for the checkout (the cart), exactly once, at the cart's prices, less the
+/// coupon applied, plus the shipping chosen. The order keeps a copy of the customer's first saved address as its
 /// billing address (the stand-in's checkout asks for none; a guest order has none) and ships
 /// to the first consignment's address, or else to the billing address.
 pub async fn complete_checkout(
@@ -26,40 +27,58 @@ pub async fn complete_checkout(
     if priced.total_cents <= 0 {
         return Err(CartError::TotalOutOfRange);
     }
-    let lines = order_lines(&priced);
     let quoted = checkout_shipping::quoted(domain, &priced.cart).await?;
     let shipping_cents = checkout_shipping::shipping_cents(&quoted).unwrap_or(0);
-    let total_cents = priced
-        .total_cents
+    let coupon = coupons::applied(domain, &priced.cart, priced.total_cents).await?;
+    let coupon_cents = coupon.as_ref().map_or(0, |c| c.cents);
+    let total_cents = (priced.total_cents - coupon_cents)
         .checked_add(shipping_cents)
         .ok_or(CartError::TotalOutOfRange)?;
+    if total_cents <= 0 {
+        return Err(CartError::CoveredByCoupon);
+    }
     let billing = customer_address(domain, who).await?;
     // Where the first consignment ships, when the checkout has one; else the billing address.
     let shipping = quoted
         .first()
         .map(|q| shipped_to(&q.consignment.address, billing.as_ref()))
         .or_else(|| billing.clone());
+    let lines = order_lines(&priced);
     let new = NewOrder {
         cart_version: priced.cart.version,
         lines: &lines,
         base_cents: priced.base_cents,
         shipping_cents,
+        coupon: coupon.as_ref().map(|c| PlacedCoupon {
+            id: c.coupon.id,
+            code: &c.coupon.code,
+            cents: c.cents,
+        }),
         total_cents,
         billing: billing.as_ref(),
         shipping: shipping.as_ref(),
     };
-    match domain
-        .store()
-        .place_order(&priced.cart, new, domain.now())
-        .await
-    {
+    place(domain, &priced.cart, new).await
+}
+
+/// Places the order; a refusal says why: ordered by a concurrent request, the coupon used up
+/// meanwhile, or the cart changed since it was priced.
+async fn place(domain: &Domain, cart: &Cart, new: NewOrder<'_>) -> Result<Order, CartError> {
+    let coupon = new.coupon.as_ref().map(|c| c.code.to_string());
+    match domain.store().place_order(cart, new, domain.now()).await {
         Ok(order) => Ok(order),
-        // Ordered by a concurrent request, or changed since it was priced.
-        Err(StoreError::Conflict(_)) => match domain.store().order_for_cart(&priced.cart.id).await?
-        {
-            Some(_) => Err(CartError::Ordered),
-            None => Err(CartError::VersionConflict),
-        },
+        Err(StoreError::Conflict(_)) => {
+            if domain.store().order_for_cart(&cart.id).await?.is_some() {
+                return Err(CartError::Ordered);
+            }
+            let applied = domain.store().checkout_coupon(&cart.id).await?;
+            match (coupon, applied) {
+                (Some(code), Some(c)) if c.max_uses > 0 && c.uses >= c.max_uses => {
+                    Err(CartError::CouponUsedUp(code))
+                }
+                _ => Err(CartError::VersionConflict),
+            }
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -16,7 +16,7 @@ use super::{geography, Domain};
 const MAX_FIELD_LEN: usize = 255;
 
 #[derive(Debug, thiserror::Error)]
-pub enum ShippingError {
+pub enum CheckoutChangeError {
     #[error(transparent)]
     Cart(#[from] CartError),
     #[error("A consignment needs at least one line item.")]
@@ -35,6 +35,14 @@ pub enum ShippingError {
     InvalidAddress(String),
     #[error("The checkout has changed (it is at version {0}); read it again.")]
     Stale(i64),
+    #[error("The coupon code {0} is not valid.")]
+    UnknownCoupon(String),
+    #[error("Coupon {0} has been used up.")]
+    CouponUsedUp(String),
+    #[error("Only one coupon can be applied; remove {0} first.")]
+    OneCoupon(String),
+    #[error("Coupon {0} is not applied to this checkout.")]
+    CouponNotApplied(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -106,7 +114,7 @@ pub async fn add(
     cart_id: &str,
     version: Option<i64>,
     requests: Vec<ConsignmentRequest>,
-) -> Result<Cart, ShippingError> {
+) -> Result<Cart, CheckoutChangeError> {
     let cart = open_at(domain, who, cart_id, version).await?;
     let existing = domain.store().consignments(&cart.id).await?;
     let items = domain.store().cart_items(&cart.id).await?;
@@ -121,7 +129,7 @@ pub async fn add(
         )?);
     }
     if added.is_empty() {
-        return Err(ShippingError::NoLines);
+        return Err(CheckoutChangeError::NoLines);
     }
     write(domain, &cart, ConsignmentChange::Add(&added)).await
 }
@@ -134,11 +142,11 @@ pub async fn update(
     consignment_id: &str,
     version: Option<i64>,
     request: ConsignmentRequest,
-) -> Result<Cart, ShippingError> {
+) -> Result<Cart, CheckoutChangeError> {
     let cart = open_at(domain, who, cart_id, version).await?;
     let existing = domain.store().consignments(&cart.id).await?;
     if !existing.iter().any(|c| c.id == consignment_id) {
-        return Err(ShippingError::UnknownConsignment(
+        return Err(CheckoutChangeError::UnknownConsignment(
             consignment_id.to_string(),
         ));
     }
@@ -160,19 +168,19 @@ pub async fn select(
     consignment_id: &str,
     version: Option<i64>,
     option_id: &str,
-) -> Result<Cart, ShippingError> {
+) -> Result<Cart, CheckoutChangeError> {
     let cart = open_at(domain, who, cart_id, version).await?;
     let quoted = quoted(domain, &cart).await?;
     let consignment = quoted
         .iter()
         .find(|q| q.consignment.id == consignment_id)
-        .ok_or_else(|| ShippingError::UnknownConsignment(consignment_id.to_string()))?;
+        .ok_or_else(|| CheckoutChangeError::UnknownConsignment(consignment_id.to_string()))?;
     let method_id = consignment
         .options
         .iter()
         .find(|o| o.option_id == option_id)
         .and_then(|o| o.option_id.parse().ok())
-        .ok_or_else(|| ShippingError::UnavailableOption(option_id.to_string()))?;
+        .ok_or_else(|| CheckoutChangeError::UnavailableOption(option_id.to_string()))?;
     let change = ConsignmentChange::Select {
         id: consignment_id,
         method_id,
@@ -181,15 +189,15 @@ pub async fn select(
 }
 
 /// The shopper's open cart, at `version` when one is given.
-async fn open_at(
+pub(super) async fn open_at(
     domain: &Domain,
     who: &Shopper,
     cart_id: &str,
     version: Option<i64>,
-) -> Result<Cart, ShippingError> {
+) -> Result<Cart, CheckoutChangeError> {
     let cart = find_open(domain, who, cart_id).await?;
     match version {
-        Some(v) if v != cart.version => Err(ShippingError::Stale(cart.version)),
+        Some(v) if v != cart.version => Err(CheckoutChangeError::Stale(cart.version)),
         _ => Ok(cart),
     }
 }
@@ -198,7 +206,7 @@ async fn write(
     domain: &Domain,
     cart: &Cart,
     change: ConsignmentChange<'_>,
-) -> Result<Cart, ShippingError> {
+) -> Result<Cart, CheckoutChangeError> {
     let store = domain.store();
     if !store
         .change_consignments(&cart.id, cart.version, change, domain.now())
@@ -206,12 +214,12 @@ async fn write(
     {
         // Moved on between the read and the write, or ordered meanwhile.
         let now = find_again(domain, cart).await?;
-        return Err(ShippingError::Stale(now.version));
+        return Err(CheckoutChangeError::Stale(now.version));
     }
     Ok(find_again(domain, cart).await?)
 }
 
-async fn find_again(domain: &Domain, cart: &Cart) -> Result<Cart, CartError> {
+pub(super) async fn find_again(domain: &Domain, cart: &Cart) -> Result<Cart, CartError> {
     if domain.store().order_for_cart(&cart.id).await?.is_some() {
         return Err(CartError::Ordered);
     }
@@ -228,22 +236,22 @@ fn checked(
     items: &[CartItem],
     taken: &mut Vec<String>,
     id: String,
-) -> Result<Consignment, ShippingError> {
+) -> Result<Consignment, CheckoutChangeError> {
     let address = checked_address(request.address)?;
     if request.lines.is_empty() {
-        return Err(ShippingError::NoLines);
+        return Err(CheckoutChangeError::NoLines);
     }
     let mut line_item_ids = Vec::new();
     for (line_id, quantity) in request.lines {
         let item = items
             .iter()
             .find(|i| i.id == line_id)
-            .ok_or_else(|| ShippingError::UnknownLine(line_id.clone()))?;
+            .ok_or_else(|| CheckoutChangeError::UnknownLine(line_id.clone()))?;
         if taken.contains(&line_id) {
-            return Err(ShippingError::LineTwice(line_id));
+            return Err(CheckoutChangeError::LineTwice(line_id));
         }
         if quantity != item.quantity {
-            return Err(ShippingError::PartialLine(line_id, item.quantity));
+            return Err(CheckoutChangeError::PartialLine(line_id, item.quantity));
         }
         taken.push(line_id.clone());
         line_item_ids.push(line_id);
@@ -258,8 +266,8 @@ fn checked(
 
 /// A country the stand-in knows, a state of it when it lists states, and no field longer
 /// than `MAX_FIELD_LEN`. Blank fields are absent.
-fn checked_address(mut a: ConsignmentAddress) -> Result<ConsignmentAddress, ShippingError> {
-    let invalid = ShippingError::InvalidAddress;
+fn checked_address(mut a: ConsignmentAddress) -> Result<ConsignmentAddress, CheckoutChangeError> {
+    let invalid = CheckoutChangeError::InvalidAddress;
     a.country_code = a.country_code.trim().to_ascii_uppercase();
     if geography::country_name(&a.country_code).is_none() {
         return Err(invalid(format!(

@@ -303,6 +303,17 @@ pub async fn seed_if_empty(domain: &Domain) -> Result<Option<DemoCredentials>, D
     let product_ids = seed_products(domain, st.id).await?;
     seed_content(domain, st.id).await?;
     seed_shipping(domain, st.id).await?;
+    // A coupon to try at checkout: 10 % off the goods.
+    let welcome = storefront_auth_store::CouponRecord {
+        id: 0,
+        store_id: st.id,
+        code: "WELCOME10".into(),
+        kind: "percent".into(),
+        amount: 1_000,
+        max_uses: 0,
+        uses: 0,
+    };
+    store.create_coupon(&welcome, 1, now).await?;
     let hash = passwords
         .hash(DEMO_PASSWORD.to_string())
         .await

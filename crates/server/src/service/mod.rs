@@ -19,6 +19,7 @@ pub mod carts;
 pub mod catalog;
 pub mod checkout;
 pub mod checkout_shipping;
+pub mod coupons;
 pub mod current_customer;
 pub mod customer_context;
 pub mod customer_login;

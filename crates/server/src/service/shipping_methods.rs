@@ -49,10 +49,8 @@ pub enum MethodError {
 }
 
 async fn store_id(domain: &Domain, hash: &str) -> Result<i64, MethodError> {
-    Ok(domain
-        .store()
-        .store_by_hash(hash)
-        .await?
+    let store = super::stores::find(domain, hash).await?;
+    Ok(store
         .ok_or_else(|| MethodError::NoSuchStore(hash.to_string()))?
         .id)
 }

@@ -13,6 +13,7 @@ mod binary;
 mod cart_lines;
 mod catalyst;
 mod catalyst_core;
+mod checkout_coupons;
 mod checkout_shipping;
 mod commerce;
 mod customers;

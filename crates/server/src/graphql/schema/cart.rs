@@ -14,6 +14,7 @@ use super::scalars::{DateTime, DateTimeExtended};
 use super::GqlContext;
 use crate::service::carts::{self, CartError, PricedCart, Shopper};
 use crate::service::checkout_shipping::{self, QuotedConsignment};
+use crate::service::coupons::{self, AppliedCoupon};
 
 #[derive(SimpleObject, Clone, Debug)]
 pub struct CartLineItems {
@@ -83,22 +84,39 @@ impl CartNode {
     }
 }
 
-/// A checkout: its cart, and its consignments quoted once per request when a field asks.
+/// A checkout: its cart, and what is read once per request when a field asks: its
+/// consignments, quoted, and the coupon applied.
 #[derive(Clone, Debug)]
-pub struct CheckoutNode(pub CartNode, Arc<OnceCell<Vec<QuotedConsignment>>>);
+pub struct CheckoutNode(pub CartNode, Arc<OnceCell<CheckoutExtras>>);
+
+#[derive(Debug)]
+struct CheckoutExtras {
+    quoted: Vec<QuotedConsignment>,
+    coupon: Option<AppliedCoupon>,
+}
 
 impl CheckoutNode {
     pub fn new(cart: CartNode) -> Self {
         CheckoutNode(cart, Arc::default())
     }
 
-    async fn quoted(&self, ctx: &Context<'_>) -> Result<&[QuotedConsignment]> {
+    async fn extras(&self, ctx: &Context<'_>) -> Result<&CheckoutExtras> {
         let gql = ctx.data::<GqlContext>()?;
-        let quoted = self
+        let priced = &self.0 .0;
+        let extras = self
             .1
-            .get_or_try_init(|| checkout_shipping::quoted(&gql.domain, &self.0 .0.cart))
+            .get_or_try_init(|| async {
+                let quoted = checkout_shipping::quoted(&gql.domain, &priced.cart).await?;
+                let coupon =
+                    coupons::applied(&gql.domain, &priced.cart, priced.total_cents).await?;
+                Ok::<_, storefront_auth_store::StoreError>(CheckoutExtras { quoted, coupon })
+            })
             .await?;
-        Ok(quoted)
+        Ok(extras)
+    }
+
+    async fn quoted(&self, ctx: &Context<'_>) -> Result<&[QuotedConsignment]> {
+        Ok(&self.extras(ctx).await?.quoted)
     }
 
     async fn shipping_cents(&self, ctx: &Context<'_>) -> Result<Option<i64>> {
@@ -123,11 +141,17 @@ impl CheckoutNode {
     async fn subtotal(&self) -> Option<Money> {
         Some(Money::cents(self.0 .0.total_cents))
     }
-    /// The cart's total and the shipping chosen.
+    /// The cart's total, less the coupon applied, plus the shipping chosen.
     async fn grand_total(&self, ctx: &Context<'_>) -> Result<Option<Money>> {
         let shipping = self.shipping_cents(ctx).await?.unwrap_or(0);
+        let coupon = self
+            .extras(ctx)
+            .await?
+            .coupon
+            .as_ref()
+            .map_or(0, |c| c.cents);
         Ok(Some(Money::cents(
-            self.0 .0.total_cents.saturating_add(shipping),
+            (self.0 .0.total_cents - coupon).saturating_add(shipping),
         )))
     }
     async fn tax_total(&self) -> Option<Money> {
@@ -152,8 +176,16 @@ impl CheckoutNode {
     async fn gift_certificates(&self) -> Vec<CheckoutGiftCertificate> {
         Vec::new()
     }
-    async fn coupons(&self) -> Vec<CheckoutCoupon> {
-        Vec::new()
+    /// The coupon applied (one at most) and what it takes off.
+    async fn coupons(&self, ctx: &Context<'_>) -> Result<Vec<CheckoutCoupon>> {
+        let coupon = &self.extras(ctx).await?.coupon;
+        Ok(coupon
+            .iter()
+            .map(|c| CheckoutCoupon {
+                code: c.coupon.code.clone(),
+                discounted_amount: Money::cents(c.cents),
+            })
+            .collect())
     }
     async fn version(&self) -> Option<i32> {
         Some(self.0 .0.cart.version as i32)

@@ -1,9 +1,10 @@
 //! The `checkout` mutations (SPEC §7): shipping consignments and their options, and completing
 //! a checkout, which places the order and hands back the payment access token that pays for it.
 
-use async_graphql::{Context, InputObject, Object, Result, SimpleObject, Union};
+use async_graphql::{Context, InputObject, MergedObject, Object, Result, SimpleObject, Union};
 
 use super::cart::{node, CheckoutNode};
+use super::checkout_coupons::CheckoutCouponMutations;
 use super::checkout_inputs::*;
 use super::errors::CartErrorObject;
 use super::GqlContext;
@@ -27,10 +28,17 @@ pub struct CompleteCheckoutResult {
     pub errors: Vec<CompleteCheckoutError>,
 }
 
-pub struct CheckoutMutations;
+/// BigCommerce's `CheckoutMutations`: the order and shipping mutations here, the coupon and
+/// gift certificate ones in `checkout_coupons`.
+#[derive(MergedObject, Default)]
+#[graphql(name = "CheckoutMutations")]
+pub struct CheckoutMutations(CheckoutOrderMutations, CheckoutCouponMutations);
+
+#[derive(Default)]
+pub struct CheckoutOrderMutations;
 
 #[Object]
-impl CheckoutMutations {
+impl CheckoutOrderMutations {
     /// Says where lines ship; each consignment is then offered the store's shipping methods
     /// that serve its country.
     async fn add_checkout_shipping_consignments(

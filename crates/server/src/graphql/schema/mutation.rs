@@ -48,7 +48,7 @@ impl Mutation {
     }
 
     async fn checkout(&self) -> CheckoutMutations {
-        CheckoutMutations
+        CheckoutMutations::default()
     }
 
     async fn customer(&self) -> CustomerMutations {

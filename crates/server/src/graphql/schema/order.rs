@@ -21,9 +21,13 @@ pub struct OrderStatus {
 pub struct OrderNode(pub Order);
 
 impl OrderNode {
-    /// What the goods cost the shopper: the total less shipping.
+    /// What the goods cost the shopper before the coupon: the total less shipping, plus
+    /// what the coupon took off.
     fn goods_cents(&self) -> i64 {
-        self.0.total_cents.saturating_sub(self.0.shipping_cents)
+        self.0
+            .total_cents
+            .saturating_sub(self.0.shipping_cents)
+            .saturating_add(self.0.coupon_cents)
     }
 
     pub(super) fn status_value(&self) -> Option<OrderStatusValue> {
@@ -95,7 +99,12 @@ impl OrderNode {
         Some(Money::cents(self.goods_cents()))
     }
     async fn discounts(&self) -> OrderDiscounts {
-        OrderDiscounts::of(self.0.base_cents, self.goods_cents())
+        let coupon = self
+            .0
+            .coupon_code
+            .as_deref()
+            .map(|c| (c, self.0.coupon_cents));
+        OrderDiscounts::of(self.0.base_cents, self.goods_cents(), coupon)
     }
     async fn is_tax_included(&self) -> bool {
         false

@@ -96,7 +96,8 @@ pub struct OrderCouponDiscount {
 }
 
 /// The order's discounts: the shopper's group discount (taken off each line's price) is its
-/// non-coupon discount; the stand-in has no coupons or manual discounts.
+/// non-coupon discount, and the coupon applied at checkout its coupon discount; the stand-in
+/// has no manual discounts.
 #[derive(SimpleObject, Clone, Debug)]
 pub struct OrderDiscounts {
     pub non_coupon_discount_total: Money,
@@ -107,12 +108,21 @@ pub struct OrderDiscounts {
 }
 
 impl OrderDiscounts {
-    pub fn of(base_cents: i64, total_cents: i64) -> Self {
-        let discount = Money::cents(base_cents.saturating_sub(total_cents).max(0));
+    /// `base_cents` at list prices, `goods_cents` after the group discount, and the coupon
+    /// taken off those.
+    pub fn of(base_cents: i64, goods_cents: i64, coupon: Option<(&str, i64)>) -> Self {
+        let group = base_cents.saturating_sub(goods_cents).max(0);
+        let coupon_cents = coupon.map_or(0, |(_, cents)| cents);
         OrderDiscounts {
-            non_coupon_discount_total: discount,
-            coupon_discounts: Vec::new(),
-            total_discount: Some(discount),
+            non_coupon_discount_total: Money::cents(group),
+            coupon_discounts: coupon
+                .map(|(code, cents)| OrderCouponDiscount {
+                    coupon_code: code.to_string(),
+                    discounted_amount: Money::cents(cents),
+                })
+                .into_iter()
+                .collect(),
+            total_discount: Some(Money::cents(group.saturating_add(coupon_cents))),
             order_based_auto_discount_total: Some(Money::cents(0)),
             manual_discount_total: Some(Money::cents(0)),
         }
