@@ -300,14 +300,17 @@ fn checked_address(mut a: ConsignmentAddress) -> Result<ConsignmentAddress, Chec
             )));
         }
     }
-    if let Some(state) = &a.state_or_province {
-        if geography::has_states(&a.country_code)
-            && geography::state(&a.country_code, state).is_none()
-        {
-            return Err(invalid(format!(
-                "{state} is not a state or province of {}.",
-                a.country_code
-            )));
+    // A state is kept by its name, however it was given (name, abbreviation or id).
+    if let Some(given) = a.state_or_province.take() {
+        match geography::state(&a.country_code, &given) {
+            Some((name, _)) => a.state_or_province = Some(name.to_string()),
+            None if geography::has_states(&a.country_code) => {
+                return Err(invalid(format!(
+                    "{given} is not a state or province of {}.",
+                    a.country_code
+                )));
+            }
+            None => a.state_or_province = Some(given),
         }
     }
     Ok(a)

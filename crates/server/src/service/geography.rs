@@ -142,15 +142,28 @@ pub fn has_states(country_code: &str) -> bool {
         .any(|c| c.1.eq_ignore_ascii_case(country_code) && !c.4.is_empty())
 }
 
-/// A state given by name or abbreviation, as (name, abbreviation), when the country lists it.
+/// A state's `entityId` in the `geography` query: its country's id times 1000 plus its
+/// position (from 1).
+pub fn state_entity_id(country_id: i32, position: usize) -> i32 {
+    country_id * 1000 + position as i32 + 1
+}
+
+/// A state given by name, abbreviation or `entityId` (Catalyst's cart page sends the id), as
+/// (name, abbreviation), when the country lists it.
 pub fn state(country_code: &str, state: &str) -> Option<(&'static str, &'static str)> {
-    let (_, _, _, _, states, _) = COUNTRIES
+    let (id, _, _, _, states, _) = COUNTRIES
         .iter()
         .find(|c| c.1.eq_ignore_ascii_case(country_code))?;
+    let state = state.trim();
     states
         .iter()
-        .find(|(abbr, n)| abbr.eq_ignore_ascii_case(state) || n.eq_ignore_ascii_case(state))
-        .map(|(abbr, n)| (*n, *abbr))
+        .enumerate()
+        .find(|(i, (abbr, n))| {
+            abbr.eq_ignore_ascii_case(state)
+                || n.eq_ignore_ascii_case(state)
+                || state_entity_id(*id, *i).to_string() == state
+        })
+        .map(|(_, (abbr, n))| (*n, *abbr))
 }
 
 #[cfg(test)]
@@ -164,6 +177,9 @@ mod tests {
         assert_eq!(state("US", "california"), Some(("California", "CA")));
         assert_eq!(state("CA", "ON"), Some(("Ontario", "ON")));
         assert_eq!(state("FR", "Paris"), None);
+        // California is the 5th state listed of the United States (226).
+        assert_eq!(state("US", "226005"), Some(("California", "CA")));
+        assert_eq!(state("US", "38001"), None);
     }
 
     #[test]

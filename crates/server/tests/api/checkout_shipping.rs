@@ -95,7 +95,8 @@ async fn the_cart_page_estimates_shipping_and_the_order_charges_the_option_chose
     assert_eq!(before["shippingCostTotal"], Value::Null);
     assert_eq!(before["grandTotal"]["value"], 252.95);
 
-    let input = json!({ "checkoutEntityId": id, "data": { "consignments": [consignment("US", Some("CA"), &lines)] } });
+    // Catalyst sends the state's geography entityId (California: 226005).
+    let input = json!({ "checkoutEntityId": id, "data": { "consignments": [consignment("US", Some("226005"), &lines)] } });
     let r = app
         .cart_op(&token, None, ADD, json!({ "input": input }))
         .await;

@@ -61,7 +61,7 @@ pub fn countries() -> Vec<Country> {
                 .iter()
                 .enumerate()
                 .map(|(i, (abbreviation, name))| StateOrProvince {
-                    entity_id: id * 1000 + i as i32 + 1,
+                    entity_id: crate::service::geography::state_entity_id(*id, i),
                     name: name.to_string(),
                     abbreviation: abbreviation.to_string(),
                 })
