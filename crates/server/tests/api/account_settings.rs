@@ -207,3 +207,42 @@ async fn a_password_change_needs_the_current_password_and_is_throttled() {
     app.set_now(crate::helpers::NOW + 24 * 3600);
     assert!(signed_in(&login(&app, &token, JANE, "Another1!").await));
 }
+
+/// Catalyst's settings page (its current sources) declares the form fields' sort order as
+/// nullable variables it may leave unset; the platform's `sortBy` is nullable with a default,
+/// so an unset or null variable sorts by field id instead of failing the page.
+#[tokio::test]
+async fn form_fields_sort_by_an_unset_or_null_variable_as_by_field_id() {
+    let app = TestApp::spawn().await;
+    let token = app.private_token(&["Unauthenticated"]).await;
+    let doc = "query($customerSortBy: FormFieldSortInput, $addressSortBy: FormFieldSortInput) { site { settings { formFields {
+        customer(sortBy: $customerSortBy) { entityId } shippingAddress(sortBy: $addressSortBy) { entityId } } } } }";
+    let ids = |r: &crate::helpers::Resp, list: &str| -> Vec<i64> {
+        r.body["data"]["site"]["settings"]["formFields"][list]
+            .as_array()
+            .unwrap_or_else(|| panic!("{:?}", r.body))
+            .iter()
+            .map(|f| f["entityId"].as_i64().expect("id"))
+            .collect()
+    };
+    let mut seen = Vec::new();
+    for vars in [
+        json!({}),
+        json!({ "customerSortBy": null, "addressSortBy": null }),
+        json!({ "customerSortBy": "FIELD_ID", "addressSortBy": "FIELD_ID" }),
+    ] {
+        let r = app
+            .gql_body(
+                Some(&token),
+                json!({ "query": doc, "variables": vars }),
+                &[],
+            )
+            .await;
+        assert!(r.body["errors"].is_null(), "{vars}: {:?}", r.body);
+        let (customer, address) = (ids(&r, "customer"), ids(&r, "shippingAddress"));
+        assert!(!customer.is_empty() && customer.windows(2).all(|w| w[0] < w[1]));
+        assert!(!address.is_empty() && address.windows(2).all(|w| w[0] < w[1]));
+        seen.push((customer, address));
+    }
+    assert!(seen.windows(2).all(|w| w[0] == w[1]), "{seen:?}");
+}

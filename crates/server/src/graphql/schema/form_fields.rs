@@ -281,6 +281,8 @@ fn fields(
     out
 }
 
+/// `sortBy` is nullable with a default, as on the platform: Catalyst passes a variable it may
+/// leave unset, and a null then sorts by field id.
 #[derive(Clone, Copy, Debug)]
 pub struct FormFields;
 
@@ -289,23 +291,29 @@ impl FormFields {
     async fn customer(
         &self,
         filters: Option<FormFieldFiltersInput>,
-        #[graphql(default)] sort_by: FormFieldSortInput,
+        #[graphql(default_with = "Some(FormFieldSortInput::FieldId)")] sort_by: Option<
+            FormFieldSortInput,
+        >,
     ) -> Vec<FormField> {
-        fields(CUSTOMER, filters, sort_by)
+        fields(CUSTOMER, filters, sort_by.unwrap_or_default())
     }
     async fn shipping_address(
         &self,
         filters: Option<FormFieldFiltersInput>,
-        #[graphql(default)] sort_by: FormFieldSortInput,
+        #[graphql(default_with = "Some(FormFieldSortInput::FieldId)")] sort_by: Option<
+            FormFieldSortInput,
+        >,
     ) -> Vec<FormField> {
-        fields(ADDRESS, filters, sort_by)
+        fields(ADDRESS, filters, sort_by.unwrap_or_default())
     }
     async fn billing_address(
         &self,
         filters: Option<FormFieldFiltersInput>,
-        #[graphql(default)] sort_by: FormFieldSortInput,
+        #[graphql(default_with = "Some(FormFieldSortInput::FieldId)")] sort_by: Option<
+            FormFieldSortInput,
+        >,
     ) -> Vec<FormField> {
-        fields(ADDRESS, filters, sort_by)
+        fields(ADDRESS, filters, sort_by.unwrap_or_default())
     }
 }
 
