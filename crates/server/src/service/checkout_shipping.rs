@@ -8,44 +8,13 @@ use storefront_auth_store::{
     Cart, CartItem, Consignment, ConsignmentAddress, ConsignmentChange, StoreError,
 };
 
-use super::carts::{find_open, CartError, Shopper};
+use super::carts::Shopper;
+use super::checkout_change::{after_change, open_at, shown, CheckoutChangeError};
 use super::shipping_methods::methods;
 use super::{geography, Domain};
 
 /// The longest address field a consignment keeps.
 const MAX_FIELD_LEN: usize = 255;
-
-#[derive(Debug, thiserror::Error)]
-pub enum CheckoutChangeError {
-    #[error(transparent)]
-    Cart(#[from] CartError),
-    #[error("A consignment needs at least one line item.")]
-    NoLines,
-    #[error("Line item {0} is not in this checkout.")]
-    UnknownLine(String),
-    #[error("Line item {0} is already in a consignment.")]
-    LineTwice(String),
-    #[error("A consignment ships whole lines: line item {0} has a quantity of {1}.")]
-    PartialLine(String, i64),
-    #[error("Consignment {0} is not in this checkout.")]
-    UnknownConsignment(String),
-    #[error("Shipping option {0} is not available for this consignment.")]
-    UnavailableOption(String),
-    #[error("{0}")]
-    InvalidAddress(String),
-    #[error("The checkout has changed (it is at version {0}); read it again.")]
-    Stale(i64),
-    #[error("The coupon code {0} is not valid.")]
-    UnknownCoupon(String),
-    #[error("Coupon {0} has been used up.")]
-    CouponUsedUp(String),
-    #[error("Only one coupon can be applied; remove {0} first.")]
-    OneCoupon(String),
-    #[error("Coupon {0} is not applied to this checkout.")]
-    CouponNotApplied(String),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
 
 /// A consignment as asked for: where, and which lines with what quantity.
 pub struct ConsignmentRequest {
@@ -146,9 +115,9 @@ pub async fn update(
     let cart = open_at(domain, who, cart_id, version).await?;
     let existing = domain.store().consignments(&cart.id).await?;
     if !existing.iter().any(|c| c.id == consignment_id) {
-        return Err(CheckoutChangeError::UnknownConsignment(
-            consignment_id.to_string(),
-        ));
+        return Err(CheckoutChangeError::UnknownConsignment(shown(
+            consignment_id,
+        )));
     }
     let items = domain.store().cart_items(&cart.id).await?;
     let mut taken: Vec<String> = existing
@@ -174,13 +143,13 @@ pub async fn select(
     let consignment = quoted
         .iter()
         .find(|q| q.consignment.id == consignment_id)
-        .ok_or_else(|| CheckoutChangeError::UnknownConsignment(consignment_id.to_string()))?;
+        .ok_or_else(|| CheckoutChangeError::UnknownConsignment(shown(consignment_id)))?;
     let method_id = consignment
         .options
         .iter()
         .find(|o| o.option_id == option_id)
         .and_then(|o| o.option_id.parse().ok())
-        .ok_or_else(|| CheckoutChangeError::UnavailableOption(option_id.to_string()))?;
+        .ok_or_else(|| CheckoutChangeError::UnavailableOption(shown(option_id)))?;
     let change = ConsignmentChange::Select {
         id: consignment_id,
         method_id,
@@ -188,46 +157,16 @@ pub async fn select(
     write(domain, &cart, change).await
 }
 
-/// The shopper's open cart, at `version` when one is given.
-pub(super) async fn open_at(
-    domain: &Domain,
-    who: &Shopper,
-    cart_id: &str,
-    version: Option<i64>,
-) -> Result<Cart, CheckoutChangeError> {
-    let cart = find_open(domain, who, cart_id).await?;
-    match version {
-        Some(v) if v != cart.version => Err(CheckoutChangeError::Stale(cart.version)),
-        _ => Ok(cart),
-    }
-}
-
 async fn write(
     domain: &Domain,
     cart: &Cart,
     change: ConsignmentChange<'_>,
 ) -> Result<Cart, CheckoutChangeError> {
-    let store = domain.store();
-    if !store
-        .change_consignments(&cart.id, cart.version, change, domain.now())
-        .await?
-    {
-        // Moved on between the read and the write, or ordered meanwhile.
-        let now = find_again(domain, cart).await?;
-        return Err(CheckoutChangeError::Stale(now.version));
-    }
-    Ok(find_again(domain, cart).await?)
-}
-
-pub(super) async fn find_again(domain: &Domain, cart: &Cart) -> Result<Cart, CartError> {
-    if domain.store().order_for_cart(&cart.id).await?.is_some() {
-        return Err(CartError::Ordered);
-    }
-    domain
+    let changed = domain
         .store()
-        .cart(cart.store_id, &cart.id)
-        .await?
-        .ok_or(CartError::NotFound)
+        .change_consignments(&cart.id, cart.version, change, domain.now())
+        .await?;
+    after_change(domain, cart, changed).await
 }
 
 /// Checks a requested consignment against the cart's lines and those already shipped.
@@ -246,7 +185,7 @@ fn checked(
         let item = items
             .iter()
             .find(|i| i.id == line_id)
-            .ok_or_else(|| CheckoutChangeError::UnknownLine(line_id.clone()))?;
+            .ok_or_else(|| CheckoutChangeError::UnknownLine(shown(&line_id)))?;
         if taken.contains(&line_id) {
             return Err(CheckoutChangeError::LineTwice(line_id));
         }
@@ -272,7 +211,7 @@ fn checked_address(mut a: ConsignmentAddress) -> Result<ConsignmentAddress, Chec
     if geography::country_name(&a.country_code).is_none() {
         return Err(invalid(format!(
             "Country code {} is not supported.",
-            a.country_code
+            shown(&a.country_code)
         )));
     }
     for field in [

@@ -6,7 +6,7 @@ use storefront_auth_core::coupons::{self, CouponKind};
 use storefront_auth_store::{Cart, CouponRecord, StoreError};
 
 use super::carts::Shopper;
-use super::checkout_shipping::{find_again, open_at, CheckoutChangeError};
+use super::checkout_change::{after_change, open_at, shown, CheckoutChangeError};
 use super::Domain;
 
 /// How many coupons a store may have.
@@ -49,7 +49,7 @@ pub async fn apply(
     code: &str,
 ) -> Result<Cart, CheckoutChangeError> {
     let cart = open_at(domain, who, cart_id, version).await?;
-    let unknown = || CheckoutChangeError::UnknownCoupon(code.trim().to_string());
+    let unknown = || CheckoutChangeError::UnknownCoupon(shown(code));
     let code = code.trim();
     if code.is_empty() || code.len() > coupons::MAX_CODE_LEN {
         return Err(unknown());
@@ -83,9 +83,7 @@ pub async fn unapply(
         Some(applied) if applied.code.eq_ignore_ascii_case(code.trim()) => {
             set(domain, &cart, None).await
         }
-        _ => Err(CheckoutChangeError::CouponNotApplied(
-            code.trim().to_string(),
-        )),
+        _ => Err(CheckoutChangeError::CouponNotApplied(shown(code))),
     }
 }
 
@@ -94,15 +92,11 @@ async fn set(
     cart: &Cart,
     coupon_id: Option<i64>,
 ) -> Result<Cart, CheckoutChangeError> {
-    let store = domain.store();
-    if !store
+    let changed = domain
+        .store()
         .set_checkout_coupon(&cart.id, cart.version, coupon_id, domain.now())
-        .await?
-    {
-        let now = find_again(domain, cart).await?;
-        return Err(CheckoutChangeError::Stale(now.version));
-    }
-    Ok(find_again(domain, cart).await?)
+        .await?;
+    after_change(domain, cart, changed).await
 }
 
 #[derive(Debug, thiserror::Error)]

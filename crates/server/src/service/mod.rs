@@ -18,6 +18,7 @@ pub mod cart_options;
 pub mod carts;
 pub mod catalog;
 pub mod checkout;
+pub mod checkout_change;
 pub mod checkout_shipping;
 pub mod coupons;
 pub mod current_customer;

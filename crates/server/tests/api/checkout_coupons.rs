@@ -161,6 +161,13 @@ async fn bad_codes_second_coupons_and_gift_certificates_are_refused_and_change_n
         message(&gift(UNAPPLY_GIFT).await),
         "Gift certificate GC-1 is not applied to this checkout."
     );
+    // A huge code is not repeated back whole: the refusal quotes its first 100 characters.
+    let huge = "Z".repeat(90_000);
+    let r = shop.apply(&cart, &huge).await;
+    assert_eq!(
+        message(&r),
+        format!("The coupon code {}… is not valid.", "Z".repeat(100))
+    );
     assert_eq!(shop.totals(&cart).await, before, "nothing changed");
 
     // Removing one coupon makes room for another; 49.50 less 5.00.

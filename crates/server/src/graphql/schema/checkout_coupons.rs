@@ -5,6 +5,7 @@ use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
 
 use super::cart::{node, CheckoutNode};
 use super::GqlContext;
+use crate::service::checkout_change::shown;
 use crate::service::{carts, coupons};
 
 #[derive(InputObject, Clone, Debug)]
@@ -130,7 +131,7 @@ impl CheckoutCouponMutations {
         carts::find_open(&gql.domain, &gql.shopper(), &input.checkout_entity_id).await?;
         Err(async_graphql::Error::new(format!(
             "The gift certificate code {} is not valid: this store does not sell gift certificates.",
-            input.data.gift_certificate_code.trim()
+            shown(&input.data.gift_certificate_code)
         )))
     }
 
@@ -143,7 +144,7 @@ impl CheckoutCouponMutations {
         carts::find_open(&gql.domain, &gql.shopper(), &input.checkout_entity_id).await?;
         Err(async_graphql::Error::new(format!(
             "Gift certificate {} is not applied to this checkout.",
-            input.data.gift_certificate_code.trim()
+            shown(&input.data.gift_certificate_code)
         )))
     }
 }

@@ -10,8 +10,10 @@ use super::money::Money;
 use crate::service::geography;
 
 /// Which of an order's addresses a type is (BigCommerce has one type for each, alike).
-pub trait AddressKind: Send + Sync + 'static {}
+pub trait AddressKind: Default + Send + Sync + 'static {}
+#[derive(Clone, Debug, Default)]
 pub struct Billing;
+#[derive(Clone, Debug, Default)]
 pub struct Shipping;
 impl AddressKind for Billing {}
 impl AddressKind for Shipping {}
@@ -43,23 +45,9 @@ pub struct OrderAddressFields<K: AddressKind> {
 
 impl<K: AddressKind> OrderAddressFields<K> {
     pub fn of(kept: Option<OrderAddress>) -> Self {
+        // No address kept: every field empty, the non-null ones as empty strings.
         let Some(OrderAddress { address: a, email }) = kept else {
-            return OrderAddressFields {
-                first_name: None,
-                last_name: None,
-                company: None,
-                address1: None,
-                address2: None,
-                city: None,
-                state_or_province: None,
-                state_or_province_code: None,
-                country: String::new(),
-                country_code: String::new(),
-                postal_code: String::new(),
-                phone: None,
-                email: None,
-                kind: PhantomData,
-            };
+            return Self::default();
         };
         let state = a
             .state_or_province
