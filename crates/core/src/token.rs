@@ -141,22 +141,14 @@ pub fn sign(claims: &Claims, key: &SigningKey) -> Option<String> {
 
 /// Splits a compact JWS into its three segments, checking only the alphabet.
 pub fn segments(token: &str) -> Result<[&str; 3], VerifyError> {
+    // Only the count decides "not a JWT" (SPEC §5.2 step 2): a segment that is not base64url
+    // fails later, as "no valid Json" (header, claims) or "signature is invalid" (an empty or
+    // undecodable signature, as `alg: none` tokens carry).
     let mut parts = token.split('.');
-    let (Some(h), Some(p), Some(s), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Err(VerifyError::NotJwt);
-    };
-    let b64url = |seg: &str| {
-        !seg.is_empty()
-            && seg
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    };
-    if !(b64url(h) && b64url(p) && b64url(s)) {
-        return Err(VerifyError::NotJwt);
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(h), Some(p), Some(s), None) => Ok([h, p, s]),
+        _ => Err(VerifyError::NotJwt),
     }
-    Ok([h, p, s])
 }
 
 /// Decodes and parses the claims without checking the signature (for `tokens inspect` and for

@@ -48,6 +48,7 @@ const SQLITE: &[(i64, &str)] = &[
         include_str!("../migrations/sqlite/0014_checkout_shipping.sql"),
     ),
     (15, include_str!("../migrations/sqlite/0015_coupons.sql")),
+    (16, include_str!("../migrations/sqlite/0016_companies.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -95,6 +96,10 @@ const POSTGRES: &[(i64, &str)] = &[
         include_str!("../migrations/postgres/0014_checkout_shipping.sql"),
     ),
     (15, include_str!("../migrations/postgres/0015_coupons.sql")),
+    (
+        16,
+        include_str!("../migrations/postgres/0016_companies.sql"),
+    ),
 ];
 
 /// Arbitrary constant naming our advisory lock.

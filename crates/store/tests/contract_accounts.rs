@@ -1,5 +1,5 @@
-//! The storage contract of customer account recovery: password resets and the mail outbox,
-//! on SQLite and (with `TEST_DATABASE_URL`) PostgreSQL.
+//! The storage contract of customer accounts: password resets, the mail outbox and B2B
+//! companies, on SQLite and (with `TEST_DATABASE_URL`) PostgreSQL.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -144,5 +144,57 @@ contract!(
         assert_eq!(kept[0].body, format!("m{}", OUTBOX_KEEP + 4));
         assert_eq!(kept.last().map(|m| m.body.clone()), Some("m5".into()));
         assert_eq!(s.outbox(other.id, 10).await.expect("other").len(), 1);
+    }
+);
+
+fn company(name: &str) -> CompanyRecord {
+    CompanyRecord {
+        id: 0,
+        channel_id: 1,
+        name: name.into(),
+        email: "buyers@acme.example".into(),
+        phone: "555".into(),
+        status: "PENDING".into(),
+        extra_fields: "[]".into(),
+        files: "[]".into(),
+    }
+}
+
+contract!(
+    a_customer_registers_one_company_and_a_second_leaves_nothing,
+    |s: Store| async move {
+        let st = demo_store(&s).await;
+        let address = Address {
+            first_name: "Ann".into(),
+            last_name: "Lee".into(),
+            address1: "1 Main St".into(),
+            city: "Austin".into(),
+            country_code: "US".into(),
+            ..Address::default()
+        };
+        let (first, second) = (company("Acme"), company("Second"));
+        let new = |c| NewCompany {
+            store_id: st.id,
+            customer_id: 7,
+            company: c,
+            role: "Admin",
+            user_extra_fields: "[]",
+            address: &address,
+            address_extra_fields: r#"[{"name":"Dock","kind":"text","value":"Rear"}]"#,
+        };
+        let id = s.register_company(&new(&first), 10).await.unwrap().expect("registered");
+        assert_eq!(s.register_company(&new(&second), 11).await.unwrap(), None);
+        let member = s.company_of(st.id, 7).await.unwrap().expect("member");
+        assert_eq!((member.company.id, member.company.name.as_str()), (id, "Acme"));
+        assert_eq!(member.role, "Admin");
+        assert_eq!(s.company_of(st.id, 8).await.unwrap(), None);
+        let kept = s.company_addresses(id, 0, 10).await.unwrap();
+        assert_eq!(kept.len(), 1);
+        assert_eq!(kept[0].0.city, "Austin");
+        assert!(kept[0].1.contains("Dock"));
+        // The refused registration's company and address were rolled back.
+        assert!(s.company_addresses(id + 1, 0, 10).await.unwrap().is_empty());
+        let again = s.register_company(&new(&company("Third")), 12).await.unwrap();
+        assert_eq!(again, None);
     }
 );

@@ -282,6 +282,12 @@ pub const TYPE_SCOPES: &[(&str, Scope)] = &[
     ("CompanyMutations", B2B),
     ("ActiveCompany", B2B),
     ("CompanyUser", B2B),
+    ("CompanyAddress", B2B),
+    ("ExtraFieldValue", B2B),
+    ("TextExtraFieldValue", B2B),
+    ("MultilineTextExtraFieldValue", B2B),
+    ("MultipleChoiceExtraFieldValue", B2B),
+    ("NumberExtraFieldValue", B2B),
 ];
 
 mod neutral;
@@ -310,6 +316,7 @@ pub const FIELD_SCOPES: &[(&str, &str, Option<Scope>)] = &[
     ("Mutation", "analytics", None),
     ("Mutation", "newsletter", None),
     ("Mutation", "catalog", None),
+    ("Mutation", "company", None),
     ("Mutation", "submitContactUs", Some(U)),
     ("Checkout", "order", Some(C)),
     ("Site", "order", Some(C)),

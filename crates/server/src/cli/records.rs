@@ -164,7 +164,7 @@ pub async fn channels(config: Config, cmd: ChannelsCmd) -> anyhow::Result<Output
             site_url,
         } => {
             let st = find_store(&domain, &store).await?;
-            let c = service::stores::create_channel(&domain, st.id, &name, &site_url).await?;
+            let c = service::stores::create_channel(&domain, &st, &name, &site_url).await?;
             Ok(Output(format!(
                 "created channel {} of {}",
                 c.channel_id, st.hash

@@ -52,7 +52,7 @@ pub async fn create(
     let (Some(name), Some(site_url), true) = (name, site_url, errors.is_empty()) else {
         return Err(ApiError::Invalid(errors));
     };
-    let channel = stores::create_channel(&m.domain, caller.store.id, name, site_url)
+    let channel = stores::create_channel(&m.domain, &caller.store, name, site_url)
         .await
         .map_err(|e| match e {
             StoresError::Store(s) => ApiError::from(s),

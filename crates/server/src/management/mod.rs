@@ -10,14 +10,15 @@ mod payments;
 pub mod ratelimit;
 mod store_info;
 mod tokens;
+mod trusted_proxy;
 
 use std::sync::Arc;
 
 use axum::extract::{FromRef, Request, State};
-use axum::http::{HeaderValue, Method};
+use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use axum::Router;
 use serde_json::Value;
 use storefront_auth_store::{Account, StoreRecord};
@@ -75,22 +76,7 @@ where
             "/stores/{store_hash}/v3/catalog/products",
             get(catalog::list).post(catalog::create),
         )
-        .route(
-            "/stores/{store_hash}/v3/storefront/api-token",
-            post(tokens::create_storefront).delete(tokens::revoke),
-        )
-        .route(
-            "/stores/{store_hash}/v3/storefront/api-token-private",
-            post(tokens::create_private),
-        )
-        .route(
-            "/stores/{store_hash}/v3/storefront/api-token-customer-impersonation",
-            post(tokens::create_impersonation),
-        )
-        .route(
-            "/stores/{store_hash}/v3/storefront/api-tokens",
-            get(tokens::inventory),
-        )
+        .merge(storefront_routes())
         .route(
             "/stores/{store_hash}/v3/apps",
             get(apps::list).post(apps::register),
@@ -111,9 +97,53 @@ where
             "/stores/{store_hash}/v3/payments/access_tokens",
             post(payments::create_access_token),
         )
+        // Unknown paths and methods of the management API answer inside the authentication
+        // layer, so they carry the rate-limit headers like every other answer (SPEC §3).
+        .route("/stores/{store_hash}/v2/{*rest}", any(unknown_route))
+        .route("/stores/{store_hash}/v3/{*rest}", any(unknown_route))
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(axum::middleware::from_fn_with_state(state, authenticate))
         // The app's code exchange authenticates with the app's own credentials.
         .merge(oauth::router())
+}
+
+async fn unknown_route() -> ApiError {
+    ApiError::NotFound
+}
+
+/// The title of the 401 that legacy HTTP Basic credentials get.
+pub const BASIC_AUTH_TITLE: &str = "HTTP Basic authentication is no longer supported. \
+     Authenticate with an API account's access token in the X-Auth-Token header.";
+
+/// The storefront API's own endpoints: tokens, their inventory and the trusted-proxy secret.
+fn storefront_routes<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Management: FromRef<S>,
+{
+    Router::new()
+        .route(
+            "/stores/{store_hash}/v3/storefront/api-token",
+            post(tokens::create_storefront).delete(tokens::revoke),
+        )
+        .route(
+            "/stores/{store_hash}/v3/storefront/api-token-private",
+            post(tokens::create_private),
+        )
+        .route(
+            "/stores/{store_hash}/v3/storefront/api-token-customer-impersonation",
+            post(tokens::create_impersonation),
+        )
+        .route(
+            "/stores/{store_hash}/v3/storefront/api-tokens",
+            get(tokens::inventory),
+        )
+        .route(
+            "/stores/{store_hash}/v3/storefront/trusted-proxy-secret",
+            get(trusted_proxy::show)
+                .put(trusted_proxy::set)
+                .delete(trusted_proxy::clear),
+        )
 }
 
 /// The authenticated caller of a management request: an API account of the addressed store.
@@ -150,6 +180,14 @@ async fn authenticate(State(m): State<Management>, mut req: Request, next: Next)
         Some(token) if !token.is_empty() => accounts::caller(&m.domain, token).await,
         _ => Ok(None),
     };
+    // Basic credentials and no X-Auth-Token: a client of the retired legacy API accounts.
+    let legacy_basic = matches!(account, Ok(None))
+        && req
+            .headers()
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.get(..6))
+            .is_some_and(|scheme| scheme.eq_ignore_ascii_case("basic "));
     let account = match account {
         Ok(a) => a,
         Err(e) => return ApiError::from(e).into_response(),
@@ -167,6 +205,9 @@ async fn authenticate(State(m): State<Management>, mut req: Request, next: Next)
     } else {
         let (path, method) = (req.uri().path().to_string(), req.method().clone());
         match resolve_caller(&m.domain, account, &path, &method).await {
+            Err(ApiError::Unauthorized) if legacy_basic => {
+                ApiError::Refused(StatusCode::UNAUTHORIZED, BASIC_AUTH_TITLE.into()).into_response()
+            }
             Ok(caller) => {
                 req.extensions_mut().insert(caller);
                 next.run(req).await

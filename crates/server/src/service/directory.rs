@@ -30,4 +30,10 @@ impl Domain {
             .await?;
         Ok(Storefront { entry, channel })
     }
+
+    /// Drops this instance's copy of a store's entry after a change to its record or
+    /// channels, so the next request reads it afresh.
+    pub fn forget_storefront(&self, hash: &str) {
+        self.0.directory.forget(hash);
+    }
 }

@@ -20,6 +20,7 @@ pub mod catalog;
 pub mod checkout;
 pub mod checkout_change;
 pub mod checkout_shipping;
+pub mod companies;
 pub mod coupons;
 pub mod current_customer;
 pub mod customer_context;

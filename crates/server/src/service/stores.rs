@@ -59,7 +59,7 @@ pub async fn create(
 pub const MIN_PROXY_SECRET: usize = 16;
 
 /// Sets (or with `None` clears) a store's trusted-proxy secret; only its SHA-256 digest is
-/// stored. Instances see the change within a second.
+/// stored. This instance sees the change at once, others within a second.
 pub async fn set_trusted_proxy_secret(
     domain: &Domain,
     hash: &str,
@@ -85,7 +85,9 @@ pub async fn set_trusted_proxy_secret(
     store
         .set_trusted_proxy_secret_digest(record.id, digest.as_deref())
         .await
-        .map_err(StoresError::Store)
+        .map_err(StoresError::Store)?;
+    domain.forget_storefront(hash);
+    Ok(())
 }
 
 pub fn check_site_url(site_url: &str) -> Result<(), StoresError> {
@@ -107,18 +109,22 @@ pub async fn channels(domain: &Domain, store_id: i64) -> Result<Vec<Channel>, St
 }
 
 /// Adds a channel; its storefront host answers within a second (the directory's refresh).
+/// Adds a channel; this instance serves it at once, others within a second (the directory's
+/// refresh).
 pub async fn create_channel(
     domain: &Domain,
-    store_id: i64,
+    store: &StoreRecord,
     name: &str,
     site_url: &str,
 ) -> Result<Channel, StoresError> {
     check_site_url(site_url)?;
-    domain
+    let channel = domain
         .store()
-        .create_channel(store_id, name, site_url, domain.now())
+        .create_channel(store.id, name, site_url, domain.now())
         .await
-        .map_err(StoresError::Store)
+        .map_err(StoresError::Store)?;
+    domain.forget_storefront(&store.hash);
+    Ok(channel)
 }
 
 /// Every storefront host name: each store's `store-{hash}` and its `store-{hash}-{channel}`

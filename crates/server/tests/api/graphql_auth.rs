@@ -66,6 +66,18 @@ async fn every_401_message() {
             "GraphQL invalid credentials. JWT has no valid Json",
         ),
         (
+            Some("!!!!.@@@@.####".into()),
+            "GraphQL invalid credentials. JWT has no valid Json",
+        ),
+        (
+            Some(format!("{h}.{p}.")),
+            "GraphQL invalid credentials. JWT signature is invalid",
+        ),
+        (
+            Some(format!("{}.{p}.", b64(r#"{"alg":"none"}"#))),
+            "GraphQL invalid credentials. JWT signature is invalid",
+        ),
+        (
             Some(format!("{h}.{}.{s}", b64(r#"{"hello":1}"#))),
             "GraphQL invalid credentials. JWT has Json of an unknown format",
         ),

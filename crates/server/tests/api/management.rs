@@ -211,9 +211,24 @@ async fn bad_requests_get_the_envelope() {
             (404, json!(404), json!(TYPE)),
             "{p}"
         );
+        // The management API's own 404s carry its rate-limit headers (SPEC §3).
+        let under_api = p.starts_with("/stores/");
+        assert_eq!(
+            r.header("X-Rate-Limit-Requests-Left").is_some(),
+            under_api,
+            "{p}"
+        );
     }
     let r = send(app.client.put(&path)).await;
     assert_eq!((r.status, r.body["status"].clone()), (405, json!(405)));
+    for name in [
+        "X-Rate-Limit-Time-Window-Ms",
+        "X-Rate-Limit-Time-Reset-Ms",
+        "X-Rate-Limit-Requests-Quota",
+        "X-Rate-Limit-Requests-Left",
+    ] {
+        assert!(r.header(name).is_some(), "405 without {name}");
+    }
     assert!(app.inventory().await.is_empty(), "nothing was issued");
 }
 

@@ -5,7 +5,7 @@ use async_graphql::{Context, Object, Result, SimpleObject};
 use storefront_auth_store::Customer;
 
 use super::catalog::ProductNode;
-use super::company::ActiveCompany;
+use super::company::{ActiveCompany, CompanyView};
 use super::connection::connection;
 use super::connection::PageRequest;
 use super::orders::OrdersFiltersInput;
@@ -261,8 +261,12 @@ impl CustomerNode {
         Ok(WishlistConnection::new(items, info, Some(total)))
     }
     /// The customer's B2B company (needs the B2B scope with private tokens).
-    async fn active_company(&self) -> Option<ActiveCompany> {
-        None
+    async fn active_company(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+    ) -> async_graphql::Result<Option<ActiveCompany>> {
+        let gql = ctx.data::<super::GqlContext>()?;
+        Ok(CompanyView::of(gql, &self.0).await?.map(ActiveCompany))
     }
 }
 

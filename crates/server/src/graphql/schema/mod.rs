@@ -18,6 +18,7 @@ pub mod checkout;
 pub mod checkout_coupons;
 pub mod checkout_inputs;
 pub mod company;
+pub mod company_mutations;
 pub mod connection;
 pub mod consignments;
 pub mod contact;

@@ -6,6 +6,7 @@ use super::analytics::AnalyticsMutations;
 use super::auth::{self, LoginResult, LoginWithCustomerLoginJwtResult, LogoutResult};
 use super::cart_mutations::CartMutations;
 use super::checkout::CheckoutMutations;
+use super::company_mutations::CompanyMutations;
 use super::contact::{self, SubmitContactUsInput, SubmitContactUsResult};
 use super::customer_mutations::{CustomerMutations, ReCaptchaV2Input};
 use super::newsletter::NewsletterMutations;
@@ -57,6 +58,11 @@ impl Mutation {
 
     async fn wishlist(&self) -> WishlistMutations {
         WishlistMutations
+    }
+
+    /// B2B company operations (the B2B scope on private tokens).
+    async fn company(&self) -> CompanyMutations {
+        CompanyMutations
     }
 
     async fn analytics(&self) -> AnalyticsMutations {

@@ -7,7 +7,7 @@ use super::brand::{self, BrandConnection};
 use super::cart::{CartNode, CheckoutNode};
 use super::catalog::{Brand, ProductConnection, ProductNode};
 use super::category::{self, CategoryNode, CategoryTreeItem};
-use super::company::CompanyQueries;
+use super::company::{CompanyQueries, CompanyView};
 use super::connection::{connection, PageRequest};
 use super::content::Content;
 use super::customer::CustomerNode;
@@ -53,8 +53,12 @@ impl Query {
     }
 
     /// B2B data of the signed-in customer's company; null without one.
-    async fn company(&self) -> Option<CompanyQueries> {
-        None
+    async fn company(&self, ctx: &Context<'_>) -> Result<Option<CompanyQueries>> {
+        let gql = ctx.data::<GqlContext>()?;
+        let Some(customer) = signed_in_customer(gql)? else {
+            return Ok(None);
+        };
+        Ok(CompanyView::of(gql, customer).await?.map(CompanyQueries))
     }
 }
 

@@ -78,6 +78,12 @@ impl Directory {
         }
     }
 
+    pub fn forget(&self, hash: &str) {
+        if let Ok(mut m) = self.stores.write() {
+            m.remove(hash);
+        }
+    }
+
     /// The store and channel at `hash` and `channel_id`.
     pub async fn resolve(
         &self,
