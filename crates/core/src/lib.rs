@@ -22,6 +22,7 @@ pub mod request;
 pub mod scope;
 pub mod secret;
 pub mod shipping;
+pub mod tax;
 pub mod token;
 pub mod validate;
 

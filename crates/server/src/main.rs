@@ -87,6 +87,9 @@ enum Command {
     /// Shipping methods the checkout quotes.
     #[command(subcommand)]
     Shipping(cli::ShippingCmd),
+    /// Tax providers stores connect (the Tax Provider API).
+    #[command(subcommand)]
+    TaxProviders(cli::TaxProvidersCmd),
     /// Private-token scopes of GraphQL documents.
     #[command(subcommand)]
     Scopes(cli::ScopesCmd),
@@ -168,6 +171,7 @@ fn main() -> std::process::ExitCode {
             Command::Keys(c) => cli::keys(config, c).await,
             Command::Mail(c) => cli::mail(config, c).await,
             Command::Shipping(c) => cli::shipping(config, c).await,
+            Command::TaxProviders(c) => cli::tax_providers(config, c).await,
             Command::Coupons(c) => cli::coupons(config, c).await,
             Command::Scopes(c) => cli::scopes(c),
             Command::Schema => Ok(Output(storefront_auth::graphql::schema::sdl())),

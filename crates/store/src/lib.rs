@@ -24,6 +24,7 @@ mod payments;
 mod sessions;
 mod shipping;
 mod stores;
+mod tax_providers;
 mod tokens;
 mod wishlists;
 
@@ -53,6 +54,7 @@ pub use payments::{NewPayment, PaymentAccessToken, PaymentRefused};
 pub use sessions::{NewSession, Reservation, Session, SessionKind};
 pub use shipping::{Consignment, ConsignmentAddress, ConsignmentChange, ShippingMethodRecord};
 pub use stores::{Channel, StoreRecord};
+pub use tax_providers::{TaxConnection, TaxProviderRecord};
 pub use tokens::{IssuedToken, TokenUsage};
 pub use wishlists::{NewWishlist, Wishlist, WishlistItem};
 

@@ -49,6 +49,10 @@ const SQLITE: &[(i64, &str)] = &[
     ),
     (15, include_str!("../migrations/sqlite/0015_coupons.sql")),
     (16, include_str!("../migrations/sqlite/0016_companies.sql")),
+    (
+        17,
+        include_str!("../migrations/sqlite/0017_tax_providers.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -99,6 +103,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         16,
         include_str!("../migrations/postgres/0016_companies.sql"),
+    ),
+    (
+        17,
+        include_str!("../migrations/postgres/0017_tax_providers.sql"),
     ),
 ];
 

@@ -19,6 +19,11 @@ pub struct Order {
     /// The coupon the order was placed with, and what it took off `total_cents`.
     pub coupon_code: Option<String>,
     pub coupon_cents: i64,
+    /// The tax charged (included in `total_cents`), the provider that quoted it, and whether
+    /// the provider took the commit (`committed`, `failed`; `None` without a provider).
+    pub tax_cents: i64,
+    pub tax_provider_id: Option<String>,
+    pub tax_commit: Option<String>,
     pub total_cents: i64,
     pub created_at: i64,
     pub updated_at: i64,
@@ -46,6 +51,9 @@ pub struct NewOrder<'a> {
     pub shipping_cents: i64,
     /// The coupon applied, its use counted as the order is placed; taken off `total_cents`.
     pub coupon: Option<PlacedCoupon<'a>>,
+    /// The tax quoted, and by which provider; included in `total_cents`.
+    pub tax_cents: i64,
+    pub tax_provider_id: Option<&'a str>,
     pub total_cents: i64,
     pub billing: Option<&'a OrderAddress>,
     pub shipping: Option<&'a OrderAddress>,
@@ -64,7 +72,7 @@ pub struct PlacedLine {
 }
 
 const ORDER_COLS: &str =
-    "id, store_id, channel_id, customer_id, cart_id, status, base_cents, shipping_cents, coupon_code, coupon_cents, total_cents, created_at, updated_at";
+    "id, store_id, channel_id, customer_id, cart_id, status, base_cents, shipping_cents, coupon_code, coupon_cents, tax_cents, tax_provider_id, tax_commit, total_cents, created_at, updated_at";
 
 fn order_from(row: &sqlx::any::AnyRow) -> Result<Order> {
     Ok(Order {
@@ -78,6 +86,9 @@ fn order_from(row: &sqlx::any::AnyRow) -> Result<Order> {
         shipping_cents: get(row, "shipping_cents")?,
         coupon_code: get(row, "coupon_code")?,
         coupon_cents: get(row, "coupon_cents")?,
+        tax_cents: get(row, "tax_cents")?,
+        tax_provider_id: get(row, "tax_provider_id")?,
+        tax_commit: get(row, "tax_commit")?,
         total_cents: get(row, "total_cents")?,
         created_at: get(row, "created_at")?,
         updated_at: get(row, "updated_at")?,
@@ -102,7 +113,7 @@ impl Store {
             return Err(StoreError::Conflict("the cart changed".into()));
         }
         let row = sqlx::query(&format!(
-            "INSERT INTO orders (store_id, channel_id, customer_id, cart_id, status, base_cents, shipping_cents, coupon_code, coupon_cents, total_cents, created_at, updated_at) VALUES ($1, $2, $3, $4, 'INCOMPLETE', $5, $6, $7, $8, $9, $10, $10) RETURNING {ORDER_COLS}"
+            "INSERT INTO orders (store_id, channel_id, customer_id, cart_id, status, base_cents, shipping_cents, coupon_code, coupon_cents, tax_cents, tax_provider_id, total_cents, created_at, updated_at) VALUES ($1, $2, $3, $4, 'INCOMPLETE', $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING {ORDER_COLS}"
         ))
         .bind(cart.store_id)
         .bind(cart.channel_id)
@@ -112,6 +123,8 @@ impl Store {
         .bind(new.shipping_cents)
         .bind(new.coupon.as_ref().map(|c| c.code))
         .bind(new.coupon.as_ref().map_or(0, |c| c.cents))
+        .bind(new.tax_cents)
+        .bind(new.tax_provider_id)
         .bind(new.total_cents)
         .bind(now)
         .fetch_one(&mut *tx)

@@ -182,10 +182,17 @@ contract!(
             address: &address,
             address_extra_fields: r#"[{"name":"Dock","kind":"text","value":"Rear"}]"#,
         };
-        let id = s.register_company(&new(&first), 10).await.unwrap().expect("registered");
+        let id = s
+            .register_company(&new(&first), 10)
+            .await
+            .unwrap()
+            .expect("registered");
         assert_eq!(s.register_company(&new(&second), 11).await.unwrap(), None);
         let member = s.company_of(st.id, 7).await.unwrap().expect("member");
-        assert_eq!((member.company.id, member.company.name.as_str()), (id, "Acme"));
+        assert_eq!(
+            (member.company.id, member.company.name.as_str()),
+            (id, "Acme")
+        );
         assert_eq!(member.role, "Admin");
         assert_eq!(s.company_of(st.id, 8).await.unwrap(), None);
         let kept = s.company_addresses(id, 0, 10).await.unwrap();
@@ -194,7 +201,10 @@ contract!(
         assert!(kept[0].1.contains("Dock"));
         // The refused registration's company and address were rolled back.
         assert!(s.company_addresses(id + 1, 0, 10).await.unwrap().is_empty());
-        let again = s.register_company(&new(&company("Third")), 12).await.unwrap();
+        let again = s
+            .register_company(&new(&company("Third")), 12)
+            .await
+            .unwrap();
         assert_eq!(again, None);
     }
 );

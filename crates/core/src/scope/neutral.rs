@@ -37,6 +37,7 @@ pub const NEUTRAL_TYPES: &[&str] = &[
     "CategorySearchFilterItemEdge",
     "ChangePasswordResult",
     "CheckoutCoupon",
+    "CheckoutTax",
     "CollectionInfo",
     "CompanyAddressConnection",
     "CompanyAddressEdge",

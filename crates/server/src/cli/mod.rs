@@ -7,6 +7,7 @@ mod coupons;
 mod mail;
 mod records;
 mod shipping;
+mod tax_providers;
 mod tokens;
 
 pub use apps::{apps, AppsCmd};
@@ -16,6 +17,7 @@ pub use records::{
     accounts, channels, customers, stores, AccountsCmd, ChannelsCmd, CustomersCmd, StoresCmd,
 };
 pub use shipping::{shipping, ShippingCmd};
+pub use tax_providers::{tax_providers, TaxProvidersCmd};
 pub use tokens::{keys, scopes, tokens, KeysCmd, ScopesCmd, TokensCmd};
 
 use anyhow::{anyhow, Context};

@@ -9,6 +9,7 @@ pub mod oauth;
 mod payments;
 pub mod ratelimit;
 mod store_info;
+mod tax;
 mod tokens;
 mod trusted_proxy;
 
@@ -77,6 +78,16 @@ where
             get(catalog::list).post(catalog::create),
         )
         .merge(storefront_routes())
+        .route(
+            "/stores/{store_hash}/v3/tax/providers",
+            get(tax::list).post(tax::register),
+        )
+        .route(
+            "/stores/{store_hash}/v3/tax/providers/{provider_id}/connection",
+            get(tax::show_connection)
+                .put(tax::connect)
+                .delete(tax::disconnect),
+        )
         .route(
             "/stores/{store_hash}/v3/apps",
             get(apps::list).post(apps::register),

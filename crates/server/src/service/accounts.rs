@@ -16,6 +16,7 @@ pub const ALL_SCOPES: &[&str] = &[
     "store_v2_products",
     "store_channel_settings",
     "store_apps_manage",
+    "store_v2_information",
 ];
 
 /// A new account and its access token, which is shown once and stored only as a digest.

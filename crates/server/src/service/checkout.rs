@@ -7,37 +7,41 @@ use storefront_auth_store::{
 };
 
 use super::carts::{find_open, priced, CartError, PricedCart, Shopper};
+use super::tax::{self, TaxError, TaxedCheckout};
 use super::{checkout_shipping, coupons, Domain};
 
 /// Places the order for the checkout (the cart), exactly once, at the cart's prices, less the
-/// coupon applied, plus the shipping chosen. The order keeps a copy of the customer's first saved address as its
+/// coupon applied, plus the shipping chosen and the tax the store's provider quotes (SPEC §12). The order keeps a copy of the customer's first saved address as its
 /// billing address (the stand-in's checkout asks for none; a guest order has none) and ships
 /// to the first consignment's address, or else to the billing address.
 pub async fn complete_checkout(
     domain: &Domain,
     who: &Shopper,
+    store_hash: &str,
     id: &str,
 ) -> Result<Order, CartError> {
-    let cart = find_open(domain, who, id).await?;
-    let priced = priced(domain, cart, who.discount_bp).await?;
-    if priced.lines.is_empty() {
-        return Err(CartError::Empty);
-    }
-    // An order must cost something: a payment for nothing (or less) is never taken.
-    if priced.total_cents <= 0 {
-        return Err(CartError::TotalOutOfRange);
-    }
+    let priced = orderable(domain, who, id).await?;
     let quoted = checkout_shipping::quoted(domain, &priced.cart).await?;
     let shipping_cents = checkout_shipping::shipping_cents(&quoted).unwrap_or(0);
     let coupon = coupons::applied(domain, &priced.cart, priced.total_cents).await?;
     let coupon_cents = coupon.as_ref().map_or(0, |c| c.cents);
-    let total_cents = (priced.total_cents - coupon_cents)
-        .checked_add(shipping_cents)
-        .ok_or(CartError::TotalOutOfRange)?;
-    if total_cents <= 0 {
+    if priced.total_cents - coupon_cents <= 0 {
         return Err(CartError::CoveredByCoupon);
     }
-    let billing = customer_address(domain, who).await?;
+    let (billing, group_id) = customer_address(domain, who).await?;
+    let taxed = TaxedCheckout {
+        store_hash,
+        priced: &priced,
+        quoted: &quoted,
+        coupon_cents,
+        customer_group_id: group_id,
+    };
+    let estimate = fresh_estimate(domain, &taxed).await?;
+    let tax_cents = estimate.as_ref().map_or(0, |e| e.cents);
+    let total_cents = [shipping_cents, tax_cents]
+        .into_iter()
+        .try_fold(priced.total_cents - coupon_cents, i64::checked_add)
+        .ok_or(CartError::TotalOutOfRange)?;
     // Where the first consignment ships, when the checkout has one; else the billing address.
     let shipping = quoted
         .first()
@@ -54,11 +58,41 @@ pub async fn complete_checkout(
             code: &c.coupon.code,
             cents: c.cents,
         }),
+        tax_cents,
+        tax_provider_id: estimate.as_ref().map(|e| e.provider_id.as_str()),
         total_cents,
         billing: billing.as_ref(),
         shipping: shipping.as_ref(),
     };
-    place(domain, &priced.cart, new).await
+    let order = place(domain, &priced.cart, new).await?;
+    tax::commit(domain, &order, &taxed).await?;
+    Ok(order)
+}
+
+/// The open cart `id`, priced, if an order can be placed from it: it has lines, and costs
+/// something (a payment for nothing, or less, is never taken).
+async fn orderable(domain: &Domain, who: &Shopper, id: &str) -> Result<PricedCart, CartError> {
+    let cart = find_open(domain, who, id).await?;
+    let priced = priced(domain, cart, who.discount_bp).await?;
+    if priced.lines.is_empty() {
+        return Err(CartError::Empty);
+    }
+    if priced.total_cents <= 0 {
+        return Err(CartError::TotalOutOfRange);
+    }
+    Ok(priced)
+}
+
+/// The tax asked afresh (not a read's estimate): the order is charged what the provider says
+/// now, and a provider that fails places nothing.
+async fn fresh_estimate(
+    domain: &Domain,
+    taxed: &TaxedCheckout<'_>,
+) -> Result<Option<tax::TaxEstimate>, CartError> {
+    tax::estimate(domain, taxed).await.map_err(|e| match e {
+        TaxError::Store(e) => CartError::Store(e),
+        other => CartError::Tax(other.to_string()),
+    })
 }
 
 /// Places the order; a refusal says why: ordered by a concurrent request, the coupon used up
@@ -130,23 +164,25 @@ fn shipped_to(a: &ConsignmentAddress, billing: Option<&OrderAddress>) -> OrderAd
     }
 }
 
-/// The signed-in customer's first saved address, with their email, as an order keeps it.
+/// The signed-in customer's first saved address, with their email, as an order keeps it;
+/// and their customer group.
 async fn customer_address(
     domain: &Domain,
     who: &Shopper,
-) -> Result<Option<OrderAddress>, StoreError> {
+) -> Result<(Option<OrderAddress>, Option<i64>), StoreError> {
     let Some(customer_id) = who.customer_id else {
-        return Ok(None);
+        return Ok((None, None));
     };
     let store = domain.store();
     let Some(customer) = store.customer(who.store_id, customer_id).await? else {
-        return Ok(None);
+        return Ok((None, None));
     };
     let addresses = store.customer_addresses(who.store_id, customer_id).await?;
-    Ok(addresses.into_iter().next().map(|address| OrderAddress {
+    let address = addresses.into_iter().next().map(|address| OrderAddress {
         address,
         email: Some(customer.email),
-    }))
+    });
+    Ok((address, customer.group_id))
 }
 
 /// The order placed from a cart, when the shopper may see it: the customer who placed it, or

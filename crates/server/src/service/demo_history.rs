@@ -94,7 +94,7 @@ async fn past_order(
         discount_bp,
     };
     let cart = carts::create(domain, &who, &lines).await.map_err(failed)?;
-    let order = checkout::complete_checkout(domain, &who, &cart.id)
+    let order = checkout::complete_checkout(domain, &who, &store.hash, &cart.id)
         .await
         .map_err(failed)?;
     let pat = payments::issue(domain, store, &order)

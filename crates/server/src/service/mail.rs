@@ -3,7 +3,6 @@
 //! list`). A body is sealed with the master key when one is configured, like every other
 //! secret at rest, because a reset link in it is a credential for an hour.
 
-use storefront_auth_core::keys::open_stored_secret;
 use storefront_auth_store::StoreError;
 
 use super::Domain;
@@ -32,10 +31,7 @@ pub enum MailError {
 
 /// The body as stored: sealed when the server has a master key.
 pub(super) fn seal_body(domain: &Domain, body: &str) -> String {
-    match domain.0.master_key.as_ref() {
-        Some(m) => m.seal_secret(SEAL_NAME, body),
-        None => body.to_string(),
-    }
+    domain.seal(SEAL_NAME, body)
 }
 
 /// The store's newest mails, newest first, opened.
@@ -51,7 +47,8 @@ pub async fn outbox(domain: &Domain, hash: &str, limit: i64) -> Result<Vec<Mail>
         .await?;
     kept.into_iter()
         .map(|m| {
-            let body = open_stored_secret(SEAL_NAME, &m.body, domain.0.master_key.as_ref())
+            let body = domain
+                .unseal(SEAL_NAME, &m.body)
                 .map_err(|e| MailError::Sealed(m.id, e.to_string()))?;
             Ok(Mail {
                 id: m.id,

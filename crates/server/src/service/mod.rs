@@ -42,12 +42,16 @@ pub mod outbound;
 pub mod password_reset;
 pub mod passwords;
 pub mod payments;
+mod provider_calls;
 pub mod registration;
 pub mod revocation;
+mod secrets;
 pub mod shipping_methods;
 pub mod sitemap;
 pub mod stores;
 pub mod sync;
+pub mod tax;
+pub mod tax_providers;
 pub mod token_request;
 pub mod tokens;
 pub mod wishlists;
@@ -62,7 +66,7 @@ use storefront_auth_store::Store;
 
 use crate::config::CustomersConfig;
 use crate::metrics::Metrics;
-use caches::{CatalogCache, Directory, SessionCache, TokenCache, UsageCounters};
+use caches::{CatalogCache, Directory, ProviderAnswers, SessionCache, TokenCache, UsageCounters};
 
 pub use open::StartError;
 
@@ -95,6 +99,8 @@ struct Inner {
     usage: UsageCounters,
     catalog: CatalogCache,
     outbound: outbound::Outbound,
+    /// Answers of tax and shipping providers, by request.
+    provider_answers: ProviderAnswers,
     /// The HS256 key of payment access tokens, read from the database on first use.
     payments_key: OnceLock<Vec<u8>>,
     /// When the PostgreSQL event listener went down (`None` while it is up, or on SQLite).

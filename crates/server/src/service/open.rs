@@ -7,7 +7,9 @@ use storefront_auth_core::clock::{Clock, OffsetClock};
 use storefront_auth_core::keys::MasterKey;
 use storefront_auth_store::{Backend, Store};
 
-use super::caches::{CatalogCache, Directory, SessionCache, TokenCache, UsageCounters};
+use super::caches::{
+    CatalogCache, Directory, ProviderAnswers, SessionCache, TokenCache, UsageCounters,
+};
 use super::keys::{self, KeysError};
 use super::outbound::Outbound;
 use super::passwords::Passwords;
@@ -83,6 +85,7 @@ impl Domain {
             usage: UsageCounters::default(),
             catalog: CatalogCache::default(),
             outbound,
+            provider_answers: ProviderAnswers::default(),
             payments_key: OnceLock::new(),
             listener_down_since: Mutex::new(listener_down_since),
             keys: RwLock::new(Arc::new(ring)),

@@ -37,5 +37,6 @@ mod schema_coverage;
 mod store_assets;
 mod store_settings;
 mod storefront_pages;
+mod tax_providers;
 mod tokens;
 mod wishlist_sharing;

@@ -15,6 +15,7 @@ use super::GqlContext;
 use crate::service::carts::{self, CartError, PricedCart, Shopper};
 use crate::service::checkout_shipping::{self, QuotedConsignment};
 use crate::service::coupons::{self, AppliedCoupon};
+use crate::service::tax::{self, TaxEstimate, TaxedCheckout};
 
 #[derive(SimpleObject, Clone, Debug)]
 pub struct CartLineItems {
@@ -87,7 +88,11 @@ impl CartNode {
 /// A checkout: its cart, and what is read once per request when a field asks: its
 /// consignments, quoted, and the coupon applied.
 #[derive(Clone, Debug)]
-pub struct CheckoutNode(pub CartNode, Arc<OnceCell<CheckoutExtras>>);
+pub struct CheckoutNode(
+    pub CartNode,
+    Arc<OnceCell<CheckoutExtras>>,
+    Arc<OnceCell<Option<TaxEstimate>>>,
+);
 
 #[derive(Debug)]
 struct CheckoutExtras {
@@ -97,7 +102,7 @@ struct CheckoutExtras {
 
 impl CheckoutNode {
     pub fn new(cart: CartNode) -> Self {
-        CheckoutNode(cart, Arc::default())
+        CheckoutNode(cart, Arc::default(), Arc::default())
     }
 
     async fn extras(&self, ctx: &Context<'_>) -> Result<&CheckoutExtras> {
@@ -122,6 +127,35 @@ impl CheckoutNode {
     async fn shipping_cents(&self, ctx: &Context<'_>) -> Result<Option<i64>> {
         Ok(checkout_shipping::shipping_cents(self.quoted(ctx).await?))
     }
+
+    /// The store's tax provider's estimate (none without a provider or a shipping address);
+    /// a provider that fails is an error on the fields that show tax.
+    async fn tax(&self, ctx: &Context<'_>) -> Result<&Option<TaxEstimate>> {
+        let gql = ctx.data::<GqlContext>()?;
+        let extras = self.extras(ctx).await?;
+        let estimate = self
+            .2
+            .get_or_try_init(|| async {
+                let checkout = TaxedCheckout {
+                    store_hash: &gql.store.hash,
+                    priced: &self.0 .0,
+                    quoted: &extras.quoted,
+                    coupon_cents: extras.coupon.as_ref().map_or(0, |c| c.cents),
+                    customer_group_id: gql.customer.as_ref().and_then(|c| c.group_id),
+                };
+                tax::estimate(&gql.domain, &checkout).await
+            })
+            .await
+            .map_err(|e| async_graphql::Error::new(e.to_string()))?;
+        Ok(estimate)
+    }
+}
+
+/// A tax by name and what it comes to.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct CheckoutTax {
+    pub name: String,
+    pub amount: Money,
 }
 
 #[Object(name = "Checkout")]
@@ -141,7 +175,7 @@ impl CheckoutNode {
     async fn subtotal(&self) -> Option<Money> {
         Some(Money::cents(self.0 .0.total_cents))
     }
-    /// The cart's total, less the coupon applied, plus the shipping chosen.
+    /// The cart's total, less the coupon applied, plus the shipping chosen and the tax.
     async fn grand_total(&self, ctx: &Context<'_>) -> Result<Option<Money>> {
         let shipping = self.shipping_cents(ctx).await?.unwrap_or(0);
         let coupon = self
@@ -150,12 +184,31 @@ impl CheckoutNode {
             .coupon
             .as_ref()
             .map_or(0, |c| c.cents);
+        let tax = self.tax(ctx).await?.as_ref().map_or(0, |t| t.cents);
         Ok(Some(Money::cents(
-            (self.0 .0.total_cents - coupon).saturating_add(shipping),
+            (self.0 .0.total_cents - coupon)
+                .saturating_add(shipping)
+                .saturating_add(tax),
         )))
     }
-    async fn tax_total(&self) -> Option<Money> {
-        Some(Money::cents(0))
+    /// What the store's tax provider estimates (nothing without a provider or an address).
+    async fn tax_total(&self, ctx: &Context<'_>) -> Result<Option<Money>> {
+        let tax = self.tax(ctx).await?;
+        Ok(Some(Money::cents(tax.as_ref().map_or(0, |t| t.cents))))
+    }
+    /// The estimate's taxes by name.
+    async fn taxes(&self, ctx: &Context<'_>) -> Result<Option<Vec<CheckoutTax>>> {
+        let tax = self.tax(ctx).await?;
+        let lines = tax.as_ref().map(|t| t.lines.as_slice()).unwrap_or_default();
+        Ok(Some(
+            lines
+                .iter()
+                .map(|l| CheckoutTax {
+                    name: l.name.clone(),
+                    amount: Money::cents(l.cents),
+                })
+                .collect(),
+        ))
     }
     /// Null until a consignment is added.
     async fn shipping_consignments(

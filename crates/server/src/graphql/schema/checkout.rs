@@ -125,6 +125,7 @@ impl CheckoutOrderMutations {
         let order = match checkout::complete_checkout(
             &gql.domain,
             &gql.shopper(),
+            &gql.store.hash,
             &input.checkout_entity_id,
         )
         .await

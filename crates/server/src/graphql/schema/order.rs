@@ -27,6 +27,7 @@ impl OrderNode {
         self.0
             .total_cents
             .saturating_sub(self.0.shipping_cents)
+            .saturating_sub(self.0.tax_cents)
             .saturating_add(self.0.coupon_cents)
     }
 
@@ -87,7 +88,8 @@ impl OrderNode {
         let gql = ctx.data::<GqlContext>()?;
         Ok(Some(super::orders::consignments(gql, &self.0).await?))
     }
-    /// The order's total, shipping included: the stand-in charges no tax, handling or wrapping.
+    /// The order's total, shipping and tax included: the stand-in charges no handling or
+    /// wrapping.
     async fn total_inc_tax(&self) -> Money {
         Money::cents(self.0.total_cents)
     }
@@ -109,8 +111,9 @@ impl OrderNode {
     async fn is_tax_included(&self) -> bool {
         false
     }
+    /// What the store's tax provider quoted when the order was placed (none without one).
     async fn tax_total(&self) -> Money {
-        Money::cents(0)
+        Money::cents(self.0.tax_cents)
     }
     async fn shipping_cost_total(&self) -> Money {
         Money::cents(self.0.shipping_cents)

@@ -3,12 +3,14 @@
 
 pub mod catalog;
 pub mod directory;
+pub mod provider_answers;
 pub mod sign_ins;
 pub mod tokens;
 pub mod usage;
 
 pub use catalog::CatalogCache;
 pub use directory::Directory;
+pub use provider_answers::ProviderAnswers;
 pub use sign_ins::SessionCache;
 pub use tokens::TokenCache;
 pub use usage::UsageCounters;

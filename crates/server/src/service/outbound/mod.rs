@@ -1,6 +1,6 @@
-//! Calls this server makes to other servers (SPEC §11): app callbacks today, provider APIs
-//! later. A URL must be HTTPS to a public address; plain HTTP, loopback, private, link-local
-//! and metadata addresses are reachable only for hosts the operator's development allow-list
+//! Calls this server makes to other servers (SPEC §11): app callbacks and provider APIs. A URL
+//! must be HTTPS to a public address; plain HTTP, loopback, private, link-local and metadata
+//! addresses are reachable only for hosts the operator's development allow-list
 //! (`outbound.allow`) names. Names are resolved once, every address is vetted, and the
 //! connection goes to the vetted address (a second resolution cannot swap it); redirects are
 //! never followed.
@@ -117,9 +117,36 @@ impl Outbound {
 
     /// A `GET` of `raw`; returns the HTTP status. Redirects are answers, not followed.
     pub async fn get(&self, raw: &str) -> Result<u16, OutboundError> {
+        let call = Call {
+            method: hyper::Method::GET,
+            headers: &[],
+            body: Vec::new(),
+        };
+        self.call(raw, call).await.map(|a| a.status)
+    }
+
+    /// A `POST` of a JSON body to `raw` with `headers`: the answer's status and body (at most
+    /// `MAX_ANSWER` bytes; a longer body is a failed call). Redirects are answers.
+    pub async fn post_json(
+        &self,
+        raw: &str,
+        headers: &[(&'static str, String)],
+        body: Vec<u8>,
+    ) -> Result<Answer, OutboundError> {
+        let call = Call {
+            method: hyper::Method::POST,
+            headers,
+            body,
+        };
+        self.call(raw, call).await
+    }
+
+    /// Checks `raw`, resolves and vets it, and makes the call within the timeout (which
+    /// covers connecting, sending and reading the whole answer).
+    async fn call(&self, raw: &str, call: Call<'_>) -> Result<Answer, OutboundError> {
         let target = self.check(raw)?;
         let addr = self.vetted_address(&target).await?;
-        match tokio::time::timeout(self.timeout, self.send(&target, addr)).await {
+        match tokio::time::timeout(self.timeout, self.send(&target, addr, call)).await {
             Ok(answer) => answer,
             Err(_) => Err(OutboundError::Request {
                 host: target.host,
@@ -130,7 +157,12 @@ impl Outbound {
 
     /// One request over a connection to `addr` (the vetted address, never resolved again),
     /// TLS for `https` with the host's name.
-    async fn send(&self, target: &Target, addr: SocketAddr) -> Result<u16, OutboundError> {
+    async fn send(
+        &self,
+        target: &Target,
+        addr: SocketAddr,
+        call: Call<'_>,
+    ) -> Result<Answer, OutboundError> {
         let failed = |why: &dyn std::fmt::Display| OutboundError::Request {
             host: target.host.clone(),
             why: crate::logs::escaped(&why.to_string()),
@@ -138,17 +170,8 @@ impl Outbound {
         let tcp = tokio::net::TcpStream::connect(addr)
             .await
             .map_err(|_| failed(&"could not connect"))?;
-        let path = &target.url[url::Position::BeforePath..url::Position::AfterQuery];
-        let host = match target.url.port() {
-            Some(port) => format!("{}:{port}", target.url.host_str().unwrap_or_default()),
-            None => target.url.host_str().unwrap_or_default().to_string(),
-        };
-        let request = hyper::Request::get(path)
-            .header(hyper::header::HOST, host)
-            .header(hyper::header::USER_AGENT, "storefront-auth")
-            .body(axum::body::Body::empty())
-            .map_err(|e| failed(&e))?;
-        let status = if target.url.scheme() == "https" {
+        let request = call.request(target).map_err(|e| failed(&e))?;
+        let answer = if target.url.scheme() == "https" {
             let name = rustls::pki_types::ServerName::try_from(target.host.clone())
                 .map_err(|e| failed(&e))?;
             let tls = tokio_rustls::TlsConnector::from(self.tls.clone())
@@ -159,7 +182,7 @@ impl Outbound {
         } else {
             exchange(tcp, request).await
         };
-        status.map_err(|e| failed(&e))
+        answer.map_err(|e| failed(&e))
     }
 
     /// Resolves the host once and vets every address it has; the first is the one called.
@@ -191,131 +214,77 @@ pub fn safe_for_logs(raw: &str) -> String {
     crate::logs::escaped(&raw[..cut.min(256)])
 }
 
-/// Sends one HTTP/1.1 request on `io` and returns the answer's status.
-async fn exchange<Io>(
-    io: Io,
-    request: hyper::Request<axum::body::Body>,
-) -> Result<u16, hyper::Error>
+/// The most of an answer's body an outbound call reads.
+pub const MAX_ANSWER: usize = 1 << 20;
+
+/// Another server's answer: its status and body.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub body: Vec<u8>,
+}
+
+/// A request to make: method, extra headers, body (JSON when not empty).
+struct Call<'a> {
+    method: hyper::Method,
+    headers: &'a [(&'static str, String)],
+    body: Vec<u8>,
+}
+
+impl Call<'_> {
+    fn request(self, target: &Target) -> Result<hyper::Request<axum::body::Body>, String> {
+        let path = &target.url[url::Position::BeforePath..url::Position::AfterQuery];
+        let host = match target.url.port() {
+            Some(port) => format!("{}:{port}", target.url.host_str().unwrap_or_default()),
+            None => target.url.host_str().unwrap_or_default().to_string(),
+        };
+        let mut request = hyper::Request::builder()
+            .method(self.method)
+            .uri(path)
+            .header(hyper::header::HOST, host)
+            .header(hyper::header::USER_AGENT, "storefront-auth");
+        if !self.body.is_empty() {
+            request = request
+                .header(hyper::header::CONTENT_TYPE, "application/json")
+                .header(hyper::header::ACCEPT, "application/json");
+        }
+        for (name, value) in self.headers {
+            request = request.header(*name, value.as_str());
+        }
+        request
+            .body(axum::body::Body::from(self.body))
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// Sends one HTTP/1.1 request on `io` and reads the answer (its body bounded).
+async fn exchange<Io>(io: Io, request: hyper::Request<axum::body::Body>) -> Result<Answer, String>
 where
     Io: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
     let (mut sender, connection) =
-        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(io)).await?;
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(io))
+            .await
+            .map_err(|e| e.to_string())?;
     let driving = tokio::spawn(connection);
-    let answer = sender.send_request(request).await;
+    let answer = async {
+        let response = sender
+            .send_request(request)
+            .await
+            .map_err(|e| e.to_string())?;
+        let status = response.status().as_u16();
+        let body = axum::body::to_bytes(axum::body::Body::new(response.into_body()), MAX_ANSWER)
+            .await
+            .map_err(|_| format!("the answer is larger than {MAX_ANSWER} bytes or was cut off"))?;
+        Ok(Answer {
+            status,
+            body: body.to_vec(),
+        })
+    }
+    .await;
     driving.abort();
-    Ok(answer?.status().as_u16())
+    answer
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn outbound(allow: &[&str]) -> Outbound {
-        let allow: Vec<String> = allow.iter().map(|s| s.to_string()).collect();
-        Outbound::new(&allow, Duration::from_secs(1)).expect("valid allow-list")
-    }
-
-    #[test]
-    fn urls_need_https_and_public_addresses_unless_allowed() {
-        let strict = outbound(&[]);
-        assert!(strict.check("https://app.example.com/auth?x=1").is_ok());
-        for bad in [
-            "http://app.example.com/auth",
-            "https://127.0.0.1/auth",
-            "https://169.254.169.254/latest/meta-data",
-            "https://[::1]:8443/",
-            "https://[::ffff:10.0.0.1]/",
-            "https://user:pass@app.example.com/",
-            "https://app.example.com/#frag",
-            "ftp://app.example.com/",
-            "not a url",
-        ] {
-            assert!(strict.check(bad).is_err(), "{bad}");
-        }
-        let dev = outbound(&["127.0.0.1", "localhost"]);
-        assert!(dev.check("http://127.0.0.1:4000/auth").is_ok());
-        assert!(dev.check("http://localhost:4000/auth").is_ok());
-        assert!(dev.check("http://10.0.0.1/auth").is_err());
-        assert!(matches!(
-            dev.check("https://169.254.169.254/"),
-            Err(OutboundError::Blocked { .. })
-        ));
-    }
-
-    #[tokio::test]
-    async fn names_are_resolved_and_every_address_vetted() {
-        let strict = outbound(&[]);
-        // `localhost` resolves to loopback: refused before any connection.
-        assert!(matches!(
-            strict.get("https://localhost:1/").await,
-            Err(OutboundError::Blocked { .. })
-        ));
-        assert!(outbound(&["localhost"])
-            .check("https://localhost:1/")
-            .is_ok());
-    }
-
-    /// HTTPS end to end: a local TLS server (its certificate trusted for the test), reached
-    /// through the allow-list; a redirect is reported, not followed.
-    #[tokio::test]
-    async fn https_calls_verify_the_certificate_and_report_redirects() {
-        let key = rcgen::KeyPair::generate().expect("key");
-        let cert = rcgen::CertificateParams::new(vec!["localhost".to_string()])
-            .expect("params")
-            .self_signed(&key)
-            .expect("cert");
-        let server =
-            crate::http::tls::server_config(cert.pem().as_bytes(), key.serialize_pem().as_bytes())
-                .expect("server config");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let port = listener.local_addr().expect("addr").port();
-        tokio::spawn(async move {
-            let acceptor = tokio_rustls::TlsAcceptor::from(server);
-            while let Ok((tcp, _)) = listener.accept().await {
-                let acceptor = acceptor.clone();
-                tokio::spawn(async move {
-                    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-                    let Ok(mut tls) = acceptor.accept(tcp).await else {
-                        return;
-                    };
-                    let mut buf = [0u8; 1024];
-                    let _ = tls.read(&mut buf).await;
-                    let _ = tls
-                        .write_all(b"HTTP/1.1 302 Found\r\nlocation: https://example.com/\r\ncontent-length: 0\r\n\r\n")
-                        .await;
-                });
-            }
-        });
-        let mut roots = rustls::RootCertStore::empty();
-        roots.add(cert.der().clone()).expect("root");
-        let trusting = Outbound {
-            tls: std::sync::Arc::new(
-                rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
-                    rustls::crypto::aws_lc_rs::default_provider(),
-                ))
-                .with_safe_default_protocol_versions()
-                .expect("versions")
-                .with_root_certificates(roots)
-                .with_no_client_auth(),
-            ),
-            ..outbound(&["localhost"])
-        };
-        let url = format!("https://localhost:{port}/auth?code=secret");
-        assert_eq!(trusting.get(&url).await.expect("answered"), 302);
-        // Without the certificate trusted, the call fails (and says so without the query).
-        let refused = outbound(&["localhost"]).get(&url).await;
-        let why = format!("{:?}", refused.expect_err("untrusted"));
-        assert!(!why.contains("secret"), "{why}");
-    }
-
-    #[test]
-    fn logs_never_see_the_query() {
-        assert_eq!(
-            safe_for_logs("https://app.example/cb?signed_payload_jwt=secret"),
-            "https://app.example/cb"
-        );
-    }
-}
+mod tests;
