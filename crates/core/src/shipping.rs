@@ -123,15 +123,20 @@ pub fn quotes(methods: &[Method], country: &str, units: i64) -> Vec<Quote> {
             })
         })
         .collect();
-    let cheapest = found
+    recommend(&mut found);
+    found
+}
+
+/// Marks the cheapest option (the first of equals) as the recommended one, and only it.
+pub fn recommend(options: &mut [Quote]) {
+    let cheapest = options
         .iter()
         .enumerate()
         .min_by_key(|(i, q)| (q.cost_cents, *i))
         .map(|(i, _)| i);
-    if let Some(i) = cheapest {
-        found[i].recommended = true;
+    for (i, q) in options.iter_mut().enumerate() {
+        q.recommended = Some(i) == cheapest;
     }
-    found
 }
 
 #[cfg(test)]

@@ -87,6 +87,9 @@ enum Command {
     /// Shipping methods the checkout quotes.
     #[command(subcommand)]
     Shipping(cli::ShippingCmd),
+    /// Shipping carriers stores connect (the Shipping Provider API).
+    #[command(subcommand)]
+    Carriers(cli::CarriersCmd),
     /// Tax providers stores connect (the Tax Provider API).
     #[command(subcommand)]
     TaxProviders(cli::TaxProvidersCmd),
@@ -172,6 +175,7 @@ fn main() -> std::process::ExitCode {
             Command::Mail(c) => cli::mail(config, c).await,
             Command::Shipping(c) => cli::shipping(config, c).await,
             Command::TaxProviders(c) => cli::tax_providers(config, c).await,
+            Command::Carriers(c) => cli::carriers(config, c).await,
             Command::Coupons(c) => cli::coupons(config, c).await,
             Command::Scopes(c) => cli::scopes(c),
             Command::Schema => Ok(Output(storefront_auth::graphql::schema::sdl())),

@@ -5,6 +5,7 @@
 mod accounts;
 mod addresses;
 mod apps;
+mod carriers;
 mod carts;
 mod catalog;
 mod companies;
@@ -37,6 +38,7 @@ use sqlx::{AnyPool, Executor};
 pub use accounts::{Account, AccountKind, NewAccount};
 pub use addresses::Address;
 pub use apps::{App, ClaimedCode, Install};
+pub use carriers::{CarrierConnection, CarrierRecord};
 pub use carts::{Cart, CartItem, NewCart, NewItem};
 pub use catalog::{NewProduct, Product, ProductDetails};
 pub use companies::{CompanyMembership, CompanyRecord, NewCompany};

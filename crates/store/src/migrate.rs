@@ -53,6 +53,10 @@ const SQLITE: &[(i64, &str)] = &[
         17,
         include_str!("../migrations/sqlite/0017_tax_providers.sql"),
     ),
+    (
+        18,
+        include_str!("../migrations/sqlite/0018_shipping_carriers.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -107,6 +111,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         17,
         include_str!("../migrations/postgres/0017_tax_providers.sql"),
+    ),
+    (
+        18,
+        include_str!("../migrations/postgres/0018_shipping_carriers.sql"),
     ),
 ];
 

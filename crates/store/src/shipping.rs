@@ -38,7 +38,8 @@ pub struct Consignment {
     pub id: String,
     pub address: ConsignmentAddress,
     pub line_item_ids: Vec<String>,
-    pub selected_method_id: Option<i64>,
+    /// The chosen option's id: a shipping method's id in decimal, or a carrier quote's id.
+    pub selected_option: Option<String>,
 }
 
 /// One change of a checkout's consignments.
@@ -47,8 +48,8 @@ pub enum ConsignmentChange<'a> {
     Add(&'a [Consignment]),
     /// A consignment's address and lines replaced; its chosen option is cleared.
     Replace(&'a Consignment),
-    /// An option chosen for a consignment.
-    Select { id: &'a str, method_id: i64 },
+    /// An option chosen for a consignment, by its id.
+    Select { id: &'a str, option_id: &'a str },
 }
 
 const ADDRESS_COLS: &str = "first_name, last_name, email, company, address1, address2, city, state_or_province, postal_code, country_code, phone";
@@ -72,7 +73,11 @@ fn consignment_from(row: &sqlx::any::AnyRow) -> Result<Consignment> {
         },
         line_item_ids: serde_json::from_str(&ids)
             .map_err(|e| StoreError::Corrupt(format!("consignment line ids: {e}")))?,
-        selected_method_id: get(row, "selected_method_id")?,
+        // Written as text since migration 18 (which clears the method id); a method id is
+        // what an instance of the previous version wrote, and is the newer choice.
+        selected_option: get::<Option<i64>>(row, "selected_method_id")?
+            .map(|m| m.to_string())
+            .or(get::<Option<String>>(row, "selected_option")?),
     })
 }
 
@@ -159,7 +164,7 @@ impl Store {
     /// A checkout's consignments, oldest first.
     pub async fn consignments(&self, cart_id: &str) -> Result<Vec<Consignment>> {
         sqlx::query(&format!(
-            "SELECT id, {ADDRESS_COLS}, line_item_ids, selected_method_id FROM checkout_consignments WHERE cart_id = $1 ORDER BY created_at, id"
+            "SELECT id, {ADDRESS_COLS}, line_item_ids, selected_method_id, selected_option FROM checkout_consignments WHERE cart_id = $1 ORDER BY created_at, id"
         ))
         .bind(cart_id)
         .fetch_all(self.pool())
@@ -201,7 +206,7 @@ impl Store {
             ConsignmentChange::Replace(c) => {
                 let q = sqlx::query(
                     "UPDATE checkout_consignments SET first_name = $1, last_name = $2, email = $3, company = $4, address1 = $5, address2 = $6, city = $7, state_or_province = $8, postal_code = $9, country_code = $10, phone = $11, \
-                     line_item_ids = $12, selected_method_id = NULL, updated_at = $13 WHERE cart_id = $14 AND id = $15",
+                     line_item_ids = $12, selected_method_id = NULL, selected_option = NULL, updated_at = $13 WHERE cart_id = $14 AND id = $15",
                 );
                 bind_address(q, &c.address)
                     .bind(ids_json(&c.line_item_ids))
@@ -211,9 +216,9 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
-            ConsignmentChange::Select { id, method_id } => {
-                sqlx::query("UPDATE checkout_consignments SET selected_method_id = $1, updated_at = $2 WHERE cart_id = $3 AND id = $4")
-                    .bind(method_id)
+            ConsignmentChange::Select { id, option_id } => {
+                sqlx::query("UPDATE checkout_consignments SET selected_option = $1, selected_method_id = NULL, updated_at = $2 WHERE cart_id = $3 AND id = $4")
+                    .bind(option_id)
                     .bind(now)
                     .bind(cart_id)
                     .bind(id)

@@ -224,7 +224,7 @@ fn consignment(id: &str, country: &str, lines: &[&str]) -> Consignment {
             ..ConsignmentAddress::default()
         },
         line_item_ids: lines.iter().map(|l| l.to_string()).collect(),
-        selected_method_id: None,
+        selected_option: None,
     }
 }
 
@@ -245,16 +245,24 @@ contract!(
         let select = |id: &'static str, v: i64| {
             let s = &s;
             async move {
-                s.change_consignments("k1", v, ConsignmentChange::Select { id, method_id: 9 }, 3)
-                    .await
-                    .unwrap()
+                s.change_consignments(
+                    "k1",
+                    v,
+                    ConsignmentChange::Select {
+                        id,
+                        option_id: "carrier:acme:GND",
+                    },
+                    3,
+                )
+                .await
+                .unwrap()
             }
         };
         assert!(!select("a", 1).await);
         assert_eq!(s.consignments("k1").await.unwrap(), added.to_vec());
         assert!(select("a", 2).await);
         let now = s.consignments("k1").await.unwrap();
-        assert_eq!(now[0].selected_method_id, Some(9));
+        assert_eq!(now[0].selected_option.as_deref(), Some("carrier:acme:GND"));
         assert_eq!(now[1].line_item_ids, ["l2", "l3"]);
         // Replacing a consignment clears its choice.
         let moved = consignment("a", "GB", &["l1"]);

@@ -3,6 +3,7 @@
 //! and revocations within a second.
 
 mod apps;
+mod carriers;
 mod coupons;
 mod mail;
 mod records;
@@ -11,6 +12,7 @@ mod tax_providers;
 mod tokens;
 
 pub use apps::{apps, AppsCmd};
+pub use carriers::{carriers, CarriersCmd};
 pub use coupons::{coupons, CouponsCmd};
 pub use mail::{mail, MailCmd};
 pub use records::{

@@ -2,6 +2,7 @@
 //! authentication, per-account rate limits, OAuth scope checks and JSON bodies.
 
 mod apps;
+mod carriers;
 mod catalog;
 mod channels;
 mod customers;
@@ -26,7 +27,7 @@ use storefront_auth_store::{Account, StoreRecord};
 
 use crate::config::RateLimitConfig;
 pub use crate::http::body::JsonBody;
-use crate::http::error::ApiError;
+use crate::http::error::{ApiError, FieldError};
 use crate::service::{accounts, Domain};
 use ratelimit::RateLimiter;
 
@@ -78,16 +79,7 @@ where
             get(catalog::list).post(catalog::create),
         )
         .merge(storefront_routes())
-        .route(
-            "/stores/{store_hash}/v3/tax/providers",
-            get(tax::list).post(tax::register),
-        )
-        .route(
-            "/stores/{store_hash}/v3/tax/providers/{provider_id}/connection",
-            get(tax::show_connection)
-                .put(tax::connect)
-                .delete(tax::disconnect),
-        )
+        .merge(provider_routes())
         .route(
             "/stores/{store_hash}/v3/apps",
             get(apps::list).post(apps::register),
@@ -125,6 +117,33 @@ async fn unknown_route() -> ApiError {
 /// The title of the 401 that legacy HTTP Basic credentials get.
 pub const BASIC_AUTH_TITLE: &str = "HTTP Basic authentication is no longer supported. \
      Authenticate with an API account's access token in the X-Auth-Token header.";
+
+/// The Tax and Shipping Provider APIs' merchant side (SPEC §12).
+fn provider_routes<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Management: FromRef<S>,
+{
+    Router::new()
+        .route(
+            "/stores/{store_hash}/v3/shipping/carriers",
+            get(carriers::list).post(carriers::register),
+        )
+        .route(
+            "/stores/{store_hash}/v2/shipping/carrier/connection",
+            axum::routing::put(carriers::connect).delete(carriers::disconnect),
+        )
+        .route(
+            "/stores/{store_hash}/v3/tax/providers",
+            get(tax::list).post(tax::register),
+        )
+        .route(
+            "/stores/{store_hash}/v3/tax/providers/{provider_id}/connection",
+            get(tax::show_connection)
+                .put(tax::connect)
+                .delete(tax::disconnect),
+        )
+}
 
 /// The storefront API's own endpoints: tokens, their inventory and the trusted-proxy secret.
 fn storefront_routes<S>() -> Router<S>
@@ -290,6 +309,30 @@ pub fn required_text<'a>(
         ));
     }
     value
+}
+
+/// `{key}:unknown` for every field of the body not in `allowed`.
+pub fn unknown_fields(body: &Value, allowed: &[&str]) -> Vec<FieldError> {
+    body.as_object()
+        .into_iter()
+        .flat_map(|o| o.keys())
+        .filter(|k| !allowed.contains(&k.as_str()))
+        .map(|k| FieldError::new(k, "unknown", format!("{k} is not a field of this request.")))
+        .collect()
+}
+
+/// A required string field of a body (not trimmed: secrets are taken as given); records
+/// `{key}:required` and answers `""` when it is missing or not a string.
+pub fn required_string<'a>(body: &'a Value, key: &str, errors: &mut Vec<FieldError>) -> &'a str {
+    let v = body.get(key).and_then(Value::as_str);
+    if v.is_none() {
+        errors.push(FieldError::new(
+            key,
+            "required",
+            format!("{key} is required (a string)."),
+        ));
+    }
+    v.unwrap_or_default()
 }
 
 /// `{"data": …, "meta": {}}`

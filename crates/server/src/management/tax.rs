@@ -9,7 +9,7 @@ use axum::Extension;
 use serde_json::{json, Value};
 use storefront_auth_store::TaxProviderRecord;
 
-use super::{data, Caller, JsonBody, Management};
+use super::{data, required_string, unknown_fields, Caller, JsonBody, Management};
 use crate::http::error::{ApiError, FieldError};
 use crate::service::tax_providers::{self, ConnectionStatus, TaxProviderError};
 
@@ -38,40 +38,23 @@ fn refusal(e: TaxProviderError) -> ApiError {
     }
 }
 
-/// The body's text fields named in `allowed`, or 422s naming the unknown and missing ones.
+/// The body's string fields named in `allowed`, or 422s naming the unknown and missing ones.
 fn fields<'a>(
     body: &'a Value,
     allowed: &[&str],
     required: &[&str],
 ) -> Result<Vec<Option<&'a str>>, ApiError> {
-    let mut errors = Vec::new();
-    if let Some(obj) = body.as_object() {
-        for key in obj.keys().filter(|k| !allowed.contains(&k.as_str())) {
-            errors.push(FieldError::new(
-                key,
-                "unknown",
-                format!("{key} is not a field of this request."),
-            ));
-        }
+    let mut errors = unknown_fields(body, allowed);
+    for key in required {
+        required_string(body, key, &mut errors);
     }
-    let values: Vec<Option<&str>> = allowed
+    if !errors.is_empty() {
+        return Err(ApiError::Invalid(errors));
+    }
+    Ok(allowed
         .iter()
         .map(|k| body.get(*k).and_then(Value::as_str))
-        .collect();
-    for (k, v) in allowed.iter().zip(&values) {
-        if v.is_none() && required.contains(k) {
-            errors.push(FieldError::new(
-                k,
-                "required",
-                format!("{k} is required (a string)."),
-            ));
-        }
-    }
-    if errors.is_empty() {
-        Ok(values)
-    } else {
-        Err(ApiError::Invalid(errors))
-    }
+        .collect())
 }
 
 pub async fn list(

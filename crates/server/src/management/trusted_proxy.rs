@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::Extension;
 use serde_json::{json, Value};
 
-use super::{data, Caller, JsonBody, Management};
+use super::{data, unknown_fields, Caller, JsonBody, Management};
 use crate::http::error::{ApiError, FieldError};
 use crate::service::stores::{self, StoresError};
 
@@ -28,16 +28,7 @@ pub async fn set(
     JsonBody(body): JsonBody,
 ) -> Result<axum::Json<Value>, ApiError> {
     caller.require(SCOPE)?;
-    let mut errors = Vec::new();
-    if let Some(obj) = body.as_object() {
-        for key in obj.keys().filter(|k| *k != "secret") {
-            errors.push(FieldError::new(
-                key,
-                "unknown",
-                format!("{key} is not a field of the trusted-proxy secret."),
-            ));
-        }
-    }
+    let mut errors = unknown_fields(&body, &["secret"]);
     let Some(secret) = body.get("secret").and_then(Value::as_str) else {
         errors.push(FieldError::new("secret", "required", "secret is required."));
         return Err(ApiError::Invalid(errors));

@@ -63,9 +63,9 @@ pub enum CartError {
     /// A payment for nothing is never taken.
     #[error("An order must cost something: the coupon covers the whole order.")]
     CoveredByCoupon,
-    /// The tax provider failed: the message says so; nothing was placed.
+    /// The tax provider or a carrier failed: the message says so; nothing was placed.
     #[error("{0}")]
-    Tax(String),
+    Provider(String),
     #[error(transparent)]
     Option(#[from] OptionError),
     #[error(transparent)]

@@ -21,8 +21,10 @@ pub async fn complete_checkout(
     id: &str,
 ) -> Result<Order, CartError> {
     let priced = orderable(domain, who, id).await?;
-    let quoted = checkout_shipping::quoted(domain, &priced.cart).await?;
-    let shipping_cents = checkout_shipping::shipping_cents(&quoted).unwrap_or(0);
+    let quoted = checkout_shipping::quoted(domain, &priced).await?;
+    let shipping_cents = checkout_shipping::shipping_cents(&quoted)
+        .map_err(CartError::Provider)?
+        .unwrap_or(0);
     let coupon = coupons::applied(domain, &priced.cart, priced.total_cents).await?;
     let coupon_cents = coupon.as_ref().map_or(0, |c| c.cents);
     if priced.total_cents - coupon_cents <= 0 {
@@ -91,7 +93,7 @@ async fn fresh_estimate(
 ) -> Result<Option<tax::TaxEstimate>, CartError> {
     tax::estimate(domain, taxed).await.map_err(|e| match e {
         TaxError::Store(e) => CartError::Store(e),
-        other => CartError::Tax(other.to_string()),
+        other => CartError::Provider(other.to_string()),
     })
 }
 

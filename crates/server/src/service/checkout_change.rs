@@ -25,6 +25,9 @@ pub enum CheckoutChangeError {
     UnknownConsignment(String),
     #[error("Shipping option {0} is not available for this consignment.")]
     UnavailableOption(String),
+    /// A carrier failed to quote: its message.
+    #[error("{0}")]
+    CarrierFailed(String),
     #[error("{0}")]
     InvalidAddress(String),
     #[error("The checkout has changed (it is at version {0}); read it again.")]

@@ -1,14 +1,17 @@
 //! Shipping on a checkout (Catalyst's cart page estimates it): consignments say where lines
-//! ship, each is quoted the store's shipping methods that serve its country, and the option
-//! chosen is charged when the order is placed. Every change is one change of the cart at the
+//! ship, each is quoted the store's shipping methods that serve its country and the rates of
+//! the carriers the store connected (SPEC §12), and the option chosen is charged when the
+//! order is placed. Every change is one change of the cart at the
 //! version read, so a change racing another (or a line edit) is refused rather than lost.
 
+use storefront_auth_core::carriers::{self, RateAddress, RateItem, RateRequest};
 use storefront_auth_core::shipping::{self, Method, Quote};
 use storefront_auth_store::{
     Cart, CartItem, Consignment, ConsignmentAddress, ConsignmentChange, StoreError,
 };
 
-use super::carts::Shopper;
+use super::carriers as carrier_service;
+use super::carts::{priced, PricedCart, PricedLine, Shopper};
 use super::checkout_change::{after_change, open_at, shown, CheckoutChangeError};
 use super::shipping_methods::methods;
 use super::{geography, Domain};
@@ -23,57 +26,144 @@ pub struct ConsignmentRequest {
 }
 
 /// A consignment with its quotes: the lines it ships that are still in the cart, the options
-/// for them, and the chosen one while it is still offered.
+/// for them (the store's shipping methods and its carriers' quotes), the chosen one while it is
+/// still offered, and why a carrier could not quote it.
 #[derive(Clone, Debug)]
 pub struct QuotedConsignment {
     pub consignment: Consignment,
     pub line_item_ids: Vec<String>,
     pub options: Vec<Quote>,
     pub selected: Option<Quote>,
+    pub unavailable: Option<String>,
+}
+
+impl QuotedConsignment {
+    /// The chosen option cannot be priced because the carrier that quoted it failed.
+    fn choice_unpriced(&self) -> bool {
+        self.selected.is_none()
+            && self.unavailable.is_some()
+            && self
+                .consignment
+                .selected_option
+                .as_deref()
+                .is_some_and(|o| o.starts_with(carriers::OPTION_PREFIX))
+    }
 }
 
 /// The checkout's consignments, quoted.
-pub async fn quoted(domain: &Domain, cart: &Cart) -> Result<Vec<QuotedConsignment>, StoreError> {
-    let consignments = domain.store().consignments(&cart.id).await?;
+pub async fn quoted(
+    domain: &Domain,
+    priced: &PricedCart,
+) -> Result<Vec<QuotedConsignment>, StoreError> {
+    let consignments = domain.store().consignments(&priced.cart.id).await?;
     if consignments.is_empty() {
         return Ok(Vec::new());
     }
-    let items = domain.store().cart_items(&cart.id).await?;
-    let methods = methods(domain, cart.store_id).await?;
-    Ok(consignments
-        .into_iter()
-        .map(|c| quote(&methods, &items, c))
-        .collect())
+    let methods = methods(domain, priced.cart.store_id).await?;
+    let mut quoted = Vec::new();
+    for c in consignments {
+        quoted.push(quote(domain, &methods, priced, c).await?);
+    }
+    Ok(quoted)
 }
 
-fn quote(methods: &[Method], items: &[CartItem], consignment: Consignment) -> QuotedConsignment {
-    let shipped: Vec<&CartItem> = items
+async fn quote(
+    domain: &Domain,
+    methods: &[Method],
+    priced: &PricedCart,
+    consignment: Consignment,
+) -> Result<QuotedConsignment, StoreError> {
+    let shipped: Vec<&PricedLine> = priced
+        .lines
         .iter()
-        .filter(|i| consignment.line_item_ids.contains(&i.id))
+        .filter(|l| consignment.line_item_ids.contains(&l.item.id))
         .collect();
-    let units = shipped.iter().map(|i| i.quantity).sum();
-    let options = shipping::quotes(methods, &consignment.address.country_code, units);
-    let selected = consignment.selected_method_id.and_then(|m| {
-        options
-            .iter()
-            .find(|q| q.option_id == m.to_string())
-            .cloned()
-    });
-    QuotedConsignment {
-        line_item_ids: shipped.iter().map(|i| i.id.clone()).collect(),
+    let units = shipped.iter().map(|l| l.item.quantity).sum();
+    let mut options = shipping::quotes(methods, &consignment.address.country_code, units);
+    let mut unavailable = None;
+    let request = rate_request(priced, &shipped, &consignment.address);
+    for answer in carrier_service::rates(domain, &request).await? {
+        match answer.quotes {
+            Ok(quotes) => options.extend(
+                quotes
+                    .iter()
+                    .map(|q| carriers::as_option(&answer.carrier.id, q)),
+            ),
+            Err(why) => {
+                let name = &answer.carrier.name;
+                unavailable = Some(format!(
+                    "The carrier {name} could not quote this consignment: {why}. Try again."
+                ))
+            }
+        }
+    }
+    shipping::recommend(&mut options);
+    let selected = consignment
+        .selected_option
+        .as_ref()
+        .and_then(|id| options.iter().find(|q| &q.option_id == id).cloned());
+    Ok(QuotedConsignment {
+        line_item_ids: shipped.iter().map(|l| l.item.id.clone()).collect(),
         consignment,
         options,
         selected,
+        unavailable,
+    })
+}
+
+/// What carriers are asked to rate: the lines shipped, at the shopper's prices, to the
+/// consignment's address (the stand-in keeps no store address: the origin is the country).
+fn rate_request(
+    priced: &PricedCart,
+    shipped: &[&PricedLine],
+    to: &ConsignmentAddress,
+) -> RateRequest {
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let state = to
+        .state_or_province
+        .as_deref()
+        .and_then(|s| geography::state(&to.country_code, s));
+    RateRequest {
+        store_id: priced.cart.store_id,
+        customer_id: priced.cart.customer_id.unwrap_or(0),
+        customer_group_id: 0,
+        origin: RateAddress {
+            country_iso2: "US".into(),
+            ..RateAddress::default()
+        },
+        destination: RateAddress {
+            street_1: text(&to.address1),
+            street_2: text(&to.address2),
+            zip: text(&to.postal_code),
+            city: text(&to.city),
+            state_iso2: state.map(|(_, code)| code.to_string()).unwrap_or_default(),
+            country_iso2: to.country_code.clone(),
+        },
+        items: shipped
+            .iter()
+            .map(|l| RateItem {
+                sku: l.sku.clone(),
+                product_id: l.item.product_id,
+                variant_id: l.item.variant_id,
+                name: l.name.clone(),
+                quantity: l.item.quantity,
+                cents: l.extended_sale_cents(),
+            })
+            .collect(),
     }
 }
 
-/// What the chosen options cost together; `None` while none is chosen.
-pub fn shipping_cents(quoted: &[QuotedConsignment]) -> Option<i64> {
+/// What the chosen options cost together: `None` while none is chosen; an error when a chosen
+/// carrier option cannot be priced because its carrier failed.
+pub fn shipping_cents(quoted: &[QuotedConsignment]) -> Result<Option<i64>, String> {
+    if let Some(q) = quoted.iter().find(|q| q.choice_unpriced()) {
+        return Err(q.unavailable.clone().unwrap_or_default());
+    }
     let chosen: Vec<i64> = quoted
         .iter()
         .filter_map(|q| q.selected.as_ref().map(|s| s.cost_cents))
         .collect();
-    (!chosen.is_empty()).then(|| chosen.iter().fold(0i64, |a, c| a.saturating_add(*c)))
+    Ok((!chosen.is_empty()).then(|| chosen.iter().fold(0i64, |a, c| a.saturating_add(*c))))
 }
 
 /// Adds consignments to the checkout.
@@ -139,22 +229,25 @@ pub async fn select(
     option_id: &str,
 ) -> Result<Cart, CheckoutChangeError> {
     let cart = open_at(domain, who, cart_id, version).await?;
-    let quoted = quoted(domain, &cart).await?;
+    let priced = priced(domain, cart, who.discount_bp).await?;
+    let quoted = quoted(domain, &priced).await?;
     let consignment = quoted
         .iter()
         .find(|q| q.consignment.id == consignment_id)
         .ok_or_else(|| CheckoutChangeError::UnknownConsignment(shown(consignment_id)))?;
-    let method_id = consignment
-        .options
-        .iter()
-        .find(|o| o.option_id == option_id)
-        .and_then(|o| o.option_id.parse().ok())
-        .ok_or_else(|| CheckoutChangeError::UnavailableOption(shown(option_id)))?;
+    if !consignment.options.iter().any(|o| o.option_id == option_id) {
+        return Err(match &consignment.unavailable {
+            Some(why) if option_id.starts_with(carriers::OPTION_PREFIX) => {
+                CheckoutChangeError::CarrierFailed(why.clone())
+            }
+            _ => CheckoutChangeError::UnavailableOption(shown(option_id)),
+        });
+    }
     let change = ConsignmentChange::Select {
         id: consignment_id,
-        method_id,
+        option_id,
     };
-    write(domain, &cart, change).await
+    write(domain, &priced.cart, change).await
 }
 
 async fn write(
@@ -199,7 +292,7 @@ fn checked(
         id,
         address,
         line_item_ids,
-        selected_method_id: None,
+        selected_option: None,
     })
 }
 

@@ -13,6 +13,7 @@ pub mod apps;
 pub mod authorize;
 pub mod auto_token;
 pub mod caches;
+pub mod carriers;
 pub mod cart_lines;
 pub mod cart_options;
 pub mod carts;

@@ -16,6 +16,41 @@ pub(super) struct ProviderCall<'a> {
     pub body: Vec<u8>,
 }
 
+/// An id of a provider or carrier (and of a connection field): 1–64 of `a-z`, `0-9`, `-`, `_`.
+pub fn valid_id(id: &str) -> bool {
+    (1..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+/// What every provider registration checks: the id, a name of 1–100 characters and a base URL
+/// the outbound rules allow. The trimmed name and the URL without a trailing `/`, or the field
+/// and message of the first failure.
+pub(super) fn checked_registration(
+    domain: &Domain,
+    id: &str,
+    name: &str,
+    base_url: &str,
+) -> Result<(String, String), (&'static str, String)> {
+    if !valid_id(id) {
+        return Err((
+            "id",
+            "id must be 1-64 characters of a-z, 0-9, - and _.".into(),
+        ));
+    }
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(("name", "name is required (at most 100 characters).".into()));
+    }
+    domain
+        .0
+        .outbound
+        .check(base_url)
+        .map_err(|e| ("url", format!("url: {e}")))?;
+    Ok((name.to_string(), base_url.trim_end_matches('/').to_string()))
+}
+
 /// Why a provider gave no usable answer.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]

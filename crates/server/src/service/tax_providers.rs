@@ -5,6 +5,7 @@
 
 use storefront_auth_store::{StoreError, StoreRecord, TaxConnection, TaxProviderRecord};
 
+use super::provider_calls::checked_registration;
 use super::Domain;
 
 /// How many providers the server keeps.
@@ -28,14 +29,6 @@ pub enum TaxProviderError {
     Store(#[from] StoreError),
 }
 
-/// A provider's id: 1–64 of `a-z`, `0-9`, `-`, `_`.
-fn valid_id(id: &str) -> bool {
-    (1..=64).contains(&id.len())
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
-}
-
 /// Registers a provider: offered to `owner`'s store only, or to every store (`None`).
 pub async fn register(
     domain: &Domain,
@@ -44,25 +37,13 @@ pub async fn register(
     base_url: &str,
     owner: Option<&StoreRecord>,
 ) -> Result<TaxProviderRecord, TaxProviderError> {
-    if !valid_id(id) {
-        let why = "id must be 1-64 characters of a-z, 0-9, - and _.";
-        return Err(TaxProviderError::Invalid("id", why.into()));
-    }
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        let why = "name is required (at most 100 characters).";
-        return Err(TaxProviderError::Invalid("name", why.into()));
-    }
-    domain
-        .0
-        .outbound
-        .check(base_url)
-        .map_err(|e| TaxProviderError::Invalid("url", format!("url: {e}")))?;
+    let (name, base_url) = checked_registration(domain, id, name, base_url)
+        .map_err(|(field, why)| TaxProviderError::Invalid(field, why))?;
     let record = TaxProviderRecord {
         id: id.to_string(),
         owner_store_id: owner.map(|s| s.id),
-        name: name.to_string(),
-        base_url: base_url.trim_end_matches('/').to_string(),
+        name,
+        base_url,
     };
     match domain
         .store()

@@ -10,6 +10,7 @@ mod adversarial;
 mod apps;
 mod architecture;
 mod binary;
+mod carriers;
 mod cart_lines;
 mod catalyst;
 mod catalyst_core;

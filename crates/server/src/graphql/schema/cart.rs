@@ -111,7 +111,7 @@ impl CheckoutNode {
         let extras = self
             .1
             .get_or_try_init(|| async {
-                let quoted = checkout_shipping::quoted(&gql.domain, &priced.cart).await?;
+                let quoted = checkout_shipping::quoted(&gql.domain, priced).await?;
                 let coupon =
                     coupons::applied(&gql.domain, &priced.cart, priced.total_cents).await?;
                 Ok::<_, storefront_auth_store::StoreError>(CheckoutExtras { quoted, coupon })
@@ -125,7 +125,8 @@ impl CheckoutNode {
     }
 
     async fn shipping_cents(&self, ctx: &Context<'_>) -> Result<Option<i64>> {
-        Ok(checkout_shipping::shipping_cents(self.quoted(ctx).await?))
+        checkout_shipping::shipping_cents(self.quoted(ctx).await?)
+            .map_err(async_graphql::Error::new)
     }
 
     /// The store's tax provider's estimate (none without a provider or a shipping address);

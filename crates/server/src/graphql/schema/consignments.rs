@@ -1,5 +1,6 @@
 //! What a checkout holds besides its cart: shipping consignments, quoted the store's shipping
-//! methods (`service::checkout_shipping`), and gift certificates (the stand-in sells none).
+//! methods and its carriers (`service::checkout_shipping`), and gift certificates (the
+//! stand-in sells none).
 
 use async_graphql::SimpleObject;
 use storefront_auth_core::shipping::Quote;
@@ -45,10 +46,15 @@ pub struct CheckoutSelectedShippingOption {
 }
 
 #[derive(SimpleObject, Clone, Debug)]
+#[graphql(complex)]
 pub struct CheckoutShippingConsignment {
     pub entity_id: String,
     pub address: CheckoutConsignmentAddress,
-    pub available_shipping_options: Option<Vec<CheckoutAvailableShippingOption>>,
+    #[graphql(skip)]
+    pub options: Vec<CheckoutAvailableShippingOption>,
+    /// Why a carrier could not quote this consignment.
+    #[graphql(skip)]
+    pub unavailable: Option<String>,
     pub selected_shipping_option: Option<CheckoutSelectedShippingOption>,
     pub line_item_ids: Vec<String>,
     /// The chosen option's cost (null until one is chosen); no handling is charged.
@@ -82,7 +88,8 @@ impl CheckoutShippingConsignment {
                 postal_code: a.postal_code.clone(),
                 phone: a.phone.clone(),
             },
-            available_shipping_options: Some(q.options.iter().map(available).collect()),
+            options: q.options.iter().map(available).collect(),
+            unavailable: q.unavailable.clone(),
             selected_shipping_option: selected.map(|s| CheckoutSelectedShippingOption {
                 entity_id: s.option_id.clone(),
                 description: s.description.clone(),
@@ -92,6 +99,20 @@ impl CheckoutShippingConsignment {
             line_item_ids: q.line_item_ids.clone(),
             shipping_cost: selected.map(|s| Money::cents(s.cost_cents)),
             handling_cost: Some(Money::cents(0)),
+        }
+    }
+}
+
+#[async_graphql::ComplexObject]
+impl CheckoutShippingConsignment {
+    /// The store's shipping methods for the destination and the connected carriers' rates;
+    /// an error when a carrier failed to quote (the choice made so far is kept).
+    async fn available_shipping_options(
+        &self,
+    ) -> async_graphql::Result<Option<Vec<CheckoutAvailableShippingOption>>> {
+        match &self.unavailable {
+            Some(why) => Err(async_graphql::Error::new(why.clone())),
+            None => Ok(Some(self.options.clone())),
         }
     }
 }
