@@ -8,6 +8,7 @@ mod apps;
 mod carriers;
 mod carts;
 mod catalog;
+mod checkout_billing;
 mod companies;
 mod content;
 mod coupons;

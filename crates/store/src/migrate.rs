@@ -57,6 +57,10 @@ const SQLITE: &[(i64, &str)] = &[
         18,
         include_str!("../migrations/sqlite/0018_shipping_carriers.sql"),
     ),
+    (
+        19,
+        include_str!("../migrations/sqlite/0019_checkout_billing.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -115,6 +119,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         18,
         include_str!("../migrations/postgres/0018_shipping_carriers.sql"),
+    ),
+    (
+        19,
+        include_str!("../migrations/postgres/0019_checkout_billing.sql"),
     ),
 ];
 

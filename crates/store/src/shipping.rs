@@ -52,25 +52,30 @@ pub enum ConsignmentChange<'a> {
     Select { id: &'a str, option_id: &'a str },
 }
 
-const ADDRESS_COLS: &str = "first_name, last_name, email, company, address1, address2, city, state_or_province, postal_code, country_code, phone";
+pub(crate) const ADDRESS_COLS: &str = "first_name, last_name, email, company, address1, address2, city, state_or_province, postal_code, country_code, phone";
+
+/// The address columns (`ADDRESS_COLS`) of a row.
+pub(crate) fn address_from(row: &sqlx::any::AnyRow) -> Result<ConsignmentAddress> {
+    Ok(ConsignmentAddress {
+        first_name: get(row, "first_name")?,
+        last_name: get(row, "last_name")?,
+        email: get(row, "email")?,
+        company: get(row, "company")?,
+        address1: get(row, "address1")?,
+        address2: get(row, "address2")?,
+        city: get(row, "city")?,
+        state_or_province: get(row, "state_or_province")?,
+        postal_code: get(row, "postal_code")?,
+        country_code: get(row, "country_code")?,
+        phone: get(row, "phone")?,
+    })
+}
 
 fn consignment_from(row: &sqlx::any::AnyRow) -> Result<Consignment> {
     let ids: String = get(row, "line_item_ids")?;
     Ok(Consignment {
         id: get(row, "id")?,
-        address: ConsignmentAddress {
-            first_name: get(row, "first_name")?,
-            last_name: get(row, "last_name")?,
-            email: get(row, "email")?,
-            company: get(row, "company")?,
-            address1: get(row, "address1")?,
-            address2: get(row, "address2")?,
-            city: get(row, "city")?,
-            state_or_province: get(row, "state_or_province")?,
-            postal_code: get(row, "postal_code")?,
-            country_code: get(row, "country_code")?,
-            phone: get(row, "phone")?,
-        },
+        address: address_from(row)?,
         line_item_ids: serde_json::from_str(&ids)
             .map_err(|e| StoreError::Corrupt(format!("consignment line ids: {e}")))?,
         // Written as text since migration 18 (which clears the method id); a method id is
@@ -81,9 +86,9 @@ fn consignment_from(row: &sqlx::any::AnyRow) -> Result<Consignment> {
     })
 }
 
-type Query<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+pub(crate) type Query<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
 
-fn bind_address<'q>(q: Query<'q>, a: &'q ConsignmentAddress) -> Query<'q> {
+pub(crate) fn bind_address<'q>(q: Query<'q>, a: &'q ConsignmentAddress) -> Query<'q> {
     q.bind(&a.first_name)
         .bind(&a.last_name)
         .bind(&a.email)

@@ -7,6 +7,7 @@ use storefront_auth_store::{
 };
 
 use super::carts::{find_open, priced, CartError, PricedCart, Shopper};
+use super::checkout_view::grand_total_cents;
 use super::tax::{self, TaxError, TaxedCheckout};
 use super::{checkout_shipping, coupons, Domain};
 
@@ -30,7 +31,7 @@ pub async fn complete_checkout(
     if priced.total_cents - coupon_cents <= 0 {
         return Err(CartError::CoveredByCoupon);
     }
-    let (billing, group_id) = customer_address(domain, who).await?;
+    let (billing, group_id) = billed_to(domain, who, &priced.cart.id).await?;
     let taxed = TaxedCheckout {
         store_hash,
         priced: &priced,
@@ -40,10 +41,9 @@ pub async fn complete_checkout(
     };
     let estimate = fresh_estimate(domain, &taxed).await?;
     let tax_cents = estimate.as_ref().map_or(0, |e| e.cents);
-    let total_cents = [shipping_cents, tax_cents]
-        .into_iter()
-        .try_fold(priced.total_cents - coupon_cents, i64::checked_add)
-        .ok_or(CartError::TotalOutOfRange)?;
+    let total_cents =
+        grand_total_cents(priced.total_cents, coupon_cents, shipping_cents, tax_cents)
+            .ok_or(CartError::TotalOutOfRange)?;
     // Where the first consignment ships, when the checkout has one; else the billing address.
     let shipping = quoted
         .first()
@@ -135,8 +135,8 @@ fn order_lines(priced: &PricedCart) -> Vec<OrderLine<'_>> {
         .collect()
 }
 
-/// A consignment's address as an order keeps it; names and email the consignment leaves out
-/// come from the billing address.
+/// A checkout's address (a consignment's or the billing one) as an order keeps it; names and
+/// email it leaves out come from `billing`.
 fn shipped_to(a: &ConsignmentAddress, billing: Option<&OrderAddress>) -> OrderAddress {
     let from_billing = |f: fn(&OrderAddress) -> String| billing.map(f).unwrap_or_default();
     OrderAddress {
@@ -164,6 +164,22 @@ fn shipped_to(a: &ConsignmentAddress, billing: Option<&OrderAddress>) -> OrderAd
             .clone()
             .or_else(|| billing.and_then(|b| b.email.clone())),
     }
+}
+
+/// Where the order is billed: the checkout's billing address when the shopper gave one (names
+/// and email it leaves out from the customer's), else the customer's first saved address; and
+/// the customer's group.
+async fn billed_to(
+    domain: &Domain,
+    who: &Shopper,
+    cart_id: &str,
+) -> Result<(Option<OrderAddress>, Option<i64>), StoreError> {
+    let (saved, group_id) = customer_address(domain, who).await?;
+    let billing = match super::checkout_billing::of(domain, cart_id).await? {
+        Some(given) => Some(shipped_to(&given, saved.as_ref())),
+        None => saved,
+    };
+    Ok((billing, group_id))
 }
 
 /// The signed-in customer's first saved address, with their email, as an order keeps it;

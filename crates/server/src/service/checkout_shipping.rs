@@ -298,7 +298,9 @@ fn checked(
 
 /// A country the stand-in knows, a state of it when it lists states, and no field longer
 /// than `MAX_FIELD_LEN`. Blank fields are absent.
-fn checked_address(mut a: ConsignmentAddress) -> Result<ConsignmentAddress, CheckoutChangeError> {
+pub(super) fn checked_address(
+    mut a: ConsignmentAddress,
+) -> Result<ConsignmentAddress, CheckoutChangeError> {
     let invalid = CheckoutChangeError::InvalidAddress;
     a.country_code = a.country_code.trim().to_ascii_uppercase();
     if geography::country_name(&a.country_code).is_none() {

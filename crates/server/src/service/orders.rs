@@ -22,6 +22,16 @@ pub async fn visible_order(
     Ok((own || guest_by_cart).then_some(order))
 }
 
+/// The store's order `order_id`, whoever placed it: for a surface that then checks who may see
+/// it another way (the REST Storefront API: the session holds the order's cart).
+pub async fn order_in_store(
+    domain: &Domain,
+    store_id: i64,
+    order_id: i64,
+) -> Result<Option<Order>, StoreError> {
+    domain.store().order(store_id, order_id).await
+}
+
 /// The addresses kept with the order when it was placed.
 pub async fn addresses(domain: &Domain, order_id: i64) -> Result<OrderAddresses, StoreError> {
     domain.store().order_addresses(order_id).await

@@ -7,6 +7,7 @@ pub mod customer_login;
 mod images;
 pub mod pages;
 pub mod rest;
+mod rest_checkout;
 pub mod same_origin;
 mod sitemap;
 
@@ -57,6 +58,7 @@ where
     Router::new()
         .merge(pages::router())
         .merge(rest::router())
+        .merge(rest_checkout::router())
         .merge(customer_login::router())
         .merge(current_customer::router())
         .merge(images::router())

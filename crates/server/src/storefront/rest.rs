@@ -37,8 +37,8 @@ where
 }
 
 /// The shopper of a REST Storefront request, after the same-origin check.
-struct Session {
-    who: Shopper,
+pub(super) struct Session {
+    pub(super) who: Shopper,
     /// A new guest session cookie to set (only when a cart is created).
     guest_value: Option<String>,
 }
@@ -57,9 +57,9 @@ impl HostRejection for RestHost {
     }
 }
 
-type Host = StorefrontHost<RestHost>;
+pub(super) type Host = StorefrontHost<RestHost>;
 
-async fn session(
+pub(super) async fn session(
     domain: &Domain,
     at: &Storefront,
     headers: &HeaderMap,
@@ -94,7 +94,7 @@ async fn session(
     })
 }
 
-fn error(e: CartError) -> Response {
+pub(super) fn error(e: CartError) -> Response {
     match e {
         CartError::NotFound | CartError::NoSuchItem => ApiError::NotFound.into_response(),
         CartError::Store(s) => ApiError::from(s).into_response(),
@@ -104,7 +104,7 @@ fn error(e: CartError) -> Response {
     }
 }
 
-fn cart_json(p: &PricedCart) -> Value {
+pub(super) fn cart_json(p: &PricedCart) -> Value {
     let money = storefront_auth_core::money::decimal;
     let items: Vec<Value> = p
         .lines
@@ -178,9 +178,9 @@ async fn lines_of(req: Request) -> Result<Vec<Line>, Response> {
 }
 
 /// A handler's outcome: the response, or the error response that ended it early.
-type Answer = Result<Response, Response>;
+pub(super) type Answer = Result<Response, Response>;
 
-fn answer(a: Answer) -> Response {
+pub(super) fn answer(a: Answer) -> Response {
     a.unwrap_or_else(|r| r)
 }
 

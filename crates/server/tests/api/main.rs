@@ -34,6 +34,7 @@ mod outage;
 mod password_reset;
 mod process;
 mod real_clients;
+mod rest_checkout;
 mod schema_coverage;
 mod store_assets;
 mod store_settings;

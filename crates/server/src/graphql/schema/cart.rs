@@ -14,6 +14,7 @@ use super::scalars::{DateTime, DateTimeExtended};
 use super::GqlContext;
 use crate::service::carts::{self, CartError, PricedCart, Shopper};
 use crate::service::checkout_shipping::{self, QuotedConsignment};
+use crate::service::checkout_view::grand_total_cents;
 use crate::service::coupons::{self, AppliedCoupon};
 use crate::service::tax::{self, TaxEstimate, TaxedCheckout};
 
@@ -186,11 +187,9 @@ impl CheckoutNode {
             .as_ref()
             .map_or(0, |c| c.cents);
         let tax = self.tax(ctx).await?.as_ref().map_or(0, |t| t.cents);
-        Ok(Some(Money::cents(
-            (self.0 .0.total_cents - coupon)
-                .saturating_add(shipping)
-                .saturating_add(tax),
-        )))
+        let total = grand_total_cents(self.0 .0.total_cents, coupon, shipping, tax)
+            .ok_or_else(|| async_graphql::Error::new(CartError::TotalOutOfRange.to_string()))?;
+        Ok(Some(Money::cents(total)))
     }
     /// What the store's tax provider estimates (nothing without a provider or an address).
     async fn tax_total(&self, ctx: &Context<'_>) -> Result<Option<Money>> {
