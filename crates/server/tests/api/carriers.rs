@@ -13,7 +13,7 @@ use crate::commerce::COMPLETE;
 use crate::helpers::TestApp;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
-enum Mode {
+pub(crate) enum Mode {
     Quote,
     Fail,
     Garbage,
@@ -21,14 +21,14 @@ enum Mode {
 }
 
 #[derive(Clone)]
-struct Carrier {
+pub(crate) struct Carrier {
     mode: Arc<Mutex<Mode>>,
     /// (path, body) of every call, in order.
     seen: Arc<Mutex<Vec<(String, Value)>>>,
 }
 
 impl Carrier {
-    fn set(&self, mode: Mode) {
+    pub(crate) fn set(&self, mode: Mode) {
         *self.mode.lock().unwrap() = mode;
     }
     fn calls(&self, path: &str) -> Vec<Value> {
@@ -82,7 +82,7 @@ async fn answer(
     .into_response()
 }
 
-async fn carrier() -> (Carrier, String) {
+pub(crate) async fn carrier() -> (Carrier, String) {
     let c = Carrier {
         mode: Arc::new(Mutex::new(Mode::Quote)),
         seen: Arc::default(),

@@ -309,3 +309,132 @@ async fn a_session_reads_its_checkout_ships_it_and_reads_its_order() {
         .await;
     assert_eq!(cross.status, 403);
 }
+
+/// The REST checkout shows what providers answer: a carrier's quotes beside the store's
+/// methods, the tax provider's estimate in the totals; and a carrier that fails as `errors`
+/// with the rest of the checkout intact.
+#[tokio::test]
+async fn the_rest_checkout_shows_provider_quotes_and_failures() {
+    let app = TestApp::spawn_with(|c| c.outbound.timeout_secs = Some(1)).await;
+    let (carrier, carrier_url) = crate::carriers::carrier().await;
+    let (_tax, tax_url) = crate::tax_providers::provider().await;
+    for args in [
+        vec![
+            "carriers",
+            "register",
+            "--id",
+            "acme",
+            "--name",
+            "Acme",
+            "--url",
+            &carrier_url,
+            "--field",
+            "api_key:API key",
+        ],
+        vec![
+            "tax-providers",
+            "register",
+            "--id",
+            "test-tax",
+            "--name",
+            "Test Tax",
+            "--url",
+            &tax_url,
+        ],
+    ] {
+        assert!(app.cli(&args).status.success());
+    }
+    let r = app
+        .mgmt(
+            Method::PUT,
+            "/v2/shipping/carrier/connection",
+            Some(json!({ "carrier_id": "acme", "connection": { "api_key": "good-key" } })),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let r = app
+        .mgmt(
+            Method::PUT,
+            "/v3/tax/providers/test-tax/connection",
+            Some(json!({ "username": "u", "password": "p" })),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+
+    let jane = app.form_login(JANE, PASSWORD).await.expect("signed in");
+    let own = app.base.clone();
+    let rest = |method: Method, path: String, body: Option<Value>| {
+        let (app, jane, own) = (&app, jane.clone(), own.clone());
+        async move { app.rest(method, &path, Some(&jane), Some(&own), body).await }
+    };
+    let new_checkout = |zip: &'static str| {
+        let rest = &rest;
+        async move {
+            let r = rest(
+                Method::POST,
+                "/api/storefront/carts".into(),
+                Some(json!({ "lineItems": [{ "productId": 1, "quantity": 2 }] })),
+            )
+            .await;
+            let id = r.body["id"].as_str().expect("cart").to_string();
+            let item = r.body["lineItems"]["physicalItems"][0]["id"].clone();
+            let mut to = address();
+            to["postalCode"] = json!(zip);
+            let body = json!([{ "address": to, "lineItems": [{ "itemId": item, "quantity": 2 }] }]);
+            let r = rest(
+                Method::POST,
+                format!("/api/storefront/checkouts/{id}/consignments"),
+                Some(body),
+            )
+            .await;
+            assert_eq!(r.status, 200, "{:?}", r.body);
+            (id, r.body)
+        }
+    };
+    let (id, checkout) = new_checkout("94105").await;
+    let c = &checkout["consignments"][0];
+    let ids: Vec<&str> = c["availableShippingOptions"]
+        .as_array()
+        .expect("options")
+        .iter()
+        .filter_map(|o| o["id"].as_str())
+        .collect();
+    assert_eq!(ids, vec!["1", "2", "carrier:acme:GND", "carrier:acme:AIR"]);
+    let consignment = c["id"].as_str().expect("id");
+    let r = rest(
+        Method::PUT,
+        format!("/api/storefront/checkouts/{id}/consignments/{consignment}"),
+        Some(json!({ "shippingOptionId": "carrier:acme:GND" })),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    // Tax: 10 % of 218.00 and of 7.50 shipping.
+    assert_eq!(
+        (
+            r.body["shippingCostTotal"].clone(),
+            r.body["taxTotal"].clone()
+        ),
+        (json!(7.5), json!(22.55))
+    );
+    assert_eq!(r.body["grandTotal"], json!(218.0 + 7.5 + 22.55));
+    assert_eq!(
+        r.body["taxes"],
+        json!([{ "name": "Sales Tax", "amount": 22.55 }])
+    );
+
+    carrier.set(crate::carriers::Mode::Fail);
+    let (_, failing) = new_checkout("10001").await;
+    assert_eq!(
+        failing["consignments"][0]["availableShippingOptions"],
+        Value::Null
+    );
+    let errors = failing["errors"].as_array().expect("errors");
+    assert!(
+        errors.iter().any(|e| e
+            .as_str()
+            .unwrap_or_default()
+            .contains("The carrier Acme could not quote this consignment")),
+        "{errors:?}"
+    );
+    assert_eq!(failing["subtotal"], json!(218.0));
+}

@@ -29,7 +29,7 @@ enum Mode {
 type Call = (String, String, String, Value);
 
 #[derive(Clone)]
-struct Provider {
+pub(crate) struct Provider {
     mode: Arc<Mutex<Mode>>,
     /// Every call, in order.
     seen: Arc<Mutex<Vec<Call>>>,
@@ -102,7 +102,7 @@ async fn answer(
     axum::Json(json!({ "id": request["id"], "documents": documents })).into_response()
 }
 
-async fn provider() -> (Provider, String) {
+pub(crate) async fn provider() -> (Provider, String) {
     let p = Provider {
         mode: Arc::new(Mutex::new(Mode::Ten)),
         seen: Arc::default(),
