@@ -175,6 +175,7 @@ pub async fn connect(
         url: format!("{}/check_connection_options", carrier.base_url),
         headers: Vec::new(),
         body: carriers::check_body(options).to_string().into_bytes(),
+        deadline: None,
     };
     let verdict = ask(domain, call, false, carriers::read_check)
         .await
@@ -224,10 +225,12 @@ pub struct CarrierRates {
     pub quotes: Result<Vec<CarrierQuote>, String>,
 }
 
-/// Asks every carrier the store is connected to for rates (answers cached per request).
+/// Asks every carrier the store is connected to for rates (answers cached per request), all
+/// within `deadline`.
 pub(super) async fn rates(
     domain: &Domain,
     request: &RateRequest,
+    deadline: tokio::time::Instant,
 ) -> Result<Vec<CarrierRates>, StoreError> {
     let mut all = Vec::new();
     for (connection, carrier) in domain.store().carrier_connections(request.store_id).await? {
@@ -249,6 +252,7 @@ pub(super) async fn rates(
                     body: carriers::rate_body(request, &options)
                         .to_string()
                         .into_bytes(),
+                    deadline: Some(deadline),
                 };
                 ask(domain, call, true, carriers::read_rates)
                     .await

@@ -60,9 +60,12 @@ pub async fn quoted(
         return Ok(Vec::new());
     }
     let methods = methods(domain, priced.cart.store_id).await?;
+    // Every carrier call of this checkout shares one timeout: a checkout of many consignments
+    // and carriers holds its request no longer than one slow call would.
+    let deadline = tokio::time::Instant::now() + domain.0.outbound.timeout();
     let mut quoted = Vec::new();
     for c in consignments {
-        quoted.push(quote(domain, &methods, priced, c).await?);
+        quoted.push(quote(domain, &methods, priced, c, deadline).await?);
     }
     Ok(quoted)
 }
@@ -72,6 +75,7 @@ async fn quote(
     methods: &[Method],
     priced: &PricedCart,
     consignment: Consignment,
+    deadline: tokio::time::Instant,
 ) -> Result<QuotedConsignment, StoreError> {
     let shipped: Vec<&PricedLine> = priced
         .lines
@@ -82,7 +86,7 @@ async fn quote(
     let mut options = shipping::quotes(methods, &consignment.address.country_code, units);
     let mut unavailable = None;
     let request = rate_request(priced, &shipped, &consignment.address);
-    for answer in carrier_service::rates(domain, &request).await? {
+    for answer in carrier_service::rates(domain, &request, deadline).await? {
         match answer.quotes {
             Ok(quotes) => options.extend(
                 quotes

@@ -14,6 +14,9 @@ pub(super) struct ProviderCall<'a> {
     pub url: String,
     pub headers: Vec<(&'static str, String)>,
     pub body: Vec<u8>,
+    /// When the calls of the request this one serves must be done (a checkout asks several
+    /// carriers per consignment: together they get one timeout, not one each).
+    pub deadline: Option<tokio::time::Instant>,
 }
 
 /// An id of a provider or carrier (and of a connection field): 1–64 of `a-z`, `0-9`, `-`, `_`.
@@ -85,12 +88,17 @@ pub(super) async fn ask<T>(
         );
         ProviderFailure(why)
     };
-    let answer = domain
+    let post = domain
         .0
         .outbound
-        .post_json(&call.url, &call.headers, call.body.clone())
-        .await
-        .map_err(|e| failed(e.to_string()))?;
+        .post_json(&call.url, &call.headers, call.body.clone());
+    let answer = match call.deadline {
+        Some(at) => tokio::time::timeout_at(at, post).await.map_err(|_| {
+            failed("timed out: the time for this checkout's provider calls ran out".into())
+        })?,
+        None => post.await,
+    }
+    .map_err(|e| failed(e.to_string()))?;
     if !(200..300).contains(&answer.status) {
         return Err(failed(format!("it answered HTTP {}", answer.status)));
     }

@@ -110,6 +110,7 @@ async fn send(
             ("x-bc-store-hash", store_hash.to_string()),
         ],
         body: tax::body(request).to_string().into_bytes(),
+        deadline: None,
     };
     ask(domain, call, cached, |bytes| {
         tax::read_answer(request, bytes).map_err(|e| e.to_string())

@@ -466,3 +466,46 @@ async fn connections_are_checked_by_the_carrier_and_never_shown() {
     assert_eq!(options, 2);
     assert_eq!(c.calls("/acme/rate").len(), asked);
 }
+
+/// A checkout of many consignments and a slow carrier: every carrier call of the read shares
+/// one timeout, so the read is answered in about one timeout (1 s here), not one per
+/// consignment (SPEC §11: no request holds a worker for long).
+#[tokio::test]
+async fn a_slow_carrier_holds_a_checkout_read_for_one_timeout_not_one_per_consignment() {
+    let (app, c, token) = connected_app().await;
+    let lines: Vec<Value> = (1..=4)
+        .map(|p| json!({ "productEntityId": p, "quantity": 1 }))
+        .collect();
+    let id = app.create_cart(&token, None, json!(lines)).await;
+    let q = "query($id: String) { site { cart(entityId: $id) { lineItems { physicalItems { entityId } } } } }";
+    let r = app.cart_op(&token, None, q, json!({ "id": id })).await;
+    let consignments: Vec<Value> = r.body["data"]["site"]["cart"]["lineItems"]["physicalItems"]
+        .as_array()
+        .expect("lines")
+        .iter()
+        .enumerate()
+        .map(|(n, i)| json!({ "address": { "countryCode": "US", "stateOrProvince": "CA", "postalCode": format!("9000{n}"), "shouldSaveAddress": false },
+            "lineItems": [{ "lineItemEntityId": i["entityId"], "quantity": 1 }] }))
+        .collect();
+    assert_eq!(consignments.len(), 4);
+    c.set(Mode::Slow);
+    let input = json!({ "checkoutEntityId": id, "data": { "consignments": consignments } });
+    let r = app
+        .cart_op(&token, None, ADD, json!({ "input": input }))
+        .await;
+    assert!(r.body["errors"].is_null(), "{:?}", r.body);
+    let started = std::time::Instant::now();
+    let r = read(&app, &token, &id).await;
+    let took = started.elapsed();
+    assert!(
+        took < std::time::Duration::from_millis(2_900),
+        "the read took {took:?}"
+    );
+    let errors = r.body["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), 4, "{errors:?}");
+    assert!(errors.iter().all(|e| e["message"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("timed out")));
+    assert!(r.body["data"]["site"]["checkout"]["subtotal"]["value"].is_number());
+}

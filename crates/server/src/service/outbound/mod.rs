@@ -86,6 +86,11 @@ impl Outbound {
         is_public(ip) || self.host_allowed(host) || self.allow.iter().any(|a| a.contains(ip))
     }
 
+    /// How long one call may take.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
     /// The checks that need no resolution: the URL's shape, HTTPS unless the host is allowed,
     /// and a literal address's range. For registration time and before every call.
     pub fn check(&self, raw: &str) -> Result<Target, OutboundError> {
