@@ -162,6 +162,7 @@ pub const TYPE_SCOPES: &[(&str, Scope)] = &[
     ("CartSelectedDateFieldOption", U),
     ("CheckoutShippingConsignment", U),
     ("CheckoutConsignmentAddress", U),
+    ("CheckoutBillingAddress", U),
     ("CheckoutAvailableShippingOption", U),
     ("CheckoutSelectedShippingOption", U),
     ("CheckoutGiftCertificate", U),

@@ -9,6 +9,7 @@
 pub const NEUTRAL_TYPES: &[&str] = &[
     "AccountCreationDisabledError",
     "AddCartLineItemsResult",
+    "AddCheckoutBillingAddressResult",
     "AddCheckoutShippingConsignmentsResult",
     "AddCustomerAddressResult",
     "AddProductReviewResult",
@@ -143,6 +144,7 @@ pub const NEUTRAL_TYPES: &[&str] = &[
     "UnexpectedUpdateCustomerError",
     "UpdateCartCurrencyResult",
     "UpdateCartLineItemResult",
+    "UpdateCheckoutBillingAddressResult",
     "UpdateCheckoutShippingConsignmentResult",
     "UpdateCustomerAddressResult",
     "UpdateCustomerResult",

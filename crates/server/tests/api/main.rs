@@ -14,6 +14,7 @@ mod carriers;
 mod cart_lines;
 mod catalyst;
 mod catalyst_core;
+mod checkout_billing;
 mod checkout_coupons;
 mod checkout_shipping;
 mod commerce;

@@ -8,7 +8,9 @@ use tokio::sync::OnceCell;
 
 use super::cart_items::{physical_item, CartDigitalItem, CartGiftCertificate, CartPhysicalItem};
 use super::catalog::{global_id, Money};
-use super::consignments::{CheckoutGiftCertificate, CheckoutShippingConsignment};
+use super::consignments::{
+    CheckoutBillingAddress, CheckoutGiftCertificate, CheckoutShippingConsignment,
+};
 use super::customer::OrderNode;
 use super::scalars::{DateTime, DateTimeExtended};
 use super::GqlContext;
@@ -209,6 +211,13 @@ impl CheckoutNode {
                 })
                 .collect(),
         ))
+    }
+    /// The billing address the shopper gave (null until one is given).
+    async fn billing_address(&self, ctx: &Context<'_>) -> Result<Option<CheckoutBillingAddress>> {
+        let gql = ctx.data::<GqlContext>()?;
+        let id = &self.0 .0.cart.id;
+        let given = crate::service::checkout_billing::of(&gql.domain, id).await?;
+        Ok(given.map(|a| CheckoutBillingAddress::of(id, a)))
     }
     /// Null until a consignment is added.
     async fn shipping_consignments(

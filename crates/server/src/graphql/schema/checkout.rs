@@ -4,6 +4,7 @@
 use async_graphql::{Context, InputObject, MergedObject, Object, Result, SimpleObject, Union};
 
 use super::cart::{node, CheckoutNode};
+use super::checkout_billing::CheckoutBillingMutations;
 use super::checkout_coupons::CheckoutCouponMutations;
 use super::checkout_inputs::*;
 use super::errors::CartErrorObject;
@@ -32,7 +33,11 @@ pub struct CompleteCheckoutResult {
 /// gift certificate ones in `checkout_coupons`.
 #[derive(MergedObject, Default)]
 #[graphql(name = "CheckoutMutations")]
-pub struct CheckoutMutations(CheckoutOrderMutations, CheckoutCouponMutations);
+pub struct CheckoutMutations(
+    CheckoutOrderMutations,
+    CheckoutCouponMutations,
+    CheckoutBillingMutations,
+);
 
 #[derive(Default)]
 pub struct CheckoutOrderMutations;

@@ -36,24 +36,29 @@ pub struct CheckoutShippingConsignmentInput {
     pub line_items: Vec<CheckoutConsignmentLineItemInput>,
 }
 
+impl CheckoutAddressInput {
+    pub fn address(self) -> ConsignmentAddress {
+        ConsignmentAddress {
+            first_name: self.first_name,
+            last_name: self.last_name,
+            email: self.email,
+            company: self.company,
+            address1: self.address1,
+            address2: self.address2,
+            city: self.city,
+            // The code says the same as the name; either is kept.
+            state_or_province: self.state_or_province.or(self.state_or_province_code),
+            postal_code: self.postal_code,
+            country_code: self.country_code,
+            phone: self.phone,
+        }
+    }
+}
+
 impl CheckoutShippingConsignmentInput {
     pub fn request(self) -> ConsignmentRequest {
-        let a = self.address;
         ConsignmentRequest {
-            address: ConsignmentAddress {
-                first_name: a.first_name,
-                last_name: a.last_name,
-                email: a.email,
-                company: a.company,
-                address1: a.address1,
-                address2: a.address2,
-                city: a.city,
-                // The code says the same as the name; either is kept.
-                state_or_province: a.state_or_province.or(a.state_or_province_code),
-                postal_code: a.postal_code,
-                country_code: a.country_code,
-                phone: a.phone,
-            },
+            address: self.address.address(),
             lines: self
                 .line_items
                 .into_iter()

@@ -4,6 +4,7 @@
 
 use async_graphql::SimpleObject;
 use storefront_auth_core::shipping::Quote;
+use storefront_auth_store::ConsignmentAddress;
 
 use super::money::Money;
 use super::scalars::DateTimeExtended;
@@ -135,4 +136,46 @@ pub struct CheckoutGiftCertificate {
     pub remaining: Money,
     pub used: Money,
     pub purchase_date: DateTimeExtended,
+}
+
+/// The billing address of a checkout; its `entityId` is the checkout's (it has one).
+#[derive(SimpleObject, Clone, Debug)]
+pub struct CheckoutBillingAddress {
+    pub entity_id: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub email: Option<String>,
+    pub company: Option<String>,
+    pub address1: Option<String>,
+    pub address2: Option<String>,
+    pub city: Option<String>,
+    pub state_or_province: Option<String>,
+    pub state_or_province_code: Option<String>,
+    pub country_code: String,
+    pub postal_code: Option<String>,
+    pub phone: Option<String>,
+}
+
+impl CheckoutBillingAddress {
+    pub fn of(checkout_id: &str, a: ConsignmentAddress) -> Self {
+        let state = a
+            .state_or_province
+            .as_deref()
+            .and_then(|s| geography::state(&a.country_code, s));
+        CheckoutBillingAddress {
+            entity_id: checkout_id.to_string(),
+            state_or_province_code: state.map(|(_, code)| code.to_string()),
+            first_name: a.first_name,
+            last_name: a.last_name,
+            email: a.email,
+            company: a.company,
+            address1: a.address1,
+            address2: a.address2,
+            city: a.city,
+            state_or_province: a.state_or_province,
+            country_code: a.country_code,
+            postal_code: a.postal_code,
+            phone: a.phone,
+        }
+    }
 }

@@ -15,6 +15,7 @@ pub mod cart_mutations;
 pub mod catalog;
 pub mod category;
 pub mod checkout;
+pub mod checkout_billing;
 pub mod checkout_coupons;
 pub mod checkout_inputs;
 pub mod company;
