@@ -61,6 +61,10 @@ const SQLITE: &[(i64, &str)] = &[
         19,
         include_str!("../migrations/sqlite/0019_checkout_billing.sql"),
     ),
+    (
+        20,
+        include_str!("../migrations/sqlite/0020_checkout_links.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -123,6 +127,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         19,
         include_str!("../migrations/postgres/0019_checkout_billing.sql"),
+    ),
+    (
+        20,
+        include_str!("../migrations/postgres/0020_checkout_links.sql"),
     ),
 ];
 

@@ -109,14 +109,53 @@ impl Store {
     /// The sign-in with this digest, if it is of `kind`: a customer access token is never a
     /// session cookie, nor the other way round.
     pub async fn session(&self, digest: &str, kind: SessionKind) -> Result<Option<Session>> {
+        // A synced sign-in ends when its source does.
         let row = sqlx::query(
-            "SELECT digest, store_id, channel_id, customer_id, created_at, expires_at, ended_at FROM customer_sessions WHERE digest = $1 AND kind = $2",
+            "SELECT s.digest, s.store_id, s.channel_id, s.customer_id, s.created_at, s.expires_at,
+                    COALESCE(s.ended_at, src.ended_at) AS ended_at
+             FROM customer_sessions s LEFT JOIN customer_sessions src ON src.digest = s.source_digest
+             WHERE s.digest = $1 AND s.kind = $2",
         )
         .bind(digest)
         .bind(kind.as_str())
         .fetch_optional(self.pool())
         .await?;
         row.as_ref().map(session_from).transpose()
+    }
+
+    /// Starts a session cookie that carries the live sign-in `source` into a browser (the
+    /// hosted checkout's session sync): no other sign-in ends, the new one expires no later
+    /// than its source, and it ends when its source does (logout, or a sign-in elsewhere).
+    /// Returns the new session's expiry, or `None` when the source is no longer live (or is
+    /// not this customer's in this store) and nothing was written. A source that ends at any
+    /// time after ends this one too: `session` reads the source's end with it.
+    pub async fn start_synced_session(
+        &self,
+        new: NewSession<'_>,
+        source: &str,
+        now: i64,
+    ) -> Result<Option<i64>> {
+        let row = sqlx::query(
+            "INSERT INTO customer_sessions (digest, store_id, channel_id, customer_id, kind, created_at, expires_at, source_digest)
+             SELECT $1, src.store_id, $2, src.customer_id, $3, $4,
+                    CASE WHEN src.expires_at < $5 THEN src.expires_at ELSE $5 END,
+                    COALESCE(src.source_digest, src.digest)
+             FROM customer_sessions src
+             WHERE src.digest = $6 AND src.store_id = $7 AND src.customer_id = $8
+               AND src.ended_at IS NULL AND src.expires_at > $4
+             RETURNING expires_at",
+        )
+        .bind(new.digest)
+        .bind(new.channel_id)
+        .bind(new.kind.as_str())
+        .bind(now)
+        .bind(new.expires_at)
+        .bind(source)
+        .bind(new.store_id)
+        .bind(new.customer_id)
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|r| get(&r, "expires_at")).transpose()
     }
 
     /// Ends every session and access token of a customer (logout is on all devices).

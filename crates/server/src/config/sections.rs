@@ -95,6 +95,8 @@ pub struct CustomersConfig {
     /// (`customer: null`, no errors, for both), so registration cannot tell anyone which
     /// emails have accounts.
     pub conceal_registered_emails: bool,
+    /// How long a hosted checkout link (`createCartRedirectUrls`) may wait to be opened.
+    pub checkout_link_lifetime_secs: i64,
 }
 
 impl Default for CustomersConfig {
@@ -107,6 +109,7 @@ impl Default for CustomersConfig {
             max_registrations_per_ip: 20,
             registration_window_secs: 3_600,
             conceal_registered_emails: false,
+            checkout_link_lifetime_secs: 600,
         }
     }
 }

@@ -52,6 +52,12 @@ impl Config {
         )?;
         within("login_jwt_leeway_secs", c.login_jwt_leeway_secs, 0, 86_400)?;
         within(
+            "checkout_link_lifetime_secs",
+            c.checkout_link_lifetime_secs,
+            10,
+            30 * 86_400,
+        )?;
+        within(
             "max_registrations_per_ip",
             c.max_registrations_per_ip,
             1,

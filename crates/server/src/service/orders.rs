@@ -4,6 +4,21 @@ use storefront_auth_store::{Order, OrderAddresses, PaymentRecord, StoreError};
 
 use super::Domain;
 
+/// How a status reads to a shopper: `AWAITING_FULFILLMENT` is "Awaiting Fulfillment".
+pub fn status_label(status: &str) -> String {
+    let words: Vec<String> = status
+        .split('_')
+        .map(|w| {
+            let lower = w.to_lowercase();
+            let mut c = lower.chars();
+            c.next()
+                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect();
+    words.join(" ")
+}
+
 /// The order `site.order` answers: a customer's own order to that customer, and a guest order
 /// to whoever names its cart (BigCommerce: "Only guest orders can be fetched by cart id").
 /// Anything else, including another customer's order, is no order at all.

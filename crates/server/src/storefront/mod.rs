@@ -4,6 +4,7 @@
 
 pub mod current_customer;
 pub mod customer_login;
+mod hosted_checkout;
 mod images;
 pub mod pages;
 pub mod rest;
@@ -16,8 +17,13 @@ use axum::Router;
 
 use axum::http::HeaderMap;
 
+use storefront_auth_core::Secret;
+use storefront_auth_store::{Customer, StoreError};
+
 use crate::config::Config;
 use crate::http::cookies::CookieJar;
+use crate::http::cookies::GUEST_SESSION_COOKIE;
+use crate::service::carts::Shopper;
 use crate::service::customer_context::{self, ContextError, CustomerContext};
 use crate::service::directory::Storefront;
 use crate::service::Domain;
@@ -49,6 +55,29 @@ pub async fn signed_in(
     customer_context::of_session_cookie(domain, cookie.as_deref(), store_id, channel_id).await
 }
 
+/// The shopper of a cookie-only surface, once its customer is known: the customer (with their
+/// group's discount) or a guest, with the guest storefront session the browser holds.
+pub async fn shopper(
+    domain: &Domain,
+    at: &Storefront,
+    customer: Option<&Customer>,
+    headers: &HeaderMap,
+) -> Result<Shopper, StoreError> {
+    let store_id = at.entry.store.id;
+    let discount_bp = match customer {
+        Some(c) => crate::service::customers::discount_bp(domain, store_id, c).await?,
+        None => 0,
+    };
+    Ok(Shopper {
+        store_id,
+        channel_id: at.channel.channel_id,
+        customer_id: customer.map(|c| c.id),
+        session_digest: crate::http::cookies::read(headers, GUEST_SESSION_COOKIE)
+            .map(|v| Secret::new(v).digest()),
+        discount_bp,
+    })
+}
+
 pub fn router<S>() -> Router<S>
 where
     S: Clone + Send + Sync + 'static,
@@ -59,6 +88,7 @@ where
         .merge(pages::router())
         .merge(rest::router())
         .merge(rest_checkout::router())
+        .merge(hosted_checkout::router())
         .merge(customer_login::router())
         .merge(current_customer::router())
         .merge(images::router())

@@ -15,7 +15,6 @@ use storefront_auth_core::{secret, Secret};
 use super::same_origin::is_same_origin;
 use super::Storefronts;
 use crate::http::body::{read_limited, MAX_BODY};
-use crate::http::cookies::GUEST_SESSION_COOKIE;
 use crate::http::error::ApiError;
 use crate::http::storefront_host::{HostRejection, StorefrontHost};
 use crate::service::cart_lines;
@@ -64,8 +63,7 @@ pub(super) async fn session(
     at: &Storefront,
     headers: &HeaderMap,
 ) -> Result<Session, Response> {
-    let (store, channel) = (&at.entry.store, &at.channel);
-    if !is_same_origin(headers, channel) {
+    if !is_same_origin(headers, &at.channel) {
         return Err(ApiError::Refused(
             StatusCode::FORBIDDEN,
             "Cross-origin requests are not allowed on the REST Storefront API; use the GraphQL Storefront API with a token.".into(),
@@ -75,21 +73,11 @@ pub(super) async fn session(
     let ctx = super::signed_in(domain, headers, at)
         .await
         .map_err(|_| ApiError::Unavailable("customer context".into()).into_response())?;
-    let discount_bp = match &ctx.customer {
-        Some(c) => crate::service::customers::discount_bp(domain, store.id, c)
-            .await
-            .map_err(|e| ApiError::from(e).into_response())?,
-        None => 0,
-    };
+    let who = super::shopper(domain, at, ctx.customer.as_ref(), headers)
+        .await
+        .map_err(|e| ApiError::from(e).into_response())?;
     Ok(Session {
-        who: Shopper {
-            store_id: store.id,
-            channel_id: channel.channel_id,
-            customer_id: ctx.customer.as_ref().map(|c| c.id),
-            session_digest: crate::http::cookies::read(headers, GUEST_SESSION_COOKIE)
-                .map(|v| Secret::new(v).digest()),
-            discount_bp,
-        },
+        who,
         guest_value: None,
     })
 }

@@ -223,3 +223,41 @@ fn chromium_uses_storefront_tokens_pages_cookies_and_login_links() {
         assert!(meta.len() > 1_000, "{shot} is an image");
     }
 }
+
+#[test]
+fn chromium_checks_out_on_the_hosted_checkout_from_a_catalyst_session() {
+    install();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = server(dir.path(), &["--dev-tls"]);
+    let artifacts = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    let lines = run(
+        "node",
+        &["--require", "./dispatch.cjs", "hosted_checkout.mjs"],
+        &[
+            (
+                "BIGCOMMERCE_GRAPHQL_API_DOMAIN",
+                format!("localhost:{}", port(&p)),
+            ),
+            ("NODE_EXTRA_CA_CERTS", p.value("ca_cert:")),
+            ("ACCESS_TOKEN", p.value("access_token:")),
+            ("ARTIFACTS", artifacts.display().to_string()),
+        ],
+    );
+    assert_steps(
+        &lines,
+        "playwright-core 1.65.1 + Chromium",
+        &[
+            "the headless session (private token + CAT) made cart",
+            "landed on /checkout signed in as Jane with her 2 lines",
+            "shipping quoted Standard — $10.00, Express — $25.00",
+            "the declining test card was refused",
+            "confirmation shows order",
+            "customer.orders with the CAT lists order",
+            "the same link opened again was refused (HTTP 400)",
+        ],
+    );
+    for shot in ["hosted-checkout.png", "order-confirmation.png"] {
+        let meta = std::fs::metadata(artifacts.join(shot)).expect("screenshot");
+        assert!(meta.len() > 1_000, "{shot} is an image");
+    }
+}

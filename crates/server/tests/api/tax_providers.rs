@@ -17,7 +17,7 @@ use crate::helpers::TestApp;
 
 /// How the test provider answers.
 #[derive(Clone, Copy, Debug, PartialEq)]
-enum Mode {
+pub(crate) enum Mode {
     /// 10 % of every priced line, rounded down to the cent.
     Ten,
     Fail,
@@ -26,7 +26,7 @@ enum Mode {
 }
 
 /// (path, Authorization, X-BC-Store-Hash, body) of a call.
-type Call = (String, String, String, Value);
+pub(crate) type Call = (String, String, String, Value);
 
 #[derive(Clone)]
 pub(crate) struct Provider {
@@ -36,10 +36,10 @@ pub(crate) struct Provider {
 }
 
 impl Provider {
-    fn set(&self, mode: Mode) {
+    pub(crate) fn set(&self, mode: Mode) {
         *self.mode.lock().unwrap() = mode;
     }
-    fn calls(&self, path: &str) -> Vec<Call> {
+    pub(crate) fn calls(&self, path: &str) -> Vec<Call> {
         self.seen
             .lock()
             .unwrap()
@@ -169,7 +169,7 @@ async fn read(app: &TestApp, token: &str, id: &str) -> crate::helpers::Resp {
         .await
 }
 
-async fn connected_app() -> (TestApp, Provider, String) {
+pub(crate) async fn connected_app() -> (TestApp, Provider, String) {
     let app = TestApp::spawn_with(|c| c.outbound.timeout_secs = Some(1)).await;
     let (p, url) = provider().await;
     let out = app.cli(&[

@@ -15,6 +15,7 @@ pub use super::errors::NotFoundError;
 use super::GqlContext;
 use crate::service::cart_lines;
 use crate::service::carts::{self, Line};
+use crate::service::checkout_links;
 
 #[derive(InputObject, Clone, Debug)]
 pub struct CreateCartInput {
@@ -285,13 +286,17 @@ impl CartMutations {
                 })],
             });
         };
-        // BigCommerce's hosted checkout, on the storefront host this server answers: the
-        // channel's `site_url` is, for a headless storefront, the storefront app itself.
+        // The hosted checkout, on the storefront host this request addressed: a single-use
+        // link that carries the request's sign-in (session sync, SPEC §12).
         let site = gql.origin();
-        let token = storefront_auth_core::secret::random_hex(32);
+        let maker = checkout_links::LinkMaker {
+            customer_id: gql.customer.as_ref().map(|c| c.id),
+            sign_in: gql.sign_in.as_deref(),
+        };
+        let token = checkout_links::create(&gql.domain, &cart, &maker).await?;
         let url = |extra: &str| {
             format!(
-                "{site}/cart.php?action=loadInCheckout&{extra}id={}&token={token}",
+                "{site}/cart.php?{extra}action=loadInCheckout&id={}&token={token}",
                 cart.id
             )
         };

@@ -66,21 +66,9 @@ impl OrderNode {
         }
     }
     async fn status(&self) -> OrderStatus {
-        let words: Vec<String> = self
-            .0
-            .status
-            .split('_')
-            .map(|w| {
-                let lower = w.to_lowercase();
-                let mut c = lower.chars();
-                c.next()
-                    .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-                    .unwrap_or_default()
-            })
-            .collect();
         OrderStatus {
             value: self.status_value(),
-            label: words.join(" "),
+            label: crate::service::orders::status_label(&self.0.status),
         }
     }
     /// How the order ships: one consignment of every line.

@@ -63,7 +63,7 @@ pub fn page(ctx: &PageContext, title: &str, main: &str, page_script: &str) -> Re
     let html = format!(
         r#"<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{title} · {store}</title>
-<style>body{{font-family:sans-serif;max-width:48rem;margin:2rem auto}}header{{display:flex;justify-content:space-between}}</style></head>
+<style>body{{font-family:sans-serif;max-width:48rem;margin:2rem auto}}header{{display:flex;justify-content:space-between}}label{{display:block;margin:.3rem 0}}dl{{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}}dd{{margin:0}}</style></head>
 <body><header><a href="/">{store}</a><span>{who} · <a href="/cart.php">Cart (<span id="cart-count">0</span>)</a></span></header>
 <main>{main}</main><p id="status" role="status"></p>
 <script>
@@ -86,6 +86,8 @@ const STOREFRONT_TOKEN = {token};
     for (name, value) in [
         ("content-security-policy", "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'"),
         ("x-content-type-options", "nosniff"),
+        // Checkout URLs name their cart: no other site learns them from a link followed.
+        ("referrer-policy", "same-origin"),
         ("cache-control", "no-store"),
     ] {
         h.insert(name, axum::http::HeaderValue::from_static(value));
@@ -118,5 +120,11 @@ loadCart().then(function (cart) {
     list.appendChild(li);
   });
   document.getElementById('total').textContent = '$' + cart.amount.value.toFixed(2);
+  const checkout = document.getElementById('checkout-link');
+  checkout.href = '/checkout?id=' + encodeURIComponent(cart.entityId);
+  checkout.hidden = false;
 });
 "#;
+
+/// The hosted checkout page's steps (`checkout.rs`).
+pub const CHECKOUT_SCRIPT: &str = include_str!("checkout.js");

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 
+mod checkout;
 mod html;
 
 use axum::extract::{ConnectInfo, FromRef, FromRequestParts, Query, State};
@@ -36,6 +37,11 @@ where
         .route("/login.php", get(login_form).post(login_submit))
         .route("/account.php", get(account))
         .route("/cart.php", get(cart))
+        .route("/checkout", get(checkout::checkout_page))
+        .route(
+            "/checkout/order-confirmation",
+            get(checkout::confirmation_page),
+        )
 }
 
 /// What every page knows: the storefront, the signed-in customer, the embedded token.
@@ -235,11 +241,20 @@ async fn account(ctx: PageContext) -> Response {
     page(&ctx, "Account", &main, ACCOUNT_SCRIPT)
 }
 
-async fn cart(ctx: PageContext) -> Response {
+/// The cart page; with `action=loadInCheckout`, a hosted checkout link (`checkout.rs`).
+async fn cart(
+    State(s): State<Storefronts>,
+    ctx: PageContext,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    if q.get("action").is_some_and(|a| a == "loadInCheckout") {
+        return checkout::load_in_checkout(&s, &ctx, &q).await;
+    }
     page(
         &ctx,
         "Cart",
-        r#"<h1>Your cart</h1><ul id="lines">…</ul><p>Total: <span id="total">$0.00</span></p>"#,
+        r#"<h1>Your cart</h1><ul id="lines">…</ul><p>Total: <span id="total">$0.00</span></p>
+<p><a id="checkout-link" href="/cart.php" hidden>Check out</a></p>"#,
         CART_SCRIPT,
     )
 }
