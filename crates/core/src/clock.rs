@@ -87,6 +87,14 @@ pub fn format_http_date(unix: i64) -> String {
         .unwrap_or_default()
 }
 
+/// A day (`YYYY-MM-DD`, its first second, UTC) or an RFC 3339 time, as a user names a date.
+pub fn parse_day_or_time(s: &str) -> Option<i64> {
+    if s.len() == 10 {
+        return parse_rfc3339(&format!("{s}T00:00:00Z"));
+    }
+    parse_rfc3339(s)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,7 @@
 //! policy needs (the clock, a token's stored state, the request's signals) is passed in.
 
 pub mod analysis;
+pub mod audit;
 pub mod carriers;
 pub mod catalog;
 pub mod clock;

@@ -212,36 +212,60 @@ fn by_kind_and_origin(
     now: i64,
     schedule: &DeprecationSchedule,
 ) -> Result<bool, Forbidden> {
-    match (kind, origin) {
-        (TokenKind::Storefront, RequestOrigin::Browser { origin }) => {
+    match origin {
+        RequestOrigin::Browser { origin } => {
+            from_browser(kind, origin.as_deref(), &claims.cors, target.channel_origin)
+                .map(|()| false)
+        }
+        RequestOrigin::ServerToServer => server_to_server(kind, claims.iat, now, schedule),
+    }
+}
+
+/// May a token of `kind` be used from a browser script at `origin`? A storefront token from
+/// its allowed origins (or the channel's own); no other kind at all.
+pub fn from_browser(
+    kind: TokenKind,
+    origin: Option<&str>,
+    cors: &[String],
+    channel_origin: Option<&str>,
+) -> Result<(), Forbidden> {
+    match kind {
+        TokenKind::Storefront => {
             // Browsers send `Origin` with every POST, same-origin ones included, so a browser
             // request without one is a server pretending to be a browser (a cookie or
             // `Sec-Fetch-Site` alone) to dodge the server-to-server cut-off: refused.
-            let allowed = origin.as_deref().is_some_and(|o| {
-                claims.cors.iter().any(|c| c == o) || target.channel_origin == Some(o)
-            });
+            let allowed =
+                origin.is_some_and(|o| cors.iter().any(|c| c == o) || channel_origin == Some(o));
             if allowed {
-                Ok(false)
+                Ok(())
             } else {
                 Err(Forbidden::OriginNotAllowed)
             }
         }
-        (TokenKind::Storefront, RequestOrigin::ServerToServer) => {
+        TokenKind::Private => Err(Forbidden::PrivateFromBrowser),
+        TokenKind::CustomerImpersonation => Err(Forbidden::ImpersonationFromBrowser),
+    }
+}
+
+/// May a token of `kind` issued at `issued_at` be used server-to-server at `now`? `Ok(true)`:
+/// yes, but only until the storefront token's cut-off (send `Deprecation`).
+pub fn server_to_server(
+    kind: TokenKind,
+    issued_at: i64,
+    now: i64,
+    schedule: &DeprecationSchedule,
+) -> Result<bool, Forbidden> {
+    match kind {
+        TokenKind::Storefront => {
             if now > schedule.last_s2s_use {
                 Err(Forbidden::StorefrontS2sEnded)
-            } else if claims.iat > schedule.last_s2s_issue {
+            } else if issued_at > schedule.last_s2s_issue {
                 Err(Forbidden::StorefrontS2sCreatedAfterCutoff)
             } else {
                 Ok(true)
             }
         }
-        (TokenKind::Private, RequestOrigin::Browser { .. }) => Err(Forbidden::PrivateFromBrowser),
-        (TokenKind::CustomerImpersonation, RequestOrigin::Browser { .. }) => {
-            Err(Forbidden::ImpersonationFromBrowser)
-        }
-        (TokenKind::Private | TokenKind::CustomerImpersonation, RequestOrigin::ServerToServer) => {
-            Ok(false)
-        }
+        TokenKind::Private | TokenKind::CustomerImpersonation => Ok(false),
     }
 }
 

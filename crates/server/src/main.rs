@@ -72,6 +72,8 @@ enum Command {
     /// Storefront API tokens.
     #[command(subcommand)]
     Tokens(cli::TokensCmd),
+    /// The migration audit: each live token's verdict at a date, its evidence, what to do.
+    Audit(cli::AuditArgs),
     /// Apps: register, install, load, uninstall.
     #[command(subcommand)]
     Apps(cli::AppsCmd),
@@ -171,6 +173,7 @@ fn main() -> std::process::ExitCode {
             Command::Accounts(c) => cli::accounts(config, c).await,
             Command::Customers(c) => cli::customers(config, c).await,
             Command::Tokens(c) => cli::tokens(config, c).await,
+            Command::Audit(a) => cli::audit(config, a).await,
             Command::Keys(c) => cli::keys(config, c).await,
             Command::Mail(c) => cli::mail(config, c).await,
             Command::Shipping(c) => cli::shipping(config, c).await,

@@ -28,6 +28,7 @@ mod sessions;
 mod shipping;
 mod stores;
 mod tax_providers;
+mod token_usage;
 mod tokens;
 mod wishlists;
 
@@ -60,7 +61,8 @@ pub use sessions::{NewSession, Reservation, Session, SessionKind};
 pub use shipping::{Consignment, ConsignmentAddress, ConsignmentChange, ShippingMethodRecord};
 pub use stores::{Channel, StoreRecord};
 pub use tax_providers::{TaxConnection, TaxProviderRecord};
-pub use tokens::{IssuedToken, TokenUsage};
+pub use token_usage::{TokenUsage, UseDetail, UseEvidence, MAX_VALUES_PER_DIMENSION, OTHER};
+pub use tokens::IssuedToken;
 pub use wishlists::{NewWishlist, Wishlist, WishlistItem};
 
 #[derive(Debug, thiserror::Error)]

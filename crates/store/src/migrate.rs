@@ -65,6 +65,10 @@ const SQLITE: &[(i64, &str)] = &[
         20,
         include_str!("../migrations/sqlite/0020_checkout_links.sql"),
     ),
+    (
+        21,
+        include_str!("../migrations/sqlite/0021_token_use_details.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -131,6 +135,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         20,
         include_str!("../migrations/postgres/0020_checkout_links.sql"),
+    ),
+    (
+        21,
+        include_str!("../migrations/postgres/0021_token_use_details.sql"),
     ),
 ];
 

@@ -22,15 +22,6 @@ pub struct IssuedToken {
     pub browser_uses: i64,
 }
 
-/// Usage accumulated in memory and flushed in batches.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct TokenUsage {
-    pub jti: String,
-    pub last_used_at: i64,
-    pub s2s: i64,
-    pub browser: i64,
-}
-
 const COLS: &str = "jti, store_id, kind, channels, origins, scopes, subject, sub_type, issued_at, expires_at, revoked_at, last_used_at, s2s_uses, browser_uses";
 
 fn token_from(row: &sqlx::any::AnyRow) -> Result<IssuedToken> {
@@ -277,29 +268,6 @@ impl Store {
         .bind(expires_at)
         .execute(self.pool())
         .await?;
-        Ok(())
-    }
-
-    /// Adds a batch of usage counts in one transaction.
-    pub async fn record_usage(&self, batch: &[TokenUsage]) -> Result<()> {
-        if batch.is_empty() {
-            return Ok(());
-        }
-        let mut tx = self.pool().begin().await?;
-        for u in batch {
-            sqlx::query(
-                "UPDATE issued_tokens SET s2s_uses = s2s_uses + $1, browser_uses = browser_uses + $2,
-                 last_used_at = CASE WHEN last_used_at IS NULL OR last_used_at < $3 THEN $3 ELSE last_used_at END
-                 WHERE jti = $4",
-            )
-            .bind(u.s2s)
-            .bind(u.browser)
-            .bind(u.last_used_at)
-            .bind(&u.jti)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
         Ok(())
     }
 }

@@ -147,6 +147,7 @@ contract!(token_registry, |s: Store| async move {
         last_used_at: 50,
         s2s: 3,
         browser: 1,
+        ..Default::default()
     }])
     .await
     .expect("usage");
@@ -155,6 +156,7 @@ contract!(token_registry, |s: Store| async move {
         last_used_at: 40,
         s2s: 1,
         browser: 0,
+        ..Default::default()
     }])
     .await
     .expect("usage");

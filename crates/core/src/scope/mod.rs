@@ -51,6 +51,11 @@ impl ScopeSet {
         self.0 as usize
     }
 
+    /// The set whose `index` is `i` (bits of no scope are dropped): how a set is stored.
+    pub fn from_index(i: i64) -> ScopeSet {
+        ScopeSet((i & 0b111) as u8)
+    }
+
     pub fn contains(self, s: Scope) -> bool {
         self.0 & s.bit() != 0
     }

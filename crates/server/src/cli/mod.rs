@@ -3,15 +3,18 @@
 //! and revocations within a second.
 
 mod apps;
+mod audit;
 mod carriers;
 mod coupons;
 mod mail;
 mod records;
+mod scopes;
 mod shipping;
 mod tax_providers;
 mod tokens;
 
 pub use apps::{apps, AppsCmd};
+pub use audit::{audit, AuditArgs};
 pub use carriers::{carriers, CarriersCmd};
 pub use coupons::{coupons, CouponsCmd};
 pub use mail::{mail, MailCmd};

@@ -59,7 +59,8 @@ pub struct CreateArgs {
 
 #[derive(Subcommand)]
 pub enum ScopesCmd {
-    /// Which scopes does the GraphQL document in FILE need, and which fields need each?
+    /// Which scopes does the GraphQL document in FILE need, and which fields need each? FILE
+    /// may be a directory of `.graphql` files: then every operation, and what all need.
     Explain {
         file: std::path::PathBuf,
         /// The operation to analyse when the document has several.
@@ -188,8 +189,6 @@ pub fn scopes(cmd: ScopesCmd) -> anyhow::Result<Output> {
         operation,
         variables,
     } = cmd;
-    let query =
-        std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
     let variables: serde_json::Value = match variables {
         Some(v) => serde_json::from_str(&v).context("--variables must be a JSON object")?,
         None => json!({}),
@@ -197,6 +196,12 @@ pub fn scopes(cmd: ScopesCmd) -> anyhow::Result<Output> {
     let index =
         storefront_auth_core::analysis::SchemaIndex::from_sdl(&crate::graphql::schema::sdl())
             .map_err(|e| anyhow!("GraphQL schema: {e}"))?;
+    if file.is_dir() {
+        let report = super::scopes::explain_directory(&index, &file, &variables)?;
+        return Ok(Output(serde_json::to_string_pretty(&report)?));
+    }
+    let query =
+        std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
     let analysis =
         crate::graphql::explain::explain_document(&index, &query, operation.as_deref(), &variables)
             .map_err(|e| anyhow!("{}: {e}", file.display()))?;

@@ -24,6 +24,7 @@ use crate::http::headers::set_header;
 use crate::http::request_log::{GraphqlOutcome, RequestLog};
 use crate::http::storefront_host::StorefrontHost;
 use crate::service::authorize::Authorized;
+use crate::service::caches::usage::UseSignal;
 use crate::service::customer_context;
 
 const COMPLEXITY: HeaderName = HeaderName::from_static("x-bc-graphql-complexity");
@@ -56,6 +57,7 @@ pub async fn execute(
         Ok((_, p)) => p.analysis.as_ref().ok(),
         Err(_) => None,
     };
+    let client_ip = admitted.client_ip;
     let Admitted {
         origin,
         authorized,
@@ -72,7 +74,14 @@ pub async fn execute(
             }
         },
     };
-    finish(&g, &mut response, &authorized, &origin, analysis, &effects);
+    finish(
+        &g,
+        &mut response,
+        &authorized,
+        (&origin, client_ip),
+        analysis,
+        &effects,
+    );
     let named = analysis.and_then(|a| a.operation_name.clone());
     let operation = named.or_else(|| operation_param(parts.uri.query()));
     let outcome = response.extensions().get::<GraphqlOutcome>().copied();
@@ -200,7 +209,7 @@ fn finish(
     g: &Graphql,
     response: &mut Response,
     authorized: &Authorized,
-    origin: &RequestOrigin,
+    (origin, client_ip): (&RequestOrigin, std::net::IpAddr),
     analysis: Option<&Analysis>,
     effects: &Mutex<Effects>,
 ) {
@@ -223,6 +232,16 @@ fn finish(
     if let RequestOrigin::Browser { origin: Some(o) } = origin {
         cors::allow(response, o);
     }
+    let signal = UseSignal {
+        browser: origin.is_browser(),
+        origin: match origin {
+            RequestOrigin::Browser { origin } => origin.as_deref(),
+            RequestOrigin::ServerToServer => None,
+        },
+        ip: (!origin.is_browser()).then_some(client_ip),
+        operation: analysis.and_then(|a| a.operation_name.as_deref()),
+        needs: analysis.map(|a| a.required).unwrap_or_default(),
+    };
     g.domain
-        .record_token_use(&authorized.token.claims.jti, origin.is_browser());
+        .record_token_use(&authorized.token.claims.jti, &signal);
 }

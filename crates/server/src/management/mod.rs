@@ -169,6 +169,10 @@ where
             get(tokens::inventory),
         )
         .route(
+            "/stores/{store_hash}/v3/storefront/api-tokens/audit",
+            get(tokens::audit),
+        )
+        .route(
             "/stores/{store_hash}/v3/storefront/trusted-proxy-secret",
             get(trusted_proxy::show)
                 .put(trusted_proxy::set)

@@ -6,6 +6,7 @@ use axum::http::HeaderMap;
 use axum::Extension;
 use serde::Deserialize;
 use serde_json::{json, Value};
+use storefront_auth_core::clock::parse_day_or_time;
 use storefront_auth_core::token::TokenKind;
 
 use super::{data, Caller, JsonBody, Management};
@@ -117,8 +118,43 @@ pub async fn inventory(
     let next = (rows.len() as i64 == limit)
         .then(|| rows.last().map(|t| format!("{}:{}", t.issued_at, t.jti)))
         .flatten();
+    let mut data = Vec::with_capacity(rows.len());
+    for t in &rows {
+        let mut entry = inventory_json(t);
+        if let Some(findings) = crate::service::audit::least_privilege(&m.domain, t).await? {
+            entry["least_privilege"] = json!(findings);
+        }
+        data.push(entry);
+    }
     Ok(axum::Json(json!({
-        "data": rows.iter().map(inventory_json).collect::<Vec<_>>(),
+        "data": data,
         "meta": { "pagination": { "count": rows.len(), "total": total, "next_cursor": next } },
     })))
+}
+
+#[derive(Deserialize)]
+pub struct AuditQuery {
+    at: Option<String>,
+}
+
+/// The migration audit (issue 19): every live token's verdict at `at` (default now).
+pub async fn audit(
+    State(m): State<Management>,
+    Extension(caller): Extension<Caller>,
+    Query(q): Query<AuditQuery>,
+) -> Result<axum::Json<Value>, ApiError> {
+    caller.require(SCOPE)?;
+    let at = match q.at.as_deref() {
+        None => m.domain.now(),
+        Some(a) => parse_day_or_time(a).ok_or_else(|| {
+            ApiError::Invalid(vec![FieldError::new(
+                "at",
+                "invalid_date",
+                "at must be a day (2027-04-01) or an RFC 3339 time.",
+            )])
+        })?,
+    };
+    let audits = crate::service::audit::audit_store(&m.domain, &caller.store, at).await?;
+    let report = crate::service::audit::report(&caller.store, at, &audits);
+    Ok(axum::Json(json!({ "data": report, "meta": {} })))
 }

@@ -10,6 +10,7 @@ pub mod account;
 pub mod accounts;
 pub mod addresses;
 pub mod apps;
+pub mod audit;
 pub mod authorize;
 pub mod auto_token;
 pub mod caches;
@@ -169,9 +170,10 @@ impl Domain {
         self.0.store.close().await;
     }
 
-    /// Counts one use of a token for the registry's usage columns (SPEC §9), batched.
-    pub fn record_token_use(&self, jti: &str, browser: bool) {
-        self.0.usage.record(jti, browser, self.now());
+    /// Counts one use of a token for the registry's usage columns and the audit's evidence
+    /// (SPEC §9, issue 19), batched.
+    pub fn record_token_use(&self, jti: &str, signal: &caches::usage::UseSignal<'_>) {
+        self.0.usage.record(jti, signal, self.now());
     }
 
     /// How many handles to this domain exist (tests: nothing keeps it alive by a cycle).

@@ -9,6 +9,7 @@ mod addresses;
 mod adversarial;
 mod apps;
 mod architecture;
+mod audit;
 mod binary;
 mod carriers;
 mod cart_lines;

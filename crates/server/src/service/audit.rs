@@ -1,0 +1,210 @@
+//! The migration audit of a store (issue 19, SPEC §13): every live token, what was seen of its
+//! use (the usage flush's evidence), and the policy's verdict at a date (`core::audit`). Shared
+//! by `storefront-auth audit` and `GET …/v3/storefront/api-tokens/audit`, which show
+//! `report` as it is.
+
+use serde_json::{json, Value};
+use storefront_auth_core::audit::{self, AuditedToken, Seen, SeenOperation, Verdict};
+use storefront_auth_core::clock::format_rfc3339;
+use storefront_auth_core::scope::{Scope, ScopeSet};
+use storefront_auth_core::token::TokenKind;
+use storefront_auth_store::{IssuedToken, StoreError, StoreRecord, UseEvidence};
+
+use super::Domain;
+
+/// Tokens read per page of the registry.
+const PAGE: i64 = 500;
+
+pub struct TokenAudit {
+    pub token: IssuedToken,
+    pub evidence: UseEvidence,
+    pub verdict: Verdict,
+}
+
+/// Every live token of `store` (not revoked, not expired now), audited at `at`.
+pub async fn audit_store(
+    domain: &Domain,
+    store: &StoreRecord,
+    at: i64,
+) -> Result<Vec<TokenAudit>, StoreError> {
+    let now = domain.now();
+    let own: Vec<String> = domain
+        .store()
+        .channels(store.id)
+        .await?
+        .into_iter()
+        .filter_map(|c| c.origin)
+        .collect();
+    let mut out = Vec::new();
+    let mut before: Option<(i64, String)> = None;
+    loop {
+        let cursor = before.as_ref().map(|(a, j)| (*a, j.as_str()));
+        let page = domain.store().tokens(store.id, PAGE, cursor).await?;
+        let full = page.len() as i64 == PAGE;
+        before = page.last().map(|t| (t.issued_at, t.jti.clone()));
+        for t in page
+            .into_iter()
+            .filter(|t| t.revoked_at.is_none() && t.expires_at >= now)
+        {
+            let evidence = domain.store().use_evidence(&t.jti).await?;
+            let verdict = verdict_of(&t, &evidence, &own, at, domain);
+            out.push(TokenAudit {
+                token: t,
+                evidence,
+                verdict,
+            });
+        }
+        if !full {
+            return Ok(out);
+        }
+    }
+}
+
+fn verdict_of(
+    t: &IssuedToken,
+    e: &UseEvidence,
+    own: &[String],
+    at: i64,
+    domain: &Domain,
+) -> Verdict {
+    let kind = TokenKind::ALL
+        .into_iter()
+        .find(|k| k.as_str() == t.kind)
+        .unwrap_or(TokenKind::Storefront);
+    let granted = t.scopes.as_ref().map(|names| {
+        names
+            .iter()
+            .filter_map(|n| Scope::parse(n))
+            .collect::<ScopeSet>()
+    });
+    let token = AuditedToken {
+        kind,
+        issued_at: t.issued_at,
+        expires_at: t.expires_at,
+        granted,
+        cors: &t.origins,
+        channel_origins: own,
+    };
+    let seen = Seen {
+        s2s_uses: t.s2s_uses,
+        origins: e
+            .details
+            .iter()
+            .filter(|d| d.dimension == "origin")
+            .map(|d| (d.value.as_str(), d.uses))
+            .collect(),
+        operations: e
+            .details
+            .iter()
+            .filter(|d| d.dimension.ends_with("_operation"))
+            .map(|d| SeenOperation {
+                name: &d.value,
+                s2s: d.dimension == "s2s_operation",
+                uses: d.uses,
+                needs: ScopeSet::from_index(d.scopes),
+            })
+            .collect(),
+    };
+    audit::audit(&token, &seen, at, domain.schedule())
+}
+
+/// For a private token: what its observed operations needed against its grant ("granted B2B,
+/// never needed", "needs Customer for CustomerAllOrders"); `None` for other kinds.
+pub async fn least_privilege(
+    domain: &Domain,
+    token: &IssuedToken,
+) -> Result<Option<Vec<String>>, StoreError> {
+    if token.scopes.is_none() {
+        return Ok(None);
+    }
+    let evidence = domain.store().use_evidence(&token.jti).await?;
+    let verdict = verdict_of(token, &evidence, &[], domain.now(), domain);
+    Ok(verdict.least_privilege.as_ref().map(audit::findings))
+}
+
+/// Server-to-server requests a day the token carried, over the days it was seen in use.
+fn s2s_per_day(t: &IssuedToken, e: &UseEvidence) -> f64 {
+    let (Some(first), Some(last)) = (e.first_used_at, t.last_used_at) else {
+        return t.s2s_uses as f64;
+    };
+    let days = ((last - first) as f64 / 86_400.0).ceil().max(1.0);
+    (t.s2s_uses as f64 / days * 10.0).round() / 10.0
+}
+
+/// The report: a summary (how many tokens break at each cut-off and what they carry a day)
+/// and every token's verdict and evidence.
+pub fn report(store: &StoreRecord, at: i64, audits: &[TokenAudit]) -> Value {
+    let mut breaking: Vec<(String, i64, f64)> = Vec::new();
+    for a in audits {
+        if let Some(day) = &a.verdict.s2s_breaks_on {
+            let per_day = s2s_per_day(&a.token, &a.evidence);
+            match breaking.iter_mut().find(|(d, _, _)| d == day) {
+                Some(b) => {
+                    b.1 += 1;
+                    b.2 += per_day;
+                }
+                None => breaking.push((day.clone(), 1, per_day)),
+            }
+        }
+    }
+    breaking.sort_by(|a, b| a.0.cmp(&b.0));
+    json!({
+        "store": store.hash,
+        "at": format_rfc3339(at),
+        "summary": {
+            "tokens": audits.len(),
+            "breaking": breaking.iter().map(|(on, n, per_day)| json!({
+                "on": on, "tokens": n, "server_to_server_requests_per_day": (per_day * 10.0).round() / 10.0,
+            })).collect::<Vec<_>>(),
+        },
+        "tokens": audits.iter().map(token_json).collect::<Vec<_>>(),
+    })
+}
+
+fn token_json(a: &TokenAudit) -> Value {
+    let (t, e, v) = (&a.token, &a.evidence, &a.verdict);
+    let values = |dim: &str| -> Vec<Value> {
+        e.details
+            .iter()
+            .filter(|d| d.dimension == dim)
+            .map(|d| json!({ "value": d.value, "uses": d.uses,
+                "first_used_at": format_rfc3339(d.first_used_at), "last_used_at": format_rfc3339(d.last_used_at) }))
+            .collect()
+    };
+    let operations: Vec<Value> = e
+        .details
+        .iter()
+        .filter(|d| d.dimension.ends_with("_operation"))
+        .map(|d| {
+            json!({
+                "name": d.value, "uses": d.uses,
+                "way": if d.dimension == "s2s_operation" { "server-to-server" } else { "browser" },
+                "needs": ScopeSet::from_index(d.scopes).names(),
+            })
+        })
+        .collect();
+    json!({
+        "id": t.jti,
+        "kind": t.kind,
+        "channel_ids": t.channels,
+        "allowed_cors_origins": t.origins,
+        "scopes": t.scopes,
+        "issued_at": format_rfc3339(t.issued_at),
+        "expires_at": format_rfc3339(t.expires_at),
+        "verdict": {
+            "ways": v.ways.iter().map(|w| json!({ "way": w.way, "uses": w.uses, "allowed": w.allowed, "rule": w.rule })).collect::<Vec<_>>(),
+            "server_to_server_breaks_on": v.s2s_breaks_on,
+            "action": v.action,
+            "least_privilege": v.least_privilege.as_ref().map(audit::findings),
+        },
+        "evidence": {
+            "server_to_server_uses": t.s2s_uses,
+            "browser_uses": t.browser_uses,
+            "first_used_at": e.first_used_at.map(format_rfc3339),
+            "last_used_at": t.last_used_at.map(format_rfc3339),
+            "origins": values("origin"),
+            "client_ips": values("ip"),
+            "operations": operations,
+        },
+    })
+}
