@@ -42,6 +42,7 @@ fn decision_on_cache_hit(c: &mut Criterion) {
         store_id: 1_000_000_001,
         channel_id: 1,
         channel_origin: Some("http://localhost:3000"),
+        rehearsal: None,
     };
     let schedule = DeprecationSchedule::default();
     let origin = RequestOrigin::ServerToServer;

@@ -103,38 +103,40 @@ pub fn audit(
     }
     let storefront_s2s = token.kind == TokenKind::Storefront && seen.s2s_uses > 0;
     let s2s_breaks_on = storefront_s2s.then(|| s2s_end(token.issued_at, schedule));
-    let needs = |s2s_only: bool| {
-        seen.operations
-            .iter()
-            .filter(|o| o.s2s || !s2s_only)
-            .fold(ScopeSet::EMPTY, |mut all, o| {
-                all.extend(o.needs.iter());
-                all
-            })
-    };
-    let action = if expired {
-        "expires before then".to_string()
-    } else if storefront_s2s {
-        let mut scopes = needs(true);
-        // Every private token has a scope; the public data needs `Unauthenticated`.
-        scopes.insert(Scope::Unauthenticated);
-        format!(
-            "replace with a private token with scopes [{}]",
-            scopes.names().join(", ")
-        )
-    } else if seen.s2s_uses == 0 && seen.origins.is_empty() {
-        "keep: no use seen yet".to_string()
-    } else if token.kind == TokenKind::Storefront {
-        "keep: browser only".to_string()
-    } else {
-        "keep".to_string()
-    };
+    let action = action(token, seen, expired);
     let least_privilege = token.granted.map(|granted| least_privilege(granted, seen));
     Verdict {
         ways,
         s2s_breaks_on,
         action,
         least_privilege,
+    }
+}
+
+/// What to do about the token before `at`.
+fn action(token: &AuditedToken<'_>, seen: &Seen<'_>, expired: bool) -> String {
+    if expired {
+        return "expires before then".to_string();
+    }
+    if token.kind == TokenKind::Storefront && seen.s2s_uses > 0 {
+        // What its server-to-server operations needed; every private token has a scope, and
+        // the public data needs `Unauthenticated`.
+        let mut scopes = ScopeSet::EMPTY;
+        scopes.insert(Scope::Unauthenticated);
+        for o in seen.operations.iter().filter(|o| o.s2s) {
+            scopes.extend(o.needs.iter());
+        }
+        return format!(
+            "replace with a private token with scopes [{}]",
+            scopes.names().join(", ")
+        );
+    }
+    if seen.s2s_uses == 0 && seen.origins.is_empty() {
+        "keep: no use seen yet".to_string()
+    } else if token.kind == TokenKind::Storefront {
+        "keep: browser only".to_string()
+    } else {
+        "keep".to_string()
     }
 }
 

@@ -145,6 +145,38 @@ pub struct Target<'a> {
     pub channel_id: i64,
     /// The channel's own origin (`scheme://host[:port]`), always allowed for browser use.
     pub channel_origin: Option<&'a str>,
+    /// The store's rehearsal of a future date's rules, if it runs one.
+    pub rehearsal: Option<Rehearsal>,
+}
+
+/// A store's rehearsal (issue 19): a future date's rules evaluated on every request now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rehearsal {
+    pub at: i64,
+    pub mode: RehearsalMode,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RehearsalMode {
+    /// Requests pass; what that date would refuse is said (a header) and recorded.
+    Report,
+    /// Requests are refused as that date would refuse them.
+    Enforce,
+}
+
+impl RehearsalMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RehearsalMode::Report => "report",
+            RehearsalMode::Enforce => "enforce",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [RehearsalMode::Report, RehearsalMode::Enforce]
+            .into_iter()
+            .find(|m| m.as_str() == s)
+    }
 }
 
 /// Permission to run the request, with what the rest of the request needs to know.
@@ -155,6 +187,9 @@ pub struct Grant {
     pub scopes: Option<ScopeSet>,
     /// Set while a storefront token is still allowed s2s: send `Deprecation`/`Sunset`.
     pub deprecated_s2s: bool,
+    /// In a reporting rehearsal: the reason the rehearsed date would refuse this request,
+    /// and that date.
+    pub would_refuse: Option<(&'static str, i64)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -164,8 +199,37 @@ pub enum Decision {
     Forbidden(Forbidden),
 }
 
-/// SPEC §5.2 steps 6–9 and §5.3, for a token whose signature has been verified.
+/// SPEC §5.2 steps 6–9 and §5.3, for a token whose signature has been verified; then, when the
+/// store rehearses a date, the same at that date: enforced, its refusal is the answer;
+/// reported, the request passes and the grant names the refusal.
 pub fn authorize(
+    claims: &Claims,
+    registry: RegistryState,
+    target: &Target<'_>,
+    origin: &RequestOrigin,
+    now: i64,
+    schedule: &DeprecationSchedule,
+) -> Decision {
+    let decision = authorize_at(claims, registry, target, origin, now, schedule);
+    let (Decision::Allow(grant), Some(r)) = (&decision, target.rehearsal) else {
+        return decision;
+    };
+    let rehearsed = authorize_at(claims, registry, target, origin, r.at, schedule);
+    let reason = match &rehearsed {
+        Decision::Allow(_) => return decision,
+        Decision::Unauthorized(f) => f.reason(),
+        Decision::Forbidden(f) => f.reason(),
+    };
+    match r.mode {
+        RehearsalMode::Enforce => rehearsed,
+        RehearsalMode::Report => Decision::Allow(Grant {
+            would_refuse: Some((reason, r.at)),
+            ..grant.clone()
+        }),
+    }
+}
+
+fn authorize_at(
     claims: &Claims,
     registry: RegistryState,
     target: &Target<'_>,
@@ -197,6 +261,7 @@ pub fn authorize(
                 None
             },
             deprecated_s2s,
+            would_refuse: None,
         }),
         Err(refusal) => Decision::Forbidden(refusal),
     }

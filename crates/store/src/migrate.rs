@@ -69,6 +69,7 @@ const SQLITE: &[(i64, &str)] = &[
         21,
         include_str!("../migrations/sqlite/0021_token_use_details.sql"),
     ),
+    (22, include_str!("../migrations/sqlite/0022_rehearsal.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -139,6 +140,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         21,
         include_str!("../migrations/postgres/0021_token_use_details.sql"),
+    ),
+    (
+        22,
+        include_str!("../migrations/postgres/0022_rehearsal.sql"),
     ),
 ];
 

@@ -13,6 +13,8 @@ pub struct StoreRecord {
     /// The store's logo and favicon among its served images (`""`: none).
     pub logo_image: String,
     pub favicon_image: String,
+    /// The store's rehearsal of a future date's rules: the date and `report` or `enforce`.
+    pub rehearsal: Option<(i64, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,6 +37,10 @@ fn store_from(row: &sqlx::any::AnyRow) -> Result<StoreRecord> {
         created_at: get(row, "created_at")?,
         logo_image: get(row, "logo_image")?,
         favicon_image: get(row, "favicon_image")?,
+        rehearsal: match (get(row, "rehearsal_at")?, get(row, "rehearsal_mode")?) {
+            (Some(at), Some(mode)) => Some((at, mode)),
+            _ => None,
+        },
     })
 }
 
@@ -50,7 +56,7 @@ fn channel_from(row: &sqlx::any::AnyRow) -> Result<Channel> {
 }
 
 const STORE_COLS: &str =
-    "id, hash, name, trusted_proxy_secret_digest, created_at, logo_image, favicon_image";
+    "id, hash, name, trusted_proxy_secret_digest, created_at, logo_image, favicon_image, rehearsal_at, rehearsal_mode";
 
 impl Store {
     /// Creates a store with its default channel 1 in one transaction. The numeric id is chosen
@@ -105,6 +111,17 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(store_from).collect()
+    }
+
+    /// Starts, changes or (`None`) ends the store's rehearsal.
+    pub async fn set_rehearsal(&self, store_id: i64, rehearsal: Option<(i64, &str)>) -> Result<()> {
+        sqlx::query("UPDATE stores SET rehearsal_at = $1, rehearsal_mode = $2 WHERE id = $3")
+            .bind(rehearsal.map(|r| r.0))
+            .bind(rehearsal.map(|r| r.1))
+            .bind(store_id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
     }
 
     pub async fn set_trusted_proxy_secret_digest(

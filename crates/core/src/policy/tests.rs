@@ -33,6 +33,7 @@ fn target() -> Target<'static> {
         store_id: STORE,
         channel_id: 1,
         channel_origin: Some(SITE),
+        rehearsal: None,
     }
 }
 
@@ -48,6 +49,7 @@ fn allow(kind: TokenKind, deprecated_s2s: bool) -> Decision {
         kind,
         scopes,
         deprecated_s2s,
+        would_refuse: None,
     })
 }
 
@@ -265,4 +267,111 @@ fn messages_are_the_contract_strings() {
     let (dep, sunset) = S.headers();
     assert_eq!(dep, "@1782864000");
     assert_eq!(sunset, "Wed, 31 Mar 2027 23:59:59 GMT");
+}
+
+/// A rehearsal of the day after the end, today (before it): every kind × origin × mode.
+#[test]
+fn a_rehearsal_reports_or_enforces_the_rehearsed_date() {
+    use Forbidden::*;
+    use TokenKind::*;
+    let today = S.last_s2s_use - 100 * 86_400;
+    let rehearsed = S.last_s2s_use + 1;
+    let old = S.last_s2s_issue - 1;
+    let expiring = Claims {
+        eat: rehearsed - 1,
+        ..claims(Private, old)
+    };
+    // (case, claims, origin) -> (report: would refuse, enforce: decision)
+    let rows: Vec<(&str, Claims, RequestOrigin, Option<&str>, Decision)> = vec![
+        (
+            "old storefront token s2s",
+            claims(Storefront, old),
+            RequestOrigin::ServerToServer,
+            Some("storefront_s2s_ended"),
+            Decision::Forbidden(StorefrontS2sEnded),
+        ),
+        (
+            "storefront token in its browser",
+            claims(Storefront, old),
+            browser(Some(CORS)),
+            None,
+            allow(Storefront, false),
+        ),
+        (
+            "private token s2s",
+            claims(Private, old),
+            RequestOrigin::ServerToServer,
+            None,
+            allow(Private, false),
+        ),
+        (
+            "a token that will have expired",
+            expiring.clone(),
+            RequestOrigin::ServerToServer,
+            Some("expired"),
+            Decision::Unauthorized(AuthFailure::Expired),
+        ),
+    ];
+    for (case, c, origin, would_refuse, enforced) in rows {
+        let at = |mode| Target {
+            rehearsal: Some(Rehearsal {
+                at: rehearsed,
+                mode,
+            }),
+            ..target()
+        };
+        let plain = authorize(&c, RegistryState::Active, &target(), &origin, today, &S);
+        let Decision::Allow(grant) = &plain else {
+            panic!("{case}: allowed today: {plain:?}");
+        };
+        let reported = authorize(
+            &c,
+            RegistryState::Active,
+            &at(RehearsalMode::Report),
+            &origin,
+            today,
+            &S,
+        );
+        assert_eq!(
+            reported,
+            Decision::Allow(Grant {
+                would_refuse: would_refuse.map(|r| (r, rehearsed)),
+                ..grant.clone()
+            }),
+            "{case}: report"
+        );
+        let enforce = authorize(
+            &c,
+            RegistryState::Active,
+            &at(RehearsalMode::Enforce),
+            &origin,
+            today,
+            &S,
+        );
+        let expected = match enforced {
+            Decision::Allow(_) => plain.clone(),
+            refused => refused,
+        };
+        assert_eq!(enforce, expected, "{case}: enforce");
+    }
+    // A refusal today stays the answer whatever is rehearsed.
+    let new = claims(Storefront, S.last_s2s_issue + 1);
+    let t = Target {
+        rehearsal: Some(Rehearsal {
+            at: rehearsed,
+            mode: RehearsalMode::Report,
+        }),
+        ..target()
+    };
+    assert_eq!(
+        authorize(
+            &new,
+            RegistryState::Active,
+            &t,
+            &RequestOrigin::ServerToServer,
+            today,
+            &S
+        ),
+        Decision::Forbidden(StorefrontS2sCreatedAfterCutoff)
+    );
 }

@@ -79,48 +79,54 @@ fn text(r: &Value) -> String {
         }
     )];
     for t in r["tokens"].as_array().into_iter().flatten() {
-        let v = &t["verdict"];
-        lines.push(format!(
-            "{} {}: {}",
-            str(&t["id"]),
-            str(&t["kind"]),
-            str(&v["action"])
-        ));
-        for w in v["ways"].as_array().into_iter().flatten() {
-            let verdict = if w["allowed"] == true {
-                "allowed".to_string()
-            } else {
-                format!("refused ({})", str(&w["rule"]))
-            };
-            lines.push(format!(
-                "  {} ({} uses): {verdict}",
-                str(&w["way"]),
-                w["uses"]
-            ));
-        }
-        if let Some(day) = v["server_to_server_breaks_on"].as_str() {
-            lines.push(format!("  server-to-server use ends on {day}"));
-        }
-        for o in t["evidence"]["operations"].as_array().into_iter().flatten() {
-            let needs: Vec<&str> = o["needs"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .collect();
-            lines.push(format!(
-                "  ran {} {} × {} (needs {})",
-                str(&o["way"]),
-                str(&o["name"]),
-                o["uses"],
-                needs.join(", ")
-            ));
-        }
-        for f in v["least_privilege"].as_array().into_iter().flatten() {
-            lines.push(format!("  least privilege: {}", str(f)));
-        }
+        lines.extend(token_lines(t));
     }
     lines.join("\n")
+}
+
+/// A token's action, then each way it was used, its end, its operations and its findings.
+fn token_lines(t: &Value) -> Vec<String> {
+    let v = &t["verdict"];
+    let mut lines = vec![format!(
+        "{} {}: {}",
+        str(&t["id"]),
+        str(&t["kind"]),
+        str(&v["action"])
+    )];
+    for w in v["ways"].as_array().into_iter().flatten() {
+        let verdict = if w["allowed"] == true {
+            "allowed".to_string()
+        } else {
+            format!("refused ({})", str(&w["rule"]))
+        };
+        lines.push(format!(
+            "  {} ({} uses): {verdict}",
+            str(&w["way"]),
+            w["uses"]
+        ));
+    }
+    if let Some(day) = v["server_to_server_breaks_on"].as_str() {
+        lines.push(format!("  server-to-server use ends on {day}"));
+    }
+    for o in t["evidence"]["operations"].as_array().into_iter().flatten() {
+        let needs: Vec<&str> = o["needs"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        lines.push(format!(
+            "  ran {} {} × {} (needs {})",
+            str(&o["way"]),
+            str(&o["name"]),
+            o["uses"],
+            needs.join(", ")
+        ));
+    }
+    for f in v["least_privilege"].as_array().into_iter().flatten() {
+        lines.push(format!("  least privilege: {}", str(f)));
+    }
+    lines
 }
 
 fn str(v: &Value) -> &str {

@@ -33,6 +33,20 @@ pub enum StoresCmd {
         #[arg(long)]
         clear_trusted_proxy_secret: bool,
     },
+    /// Rehearses a future date's rules on the store's requests now (report or enforce).
+    Rehearse {
+        #[arg(long)]
+        store: String,
+        /// The date to rehearse: `YYYY-MM-DD` or an RFC 3339 time.
+        #[arg(long, required_unless_present = "off", conflicts_with = "off")]
+        at: Option<String>,
+        /// `report` (requests pass, with a header naming what would refuse them) or `enforce`.
+        #[arg(long, default_value = "report")]
+        mode: String,
+        /// Ends the rehearsal.
+        #[arg(long)]
+        off: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -142,7 +156,35 @@ pub async fn stores(config: Config, cmd: StoresCmd) -> anyhow::Result<Output> {
                 None => format!("store {store}: trusted-proxy secret cleared"),
             }))
         }
+        StoresCmd::Rehearse {
+            store,
+            at,
+            mode,
+            off,
+        } => rehearse(&domain, &store, at.filter(|_| !off), &mode).await,
     }
+}
+
+/// `stores rehearse`: starts (with a date) or ends (without) the store's rehearsal.
+async fn rehearse(
+    domain: &service::Domain,
+    store: &str,
+    at: Option<String>,
+    mode: &str,
+) -> anyhow::Result<Output> {
+    let record = find_store(domain, store).await?;
+    let rehearsal = at
+        .map(|at| service::rehearsal::parse(&at, mode))
+        .transpose()?;
+    service::rehearsal::set(domain, &record, rehearsal).await?;
+    Ok(Output(match rehearsal {
+        Some(r) => format!(
+            "store {store}: rehearsing {} in {} mode",
+            storefront_auth_core::clock::format_rfc3339(r.at),
+            r.mode.as_str()
+        ),
+        None => format!("store {store}: no rehearsal"),
+    }))
 }
 
 pub async fn channels(config: Config, cmd: ChannelsCmd) -> anyhow::Result<Output> {

@@ -56,6 +56,7 @@ pub async fn admit(
         store_id: store.id,
         channel_id: channel.channel_id,
         channel_origin: channel.origin.as_deref(),
+        rehearsal: crate::service::rehearsal::of(store),
     };
     let bearer = bearer(headers);
     let authorized = match authorize::authorize(&g.domain, bearer, &target, &origin).await {
@@ -76,6 +77,8 @@ pub async fn admit(
         f.token_id = Some(authorized.token.claims.jti.clone());
         f.kind = Some(authorized.grant.kind.as_str());
         f.decision = Some("allow");
+        // A reporting rehearsal's verdict is recorded with the request.
+        f.reason = authorized.grant.would_refuse.map(|(reason, _)| reason);
     });
     Ok(Admitted {
         client_ip: client_ip(headers, trusted, peer),

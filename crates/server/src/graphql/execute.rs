@@ -11,6 +11,7 @@ use axum::response::Response;
 use axum::Extension;
 use serde_json::json;
 use storefront_auth_core::analysis::{check_limits, Analysis, AnalysisError, LimitExceeded};
+use storefront_auth_core::clock::format_rfc3339;
 use storefront_auth_core::document::DocumentError;
 use storefront_auth_core::{RequestOrigin, ScopeSet};
 
@@ -32,6 +33,9 @@ const OPERATION_TYPE: HeaderName = HeaderName::from_static("x-bc-graphql-operati
 const OPERATION_NAME: HeaderName = HeaderName::from_static("x-bc-graphql-operation-name");
 const DEPRECATION: HeaderName = HeaderName::from_static("deprecation");
 const SUNSET: HeaderName = HeaderName::from_static("sunset");
+/// A reporting rehearsal (issue 19): the rule that the rehearsed date would refuse this
+/// request by, and that date.
+const REHEARSAL: HeaderName = HeaderName::from_static("x-storefront-auth-would-refuse");
 
 pub async fn execute(
     State(g): State<Graphql>,
@@ -223,6 +227,10 @@ fn finish(
         if let Some(name) = &a.operation_name {
             set_header(response, OPERATION_NAME, name);
         }
+    }
+    if let Some((reason, at)) = authorized.grant.would_refuse {
+        let day = &format_rfc3339(at)[..10];
+        set_header(response, REHEARSAL, &format!("{reason}; at={day}"));
     }
     if authorized.grant.deprecated_s2s {
         let (deprecation, sunset) = g.domain.schedule().headers();

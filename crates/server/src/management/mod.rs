@@ -9,6 +9,7 @@ mod customers;
 pub mod oauth;
 mod payments;
 pub mod ratelimit;
+mod rehearsal;
 mod store_info;
 mod tax;
 mod tokens;
@@ -171,6 +172,12 @@ where
         .route(
             "/stores/{store_hash}/v3/storefront/api-tokens/audit",
             get(tokens::audit),
+        )
+        .route(
+            "/stores/{store_hash}/v3/storefront/rehearsal",
+            get(rehearsal::show)
+                .put(rehearsal::set)
+                .delete(rehearsal::end),
         )
         .route(
             "/stores/{store_hash}/v3/storefront/trusted-proxy-secret",

@@ -50,6 +50,7 @@ pub mod passwords;
 pub mod payments;
 mod provider_calls;
 pub mod registration;
+pub mod rehearsal;
 pub mod revocation;
 mod secrets;
 pub mod shipping_methods;

@@ -39,6 +39,7 @@ mod outage;
 mod password_reset;
 mod process;
 mod real_clients;
+mod rehearsal;
 mod rest_checkout;
 mod schema_coverage;
 mod store_assets;
