@@ -1,6 +1,8 @@
 //! May this token be used for this request, now? (SPEC §5.2 and §5.3.) The decision is a value;
 //! the HTTP layer only translates it into a status, a body and headers.
 
+pub mod checks;
+
 use crate::clock::{format_http_date, format_rfc3339};
 use crate::request::RequestOrigin;
 use crate::scope::ScopeSet;

@@ -47,11 +47,12 @@ pub async fn admit(
             "X-Correlation-Id must be a UUID (8-4-4-4-12 hexadecimal digits).",
         ));
     }
-    let body = parse_body(body).await?;
     let store = &storefront.entry.store;
     let channel = &storefront.channel;
     let trusted = trusted_proxy(headers, store.trusted_proxy_secret_digest.as_deref());
     let origin = classify(headers, trusted);
+    super::inspect::seen(log, store.id, headers, &origin, trusted);
+    let body = parse_body(body).await?;
     let target = Target {
         store_id: store.id,
         channel_id: channel.channel_id,
@@ -70,6 +71,7 @@ pub async fn admit(
                 }
                 _ => false,
             };
+            super::inspect::refused_operation(log, &body);
             return Err(refuse(g, refusal, &origin, readable, log));
         }
     };

@@ -62,6 +62,7 @@ pub async fn execute(
         Err(_) => None,
     };
     let client_ip = admitted.client_ip;
+    super::inspect::scopes(&log, analysis, &admitted.authorized.grant);
     let Admitted {
         origin,
         authorized,

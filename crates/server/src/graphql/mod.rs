@@ -10,6 +10,7 @@ pub mod customer_headers;
 pub mod documents;
 pub mod execute;
 pub mod explain;
+pub mod inspect;
 pub mod plan;
 pub mod responses;
 pub mod schema;

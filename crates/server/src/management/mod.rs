@@ -6,6 +6,8 @@ mod carriers;
 mod catalog;
 mod channels;
 mod customers;
+mod decisions;
+mod inspector_page;
 pub mod oauth;
 mod payments;
 pub mod ratelimit;
@@ -109,6 +111,7 @@ where
         .layer(axum::middleware::from_fn_with_state(state, authenticate))
         // The app's code exchange authenticates with the app's own credentials.
         .merge(oauth::router())
+        .merge(inspector_page::router())
 }
 
 async fn unknown_route() -> ApiError {
@@ -172,6 +175,10 @@ where
         .route(
             "/stores/{store_hash}/v3/storefront/api-tokens/audit",
             get(tokens::audit),
+        )
+        .route(
+            "/stores/{store_hash}/v3/storefront/decisions",
+            get(decisions::list),
         )
         .route(
             "/stores/{store_hash}/v3/storefront/rehearsal",

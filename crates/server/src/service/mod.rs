@@ -104,6 +104,8 @@ struct Inner {
     sign_ins: SessionCache,
     directory: Directory,
     usage: UsageCounters,
+    /// The decision inspector's rings (issue 19).
+    decisions: caches::decisions::DecisionLog,
     catalog: CatalogCache,
     outbound: outbound::Outbound,
     /// Answers of tax and shipping providers, by request.
@@ -169,6 +171,11 @@ impl Domain {
     /// Closes the database connections (at shutdown, or to simulate an outage in tests).
     pub async fn close(&self) {
         self.0.store.close().await;
+    }
+
+    /// The decision inspector's rings.
+    pub fn decisions(&self) -> &caches::decisions::DecisionLog {
+        &self.0.decisions
     }
 
     /// Counts one use of a token for the registry's usage columns and the audit's evidence

@@ -83,6 +83,7 @@ impl Domain {
             sign_ins: SessionCache::default(),
             directory: Directory::default(),
             usage: UsageCounters::default(),
+            decisions: Default::default(),
             catalog: CatalogCache::default(),
             outbound,
             provider_answers: ProviderAnswers::default(),

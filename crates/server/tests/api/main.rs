@@ -21,6 +21,7 @@ mod checkout_shipping;
 mod commerce;
 mod companies;
 mod customers;
+mod decisions;
 mod durability;
 mod graphql_auth;
 mod graphql_limits;

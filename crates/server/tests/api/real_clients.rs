@@ -261,3 +261,32 @@ fn chromium_checks_out_on_the_hosted_checkout_from_a_catalyst_session() {
         assert!(meta.len() > 1_000, "{shot} is an image");
     }
 }
+
+#[test]
+fn chromium_shows_a_refused_requests_failing_check_in_the_inspector() {
+    install();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = server(dir.path(), &[]);
+    let artifacts = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    let lines = run(
+        "node",
+        &["inspector.mjs"],
+        &[
+            ("BASE", p.base.clone()),
+            ("ACCESS_TOKEN", p.value("access_token:")),
+            ("ARTIFACTS", artifacts.display().to_string()),
+        ],
+    );
+    assert_steps(
+        &lines,
+        "playwright-core 1.65.1 + Chromium",
+        &[
+            "a page used a private token and was refused (HTTP 403)",
+            "the inspector listed the tokens with their audit verdicts",
+            "failing check \"its kind may be used from here, today: failed\"",
+            "with a wrong token the page shows nothing",
+        ],
+    );
+    let meta = std::fs::metadata(artifacts.join("inspector.png")).expect("screenshot");
+    assert!(meta.len() > 1_000, "inspector.png is an image");
+}

@@ -23,6 +23,7 @@ use crate::http::log_writer::BatchedWriter;
 use line::Line;
 
 mod line;
+use crate::service::caches::decisions::DecisionRecord;
 use crate::service::Domain;
 
 /// What the layer needs: the metrics (through the domain) and the HSTS value.
@@ -45,6 +46,9 @@ pub struct LogFields {
     pub operation: Option<String>,
     /// How a GraphQL answer went: with data and no errors, with some, or refused.
     pub graphql: Option<GraphqlOutcome>,
+    /// A storefront-API decision for the inspector: its store and what the handler saw (the
+    /// outcome is filled in here, from the response).
+    pub inspected: Option<(i64, Box<DecisionRecord>)>,
 }
 
 /// What a GraphQL answer held: its errors, and whether it had data. A request with errors
@@ -276,6 +280,7 @@ fn finish(started: Started, response: &mut Response) {
         decision,
         elapsed.as_secs_f64() * 1000.0,
     );
+    inspected(&state.domain, &fields, status.as_u16(), decision);
     if let Some((writer, format)) = SINK.get() {
         if tracing::enabled!(target: "request", tracing::Level::INFO) {
             let line = Line {
@@ -289,6 +294,24 @@ fn finish(started: Started, response: &mut Response) {
             let text = line.render(*format, SystemTime::now());
             let _ = writer.clone().write_all(text.as_bytes());
         }
+    }
+}
+
+/// Hands a storefront-API decision to the inspector, with its outcome.
+fn inspected(domain: &Domain, fields: &LogFields, status: u16, decision: &'static str) {
+    if let Some((store_id, d)) = &fields.inspected {
+        let record = DecisionRecord {
+            at: domain.now(),
+            correlation_id: fields.correlation_id.clone(),
+            operation: fields.operation.clone(),
+            token_id: fields.token_id.clone(),
+            token_kind: fields.kind,
+            status,
+            decision,
+            reason: fields.reason,
+            ..(**d).clone()
+        };
+        domain.decisions().record(*store_id, record);
     }
 }
 

@@ -2,6 +2,7 @@
 //! they read the store they are given and know nothing of the rest of the domain.
 
 pub mod catalog;
+pub mod decisions;
 pub mod directory;
 pub mod provider_answers;
 pub mod sign_ins;

@@ -1,0 +1,97 @@
+//! What the decision inspector keeps of a storefront-API request (issue 19): how it was
+//! classified and by which of its headers, its origin, where its customer came from, the
+//! scopes it needed against those granted. Header names only, never their values (a token,
+//! a CAT or a cookie); the origin is not a secret.
+
+use axum::http::HeaderMap;
+use storefront_auth_core::analysis::Analysis;
+use storefront_auth_core::clock::format_rfc3339;
+use storefront_auth_core::policy::Grant;
+use storefront_auth_core::RequestOrigin;
+
+use crate::http::cookies;
+use crate::http::request_log::RequestLog;
+use crate::service::caches::decisions::DecisionRecord;
+
+/// Starts the request's decision record once its store is known.
+pub fn seen(
+    log: &RequestLog,
+    store_id: i64,
+    headers: &HeaderMap,
+    origin: &RequestOrigin,
+    trusted: bool,
+) {
+    let mut classified_by = Vec::new();
+    if headers.contains_key(axum::http::header::ORIGIN) {
+        classified_by.push("Origin");
+    }
+    let fetch_metadata = headers
+        .keys()
+        .any(|k| storefront_auth_core::request::is_browser_fetch_metadata(k.as_str()));
+    if fetch_metadata {
+        classified_by.push("Sec-Fetch-*");
+    }
+    let cookie = cookies::session(headers).is_some();
+    if cookie {
+        classified_by.push("SHOP_TOKEN cookie");
+    }
+    if trusted {
+        classified_by.push("X-BC-Trusted-Proxy-Secret");
+    }
+    let customer_source = if headers.contains_key("x-bc-customer-access-token") {
+        Some("X-Bc-Customer-Access-Token")
+    } else if headers.contains_key("x-bc-customer-id") {
+        Some("X-Bc-Customer-Id")
+    } else if cookie {
+        Some("SHOP_TOKEN cookie")
+    } else {
+        None
+    };
+    let (classification, origin) = match origin {
+        RequestOrigin::Browser { origin } => ("browser", origin.clone()),
+        RequestOrigin::ServerToServer => ("server-to-server", None),
+    };
+    let record = DecisionRecord {
+        classification,
+        classified_by,
+        origin,
+        customer_source,
+        ..Default::default()
+    };
+    log.update(|f| f.inspected = Some((store_id, Box::new(record))));
+}
+
+/// Adds what the document needed, what the token was granted, and a rehearsal's verdict.
+pub fn scopes(log: &RequestLog, analysis: Option<&Analysis>, grant: &Grant) {
+    let required = analysis.map(|a| a.required.names()).unwrap_or_default();
+    let granted = grant.scopes.map(|s| s.names());
+    let rehearsal = grant
+        .would_refuse
+        .map(|(rule, at)| format!("{rule}; at={}", &format_rfc3339(at)[..10]));
+    log.update(|f| {
+        if let Some((_, d)) = f.inspected.as_mut() {
+            d.required_scopes = required;
+            d.granted_scopes = granted;
+            d.rehearsal = rehearsal;
+        }
+    });
+}
+
+/// The operation a refused request named (`operationName`, else its document's only named
+/// operation): refused requests are few, so their document is read for the inspector only.
+pub fn refused_operation(
+    log: &RequestLog,
+    body: &storefront_auth_core::graphql_request::GraphqlBody,
+) {
+    let named = body.operation_name.clone().or_else(|| {
+        let doc = storefront_auth_core::document::parse(&body.query).ok()?;
+        match &doc.operations {
+            async_graphql::parser::types::DocumentOperations::Single(_) => None,
+            async_graphql::parser::types::DocumentOperations::Multiple(ops) if ops.len() == 1 => {
+                ops.keys().next().map(|n| n.to_string())
+            }
+            _ => None,
+        }
+    });
+    log.update(|f| f.operation = named.map(|n| n.chars().take(128).collect()));
+}

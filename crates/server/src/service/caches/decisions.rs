@@ -1,0 +1,134 @@
+//! The decision inspector's memory (issue 19, SPEC §13): the latest storefront-API decisions of
+//! each store, allowed or refused, in a bounded ring per store. In memory, on this instance
+//! (no database write on the request path); never a token, a CAT or a cookie value.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, RwLock};
+
+use foldhash::HashMap;
+
+/// Decisions kept per store: the newest; older ones fall off.
+pub const PER_STORE: usize = 1_000;
+
+/// What the inspector shows of one request.
+#[derive(Clone, Debug, Default)]
+pub struct DecisionRecord {
+    /// Unix seconds, by the server's clock.
+    pub at: i64,
+    /// A number that names the decision in this instance's ring (for its page).
+    pub id: u64,
+    pub correlation_id: Option<String>,
+    pub operation: Option<String>,
+    pub token_id: Option<String>,
+    pub token_kind: Option<&'static str>,
+    /// `browser` or `server-to-server`, and the request's signals that made it so.
+    pub classification: &'static str,
+    pub classified_by: Vec<&'static str>,
+    pub origin: Option<String>,
+    /// Where the customer context came from, if the request named one.
+    pub customer_source: Option<&'static str>,
+    pub required_scopes: Vec<String>,
+    /// Private tokens: the scopes granted.
+    pub granted_scopes: Option<Vec<String>>,
+    /// A reporting rehearsal's verdict: the rule and the day.
+    pub rehearsal: Option<String>,
+    pub status: u16,
+    pub decision: &'static str,
+    pub reason: Option<&'static str>,
+}
+
+/// One store's decisions, oldest first.
+type Ring = Arc<Mutex<VecDeque<Arc<DecisionRecord>>>>;
+
+/// Every store's ring.
+#[derive(Debug, Default)]
+pub struct DecisionLog {
+    rings: RwLock<HashMap<i64, Ring>>,
+    next_id: std::sync::atomic::AtomicU64,
+}
+
+impl DecisionLog {
+    pub fn record(&self, store_id: i64, mut d: DecisionRecord) {
+        d.id = 1 + self
+            .next_id
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let ring = self
+            .rings
+            .read()
+            .ok()
+            .and_then(|m| m.get(&store_id).cloned());
+        let ring = match ring {
+            Some(r) => r,
+            None => match self.rings.write() {
+                Ok(mut m) => m.entry(store_id).or_default().clone(),
+                Err(_) => return,
+            },
+        };
+        let mut r = match ring.lock() {
+            Ok(r) => r,
+            Err(_) => return,
+        };
+        if r.len() >= PER_STORE {
+            r.pop_front();
+        }
+        r.push_back(Arc::new(d));
+    }
+
+    /// The store's decisions that `keep` keeps, newest first, at most `limit`.
+    pub fn recent(
+        &self,
+        store_id: i64,
+        limit: usize,
+        keep: impl Fn(&DecisionRecord) -> bool,
+    ) -> Vec<Arc<DecisionRecord>> {
+        let ring = self
+            .rings
+            .read()
+            .ok()
+            .and_then(|m| m.get(&store_id).cloned());
+        let Some(ring) = ring else {
+            return Vec::new();
+        };
+        let found = match ring.lock() {
+            Ok(r) => r
+                .iter()
+                .rev()
+                .filter(|d| keep(d))
+                .take(limit)
+                .cloned()
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_store_keeps_its_newest_decisions_and_no_other_stores() {
+        let log = DecisionLog::default();
+        for i in 0..(PER_STORE + 10) {
+            let status = if i % 2 == 0 { 200 } else { 403 };
+            log.record(
+                1,
+                DecisionRecord {
+                    status,
+                    ..Default::default()
+                },
+            );
+        }
+        log.record(2, DecisionRecord::default());
+        let all = log.recent(1, usize::MAX, |_| true);
+        assert_eq!(all.len(), PER_STORE);
+        assert!(all.windows(2).all(|w| w[0].id > w[1].id), "newest first");
+        assert_eq!(all.last().map(|d| d.id), Some(11), "the oldest fell off");
+        let refused = log.recent(1, 5, |d| d.status == 403);
+        assert_eq!(refused.len(), 5);
+        assert!(refused.iter().all(|d| d.status == 403));
+        assert_eq!(log.recent(2, 10, |_| true).len(), 1);
+        assert!(log.recent(3, 10, |_| true).is_empty());
+    }
+}
