@@ -9,16 +9,30 @@ use super::{find_store, open, Output};
 use crate::config::Config;
 use crate::service::fields::as_lines;
 use crate::service::revocation::{self, Revocable, RevokeError};
+use crate::service::token_inspect::{self, RequestShape};
 use crate::service::tokens::{self, CreateError};
 use crate::service::{self, Domain};
 
 #[derive(Subcommand)]
 pub enum TokensCmd {
     Create(CreateArgs),
-    /// Decodes a token and says whether this server would accept it.
+    /// Decodes a token and says whether this server would accept it in a request of this
+    /// shape, and which check would refuse it.
     Inspect {
         #[arg(allow_hyphen_values = true)]
         token: String,
+        /// A browser script's request with this `Origin` (default: server-to-server).
+        #[arg(long)]
+        origin: Option<String>,
+        /// A browser script's request without an `Origin`.
+        #[arg(long)]
+        browser: bool,
+        /// When: `YYYY-MM-DD` or an RFC 3339 time (default: now).
+        #[arg(long)]
+        at: Option<String>,
+        /// On this channel (default: the token's first, or 1).
+        #[arg(long)]
+        channel: Option<i64>,
     },
     List {
         #[arg(long)]
@@ -88,8 +102,27 @@ pub async fn tokens(config: Config, cmd: TokensCmd) -> anyhow::Result<Output> {
     let domain = open(&config).await?;
     match cmd {
         TokensCmd::Create(args) => create(&domain, args).await,
-        TokensCmd::Inspect { token: raw } => {
-            let report = tokens::inspect(&domain, &raw).await?;
+        TokensCmd::Inspect {
+            token: raw,
+            origin,
+            browser,
+            at,
+            channel,
+        } => {
+            let at = at
+                .map(|a| {
+                    storefront_auth_core::clock::parse_day_or_time(&a).ok_or_else(|| {
+                        anyhow!("--at must be a day (2027-04-01) or an RFC 3339 time")
+                    })
+                })
+                .transpose()?;
+            let shape = RequestShape {
+                browser,
+                origin,
+                at,
+                channel,
+            };
+            let report = token_inspect::inspect(&domain, &raw, &shape).await?;
             Ok(Output(serde_json::to_string_pretty(&report)?))
         }
         TokensCmd::List { store } => {

@@ -59,6 +59,7 @@ pub mod stores;
 pub mod sync;
 pub mod tax;
 pub mod tax_providers;
+pub mod token_inspect;
 pub mod token_request;
 pub mod tokens;
 pub mod wishlists;

@@ -138,21 +138,6 @@ pub async fn inventory(
     Ok((rows, total))
 }
 
-/// What `tokens inspect` shows of a token string: its claims, whether it verifies, its
-/// registry entry and whether it expired.
-pub async fn inspect(domain: &Domain, raw: &str) -> Result<Value, InspectError> {
-    let claims =
-        token::decode_unverified(raw).map_err(|e| InspectError::NotAToken(e.to_string()))?;
-    let verified = token::verify(raw, &domain.keys());
-    let registry = domain.store().token(&claims.jti).await?;
-    Ok(serde_json::json!({
-        "claims": claims,
-        "signature": match verified { Ok(_) => "valid".to_string(), Err(e) => format!("invalid: {e}") },
-        "registry": registry.as_ref().map(inventory_json),
-        "expired": claims.eat < domain.now(),
-    }))
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum InspectError {
     #[error("not a storefront token: {0}")]

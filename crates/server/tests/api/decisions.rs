@@ -175,3 +175,69 @@ async fn a_rehearsal_and_a_bad_token_are_explained_too() {
         .await;
     assert_eq!(r.status, 403);
 }
+
+/// `tokens inspect` judges a request shape with the same checks, and names the one that fails.
+#[tokio::test]
+async fn tokens_inspect_says_which_check_would_refuse_a_request_shape() {
+    let app = TestApp::spawn().await;
+    app.set_now(1_780_272_000);
+    let old = app.storefront_token(&["https://shop.example"]).await;
+    app.set_now(crate::helpers::NOW);
+    let inspect = |args: &[&str]| {
+        let mut all = vec!["tokens", "inspect", old.as_str()];
+        all.extend_from_slice(args);
+        let out = app.cli(&all);
+        assert!(out.status.success(), "{out:?}");
+        serde_json::from_slice::<Value>(&out.stdout).expect("json")
+    };
+    let failed = |v: &Value| -> Vec<String> {
+        v["verdict"]["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["outcome"] == "failed")
+            .map(|c| c["check"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let today = inspect(&[]);
+    assert_eq!(
+        (
+            today["verdict"]["status"].clone(),
+            today["request"]["as"].clone()
+        ),
+        (json!(200), json!("server-to-server"))
+    );
+    assert!(failed(&today).is_empty());
+    let after = inspect(&["--at", "2027-04-01"]);
+    assert_eq!(
+        (
+            after["verdict"]["status"].clone(),
+            after["verdict"]["reason"].clone()
+        ),
+        (json!(403), json!("storefront_s2s_ended"))
+    );
+    assert_eq!(
+        failed(&after),
+        vec!["its kind may be used from here, today"]
+    );
+    assert!(after["verdict"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("can no longer be used for server-to-server"));
+    let stranger = inspect(&["--origin", "https://evil.example"]);
+    assert_eq!(stranger["verdict"]["reason"], "origin_not_allowed");
+    assert_eq!(
+        inspect(&["--origin", "https://shop.example"])["verdict"]["status"],
+        200
+    );
+    let other_channel = inspect(&["--channel", "7"]);
+    assert_eq!(other_channel["verdict"]["reason"], "channel_mismatch");
+    let out = app.cli(&["tokens", "inspect", &old, "--at", "later"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--at must be a day"));
+    let mut forged = old.clone();
+    forged.pop();
+    forged.push(if old.ends_with('A') { 'B' } else { 'A' });
+    let out = app.cli(&["tokens", "inspect", &forged]);
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["verdict"]["reason"], "bad_signature");
+}
