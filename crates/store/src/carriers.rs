@@ -82,8 +82,15 @@ impl Store {
     }
 
     /// Sets a store's connection options for a carrier, unless the store is connected to
-    /// `max` other carriers already (`false`).
+    /// `max` other carriers already (`false`). The store's row is locked first, so concurrent
+    /// connections of one store count one after another (PostgreSQL; SQLite serializes
+    /// writers): without it each saw room and the store ended up with more than `max`.
     pub async fn connect_carrier(&self, c: &CarrierConnection, max: i64, now: i64) -> Result<bool> {
+        let mut tx = self.pool().begin().await?;
+        sqlx::query("UPDATE stores SET id = id WHERE id = $1")
+            .bind(c.store_id)
+            .execute(&mut *tx)
+            .await?;
         let done = sqlx::query(
             "INSERT INTO carrier_connections (store_id, carrier_id, options, updated_at) \
              SELECT $1, $2, $3, $4 WHERE (SELECT COUNT(*) FROM carrier_connections WHERE store_id = $1 AND carrier_id <> $2) < $5 \
@@ -94,8 +101,9 @@ impl Store {
         .bind(&c.options)
         .bind(now)
         .bind(max)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(done.rows_affected() == 1)
     }
 
