@@ -63,8 +63,8 @@ pub fn seen(
 
 /// Adds what the document needed, what the token was granted, and a rehearsal's verdict.
 pub fn scopes(log: &RequestLog, analysis: Option<&Analysis>, grant: &Grant) {
-    let required = analysis.map(|a| a.required.names()).unwrap_or_default();
-    let granted = grant.scopes.map(|s| s.names());
+    let required = analysis.map(|a| a.required).unwrap_or_default();
+    let granted = grant.scopes;
     let rehearsal = grant
         .would_refuse
         .map(|(rule, at)| format!("{rule}; at={}", &format_rfc3339(at)[..10]));

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use storefront_auth_core::clock::{format_rfc3339, parse_day_or_time};
 use storefront_auth_core::policy::checks;
+use storefront_auth_core::scope::ScopeSet;
 
 use super::{Caller, Management};
 use crate::http::error::{ApiError, FieldError};
@@ -70,13 +71,13 @@ pub async fn list(
 pub fn decision_json(d: &DecisionRecord) -> Value {
     // A refusal before any token check (a malformed body, say) is the request's own.
     let reason = d.reason.or((d.status >= 400).then_some("bad_request"));
-    let missing: Vec<&String> = match &d.granted_scopes {
+    let missing = match d.granted_scopes {
         Some(granted) => d
             .required_scopes
             .iter()
-            .filter(|s| !granted.contains(s))
+            .filter(|s| !granted.contains(*s))
             .collect(),
-        None => Vec::new(),
+        None => ScopeSet::EMPTY,
     };
     json!({
         "id": d.id,
@@ -88,7 +89,7 @@ pub fn decision_json(d: &DecisionRecord) -> Value {
         "origin": d.origin,
         "customer_source": d.customer_source,
         "checks": checks::outcomes(reason).iter().map(|(c, o)| json!({ "check": c, "outcome": o.as_str() })).collect::<Vec<_>>(),
-        "scopes": { "required": d.required_scopes, "granted": d.granted_scopes, "missing": missing },
+        "scopes": { "required": d.required_scopes.names(), "granted": d.granted_scopes.map(ScopeSet::names), "missing": missing.names() },
         "rehearsal": d.rehearsal,
         "status": d.status,
         "decision": d.decision,

@@ -250,7 +250,7 @@ fn finish(started: Started, response: &mut Response) {
         method,
         uri,
     } = started;
-    let fields = std::mem::take(&mut *log.0.lock().unwrap_or_else(|e| e.into_inner()));
+    let mut fields = std::mem::take(&mut *log.0.lock().unwrap_or_else(|e| e.into_inner()));
     if let Some(c) = &fields.correlation_id {
         if let Ok(v) = HeaderValue::from_str(c) {
             response
@@ -280,7 +280,7 @@ fn finish(started: Started, response: &mut Response) {
         decision,
         elapsed.as_secs_f64() * 1000.0,
     );
-    inspected(&state.domain, &fields, status.as_u16(), decision);
+    inspected(&state.domain, &mut fields, status.as_u16(), decision);
     if let Some((writer, format)) = SINK.get() {
         if tracing::enabled!(target: "request", tracing::Level::INFO) {
             let line = Line {
@@ -297,22 +297,23 @@ fn finish(started: Started, response: &mut Response) {
     }
 }
 
-/// Hands a storefront-API decision to the inspector, with its outcome.
-fn inspected(domain: &Domain, fields: &LogFields, status: u16, decision: &'static str) {
-    if let Some((store_id, d)) = &fields.inspected {
-        let record = DecisionRecord {
-            at: domain.now(),
-            correlation_id: fields.correlation_id.clone(),
-            operation: fields.operation.clone(),
-            token_id: fields.token_id.clone(),
-            token_kind: fields.kind,
-            status,
-            decision,
-            reason: fields.reason,
-            ..(**d).clone()
-        };
-        domain.decisions().record(*store_id, record);
-    }
+/// Hands a storefront-API decision to the inspector, with its outcome (moved, not copied).
+fn inspected(domain: &Domain, fields: &mut LogFields, status: u16, decision: &'static str) {
+    let Some((store_id, record)) = fields.inspected.take() else {
+        return;
+    };
+    let record = DecisionRecord {
+        at: domain.now(),
+        correlation_id: fields.correlation_id.clone(),
+        operation: fields.operation.clone(),
+        token_id: fields.token_id.clone(),
+        token_kind: fields.kind,
+        status,
+        decision,
+        reason: fields.reason,
+        ..*record
+    };
+    domain.decisions().record(store_id, record);
 }
 
 /// A path as it is logged: the Customer Login JWT in `/login/token/{jwt}` is a credential

@@ -6,6 +6,7 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, RwLock};
 
 use foldhash::HashMap;
+use storefront_auth_core::scope::ScopeSet;
 
 /// Decisions kept per store: the newest; older ones fall off.
 pub const PER_STORE: usize = 1_000;
@@ -27,9 +28,9 @@ pub struct DecisionRecord {
     pub origin: Option<String>,
     /// Where the customer context came from, if the request named one.
     pub customer_source: Option<&'static str>,
-    pub required_scopes: Vec<String>,
+    pub required_scopes: ScopeSet,
     /// Private tokens: the scopes granted.
-    pub granted_scopes: Option<Vec<String>>,
+    pub granted_scopes: Option<ScopeSet>,
     /// A reporting rehearsal's verdict: the rule and the day.
     pub rehearsal: Option<String>,
     pub status: u16,
