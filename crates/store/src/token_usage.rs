@@ -70,39 +70,56 @@ impl Store {
         Ok(())
     }
 
-    /// The token's first use and its details, most used first.
-    pub async fn use_evidence(&self, jti: &str) -> Result<UseEvidence> {
-        let first = sqlx::query("SELECT first_used_at FROM issued_tokens WHERE jti = $1")
-            .bind(jti)
-            .fetch_optional(self.pool())
-            .await?;
-        let rows = sqlx::query(
-            "SELECT dimension, value, uses, scopes, first_used_at, last_used_at FROM token_use_details
-             WHERE jti = $1 ORDER BY dimension, uses DESC, value",
-        )
-        .bind(jti)
-        .fetch_all(self.pool())
-        .await?;
-        let details = rows
+    /// The first use and the details (most used first) of each of `jtis`, in two queries
+    /// whatever their number; a token never used has default evidence.
+    pub async fn use_evidence(&self, jtis: &[String]) -> Result<Vec<UseEvidence>> {
+        if jtis.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = (1..=jtis.len())
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let first_sql =
+            format!("SELECT jti, first_used_at FROM issued_tokens WHERE jti IN ({list})");
+        let detail_sql = format!(
+            "SELECT jti, dimension, value, uses, scopes, first_used_at, last_used_at FROM token_use_details
+             WHERE jti IN ({list}) ORDER BY dimension, uses DESC, value"
+        );
+        let mut out: Vec<UseEvidence> = vec![UseEvidence::default(); jtis.len()];
+        let index: std::collections::HashMap<&str, usize> = jtis
             .iter()
-            .map(|r| {
-                Ok(UseDetail {
-                    dimension: get(r, "dimension")?,
-                    value: get(r, "value")?,
-                    uses: get(r, "uses")?,
-                    scopes: get(r, "scopes")?,
-                    first_used_at: get(r, "first_used_at")?,
-                    last_used_at: get(r, "last_used_at")?,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        Ok(UseEvidence {
-            first_used_at: first
-                .map(|r| get(&r, "first_used_at"))
-                .transpose()?
-                .flatten(),
-            details,
-        })
+            .enumerate()
+            .map(|(i, j)| (j.as_str(), i))
+            .collect();
+        let at = |jti: &str| index.get(jti).copied();
+        let mut q = sqlx::query(&first_sql);
+        for j in jtis {
+            q = q.bind(j);
+        }
+        for r in q.fetch_all(self.pool()).await? {
+            let jti: String = get(&r, "jti")?;
+            if let Some(i) = at(&jti) {
+                out[i].first_used_at = get(&r, "first_used_at")?;
+            }
+        }
+        let mut q = sqlx::query(&detail_sql);
+        for j in jtis {
+            q = q.bind(j);
+        }
+        for r in q.fetch_all(self.pool()).await? {
+            let jti: String = get(&r, "jti")?;
+            let Some(i) = at(&jti) else { continue };
+            out[i].details.push(UseDetail {
+                dimension: get(&r, "dimension")?,
+                value: get(&r, "value")?,
+                uses: get(&r, "uses")?,
+                scopes: get(&r, "scopes")?,
+                first_used_at: get(&r, "first_used_at")?,
+                last_used_at: get(&r, "last_used_at")?,
+            });
+        }
+        Ok(out)
     }
 }
 

@@ -65,7 +65,7 @@ contract!(
         )])
         .await
         .expect("usage");
-        let e = s.use_evidence("j1").await.expect("evidence");
+        let e = evidence(&s, "j1").await;
         assert_eq!(e.first_used_at, Some(40));
         assert_eq!(e.details.len(), 1);
         let cart = &e.details[0];
@@ -90,7 +90,7 @@ contract!(
         )])
         .await
         .expect("usage");
-        let e = s.use_evidence("j1").await.expect("evidence");
+        let e = evidence(&s, "j1").await;
         let origins: Vec<&UseDetail> = e
             .details
             .iter()
@@ -106,3 +106,17 @@ contract!(
         assert_eq!(s.token("j1").await.expect("token").expect("j1").s2s_uses, 8);
     }
 );
+
+async fn evidence(s: &Store, jti: &str) -> UseEvidence {
+    let mut all = s
+        .use_evidence(&[jti.to_string(), "never-used".to_string()])
+        .await
+        .expect("evidence");
+    assert_eq!(all.len(), 2);
+    assert_eq!(
+        all[1],
+        UseEvidence::default(),
+        "a token without use has no evidence"
+    );
+    all.remove(0)
+}

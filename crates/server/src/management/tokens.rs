@@ -118,11 +118,12 @@ pub async fn inventory(
     let next = (rows.len() as i64 == limit)
         .then(|| rows.last().map(|t| format!("{}:{}", t.issued_at, t.jti)))
         .flatten();
+    let findings = crate::service::audit::least_privilege(&m.domain, &rows).await?;
     let mut data = Vec::with_capacity(rows.len());
-    for t in &rows {
+    for (t, found) in rows.iter().zip(findings) {
         let mut entry = inventory_json(t);
-        if let Some(findings) = crate::service::audit::least_privilege(&m.domain, t).await? {
-            entry["least_privilege"] = json!(findings);
+        if let Some(found) = found {
+            entry["least_privilege"] = json!(found);
         }
         data.push(entry);
     }

@@ -42,11 +42,13 @@ pub async fn audit_store(
         let page = domain.store().tokens(store.id, PAGE, cursor).await?;
         let full = page.len() as i64 == PAGE;
         before = page.last().map(|t| (t.issued_at, t.jti.clone()));
-        for t in page
+        let live: Vec<IssuedToken> = page
             .into_iter()
             .filter(|t| t.revoked_at.is_none() && t.expires_at >= now)
-        {
-            let evidence = domain.store().use_evidence(&t.jti).await?;
+            .collect();
+        let jtis: Vec<String> = live.iter().map(|t| t.jti.clone()).collect();
+        let evidence = domain.store().use_evidence(&jtis).await?;
+        for (t, evidence) in live.into_iter().zip(evidence) {
             let verdict = verdict_of(&t, &evidence, &own, at, domain);
             out.push(TokenAudit {
                 token: t,
@@ -108,18 +110,23 @@ fn verdict_of(
     audit::audit(&token, &seen, at, domain.schedule())
 }
 
-/// For a private token: what its observed operations needed against its grant ("granted B2B,
-/// never needed", "needs Customer for CustomerAllOrders"); `None` for other kinds.
+/// For each private token of `tokens`: what its observed operations needed against its grant
+/// ("granted B2B, never needed", "needs Customer for CustomerAllOrders"); `None` for other
+/// kinds. One read of the evidence for all of them.
 pub async fn least_privilege(
     domain: &Domain,
-    token: &IssuedToken,
-) -> Result<Option<Vec<String>>, StoreError> {
-    if token.scopes.is_none() {
-        return Ok(None);
-    }
-    let evidence = domain.store().use_evidence(&token.jti).await?;
-    let verdict = verdict_of(token, &evidence, &[], domain.now(), domain);
-    Ok(verdict.least_privilege.as_ref().map(audit::findings))
+    tokens: &[IssuedToken],
+) -> Result<Vec<Option<Vec<String>>>, StoreError> {
+    let jtis: Vec<String> = tokens.iter().map(|t| t.jti.clone()).collect();
+    let evidence = domain.store().use_evidence(&jtis).await?;
+    Ok(tokens
+        .iter()
+        .zip(evidence)
+        .map(|(t, e)| {
+            let verdict = verdict_of(t, &e, &[], domain.now(), domain);
+            verdict.least_privilege.as_ref().map(audit::findings)
+        })
+        .collect())
 }
 
 /// Server-to-server requests a day the token carried, over the days it was seen in use.

@@ -227,16 +227,7 @@ async fn the_audit_refuses_bad_dates_stores_and_callers() {
     let out = app.cli(&["audit", "--store", "nope"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("no store with hash \"nope\""));
     // Without the storefront API scope: 403.
-    let out = app.cli(&[
-        "accounts",
-        "create",
-        "--store",
-        "demo",
-        "--json",
-        "--scope",
-        "store_v2_products",
-    ]);
-    let account: Value = serde_json::from_slice(&out.stdout).expect("account");
+    let account = crate::management::account(&app, &["store_v2_products"]);
     let token = account["access_token"].as_str().expect("token");
     let r = app
         .mgmt_as(token, Method::GET, "/v3/storefront/api-tokens/audit", None)
@@ -319,5 +310,35 @@ async fn scopes_explain_reads_a_storefronts_directory_of_documents() {
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("holds no .graphql or .gql files"),
         "{out:?}"
+    );
+}
+
+/// More live tokens than one page of the registry (and one evidence read): every one audited.
+#[tokio::test]
+async fn the_audit_covers_every_token_of_a_large_registry() {
+    let app = TestApp::spawn_with(|c| c.rate_limit.quota = 10_000).await;
+    let mut made = std::collections::HashSet::new();
+    for _ in 0..510 {
+        made.insert(jti_of(&app.private_token(&["Unauthenticated"]).await));
+    }
+    let r = app
+        .mgmt(Method::GET, "/v3/storefront/api-tokens/audit", None)
+        .await;
+    assert_eq!(r.status, 200);
+    let audited: std::collections::HashSet<String> = r.body["data"]["tokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        made.is_subset(&audited),
+        "{} of {} audited",
+        made.intersection(&audited).count(),
+        made.len()
+    );
+    assert_eq!(
+        r.body["data"]["summary"]["tokens"].as_u64(),
+        Some(audited.len() as u64)
     );
 }

@@ -155,16 +155,7 @@ async fn a_rehearsal_and_a_bad_token_are_explained_too() {
         "storefront_s2s_ended; at=2027-04-01"
     );
     assert_eq!(rehearsed["status"], 200);
-    let out = app.cli(&[
-        "accounts",
-        "create",
-        "--store",
-        "demo",
-        "--json",
-        "--scope",
-        "store_v2_products",
-    ]);
-    let account: Value = serde_json::from_slice(&out.stdout).expect("account");
+    let account = crate::management::account(&app, &["store_v2_products"]);
     let r = app
         .mgmt_as(
             account["access_token"].as_str().unwrap(),

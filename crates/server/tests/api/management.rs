@@ -8,7 +8,7 @@ use crate::helpers::{Resp, TestApp, NOW};
 
 const TYPE: &str = "https://developer.bigcommerce.com/api-docs/getting-started/api-status-codes";
 
-fn account(app: &TestApp, scopes: &[&str]) -> Value {
+pub(crate) fn account(app: &TestApp, scopes: &[&str]) -> Value {
     let mut args = vec!["accounts", "create", "--store", "demo", "--json"];
     for s in scopes {
         args.push("--scope");

@@ -132,16 +132,7 @@ async fn a_rehearsal_is_refused_when_malformed_and_needs_the_scope() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("mode must be report or enforce"));
     let out = app.cli(&["stores", "rehearse", "--store", "demo"]);
     assert!(!out.status.success(), "--at or --off is required");
-    let out = app.cli(&[
-        "accounts",
-        "create",
-        "--store",
-        "demo",
-        "--json",
-        "--scope",
-        "store_v2_products",
-    ]);
-    let account: serde_json::Value = serde_json::from_slice(&out.stdout).expect("account");
+    let account = crate::management::account(&app, &["store_v2_products"]);
     let token = account["access_token"].as_str().expect("token");
     let body = json!({ "at": "2027-04-01", "mode": "enforce" });
     let r = app
