@@ -95,6 +95,39 @@ pub fn parse_day_or_time(s: &str) -> Option<i64> {
     parse_rfc3339(s)
 }
 
+/// The latest time a store's clock may show: the last second of year 9999 (RFC 3339 and the
+/// HTTP date formats have four-digit years).
+pub const LATEST: i64 = 253_402_300_799;
+
+/// A span of time as a user names it: whole seconds with an optional unit (`s`, `m`, `h`, `d`,
+/// `w`) and an optional sign: `90d`, `-1h`, `3600`.
+pub fn parse_duration(s: &str) -> Option<i64> {
+    let (sign, rest) = match s.strip_prefix('-') {
+        Some(r) => (-1, r),
+        None => (1, s.strip_prefix('+').unwrap_or(s)),
+    };
+    let (digits, unit) = match rest.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => rest.split_at(i),
+        None => (rest, "s"),
+    };
+    let unit = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3_600,
+        "d" => 86_400,
+        "w" => 604_800,
+        _ => return None,
+    };
+    if digits.is_empty() || digits.len() > 12 {
+        return None;
+    }
+    digits
+        .parse::<i64>()
+        .ok()?
+        .checked_mul(unit)?
+        .checked_mul(sign)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,6 +141,30 @@ mod tests {
             format_http_date(1_806_537_599),
             "Wed, 31 Mar 2027 23:59:59 GMT"
         );
+    }
+
+    #[test]
+    fn durations() {
+        let cases = [
+            ("90d", Some(90 * 86_400)),
+            ("-1h", Some(-3_600)),
+            ("+30m", Some(1_800)),
+            ("3600", Some(3_600)),
+            ("2w", Some(1_209_600)),
+            ("15s", Some(15)),
+            ("0", Some(0)),
+            ("", None),
+            ("d", None),
+            ("-", None),
+            ("1y", None),
+            ("1.5h", None),
+            ("1 h", None),
+            ("--1h", None),
+            ("9999999999999d", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse_duration(text), want, "{text}");
+        }
     }
 
     #[test]

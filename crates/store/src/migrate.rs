@@ -70,6 +70,10 @@ const SQLITE: &[(i64, &str)] = &[
         include_str!("../migrations/sqlite/0021_token_use_details.sql"),
     ),
     (22, include_str!("../migrations/sqlite/0022_rehearsal.sql")),
+    (
+        23,
+        include_str!("../migrations/sqlite/0023_store_clocks.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -144,6 +148,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         22,
         include_str!("../migrations/postgres/0022_rehearsal.sql"),
+    ),
+    (
+        23,
+        include_str!("../migrations/postgres/0023_store_clocks.sql"),
     ),
 ];
 

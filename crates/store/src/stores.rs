@@ -15,6 +15,9 @@ pub struct StoreRecord {
     pub favicon_image: String,
     /// The store's rehearsal of a future date's rules: the date and `report` or `enforce`.
     pub rehearsal: Option<(i64, String)>,
+    /// The store's own clock: the system's real time plus this many seconds (`None`: the
+    /// process clock).
+    pub clock_offset: Option<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -41,6 +44,7 @@ fn store_from(row: &sqlx::any::AnyRow) -> Result<StoreRecord> {
             (Some(at), Some(mode)) => Some((at, mode)),
             _ => None,
         },
+        clock_offset: get(row, "clock_offset")?,
     })
 }
 
@@ -56,7 +60,7 @@ fn channel_from(row: &sqlx::any::AnyRow) -> Result<Channel> {
 }
 
 const STORE_COLS: &str =
-    "id, hash, name, trusted_proxy_secret_digest, created_at, logo_image, favicon_image, rehearsal_at, rehearsal_mode";
+    "id, hash, name, trusted_proxy_secret_digest, created_at, logo_image, favicon_image, rehearsal_at, rehearsal_mode, clock_offset";
 
 impl Store {
     /// Creates a store with its default channel 1 in one transaction. The numeric id is chosen

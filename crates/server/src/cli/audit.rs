@@ -25,9 +25,11 @@ pub struct AuditArgs {
 pub async fn audit(config: Config, args: AuditArgs) -> anyhow::Result<Output> {
     let domain = open(&config).await?;
     let at = match &args.at {
-        Some(a) => parse_day_or_time(a)
-            .ok_or_else(|| anyhow!("--at must be a day (2027-04-01) or an RFC 3339 time"))?,
-        None => domain.now(),
+        Some(a) => Some(
+            parse_day_or_time(a)
+                .ok_or_else(|| anyhow!("--at must be a day (2027-04-01) or an RFC 3339 time"))?,
+        ),
+        None => None,
     };
     let chosen = match &args.store {
         Some(hash) => vec![find_store(&domain, hash).await?],
@@ -35,6 +37,8 @@ pub async fn audit(config: Config, args: AuditArgs) -> anyhow::Result<Output> {
     };
     let mut reports = Vec::new();
     for store in &chosen {
+        // Without --at, each store is audited at its own time (its simulated clock, if any).
+        let at = at.unwrap_or_else(|| domain.now_for(store.id));
         let audits = audit::audit_store(&domain, store, at).await?;
         reports.push(audit::report(store, at, &audits));
     }

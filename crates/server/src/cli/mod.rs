@@ -10,6 +10,7 @@ mod mail;
 mod records;
 mod scopes;
 mod shipping;
+mod store_clock;
 mod tax_providers;
 mod tokens;
 

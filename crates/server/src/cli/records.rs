@@ -47,6 +47,8 @@ pub enum StoresCmd {
         #[arg(long)]
         off: bool,
     },
+    /// Shows or changes the store's own simulated clock (`--at`, `--advance`, `--real`).
+    Clock(super::store_clock::ClockArgs),
 }
 
 #[derive(Subcommand)]
@@ -162,6 +164,7 @@ pub async fn stores(config: Config, cmd: StoresCmd) -> anyhow::Result<Output> {
             mode,
             off,
         } => rehearse(&domain, &store, at.filter(|_| !off), &mode).await,
+        StoresCmd::Clock(args) => super::store_clock::clock(&domain, args).await,
     }
 }
 

@@ -251,6 +251,5 @@ fn finish(
         operation: analysis.and_then(|a| a.operation_name.as_deref()),
         needs: analysis.map(|a| a.required).unwrap_or_default(),
     };
-    g.domain
-        .record_token_use(&authorized.token.claims.jti, &signal);
+    g.domain.record_token_use(&authorized.token.claims, &signal);
 }

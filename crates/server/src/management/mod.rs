@@ -12,6 +12,7 @@ pub mod oauth;
 mod payments;
 pub mod ratelimit;
 mod rehearsal;
+mod store_clock;
 mod store_info;
 mod tax;
 mod tokens;
@@ -185,6 +186,12 @@ where
             get(rehearsal::show)
                 .put(rehearsal::set)
                 .delete(rehearsal::end),
+        )
+        .route(
+            "/stores/{store_hash}/v3/storefront/clock",
+            get(store_clock::show)
+                .put(store_clock::set)
+                .delete(store_clock::reset),
         )
         .route(
             "/stores/{store_hash}/v3/storefront/trusted-proxy-secret",

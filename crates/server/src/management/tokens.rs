@@ -146,7 +146,7 @@ pub async fn audit(
 ) -> Result<axum::Json<Value>, ApiError> {
     caller.require(SCOPE)?;
     let at = match q.at.as_deref() {
-        None => m.domain.now(),
+        None => m.domain.now_for(caller.store.id),
         Some(a) => parse_day_or_time(a).ok_or_else(|| {
             ApiError::Invalid(vec![FieldError::new(
                 "at",

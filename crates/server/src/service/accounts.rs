@@ -47,7 +47,7 @@ pub async fn create(
                 access_token: &access_token,
                 scopes,
             },
-            domain.now(),
+            domain.now_for(store_id),
         )
         .await?;
     Ok(Created {

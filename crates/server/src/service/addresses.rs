@@ -99,7 +99,13 @@ pub async fn add(
     let address = checked(address)?;
     domain
         .store()
-        .add_customer_address(store_id, customer.id, &address, MAX_ADDRESSES, domain.now())
+        .add_customer_address(
+            store_id,
+            customer.id,
+            &address,
+            MAX_ADDRESSES,
+            domain.now_for(store_id),
+        )
         .await?
         .ok_or(AddressError::Full)
 }

@@ -123,7 +123,7 @@ pub async fn begin_install(
             store.id,
             &account_uuid,
             &Secret::new(code.clone()).digest(),
-            domain.now() + CODE_LIFETIME,
+            domain.now_for(store.id) + CODE_LIFETIME,
         )
         .await?;
     // An earlier install keeps its account_uuid.
@@ -152,7 +152,7 @@ pub fn owner_json(store: &StoreRecord) -> Value {
 
 /// The `signed_payload_jwt` of a load or uninstall callback.
 pub fn signed_payload(domain: &Domain, app: &App, store: &StoreRecord) -> String {
-    let now = domain.now();
+    let now = domain.now_for(store.id);
     let owner = owner_json(store);
     let claims = json!({
         "aud": app.client_id,
@@ -180,7 +180,7 @@ pub fn legacy_signed_payload(domain: &Domain, app: &App, store: &StoreRecord) ->
         "owner": { "id": owner["id"], "email": owner["email"] },
         "context": format!("stores/{}", store.hash),
         "store_hash": store.hash,
-        "timestamp": domain.now() as f64,
+        "timestamp": domain.now_for(store.id) as f64,
     })
     .to_string();
     let key = aws_lc_rs::hmac::Key::new(
@@ -213,7 +213,7 @@ pub fn load_url(domain: &Domain, app: &App, store: &StoreRecord) -> String {
 pub async fn uninstall(domain: &Domain, app: &App, store: &StoreRecord) -> Result<bool, AppError> {
     if !domain
         .store()
-        .uninstall(&app.client_id, store.id, domain.now())
+        .uninstall(&app.client_id, store.id, domain.now_for(store.id))
         .await?
     {
         return Ok(false);
@@ -312,7 +312,7 @@ pub async fn exchange(
             store.id,
             &Secret::new(code).digest(),
             &token.digest(),
-            domain.now(),
+            domain.now_for(store.id),
         )
         .await?
         .ok_or(ExchangeError::Code)?;

@@ -27,7 +27,7 @@ pub async fn audit_store(
     store: &StoreRecord,
     at: i64,
 ) -> Result<Vec<TokenAudit>, StoreError> {
-    let now = domain.now();
+    let now = domain.now_for(store.id);
     let own: Vec<String> = domain
         .store()
         .channels(store.id)
@@ -123,7 +123,7 @@ pub async fn least_privilege(
         .iter()
         .zip(evidence)
         .map(|(t, e)| {
-            let verdict = verdict_of(t, &e, &[], domain.now(), domain);
+            let verdict = verdict_of(t, &e, &[], domain.now_for(t.store_id), domain);
             verdict.least_privilege.as_ref().map(audit::findings)
         })
         .collect())

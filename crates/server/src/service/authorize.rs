@@ -43,7 +43,7 @@ pub async fn authorize(
         registry,
         target,
         origin,
-        domain.now(),
+        domain.now_for(target.store_id),
         domain.schedule(),
     ) {
         Decision::Allow(grant) => Ok(Authorized { token, grant }),

@@ -22,7 +22,7 @@ pub async fn current(
     store: &StoreRecord,
     channel: &Channel,
 ) -> Result<String, IssueError> {
-    let now = domain.now();
+    let now = domain.now_for(store.id);
     if let Some((jti, token, expires_at)) = domain
         .store()
         .auto_token(store.id, channel.channel_id)

@@ -189,7 +189,7 @@ pub async fn connect(
     };
     match domain
         .store()
-        .connect_carrier(&connection, MAX_CONNECTED, domain.now())
+        .connect_carrier(&connection, MAX_CONNECTED, domain.now_for(store.id))
         .await?
     {
         true => Ok(()),

@@ -27,7 +27,7 @@ pub async fn add(
         .add_cart_items(
             &cart.id,
             &as_new(&ids, &encoded(lines), lines),
-            domain.now(),
+            domain.now_for(who.store_id),
         )
         .await?;
     reload(domain, &cart).await
@@ -56,7 +56,13 @@ pub async fn update_line(
     };
     match domain
         .store()
-        .update_cart_item(&cart.id, item_id, &item, version, domain.now())
+        .update_cart_item(
+            &cart.id,
+            item_id,
+            &item,
+            version,
+            domain.now_for(who.store_id),
+        )
         .await?
     {
         None => Err(CartError::NoSuchItem),
@@ -76,7 +82,7 @@ pub async fn delete_line(
     let cart = find_open(domain, who, id).await?;
     if !domain
         .store()
-        .delete_cart_item(&cart.id, item_id, domain.now())
+        .delete_cart_item(&cart.id, item_id, domain.now_for(who.store_id))
         .await?
     {
         return Err(CartError::NoSuchItem);

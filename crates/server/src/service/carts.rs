@@ -217,7 +217,7 @@ pub async fn create(domain: &Domain, who: &Shopper, lines: &[Line]) -> Result<Ca
                     .filter(|_| who.customer_id.is_none()),
             },
             &as_new(&ids, &encoded(lines), lines),
-            domain.now(),
+            domain.now_for(who.store_id),
         )
         .await?;
     Ok(cart)
@@ -238,7 +238,7 @@ pub async fn assign(domain: &Domain, who: &Shopper, id: &str) -> Result<Cart, Ca
     let cart = find_open(domain, who, id).await?;
     domain
         .store()
-        .set_cart_customer(&cart.id, Some(customer), domain.now())
+        .set_cart_customer(&cart.id, Some(customer), domain.now_for(who.store_id))
         .await?;
     reload(domain, &cart).await
 }
@@ -252,7 +252,7 @@ pub async fn unassign(domain: &Domain, who: &Shopper, id: &str) -> Result<Cart, 
     }
     domain
         .store()
-        .set_cart_customer(&cart.id, None, domain.now())
+        .set_cart_customer(&cart.id, None, domain.now_for(who.store_id))
         .await?;
     reload(domain, &cart).await
 }
@@ -277,7 +277,7 @@ pub async fn merge_at_login(
         // Already this customer's (may_use let it through): nothing to merge.
         return Ok(Some(guest));
     }
-    let now = domain.now();
+    let now = domain.now_for(who.store_id);
     match existing {
         Some(mine) => {
             domain.store().merge_carts(&guest.id, &mine.id, now).await?;

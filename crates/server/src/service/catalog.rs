@@ -100,7 +100,8 @@ pub enum ProductError {
 
 /// Adds a product; its storefront path comes from its name.
 pub async fn create(domain: &Domain, new: NewProduct<'_>) -> Result<Product, ProductError> {
-    match domain.store().create_product(new, domain.now()).await {
+    let now = domain.now_for(new.store_id);
+    match domain.store().create_product(new, now).await {
         Ok(p) => Ok(p),
         Err(StoreError::Conflict(_)) => Err(ProductError::SkuInUse),
         Err(e) => Err(ProductError::Store(e)),

@@ -101,7 +101,11 @@ async fn fresh_estimate(
 /// meanwhile, or the cart changed since it was priced.
 async fn place(domain: &Domain, cart: &Cart, new: NewOrder<'_>) -> Result<Order, CartError> {
     let coupon = new.coupon.as_ref().map(|c| c.code.to_string());
-    match domain.store().place_order(cart, new, domain.now()).await {
+    match domain
+        .store()
+        .place_order(cart, new, domain.now_for(cart.store_id))
+        .await
+    {
         Ok(order) => Ok(order),
         Err(StoreError::Conflict(_)) => {
             if domain.store().order_for_cart(&cart.id).await?.is_some() {

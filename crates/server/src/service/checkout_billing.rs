@@ -28,7 +28,12 @@ pub async fn set(
     }
     let changed = domain
         .store()
-        .set_checkout_billing(&cart.id, cart.version, &address, domain.now())
+        .set_checkout_billing(
+            &cart.id,
+            cart.version,
+            &address,
+            domain.now_for(who.store_id),
+        )
         .await?;
     after_change(domain, &cart, changed).await
 }

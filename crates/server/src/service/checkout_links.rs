@@ -32,7 +32,7 @@ pub async fn create(
     maker: &LinkMaker<'_>,
 ) -> Result<String, StoreError> {
     let token = random_hex(TOKEN_HEX_LEN / 2);
-    let now = domain.now();
+    let now = domain.now_for(cart.store_id);
     let lifetime = domain.settings().customers.checkout_link_lifetime_secs;
     domain
         .store()
@@ -81,7 +81,7 @@ pub async fn open(
     if !well_formed || cart_id.is_empty() || cart_id.len() > 64 {
         return Err(LinkError::Invalid);
     }
-    let now = domain.now();
+    let now = domain.now_for(store_id);
     let claimed = domain
         .store()
         .claim_checkout_link(

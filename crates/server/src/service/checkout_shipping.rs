@@ -261,7 +261,12 @@ async fn write(
 ) -> Result<Cart, CheckoutChangeError> {
     let changed = domain
         .store()
-        .change_consignments(&cart.id, cart.version, change, domain.now())
+        .change_consignments(
+            &cart.id,
+            cart.version,
+            change,
+            domain.now_for(cart.store_id),
+        )
         .await?;
     after_change(domain, cart, changed).await
 }

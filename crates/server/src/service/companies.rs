@@ -118,7 +118,7 @@ pub async fn register(
     };
     domain
         .store()
-        .register_company(&new, domain.now())
+        .register_company(&new, domain.now_for(customer.store_id))
         .await?
         .ok_or(CompanyError::AlreadyMember)
 }

@@ -94,7 +94,12 @@ async fn set(
 ) -> Result<Cart, CheckoutChangeError> {
     let changed = domain
         .store()
-        .set_checkout_coupon(&cart.id, cart.version, coupon_id, domain.now())
+        .set_checkout_coupon(
+            &cart.id,
+            cart.version,
+            coupon_id,
+            domain.now_for(cart.store_id),
+        )
         .await?;
     after_change(domain, cart, changed).await
 }
@@ -148,7 +153,7 @@ pub async fn add(
     };
     match domain
         .store()
-        .create_coupon(&record, MAX_COUPONS, domain.now())
+        .create_coupon(&record, MAX_COUPONS, domain.now_for(record.store_id))
         .await
     {
         Ok(Some(c)) => Ok(c),

@@ -36,7 +36,7 @@ pub struct AppSigner {
 /// The customer's JWT for the app.
 pub fn token(domain: &Domain, store: &StoreRecord, customer: &Customer, app: &AppSigner) -> String {
     let (client_id, secret) = (&app.client_id, &app.secret);
-    let now = domain.now();
+    let now = domain.now_for(store.id);
     let claims = json!({
         "customer": { "id": customer.id, "email": customer.email, "group_id": customer.group_id.unwrap_or(0).to_string() },
         "iss": "bc/apps",

@@ -65,7 +65,7 @@ async fn signed_in(
     store_id: i64,
     channel_id: i64,
 ) -> Result<Option<(Customer, String)>, ContextError> {
-    let digest = sha256_hex(raw.as_bytes());
+    let (digest, now) = (sha256_hex(raw.as_bytes()), domain.now_for(store_id));
     if let Some(hit) = domain.0.sign_ins.get(&digest, kind) {
         let facts = StoredSignIn {
             store_id: hit.store_id,
@@ -73,7 +73,7 @@ async fn signed_in(
             expires_at: hit.expires_at,
             ended: false,
         };
-        if check_sign_in(Some(&facts), store_id, channel_id, domain.now()).is_err() {
+        if check_sign_in(Some(&facts), store_id, channel_id, now).is_err() {
             return Ok(None);
         }
         return Ok(Some((hit.customer, digest)));
@@ -89,7 +89,7 @@ async fn signed_in(
         expires_at: s.expires_at,
         ended: s.ended_at.is_some(),
     });
-    if check_sign_in(facts.as_ref(), store_id, channel_id, domain.now()).is_err() {
+    if check_sign_in(facts.as_ref(), store_id, channel_id, now).is_err() {
         return Ok(None);
     }
     let Some(session) = stored else {

@@ -57,7 +57,7 @@ pub async fn verify_login_jwt(
         token,
         secret.expose().as_bytes(),
         &store.hash,
-        domain.now(),
+        domain.now_for(store.id),
         leeway,
         Some(client_ip),
     )?;
@@ -81,7 +81,7 @@ pub async fn verify_login_jwt(
     customer_login::safe_redirect(claims.redirect_to.as_deref(), &site)?;
     if !domain
         .store()
-        .claim_login_jti(store.id, &claims.iss, &claims.jti, domain.now())
+        .claim_login_jti(store.id, &claims.iss, &claims.jti, domain.now_for(store.id))
         .await
         .map_err(unavailable)?
     {

@@ -94,7 +94,7 @@ pub(super) async fn reserve(
 ) -> Result<i64, LoginError> {
     match domain
         .store()
-        .reserve_attempt(store_id, subject, domain.now(), window, max)
+        .reserve_attempt(store_id, subject, domain.now_for(store_id), window, max)
         .await?
     {
         Reservation::Reserved { window_start } => Ok(window_start),
@@ -119,7 +119,7 @@ pub async fn start_sign_in(
     customer_id: i64,
     kind: SessionKind,
 ) -> Result<(Secret, i64), StoreError> {
-    let now = domain.now();
+    let now = domain.now_for(store_id);
     let lifetime = domain.settings().customers.session_lifetime_secs;
     let (value, expires_at) = match kind {
         SessionKind::AccessToken => new_access_token(now, lifetime),

@@ -87,7 +87,7 @@ pub async fn put(
     if body.is_empty() || body.len() > MAX_IMAGE_BYTES {
         return Err(ImageError::BadSize);
     }
-    let now = domain.now();
+    let now = domain.now_for(store_id);
     Ok(domain
         .store()
         .put_image(store_id, path, content_type, body, now)

@@ -55,6 +55,7 @@ pub mod revocation;
 mod secrets;
 pub mod shipping_methods;
 pub mod sitemap;
+pub mod store_clock;
 pub mod stores;
 pub mod sync;
 pub mod tax;
@@ -69,12 +70,15 @@ use std::time::{Duration, Instant};
 
 use storefront_auth_core::clock::Clock;
 use storefront_auth_core::keys::MasterKey;
+use storefront_auth_core::token::Claims;
 use storefront_auth_core::{DeprecationSchedule, KeyRing};
 use storefront_auth_store::Store;
 
 use crate::config::CustomersConfig;
 use crate::metrics::Metrics;
-use caches::{CatalogCache, Directory, ProviderAnswers, SessionCache, TokenCache, UsageCounters};
+use caches::{
+    CatalogCache, Directory, ProviderAnswers, SessionCache, StoreClocks, TokenCache, UsageCounters,
+};
 
 pub use open::StartError;
 
@@ -96,6 +100,8 @@ pub struct Settings {
 struct Inner {
     store: Store,
     clock: Arc<dyn Clock>,
+    /// Stores' own clocks, as offsets from `clock` (issue 19).
+    clocks: StoreClocks,
     settings: Settings,
     schedule: DeprecationSchedule,
     master_key: Option<MasterKey>,
@@ -119,8 +125,22 @@ struct Inner {
 }
 
 impl Domain {
+    /// The process clock: for what no store owns and for what instances tell each other
+    /// (revocations, key rotations, the catch-up's watermark), which must share one time line.
     pub fn now(&self) -> i64 {
         self.0.clock.now()
+    }
+
+    /// The time of `store_id`'s rules: its own simulated clock (the system's real time plus
+    /// an offset, the same in every process) if it has one (issue 19), else the process clock.
+    /// Everything time decides for a store reads this: token expiry and the cut-offs,
+    /// session, CAT and link lifetimes, the Customer Login `iat` window, throttling windows,
+    /// and the times the store's records say things happened.
+    pub fn now_for(&self, store_id: i64) -> i64 {
+        match self.0.clocks.offset(store_id) {
+            Some(offset) => storefront_auth_core::clock::system_now().saturating_add(offset),
+            None => self.now(),
+        }
     }
 
     pub fn settings(&self) -> &Settings {
@@ -181,8 +201,11 @@ impl Domain {
 
     /// Counts one use of a token for the registry's usage columns and the audit's evidence
     /// (SPEC §9, issue 19), batched.
-    pub fn record_token_use(&self, jti: &str, signal: &caches::usage::UseSignal<'_>) {
-        self.0.usage.record(jti, signal, self.now());
+    /// Times are the token's store's (its simulated clock, if any), as the audit reads them.
+    pub fn record_token_use(&self, claims: &Claims, signal: &caches::usage::UseSignal<'_>) {
+        self.0
+            .usage
+            .record(&claims.jti, signal, self.now_for(claims.sid));
     }
 
     /// How many handles to this domain exist (tests: nothing keeps it alive by a cycle).

@@ -56,7 +56,7 @@ pub async fn subscribe(
     if !valid_name(last) {
         return Ok(Err(SubscribeError::LastNameInvalid));
     }
-    let now = domain.now();
+    let now = domain.now_for(store_id);
     let added = domain
         .store()
         .subscribe_to_newsletter(store_id, email, (first, last), MAX_SUBSCRIBERS, now)

@@ -8,7 +8,7 @@ use storefront_auth_core::keys::MasterKey;
 use storefront_auth_store::{Backend, Store};
 
 use super::caches::{
-    CatalogCache, Directory, ProviderAnswers, SessionCache, TokenCache, UsageCounters,
+    CatalogCache, Directory, ProviderAnswers, SessionCache, StoreClocks, TokenCache, UsageCounters,
 };
 use super::keys::{self, KeysError};
 use super::outbound::Outbound;
@@ -74,6 +74,7 @@ impl Domain {
                 customers: config.customers.clone(),
             },
             schedule: config.schedule()?,
+            clocks: StoreClocks::with(store.store_clock_offsets().await?),
             passwords: Passwords::new(
                 std::thread::available_parallelism()
                     .map(|n| n.get())

@@ -85,7 +85,7 @@ pub async fn request_reset(
         shop = store.name,
         minutes = password_reset::LIFETIME_SECS / 60,
     );
-    let now = domain.now();
+    let now = domain.now_for(store.id);
     let sealed = mail::seal_body(domain, &body);
     domain
         .store()
@@ -120,7 +120,7 @@ pub async fn reset_password(
         return Err(ResetError::Link);
     }
     let digest = Secret::new(token).digest();
-    let now = domain.now();
+    let now = domain.now_for(store_id);
     let who = (store_id, customer_id);
     // Checked before hashing, so a guessed token costs no password hash.
     if !domain
@@ -138,7 +138,7 @@ pub async fn reset_password(
         .ok_or(ResetError::Hashing)?;
     if !domain
         .store()
-        .finish_password_reset(who, &digest, &hash, domain.now())
+        .finish_password_reset(who, &digest, &hash, domain.now_for(store_id))
         .await?
     {
         return Err(ResetError::Link);

@@ -74,7 +74,7 @@ pub async fn issue(
     if order.status != "INCOMPLETE" || order.total_cents <= 0 {
         return Err(PaymentError::OrderNotPayable);
     }
-    let now = domain.now();
+    let now = domain.now_for(store.id);
     let jti = uuid::Uuid::new_v4().to_string();
     domain
         .store()
@@ -120,7 +120,7 @@ pub async fn pay(
     card: &CardPayment<'_>,
 ) -> Result<(String, i64), PaymentError> {
     let claims = hs256::verify(pat, key(domain).await?).map_err(|_| PaymentError::InvalidToken)?;
-    let now = domain.now();
+    let now = domain.now_for(store.id);
     let str_of = |v: &Value| {
         v.as_str()
             .map(String::from)

@@ -179,7 +179,11 @@ pub async fn register(
         group_id: r.group_id,
         password_hash: &hash,
     };
-    match domain.store().create_customer(new, domain.now()).await {
+    match domain
+        .store()
+        .create_customer(new, domain.now_for(store_id))
+        .await
+    {
         Ok(c) => Ok(c),
         Err(StoreError::Conflict(_)) => Err(RegisterError::Invalid(vec![Problem::EmailInUse])),
         Err(e) => Err(e.into()),
@@ -267,7 +271,7 @@ pub async fn register_from_storefront(
         .reserve_attempt(
             store_id,
             &format!("register:{client_ip}"),
-            domain.now(),
+            domain.now_for(store_id),
             cfg.registration_window_secs,
             cfg.max_registrations_per_ip,
         )

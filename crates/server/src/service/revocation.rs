@@ -49,6 +49,8 @@ pub async fn revoke(
     };
     if !domain
         .store()
+        // The process clock, not the store's: other instances catch up on revocations by
+        // this time (`sync`), which must be one time line for all stores.
         .revoke_token(store_id, &jti, domain.now())
         .await?
     {
@@ -67,7 +69,7 @@ pub async fn sign_out_everywhere(
 ) -> Result<(), StoreError> {
     domain
         .store()
-        .end_customer_sessions(store_id, customer_id, domain.now())
+        .end_customer_sessions(store_id, customer_id, domain.now_for(store_id))
         .await?;
     sign_ins_ended(domain, store_id, customer_id).await;
     Ok(())

@@ -81,7 +81,7 @@ pub async fn add_method(
     };
     domain
         .store()
-        .create_shipping_method(&record, MAX_METHODS, domain.now())
+        .create_shipping_method(&record, MAX_METHODS, domain.now_for(record.store_id))
         .await?
         .ok_or(MethodError::TooMany)
 }

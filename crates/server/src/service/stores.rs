@@ -120,7 +120,7 @@ pub async fn create_channel(
     check_site_url(site_url)?;
     let channel = domain
         .store()
-        .create_channel(store.id, name, site_url, domain.now())
+        .create_channel(store.id, name, site_url, domain.now_for(store.id))
         .await
         .map_err(StoresError::Store)?;
     domain.forget_storefront(&store.hash);

@@ -37,6 +37,11 @@ async fn catch_up(domain: Domain, mut stop: watch::Receiver<bool>) {
         if let Err(e) = domain.0.usage.flush(domain.store()).await {
             tracing::warn!(error = %e, "usage flush failed; counts kept for the next try");
         }
+        let generation = domain.0.clocks.generation();
+        match domain.store().store_clock_offsets().await {
+            Ok(offsets) => domain.0.clocks.replace(generation, offsets),
+            Err(e) => tracing::warn!(error = %e, "store clocks reload failed"),
+        }
         if let Err(e) = domain.reload_keys().await {
             tracing::warn!(error = %e, "key ring reload failed");
         }

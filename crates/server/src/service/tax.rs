@@ -123,7 +123,8 @@ async fn send(
 }
 
 fn quote_request(domain: &Domain, c: &TaxedCheckout<'_>, id: String) -> QuoteRequest {
-    let day = domain.now() - domain.now().rem_euclid(86_400);
+    let now = domain.now_for(c.priced.cart.store_id);
+    let day = now - now.rem_euclid(86_400);
     QuoteRequest {
         id,
         currency_code: "USD".into(),

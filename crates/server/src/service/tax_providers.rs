@@ -128,7 +128,7 @@ pub async fn connect(
         password: domain.seal(&seal_name(store.id, &provider.id), password),
         profile: profile.map(str::to_string),
         active: true,
-        updated_at: domain.now(),
+        updated_at: domain.now_for(store.id),
     };
     domain.store().connect_tax_provider(&connection).await?;
     Ok(ConnectionStatus {

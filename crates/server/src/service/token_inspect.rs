@@ -47,12 +47,13 @@ pub async fn inspect(
         token::decode_unverified(raw).map_err(|e| InspectError::NotAToken(e.to_string()))?;
     let verified = token::verify(raw, &domain.keys());
     let registry = domain.store().token(&claims.jti).await?;
-    let at = shape.at.unwrap_or_else(|| domain.now());
     let channel_id = shape
         .channel
         .or_else(|| claims.cid.first().copied())
         .unwrap_or(1);
     let store = domain.store().store_by_id(claims.sid).await?;
+    // Without a date, the token's store's own time (its simulated clock, if any).
+    let at = shape.at.unwrap_or_else(|| domain.now_for(claims.sid));
     let channel_origin = match &store {
         Some(s) => channel_origin(domain, s.id, channel_id).await?,
         None => None,

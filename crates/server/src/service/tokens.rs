@@ -50,8 +50,8 @@ pub async fn create(
         .iter()
         .map(|c| c.channel_id)
         .collect();
-    let mut spec =
-        token_request::parse(body, kind, &channels, domain.now()).map_err(CreateError::Invalid)?;
+    let mut spec = token_request::parse(body, kind, &channels, domain.now_for(store_id))
+        .map_err(CreateError::Invalid)?;
     spec.subject = subject.map(str::to_string);
     let (jwt, claims) = issue(domain, store_id, spec).await?;
     tracing::info!(token_id = %claims.jti, kind = kind.as_str(), subject = %claims.sub, "token issued");
@@ -64,7 +64,7 @@ pub async fn issue(
     store_id: i64,
     spec: TokenSpec,
 ) -> Result<(String, Claims), IssueError> {
-    let now = domain.now();
+    let now = domain.now_for(store_id);
     let keys = domain.keys();
     let signer = keys.signer().ok_or(IssueError::NoSigner)?;
     let (sub, sub_type) = match &spec.subject {
@@ -159,7 +159,12 @@ pub async fn origin_allowed(
         || storefront_auth_core::validate::check_origin(origin).is_ok()
             && domain
                 .store()
-                .storefront_origin_allowed(store_id, channel.channel_id, origin, domain.now())
+                .storefront_origin_allowed(
+                    store_id,
+                    channel.channel_id,
+                    origin,
+                    domain.now_for(store_id),
+                )
                 .await
                 .unwrap_or(false)
 }

@@ -165,7 +165,10 @@ pub async fn create(
         token: &token,
         items,
     };
-    Ok(domain.store().create_wishlist(new, domain.now()).await?)
+    Ok(domain
+        .store()
+        .create_wishlist(new, domain.now_for(store_id))
+        .await?)
 }
 
 pub async fn add_items(

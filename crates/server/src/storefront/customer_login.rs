@@ -86,7 +86,7 @@ async fn login_token(
                     let mut r = redirect(&target);
                     if let Ok(v) = HeaderValue::from_str(
                         &s.cookies
-                            .session(value.expose(), expires_at - s.domain.now()),
+                            .session(value.expose(), expires_at - s.domain.now_for(store.id)),
                     ) {
                         r.headers_mut().insert(header::SET_COOKIE, v);
                     }

@@ -44,6 +44,7 @@ mod rehearsal;
 mod rest_checkout;
 mod schema_coverage;
 mod store_assets;
+mod store_clock;
 mod store_settings;
 mod storefront_pages;
 mod tax_providers;

@@ -132,7 +132,7 @@ pub async fn sign_in(
     )
     .await?;
     if gql.browser {
-        let max_age = expires_at - gql.domain.now();
+        let max_age = expires_at - gql.domain.now_for(gql.store.id);
         gql.set_cookie(gql.cookies.session(value.expose(), max_age));
         return Ok(SignedIn {
             customer,

@@ -303,7 +303,7 @@ fn inspected(domain: &Domain, fields: &mut LogFields, status: u16, decision: &'s
         return;
     };
     let record = DecisionRecord {
-        at: domain.now(),
+        at: domain.now_for(store_id),
         correlation_id: fields.correlation_id.clone(),
         operation: fields.operation.clone(),
         token_id: fields.token_id.clone(),

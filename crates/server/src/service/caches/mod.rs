@@ -2,6 +2,7 @@
 //! they read the store they are given and know nothing of the rest of the domain.
 
 pub mod catalog;
+pub mod clocks;
 pub mod decisions;
 pub mod directory;
 pub mod provider_answers;
@@ -10,6 +11,7 @@ pub mod tokens;
 pub mod usage;
 
 pub use catalog::CatalogCache;
+pub use clocks::StoreClocks;
 pub use directory::Directory;
 pub use provider_answers::ProviderAnswers;
 pub use sign_ins::SessionCache;

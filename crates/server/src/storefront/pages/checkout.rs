@@ -76,8 +76,10 @@ pub async fn load_in_checkout(
         }
     };
     let cookie = sign_in.map(|si| {
-        s.cookies
-            .session(si.value.expose(), si.expires_at - s.domain.now())
+        s.cookies.session(
+            si.value.expose(),
+            si.expires_at - s.domain.now_for(store.id),
+        )
     });
     // The id matched a stored cart's: it is safe in a URL as it is.
     let embedded = if q.get("embedded").is_some_and(|e| e == "1") {

@@ -212,7 +212,7 @@ async fn login_submit(
     };
     let set_cookie = s
         .cookies
-        .session(value.expose(), expires_at - s.domain.now());
+        .session(value.expose(), expires_at - s.domain.now_for(store.id));
     (
         StatusCode::SEE_OTHER,
         [
