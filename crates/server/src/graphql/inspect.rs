@@ -77,21 +77,16 @@ pub fn scopes(log: &RequestLog, analysis: Option<&Analysis>, grant: &Grant) {
     });
 }
 
-/// The operation a refused request named (`operationName`, else its document's only named
-/// operation): refused requests are few, so their document is read for the inspector only.
+/// The operation a refused request named (`operationName`, else the name of the operation
+/// its document starts with). The document is not parsed: anyone can make a request be
+/// refused, and a refusal must stay cheap.
 pub fn refused_operation(
     log: &RequestLog,
     body: &storefront_auth_core::graphql_request::GraphqlBody,
 ) {
-    let named = body.operation_name.clone().or_else(|| {
-        let doc = storefront_auth_core::document::parse(&body.query).ok()?;
-        match &doc.operations {
-            async_graphql::parser::types::DocumentOperations::Single(_) => None,
-            async_graphql::parser::types::DocumentOperations::Multiple(ops) if ops.len() == 1 => {
-                ops.keys().next().map(|n| n.to_string())
-            }
-            _ => None,
-        }
-    });
+    let named = body
+        .operation_name
+        .as_deref()
+        .or_else(|| storefront_auth_core::graphql_request::leading_operation_name(&body.query));
     log.update(|f| f.operation = named.map(|n| n.chars().take(128).collect()));
 }

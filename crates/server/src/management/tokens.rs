@@ -11,6 +11,7 @@ use storefront_auth_core::token::TokenKind;
 
 use super::{data, Caller, JsonBody, Management};
 use crate::http::error::{ApiError, FieldError, INVALID_REVOKE_TITLE};
+use crate::service::audit;
 use crate::service::revocation::{self, Revocable, RevokeError};
 use crate::service::tokens::{self, inventory_json, CreateError, IssueError};
 
@@ -99,26 +100,13 @@ pub async fn inventory(
 ) -> Result<axum::Json<Value>, ApiError> {
     caller.require(SCOPE)?;
     let limit = q.limit.unwrap_or(50).clamp(1, 250);
-    let cursor = match q.before.as_deref() {
-        None => None,
-        Some(c) => Some(
-            c.split_once(':')
-                .and_then(|(at, jti)| Some((at.parse::<i64>().ok()?, jti.to_string())))
-                .ok_or_else(|| {
-                    ApiError::Invalid(vec![FieldError::new(
-                        "before",
-                        "invalid_cursor",
-                        "before must be a next_cursor value from a previous page.",
-                    )])
-                })?,
-        ),
-    };
+    let cursor = cursor_of(q.before.as_deref())?;
     let before = cursor.as_ref().map(|(a, j)| (*a, j.as_str()));
     let (rows, total) = tokens::inventory(&m.domain, caller.store.id, limit, before).await?;
     let next = (rows.len() as i64 == limit)
         .then(|| rows.last().map(|t| format!("{}:{}", t.issued_at, t.jti)))
         .flatten();
-    let findings = crate::service::audit::least_privilege(&m.domain, &rows).await?;
+    let findings = audit::least_privilege(&m.domain, &rows).await?;
     let mut data = Vec::with_capacity(rows.len());
     for (t, found) in rows.iter().zip(findings) {
         let mut entry = inventory_json(t);
@@ -133,9 +121,30 @@ pub async fn inventory(
     })))
 }
 
+/// A `before` cursor: `{issued_at}:{jti}`, a `next_cursor` of a previous page.
+fn cursor_of(before: Option<&str>) -> Result<Option<(i64, String)>, ApiError> {
+    let Some(c) = before else {
+        return Ok(None);
+    };
+    c.split_once(':')
+        .and_then(|(at, jti)| Some((at.parse::<i64>().ok()?, jti.to_string())))
+        .map(Some)
+        .ok_or_else(|| {
+            ApiError::Invalid(vec![FieldError::new(
+                "before",
+                "invalid_cursor",
+                "before must be a next_cursor value from a previous page.",
+            )])
+        })
+}
+
 #[derive(Deserialize)]
 pub struct AuditQuery {
     at: Option<String>,
+    /// Tokens per page, 1 to 250 (50).
+    limit: Option<usize>,
+    /// Cursor from `meta.pagination.next_cursor`.
+    before: Option<String>,
 }
 
 /// The migration audit (issue 19): every live token's verdict at `at` (default now).
@@ -155,7 +164,19 @@ pub async fn audit(
             )])
         })?,
     };
-    let audits = crate::service::audit::audit_store(&m.domain, &caller.store, at).await?;
-    let report = crate::service::audit::report(&caller.store, at, &audits);
-    Ok(axum::Json(json!({ "data": report, "meta": {} })))
+    let limit = q.limit.unwrap_or(50).clamp(1, 250);
+    let before = cursor_of(q.before.as_deref())?;
+    // The summary covers the whole registry: on the first page only, so paging through a
+    // large registry does not read it once per page.
+    let summary = match before {
+        None => Some(audit::audit_summary(&m.domain, &caller.store, at).await?),
+        Some(_) => None,
+    };
+    let page = audit::audit_page(&m.domain, &caller.store, at, limit, before).await?;
+    let report = audit::report(&caller.store, at, summary.as_ref(), &page.tokens);
+    let next = page.next.map(|(at, jti)| format!("{at}:{jti}"));
+    Ok(axum::Json(json!({
+        "data": report,
+        "meta": { "pagination": { "count": page.tokens.len(), "next_cursor": next } },
+    })))
 }

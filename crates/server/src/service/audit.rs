@@ -21,12 +21,47 @@ pub struct TokenAudit {
     pub verdict: Verdict,
 }
 
-/// Every live token of `store` (not revoked, not expired now), audited at `at`.
-pub async fn audit_store(
+/// A page of a store's audit and where the next one starts.
+pub struct AuditPage {
+    pub tokens: Vec<TokenAudit>,
+    /// The cursor after this page's last token (`issued_at`, `jti`), when more may follow.
+    pub next: Option<(i64, String)>,
+}
+
+/// What a store's whole audit adds up to: live tokens, and per cut-off day how many break
+/// and the server-to-server requests a day they carried.
+#[derive(Default)]
+pub struct AuditSummary {
+    pub tokens: usize,
+    pub breaking: Vec<(String, i64, f64)>,
+}
+
+impl AuditSummary {
+    fn add(&mut self, a: &TokenAudit) {
+        self.tokens += 1;
+        let Some(day) = &a.verdict.s2s_breaks_on else {
+            return;
+        };
+        let per_day = s2s_per_day(&a.token, &a.evidence);
+        match self.breaking.iter_mut().find(|(d, _, _)| d == day) {
+            Some(b) => {
+                b.1 += 1;
+                b.2 += per_day;
+            }
+            None => self.breaking.push((day.clone(), 1, per_day)),
+        }
+    }
+}
+
+/// Up to `limit` live tokens of `store` (not revoked, not expired at the store's time) after
+/// `before`, newest first, audited at `at`.
+pub async fn audit_page(
     domain: &Domain,
     store: &StoreRecord,
     at: i64,
-) -> Result<Vec<TokenAudit>, StoreError> {
+    limit: usize,
+    before: Option<(i64, String)>,
+) -> Result<AuditPage, StoreError> {
     let now = domain.now_for(store.id);
     let own: Vec<String> = domain
         .store()
@@ -35,12 +70,13 @@ pub async fn audit_store(
         .into_iter()
         .filter_map(|c| c.origin)
         .collect();
-    let mut out = Vec::new();
-    let mut before: Option<(i64, String)> = None;
+    let mut tokens = Vec::new();
+    let mut before = before;
     loop {
         let cursor = before.as_ref().map(|(a, j)| (*a, j.as_str()));
-        let page = domain.store().tokens(store.id, PAGE, cursor).await?;
-        let full = page.len() as i64 == PAGE;
+        let want = (limit - tokens.len()).min(PAGE as usize) as i64;
+        let page = domain.store().tokens(store.id, want, cursor).await?;
+        let full = page.len() as i64 == want;
         before = page.last().map(|t| (t.issued_at, t.jti.clone()));
         let live: Vec<IssuedToken> = page
             .into_iter()
@@ -50,14 +86,39 @@ pub async fn audit_store(
         let evidence = domain.store().use_evidence(&jtis).await?;
         for (t, evidence) in live.into_iter().zip(evidence) {
             let verdict = verdict_of(&t, &evidence, &own, at, domain);
-            out.push(TokenAudit {
+            tokens.push(TokenAudit {
                 token: t,
                 evidence,
                 verdict,
             });
         }
         if !full {
-            return Ok(out);
+            return Ok(AuditPage { tokens, next: None });
+        }
+        if tokens.len() == limit {
+            return Ok(AuditPage {
+                tokens,
+                next: before,
+            });
+        }
+    }
+}
+
+/// The summary of the store's whole audit at `at`, read page by page: memory stays one page
+/// whatever the size of the registry.
+pub async fn audit_summary(
+    domain: &Domain,
+    store: &StoreRecord,
+    at: i64,
+) -> Result<AuditSummary, StoreError> {
+    let mut summary = AuditSummary::default();
+    let mut before = None;
+    loop {
+        let page = audit_page(domain, store, at, PAGE as usize, before).await?;
+        page.tokens.iter().for_each(|a| summary.add(a));
+        match page.next {
+            Some(next) => before = Some(next),
+            None => return Ok(summary),
         }
     }
 }
@@ -138,32 +199,28 @@ fn s2s_per_day(t: &IssuedToken, e: &UseEvidence) -> f64 {
     (t.s2s_uses as f64 / days * 10.0).round() / 10.0
 }
 
-/// The report: a summary (how many tokens break at each cut-off and what they carry a day)
-/// and every token's verdict and evidence.
-pub fn report(store: &StoreRecord, at: i64, audits: &[TokenAudit]) -> Value {
-    let mut breaking: Vec<(String, i64, f64)> = Vec::new();
-    for a in audits {
-        if let Some(day) = &a.verdict.s2s_breaks_on {
-            let per_day = s2s_per_day(&a.token, &a.evidence);
-            match breaking.iter_mut().find(|(d, _, _)| d == day) {
-                Some(b) => {
-                    b.1 += 1;
-                    b.2 += per_day;
-                }
-                None => breaking.push((day.clone(), 1, per_day)),
-            }
-        }
-    }
-    breaking.sort_by(|a, b| a.0.cmp(&b.0));
-    json!({
-        "store": store.hash,
-        "at": format_rfc3339(at),
-        "summary": {
-            "tokens": audits.len(),
+/// The report: the summary (on the first page; `null` on later ones) and these tokens'
+/// verdicts and evidence.
+pub fn report(
+    store: &StoreRecord,
+    at: i64,
+    summary: Option<&AuditSummary>,
+    audits: &[TokenAudit],
+) -> Value {
+    let summary = summary.map(|s| {
+        let mut breaking = s.breaking.clone();
+        breaking.sort_by(|a, b| a.0.cmp(&b.0));
+        json!({
+            "tokens": s.tokens,
             "breaking": breaking.iter().map(|(on, n, per_day)| json!({
                 "on": on, "tokens": n, "server_to_server_requests_per_day": (per_day * 10.0).round() / 10.0,
             })).collect::<Vec<_>>(),
-        },
+        })
+    });
+    json!({
+        "store": store.hash,
+        "at": format_rfc3339(at),
+        "summary": summary,
         "tokens": audits.iter().map(token_json).collect::<Vec<_>>(),
     })
 }

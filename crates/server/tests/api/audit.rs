@@ -313,32 +313,76 @@ async fn scopes_explain_reads_a_storefronts_directory_of_documents() {
     );
 }
 
-/// More live tokens than one page of the registry (and one evidence read): every one audited.
+/// More live tokens than one page of the registry (and one evidence read): the audit is read
+/// in pages of at most 250 live tokens, the summary (on the first page) counts them all, and
+/// paging through gives every live token once, revoked ones never.
 #[tokio::test]
-async fn the_audit_covers_every_token_of_a_large_registry() {
+async fn the_audit_pages_through_every_token_of_a_large_registry() {
     let app = TestApp::spawn_with(|c| c.rate_limit.quota = 10_000).await;
     let mut made = std::collections::HashSet::new();
-    for _ in 0..510 {
-        made.insert(jti_of(&app.private_token(&["Unauthenticated"]).await));
+    let mut revoked = std::collections::HashSet::new();
+    for i in 0..510 {
+        let token = app.private_token(&["Unauthenticated"]).await;
+        if i % 100 == 7 {
+            assert_eq!(app.revoke(&token).await.status, 200);
+            revoked.insert(jti_of(&token));
+        } else {
+            made.insert(jti_of(&token));
+        }
     }
-    let r = app
-        .mgmt(Method::GET, "/v3/storefront/api-tokens/audit", None)
-        .await;
-    assert_eq!(r.status, 200);
-    let audited: std::collections::HashSet<String> = r.body["data"]["tokens"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["id"].as_str().unwrap().to_string())
-        .collect();
+    let mut audited = Vec::new();
+    let mut path = "/v3/storefront/api-tokens/audit?limit=250".to_string();
+    let mut pages = 0;
+    loop {
+        let r = app.mgmt(Method::GET, &path, None).await;
+        assert_eq!(r.status, 200, "{:?}", r.body);
+        let tokens = r.body["data"]["tokens"].as_array().unwrap();
+        assert!(tokens.len() <= 250);
+        assert_eq!(r.body["meta"]["pagination"]["count"], tokens.len());
+        audited.extend(tokens.iter().map(|t| t["id"].as_str().unwrap().to_string()));
+        pages += 1;
+        let summary = &r.body["data"]["summary"];
+        if pages == 1 {
+            assert!(
+                summary["tokens"].as_u64().is_some_and(|n| n > 500),
+                "{summary}"
+            );
+        } else {
+            assert_eq!(
+                summary,
+                &Value::Null,
+                "the summary is on the first page only"
+            );
+        }
+        match r.body["meta"]["pagination"]["next_cursor"].as_str() {
+            Some(next) => path = format!("/v3/storefront/api-tokens/audit?limit=250&before={next}"),
+            None => break,
+        }
+    }
+    let unique: std::collections::HashSet<String> = audited.iter().cloned().collect();
+    assert_eq!(unique.len(), audited.len(), "no token on two pages");
     assert!(
-        made.is_subset(&audited),
+        made.is_subset(&unique),
         "{} of {} audited",
-        made.intersection(&audited).count(),
+        made.intersection(&unique).count(),
         made.len()
     );
+    assert!(revoked.is_disjoint(&unique), "revoked tokens are not live");
+    assert!(pages >= 3, "{pages} pages");
+    let first = app
+        .mgmt(Method::GET, "/v3/storefront/api-tokens/audit?limit=1", None)
+        .await;
     assert_eq!(
-        r.body["data"]["summary"]["tokens"].as_u64(),
-        Some(audited.len() as u64)
+        first.body["data"]["summary"]["tokens"].as_u64(),
+        Some(unique.len() as u64)
     );
+    let r = app
+        .mgmt(
+            Method::GET,
+            "/v3/storefront/api-tokens/audit?before=yesterday",
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 422, "{:?}", r.body);
+    assert!(r.body["errors"]["before:invalid_cursor"].is_string());
 }
