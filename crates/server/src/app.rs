@@ -7,10 +7,12 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 use axum::Router;
+use storefront_auth_core::secret::Secret;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::config::Config;
+use crate::dev::Dev;
 use crate::graphql::Graphql;
 use crate::http::cookies::CookieJar;
 use crate::http::error::ApiError;
@@ -19,7 +21,7 @@ use crate::http::request_log::RequestLogLayer;
 use crate::management::Management;
 use crate::service::{sync, Domain};
 use crate::storefront::Storefronts;
-use crate::{graphql, management, ops, payments, storefront};
+use crate::{dev, graphql, management, ops, payments, storefront};
 
 /// Every surface's state, assembled once at start-up.
 #[derive(Clone, Debug)]
@@ -28,6 +30,8 @@ pub struct AppState {
     pub management: Management,
     pub graphql: Graphql,
     pub storefronts: Storefronts,
+    /// The development control API, under `serve --dev` only, and its credential.
+    pub dev: Option<(Dev, Secret)>,
     pub config: Arc<Config>,
 }
 
@@ -35,7 +39,15 @@ impl AppState {
     /// Builds each surface's state over an opened domain.
     pub fn new(domain: Domain, config: Config) -> Result<AppState, String> {
         let graphql = Graphql::new(domain.clone(), CookieJar::of(&config))?;
+        let dev = config.dev.enabled.then(|| {
+            let token = match &config.dev.token {
+                Some(t) => Secret::new(t.clone()),
+                None => Secret::new(storefront_auth_core::secret::random_hex(24)),
+            };
+            (Dev::new(domain.clone(), &config.dev, &token), token)
+        });
         Ok(AppState {
+            dev,
             management: Management::new(domain.clone(), &config.rate_limit),
             storefronts: Storefronts::new(domain.clone(), &config),
             graphql,
@@ -71,7 +83,13 @@ impl FromRef<AppState> for Storefronts {
 
 pub fn router(state: AppState) -> Router {
     let log = RequestLogLayer::new(state.domain.clone(), crate::http::tls::hsts(&state.config));
+    // Without --dev the control API is not routed: its paths are 404 like any unknown one.
+    let dev = match &state.dev {
+        Some((d, _)) => dev::router(d.clone()),
+        None => Router::new(),
+    };
     Router::new()
+        .merge(dev)
         .merge(ops::router())
         .merge(management::router(state.management.clone()))
         .merge(graphql::router())

@@ -7,12 +7,13 @@
 //! 1. foundation: `config`, `metrics`;
 //! 2. the domain: `service` (every rule, over the `Domain` handle);
 //! 3. HTTP plumbing shared by the surfaces: `http`;
-//! 4. the surfaces: `ops`, `management`, `payments`, `graphql`, `storefront`;
+//! 4. the surfaces: `ops`, `management`, `payments`, `graphql`, `storefront`, `dev`;
 //! 5. assembly: `app` (the router and the server) and `cli`.
 
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod dev;
 pub mod graphql;
 pub mod http;
 pub mod logs;

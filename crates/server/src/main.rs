@@ -56,6 +56,10 @@ enum Command {
         tls_cert: Option<PathBuf>,
         #[arg(long, requires = "tls_cert")]
         tls_key: Option<PathBuf>,
+        /// Development mode: serve the control API under /_dev/ (isolated stores, minting),
+        /// with its own credential printed at start.
+        #[arg(long)]
+        dev: bool,
     },
     /// Stores.
     #[command(subcommand)]
@@ -128,8 +132,12 @@ fn flags(args: &Cli) -> BTreeMap<String, toml::Value> {
         dev_tls,
         tls_cert,
         tls_key,
+        dev,
     } = &args.command
     {
+        if *dev {
+            flag("dev.enabled", Some(toml::Value::Boolean(true)));
+        }
         if *no_demo {
             flag("demo", Some(toml::Value::Boolean(false)));
         }

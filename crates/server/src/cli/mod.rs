@@ -76,8 +76,17 @@ pub async fn serve(config: Config) -> anyhow::Result<Output> {
             _ => None,
         }
     };
+    let configured_dev_token = config.dev.token.is_some();
     let state = AppState::new(domain, config).map_err(|e| anyhow!("GraphQL schema: {e}"))?;
     let scheme = if tls.is_some() { "https" } else { "http" };
+    if let Some((_, token)) = &state.dev {
+        let shown = if configured_dev_token {
+            "(dev.token)"
+        } else {
+            token.expose()
+        };
+        println!("Development mode: the control API is under /_dev/ (send X-Dev-Token: {shown})");
+    }
     let server = crate::app::start_with(state, listener, tls).await?;
     // The handlers are in place before the address is announced: a SIGTERM that follows the
     // announcement at once (a supervisor, a test) still stops the server gracefully.

@@ -11,7 +11,7 @@ mod sections;
 mod validate;
 
 pub use sections::{
-    CustomersConfig, DeprecationConfig, HttpConfig, OutboundConfig, RateLimitConfig,
+    CustomersConfig, DeprecationConfig, DevConfig, HttpConfig, OutboundConfig, RateLimitConfig,
 };
 use storefront_auth_core::clock::parse_rfc3339;
 use storefront_auth_core::DeprecationSchedule;
@@ -55,6 +55,7 @@ pub struct Config {
     pub customers: CustomersConfig,
     pub http: HttpConfig,
     pub outbound: OutboundConfig,
+    pub dev: DevConfig,
 }
 
 impl std::fmt::Debug for Config {
@@ -87,6 +88,7 @@ impl std::fmt::Debug for Config {
             .field("customers", &self.customers)
             .field("http", &self.http)
             .field("outbound", &self.outbound)
+            .field("dev", &self.dev)
             .finish()
     }
 }
@@ -112,6 +114,7 @@ impl Default for Config {
             customers: CustomersConfig::default(),
             http: HttpConfig::default(),
             outbound: OutboundConfig::default(),
+            dev: DevConfig::default(),
         }
     }
 }

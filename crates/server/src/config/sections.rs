@@ -148,3 +148,30 @@ impl Default for RateLimitConfig {
         }
     }
 }
+
+/// Development mode (issue 20): the control API under `/_dev/`. Off unless asked for.
+#[derive(Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DevConfig {
+    /// Serve the control API (`serve --dev`). Implied by nothing else.
+    pub enabled: bool,
+    /// The control API's credential, sent as `X-Dev-Token`; when unset, a random one is made
+    /// at start and printed.
+    pub token: Option<String>,
+    /// Requests from a loopback address need no credential.
+    pub open_on_loopback: bool,
+    /// Allow development mode on a PostgreSQL database (`database_url`), which other
+    /// instances and people may share; refused unless set.
+    pub allow_shared_database: bool,
+}
+
+impl std::fmt::Debug for DevConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DevConfig")
+            .field("enabled", &self.enabled)
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("open_on_loopback", &self.open_on_loopback)
+            .field("allow_shared_database", &self.allow_shared_database)
+            .finish()
+    }
+}

@@ -21,6 +21,7 @@ impl Config {
         self.validate_customers()?;
         self.validate_http()?;
         self.validate_outbound()?;
+        self.validate_dev()?;
         self.validate_listening()
     }
 
@@ -97,6 +98,25 @@ impl Config {
             .is_some_and(|t| !(1..=120).contains(&t))
         {
             return Err(invalid("outbound.timeout_secs must be 1 to 120"));
+        }
+        Ok(())
+    }
+
+    fn validate_dev(&self) -> Result<(), ConfigError> {
+        let dev = &self.dev;
+        if dev.enabled && self.database_url.is_some() && !dev.allow_shared_database {
+            return Err(invalid(
+                "development mode (--dev) is refused with database_url: its control API can \
+                 delete stores and inject faults, and a PostgreSQL database may be shared; set \
+                 dev.allow_shared_database = true to allow it",
+            ));
+        }
+        if dev
+            .token
+            .as_ref()
+            .is_some_and(|t| t.len() < 16 || t.len() > 256)
+        {
+            return Err(invalid("dev.token must be 16 to 256 characters"));
         }
         Ok(())
     }

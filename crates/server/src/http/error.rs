@@ -57,6 +57,17 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl From<crate::service::tokens::CreateError> for ApiError {
+    fn from(e: crate::service::tokens::CreateError) -> Self {
+        use crate::service::tokens::{CreateError, IssueError};
+        match e {
+            CreateError::Invalid(fields) => ApiError::Invalid(fields),
+            CreateError::Issue(IssueError::Store(s)) => ApiError::from(s),
+            CreateError::Issue(other) => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
 pub fn envelope(
     status: StatusCode,
     title: &str,

@@ -13,7 +13,7 @@ use super::{data, Caller, JsonBody, Management};
 use crate::http::error::{ApiError, FieldError, INVALID_REVOKE_TITLE};
 use crate::service::audit;
 use crate::service::revocation::{self, Revocable, RevokeError};
-use crate::service::tokens::{self, inventory_json, CreateError, IssueError};
+use crate::service::tokens::{self, inventory_json};
 
 const SCOPE: &str = "store_storefront_api";
 const IMPERSONATION_SCOPE: &str = "store_storefront_api_customer_impersonation";
@@ -52,13 +52,7 @@ async fn create(
     kind: TokenKind,
 ) -> Result<axum::Json<Value>, ApiError> {
     let subject = Some(caller.account.client_id.as_str());
-    let (jwt, _) = tokens::create(&m.domain, caller.store.id, subject, kind, &body)
-        .await
-        .map_err(|e| match e {
-            CreateError::Invalid(fields) => ApiError::Invalid(fields),
-            CreateError::Issue(IssueError::Store(s)) => ApiError::from(s),
-            CreateError::Issue(other) => ApiError::Internal(other.to_string()),
-        })?;
+    let (jwt, _) = tokens::create(&m.domain, caller.store.id, subject, kind, &body).await?;
     Ok(data(json!({ "token": jwt })))
 }
 

@@ -287,11 +287,35 @@ async fn seed_products(domain: &Domain, store_id: i64) -> Result<Vec<i64>, Store
 
 /// Seeds the demo store unless any store exists. Returns the credentials when it seeded.
 pub async fn seed_if_empty(domain: &Domain) -> Result<Option<DemoCredentials>, DemoError> {
-    let (store, passwords, now) = (domain.store(), &domain.0.passwords, domain.now());
-    if !store.list_stores().await?.is_empty() {
+    if !domain.store().list_stores().await?.is_empty() {
         return Ok(None);
     }
-    let st = stores::create(domain, DEMO_HASH, "Demo Store", "http://localhost:4000").await?;
+    seed_store(domain, DEMO_HASH, "Demo Store").await.map(Some)
+}
+
+/// The demo password's hash, made once per process: seeding another store (development
+/// mode's isolated stores) then costs no Argon2 run.
+async fn demo_password_hash(domain: &Domain) -> Result<String, DemoError> {
+    static HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    let hash = HASH.get_or_try_init(|| async {
+        let passwords = &domain.0.passwords;
+        passwords
+            .hash(DEMO_PASSWORD.to_string())
+            .await
+            .ok_or(DemoError::Hash)
+    });
+    Ok(hash.await?.clone())
+}
+
+/// Creates a store at `hash` with the demo's data (channels, account, catalog, customers,
+/// orders) and returns its account's credentials.
+pub async fn seed_store(
+    domain: &Domain,
+    hash: &str,
+    name: &str,
+) -> Result<DemoCredentials, DemoError> {
+    let (store, now) = (domain.store(), domain.now());
+    let st = stores::create(domain, hash, name, "http://localhost:4000").await?;
     store
         .create_channel(st.id, "Second storefront", "http://localhost:4001", now)
         .await?;
@@ -314,10 +338,7 @@ pub async fn seed_if_empty(domain: &Domain) -> Result<Option<DemoCredentials>, D
         uses: 0,
     };
     store.create_coupon(&welcome, 1, now).await?;
-    let hash = passwords
-        .hash(DEMO_PASSWORD.to_string())
-        .await
-        .ok_or(DemoError::Hash)?;
+    let hash = demo_password_hash(domain).await?;
     let mut customers = Vec::new();
     for (email, first, last, is_vip) in DEMO_CUSTOMERS {
         let customer = store
@@ -337,11 +358,11 @@ pub async fn seed_if_empty(domain: &Domain) -> Result<Option<DemoCredentials>, D
         customers.push(customer);
     }
     super::demo_history::seed(domain, &st, &customers, &product_ids, vip.discount_bp).await?;
-    Ok(Some(DemoCredentials {
+    Ok(DemoCredentials {
         store_hash: st.hash,
         store_id: st.id,
         client_id: created.account.client_id,
         client_secret: created.account.client_secret.expose().to_string(),
         access_token: created.access_token.expose().to_string(),
-    }))
+    })
 }

@@ -34,6 +34,7 @@ pub mod customers;
 pub mod demo;
 pub mod demo_history;
 mod demo_images;
+pub mod dev_stores;
 pub mod directory;
 pub mod fields;
 pub mod geography;

@@ -19,7 +19,14 @@ const LAYERS: [(&str, &[&str]); 5] = [
     ("http plumbing", &["http"]),
     (
         "surfaces",
-        &["ops", "management", "payments", "graphql", "storefront"],
+        &[
+            "ops",
+            "management",
+            "payments",
+            "graphql",
+            "storefront",
+            "dev",
+        ],
     ),
     ("assembly", &["app", "cli", "lib", "main"]),
 ];

@@ -22,6 +22,7 @@ mod commerce;
 mod companies;
 mod customers;
 mod decisions;
+mod dev_mode;
 mod durability;
 mod graphql_auth;
 mod graphql_limits;

@@ -1,0 +1,121 @@
+//! Development mode's isolated stores (issue 20): a store of its own for each test worker,
+//! made from the demo's data under a fresh hash with its credentials and a private token, and
+//! removed with everything it owns; and minting without ceremony: any token kind from the
+//! management API's body, a customer access token for a customer. The control API
+//! (`crate::dev`) is the only caller; it exists only under `serve --dev`.
+
+use serde_json::Value;
+use storefront_auth_core::secret::{random_hex, Secret};
+use storefront_auth_core::token::TokenKind;
+use storefront_auth_store::{SessionKind, StoreError, StoreRecord};
+
+use super::demo::{self, DemoCredentials, DemoError};
+use super::token_request::TokenSpec;
+use super::tokens::{self, CreateError, IssueError};
+use super::{customers, Domain};
+
+/// Scopes of the private token an isolated store comes with: every one.
+const ALL_PRIVATE_SCOPES: [&str; 3] = ["Unauthenticated", "Customer", "B2B"];
+
+/// A fresh store and what a test needs to use it.
+pub struct IsolatedStore {
+    pub credentials: DemoCredentials,
+    /// A private token on every channel with every scope, never expiring.
+    pub private_token: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DevError {
+    #[error(transparent)]
+    Seed(#[from] DemoError),
+    #[error(transparent)]
+    Issue(#[from] IssueError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("No such customer in this store.")]
+    NoCustomer,
+    #[error("No channel {0} in this store.")]
+    NoChannel(i64),
+}
+
+/// Creates a store with the demo's data under a fresh hash (`t` and ten hex digits).
+pub async fn create(domain: &Domain) -> Result<IsolatedStore, DevError> {
+    let hash = format!("t{}", random_hex(5));
+    let credentials = demo::seed_store(domain, &hash, "Test store").await?;
+    let spec = TokenSpec {
+        kind: TokenKind::Private,
+        channels: Vec::new(),
+        origins: Vec::new(),
+        scopes: Some(ALL_PRIVATE_SCOPES.iter().map(|s| s.to_string()).collect()),
+        expires_at: i32::MAX as i64,
+        subject: Some(credentials.client_id.clone()),
+    };
+    let (private_token, _) = tokens::issue(domain, credentials.store_id, spec).await?;
+    tracing::info!(store = %hash, "isolated store created");
+    Ok(IsolatedStore {
+        credentials,
+        private_token,
+    })
+}
+
+/// Removes the store and everything it owns; `false` if there was none. This instance
+/// forgets it at once (others within a second: their store directory's refresh).
+pub async fn remove(domain: &Domain, store: &StoreRecord) -> Result<bool, StoreError> {
+    let removed = domain.store().delete_store(store.id).await?;
+    domain.forget_storefront(&store.hash);
+    domain.0.clocks.set(store.id, None);
+    tracing::info!(store = %store.hash, removed, "isolated store removed");
+    Ok(removed)
+}
+
+/// A token of `kind` from the management API's creation body, with its defaults filled in
+/// where the body says nothing: channel 1, never expiring, every scope for a private token.
+pub async fn mint_token(
+    domain: &Domain,
+    store: &StoreRecord,
+    kind: TokenKind,
+    body: &Value,
+) -> Result<String, CreateError> {
+    let mut body = body.clone();
+    if let Some(fields) = body.as_object_mut() {
+        fields.entry("channel_id").or_insert(1.into());
+        fields.entry("expires_at").or_insert(i32::MAX.into());
+        if kind == TokenKind::Private {
+            fields
+                .entry("scopes")
+                .or_insert(ALL_PRIVATE_SCOPES.to_vec().into());
+        }
+    }
+    let (jwt, _) = tokens::create(domain, store.id, None, kind, &body).await?;
+    Ok(jwt)
+}
+
+/// A customer, by id or by email.
+#[derive(Clone, Copy, Debug)]
+pub enum CustomerRef<'a> {
+    Id(i64),
+    Email(&'a str),
+}
+
+/// A customer access token for the customer on `channel_id`, as a login would start it: its
+/// value, its expiry and the customer's id.
+pub async fn mint_customer_access_token(
+    domain: &Domain,
+    store: &StoreRecord,
+    who: CustomerRef<'_>,
+    channel_id: i64,
+) -> Result<(Secret, i64, i64), DevError> {
+    let data = domain.store();
+    if data.channel(store.id, channel_id).await?.is_none() {
+        return Err(DevError::NoChannel(channel_id));
+    }
+    let customer = match who {
+        CustomerRef::Id(id) => data.customer(store.id, id).await?,
+        CustomerRef::Email(email) => data.customer_by_email(store.id, email).await?,
+    }
+    .ok_or(DevError::NoCustomer)?;
+    let kind = SessionKind::AccessToken;
+    let (value, expires_at) =
+        customers::start_sign_in(domain, store.id, channel_id, customer.id, kind).await?;
+    Ok((value, expires_at, customer.id))
+}
