@@ -31,6 +31,13 @@ impl Store {
     /// expired ones first, as they are the oldest or worthless).
     pub async fn insert_checkout_link(&self, new: &NewCheckoutLink<'_>, now: i64) -> Result<()> {
         let mut tx = self.pool().begin().await?;
+        // The cart's row is locked first, so concurrent links of one cart are kept one after
+        // another (PostgreSQL; SQLite serializes writers): without it each trimmed what it
+        // saw and the cart kept more than LINKS_PER_CART.
+        sqlx::query("UPDATE carts SET id = id WHERE id = $1")
+            .bind(new.cart_id)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(
             "INSERT INTO checkout_links (digest, store_id, channel_id, cart_id, customer_id, source_digest, created_at, expires_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",

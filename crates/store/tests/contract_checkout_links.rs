@@ -227,3 +227,30 @@ contract!(
         }
     }
 );
+
+contract!(
+    a_cart_keeps_its_newest_links_even_when_made_at_once,
+    |s: Store| async move {
+        let st = demo_store(&s).await;
+        cart(&s, st.id, "c1").await;
+        let mut made = tokio::task::JoinSet::new();
+        for i in 0..12 {
+            let (s, store_id) = (s.clone(), st.id);
+            made.spawn(async move {
+                let digest = format!("d{i}");
+                s.insert_checkout_link(&link(store_id, &digest, "c1", None), 10)
+                    .await
+                    .expect("insert");
+            });
+        }
+        while let Some(done) = made.join_next().await {
+            done.expect("join");
+        }
+        let kept = s.owned_rows(st.id).await.unwrap();
+        let links = kept
+            .iter()
+            .find(|(t, _)| t == "checkout_links")
+            .map(|(_, n)| *n);
+        assert_eq!(links, Some(LINKS_PER_CART), "{kept:?}");
+    }
+);
