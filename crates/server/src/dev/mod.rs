@@ -4,6 +4,7 @@
 //! API token opens nothing here. With `dev.open_on_loopback`, loopback clients need none.
 //! Answers use the management API's JSON and error envelope.
 
+mod minting;
 mod stores;
 
 use std::net::SocketAddr;
@@ -59,10 +60,18 @@ where
             "/_dev/stores/{hash}",
             delete(stores::remove).get(stores::show),
         )
-        .route("/_dev/stores/{hash}/tokens", post(stores::mint_token))
+        .route("/_dev/stores/{hash}/tokens", post(minting::mint_token))
         .route(
             "/_dev/stores/{hash}/customer-access-tokens",
-            post(stores::mint_customer_access_token),
+            post(minting::mint_customer_access_token),
+        )
+        .route(
+            "/_dev/stores/{hash}/login-jwts",
+            post(minting::mint_login_jwt),
+        )
+        .route(
+            "/_dev/stores/{hash}/payment-access-tokens",
+            post(minting::mint_payment_access_token),
         )
         .route(
             "/_dev/{*rest}",

@@ -1,10 +1,11 @@
 //! Development mode's isolated stores (issue 20): a store of its own for each test worker,
 //! made from the demo's data under a fresh hash with its credentials and a private token, and
 //! removed with everything it owns; and minting without ceremony: any token kind from the
-//! management API's body, a customer access token for a customer. The control API
+//! management API's body, a customer access token, a Customer Login JWT, a PAT. The control API
 //! (`crate::dev`) is the only caller; it exists only under `serve --dev`.
 
 use serde_json::Value;
+use storefront_auth_core::customer_login::LOGIN_SCOPE;
 use storefront_auth_core::secret::{random_hex, Secret};
 use storefront_auth_core::token::TokenKind;
 use storefront_auth_store::{SessionKind, StoreError, StoreRecord};
@@ -36,6 +37,12 @@ pub enum DevError {
     NoCustomer,
     #[error("No channel {0} in this store.")]
     NoChannel(i64),
+    #[error("No API account of this store holds the Customer Login scope.")]
+    NoLoginIssuer,
+    #[error("No order {0} in this store.")]
+    NoOrder(i64),
+    #[error(transparent)]
+    Payment(#[from] super::payments::PaymentError),
 }
 
 /// Creates a store with the demo's data under a fresh hash (`t` and ten hex digits).
@@ -109,13 +116,73 @@ pub async fn mint_customer_access_token(
     if data.channel(store.id, channel_id).await?.is_none() {
         return Err(DevError::NoChannel(channel_id));
     }
+    let customer = find_customer(domain, store, who).await?;
+    let kind = SessionKind::AccessToken;
+    let (value, expires_at) =
+        customers::start_sign_in(domain, store.id, channel_id, customer, kind).await?;
+    Ok((value, expires_at, customer))
+}
+
+/// A Customer Login JWT (SPEC §6) for the customer on `channel_id`, signed as the store's
+/// first API account holding the Customer Login scope would sign it, issued now on the store's
+/// clock; `redirect_to` as given. Returns the JWT and the customer's id.
+pub async fn mint_login_jwt(
+    domain: &Domain,
+    store: &StoreRecord,
+    who: CustomerRef<'_>,
+    channel_id: i64,
+    redirect_to: Option<&str>,
+) -> Result<(String, i64), DevError> {
+    let data = domain.store();
+    if data.channel(store.id, channel_id).await?.is_none() {
+        return Err(DevError::NoChannel(channel_id));
+    }
+    let customer = find_customer(domain, store, who).await?;
+    let issuer = data
+        .accounts(store.id)
+        .await?
+        .into_iter()
+        .find(|a| a.has_scope(LOGIN_SCOPE, false))
+        .ok_or(DevError::NoLoginIssuer)?;
+    let mut claims = serde_json::json!({
+        "iss": issuer.client_id,
+        "iat": domain.now_for(store.id),
+        "jti": uuid::Uuid::new_v4().to_string(),
+        "operation": "customer_login",
+        "store_hash": store.hash,
+        "customer_id": customer,
+        "channel_id": channel_id,
+    });
+    if let Some(to) = redirect_to {
+        claims["redirect_to"] = to.into();
+    }
+    let jwt = storefront_auth_core::hs256::sign(&claims, issuer.client_secret.expose().as_bytes());
+    Ok((jwt, customer))
+}
+
+/// A payment access token for an order of the store that awaits payment.
+pub async fn mint_payment_access_token(
+    domain: &Domain,
+    store: &StoreRecord,
+    order_id: i64,
+) -> Result<String, DevError> {
+    let order = domain
+        .store()
+        .order(store.id, order_id)
+        .await?
+        .ok_or(DevError::NoOrder(order_id))?;
+    Ok(super::payments::issue(domain, store, &order).await?)
+}
+
+async fn find_customer(
+    domain: &Domain,
+    store: &StoreRecord,
+    who: CustomerRef<'_>,
+) -> Result<i64, DevError> {
+    let data = domain.store();
     let customer = match who {
         CustomerRef::Id(id) => data.customer(store.id, id).await?,
         CustomerRef::Email(email) => data.customer_by_email(store.id, email).await?,
-    }
-    .ok_or(DevError::NoCustomer)?;
-    let kind = SessionKind::AccessToken;
-    let (value, expires_at) =
-        customers::start_sign_in(domain, store.id, channel_id, customer.id, kind).await?;
-    Ok((value, expires_at, customer.id))
+    };
+    customer.map(|c| c.id).ok_or(DevError::NoCustomer)
 }

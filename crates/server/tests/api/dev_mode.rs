@@ -469,3 +469,98 @@ async fn serve_dev_prints_its_credential_and_refuses_a_shared_database() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn a_login_jwt_and_a_pat_are_one_call() {
+    let app = dev_app().await;
+    let made = new_store(&app).await;
+    let hash = made["store_hash"].as_str().unwrap().to_string();
+    let path = format!("/_dev/stores/{hash}/login-jwts");
+    let body = json!({ "email": JANE, "redirect_to": "/cart.php" });
+    let r = dev(&app, Method::POST, &path, Some(DEV_TOKEN), Some(body)).await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    let login = r.body["data"]["login_path"].as_str().unwrap().to_string();
+    let host = r.body["data"]["storefront_host"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let visit = || {
+        let req = app.client.get(app.url(&login)).header("Host", &host);
+        async move { req.send().await.expect("send") }
+    };
+    let signed_in = visit().await;
+    assert_eq!(signed_in.status(), 302);
+    assert_eq!(signed_in.headers()["location"], "/cart.php");
+    assert!(signed_in.headers().get("set-cookie").is_some());
+    // It is a real Customer Login JWT: used once.
+    let again = visit().await;
+    assert_eq!(
+        again.headers()["location"],
+        "/login.php?error=invalid_login"
+    );
+    for (body, field) in [
+        (
+            json!({ "email": "nobody@example.com" }),
+            "customer_id:not_found",
+        ),
+        (
+            json!({ "email": JANE, "channel_id": 7 }),
+            "channel_id:not_found",
+        ),
+        (
+            json!({ "email": JANE, "redirect_to": 5 }),
+            "redirect_to:invalid",
+        ),
+    ] {
+        let r = dev(
+            &app,
+            Method::POST,
+            &path,
+            Some(DEV_TOKEN),
+            Some(body.clone()),
+        )
+        .await;
+        assert_eq!(r.status, 422, "{body}: {:?}", r.body);
+        assert!(r.body["errors"][field].is_string(), "{body}: {:?}", r.body);
+    }
+
+    // A PAT for an order awaiting payment (placed on the demo store) pays it.
+    let token = app.private_token(&["Unauthenticated", "Customer"]).await;
+    let jane = app.login_cat(&token, JANE).await;
+    let line = json!([{ "productEntityId": 1, "quantity": 1 }]);
+    let cart = app.create_cart(&token, Some(&jane), line).await;
+    let complete = crate::commerce::COMPLETE;
+    let r = app
+        .cart_op(&token, Some(&jane), complete, json!({ "id": cart }))
+        .await;
+    let order = r.body["data"]["checkout"]["completeCheckout"]["orderEntityId"].clone();
+    let path = "/_dev/stores/demo/payment-access-tokens";
+    let r = dev(
+        &app,
+        Method::POST,
+        path,
+        Some(DEV_TOKEN),
+        Some(json!({ "order_id": order })),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    let pat = r.body["data"]["id"].as_str().unwrap().to_string();
+    let paid = app.pay("demo", &pat, "4111111111111111").await;
+    assert!(paid.status < 300, "{:?}", paid.body);
+    for (body, field) in [
+        (json!({ "order_id": order }), "order_id:not_payable"),
+        (json!({ "order_id": 999_999 }), "order_id:not_found"),
+        (json!({ "order_id": "1" }), "order_id:invalid"),
+    ] {
+        let r = dev(
+            &app,
+            Method::POST,
+            path,
+            Some(DEV_TOKEN),
+            Some(body.clone()),
+        )
+        .await;
+        assert_eq!(r.status, 422, "{body}: {:?}", r.body);
+        assert!(r.body["errors"][field].is_string(), "{body}: {:?}", r.body);
+    }
+}
