@@ -39,17 +39,7 @@ pub async fn audit(config: Config, args: AuditArgs) -> anyhow::Result<Output> {
     for store in &chosen {
         // Without --at, each store is audited at its own time (its simulated clock, if any).
         let at = at.unwrap_or_else(|| domain.now_for(store.id));
-        let summary = audit::audit_summary(&domain, store, at).await?;
-        let mut audits = Vec::new();
-        let mut before = None;
-        loop {
-            let page = audit::audit_page(&domain, store, at, 500, before).await?;
-            audits.extend(page.tokens);
-            match page.next {
-                Some(next) => before = Some(next),
-                None => break,
-            }
-        }
+        let (summary, audits) = audit::audit_all(&domain, store, at).await?;
         reports.push(audit::report(store, at, Some(&summary), &audits));
     }
     if args.json {

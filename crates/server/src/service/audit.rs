@@ -62,14 +62,24 @@ pub async fn audit_page(
     limit: usize,
     before: Option<(i64, String)>,
 ) -> Result<AuditPage, StoreError> {
+    let own = channel_origins(domain, store).await?;
+    page_of(domain, store, (at, &own), limit, before).await
+}
+
+/// The store's channels' own origins (a browser there is always allowed).
+async fn channel_origins(domain: &Domain, store: &StoreRecord) -> Result<Vec<String>, StoreError> {
+    let channels = domain.store().channels(store.id).await?;
+    Ok(channels.into_iter().filter_map(|c| c.origin).collect())
+}
+
+async fn page_of(
+    domain: &Domain,
+    store: &StoreRecord,
+    (at, own): (i64, &[String]),
+    limit: usize,
+    before: Option<(i64, String)>,
+) -> Result<AuditPage, StoreError> {
     let now = domain.now_for(store.id);
-    let own: Vec<String> = domain
-        .store()
-        .channels(store.id)
-        .await?
-        .into_iter()
-        .filter_map(|c| c.origin)
-        .collect();
     let mut tokens = Vec::new();
     let mut before = before;
     loop {
@@ -85,7 +95,7 @@ pub async fn audit_page(
         let jtis: Vec<String> = live.iter().map(|t| t.jti.clone()).collect();
         let evidence = domain.store().use_evidence(&jtis).await?;
         for (t, evidence) in live.into_iter().zip(evidence) {
-            let verdict = verdict_of(&t, &evidence, &own, at, domain);
+            let verdict = verdict_of(&t, &evidence, own, at, domain);
             tokens.push(TokenAudit {
                 token: t,
                 evidence,
@@ -111,14 +121,38 @@ pub async fn audit_summary(
     store: &StoreRecord,
     at: i64,
 ) -> Result<AuditSummary, StoreError> {
-    let mut summary = AuditSummary::default();
-    let mut before = None;
+    Ok(walk(domain, store, at, false).await?.0)
+}
+
+/// The summary and every live token's audit, in one read of the registry (the command line
+/// prints them all).
+pub async fn audit_all(
+    domain: &Domain,
+    store: &StoreRecord,
+    at: i64,
+) -> Result<(AuditSummary, Vec<TokenAudit>), StoreError> {
+    walk(domain, store, at, true).await
+}
+
+/// Reads the whole registry page by page, adding up the summary and keeping the audits when
+/// asked to.
+async fn walk(
+    domain: &Domain,
+    store: &StoreRecord,
+    at: i64,
+    keep: bool,
+) -> Result<(AuditSummary, Vec<TokenAudit>), StoreError> {
+    let own = channel_origins(domain, store).await?;
+    let (mut summary, mut kept, mut before) = (AuditSummary::default(), Vec::new(), None);
     loop {
-        let page = audit_page(domain, store, at, PAGE as usize, before).await?;
+        let page = page_of(domain, store, (at, &own), PAGE as usize, before).await?;
         page.tokens.iter().for_each(|a| summary.add(a));
+        if keep {
+            kept.extend(page.tokens);
+        }
         match page.next {
             Some(next) => before = Some(next),
-            None => return Ok(summary),
+            None => return Ok((summary, kept)),
         }
     }
 }
