@@ -16,9 +16,11 @@ use crate::dev::Dev;
 use crate::graphql::Graphql;
 use crate::http::cookies::CookieJar;
 use crate::http::error::ApiError;
+use crate::http::faults;
 use crate::http::listener::Limits;
 use crate::http::request_log::RequestLogLayer;
 use crate::management::Management;
+use crate::service::caches::faults::Surface;
 use crate::service::{sync, Domain};
 use crate::storefront::Storefronts;
 use crate::{dev, graphql, management, ops, payments, storefront};
@@ -88,13 +90,21 @@ pub fn router(state: AppState) -> Router {
         Some((d, _)) => dev::router(d.clone()),
         None => Router::new(),
     };
+    // Under --dev, each surface's development faults are applied in front of it.
+    let faulted = |router: Router<AppState>, surface: Surface| match &state.dev {
+        Some(_) => faults::wrap(router, &state.domain, surface, &state.config.rate_limit),
+        None => router,
+    };
     Router::new()
         .merge(dev)
         .merge(ops::router())
-        .merge(management::router(state.management.clone()))
-        .merge(graphql::router())
-        .merge(storefront::router())
-        .merge(payments::router())
+        .merge(faulted(
+            management::router(state.management.clone()),
+            Surface::Management,
+        ))
+        .merge(faulted(graphql::router(), Surface::Graphql))
+        .merge(faulted(storefront::router(), Surface::Storefront))
+        .merge(faulted(payments::router(), Surface::Payments))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(log)

@@ -204,3 +204,14 @@ impl Store {
         rows.iter().map(customer_from).collect()
     }
 }
+
+impl Store {
+    /// The ids of every customer of the store.
+    pub async fn customer_ids(&self, store_id: i64) -> Result<Vec<i64>> {
+        let rows = sqlx::query("SELECT id FROM customers WHERE store_id = $1")
+            .bind(store_id)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(|r| get(r, "id")).collect()
+    }
+}

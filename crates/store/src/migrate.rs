@@ -74,6 +74,10 @@ const SQLITE: &[(i64, &str)] = &[
         23,
         include_str!("../migrations/sqlite/0023_store_clocks.sql"),
     ),
+    (
+        24,
+        include_str!("../migrations/sqlite/0024_store_seed_states.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -152,6 +156,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         23,
         include_str!("../migrations/postgres/0023_store_clocks.sql"),
+    ),
+    (
+        24,
+        include_str!("../migrations/postgres/0024_store_seed_states.sql"),
     ),
 ];
 

@@ -2,63 +2,72 @@
 
 use crate::{get, Backend, Result, Store};
 
-/// Rows owned through a parent of the store, removed first: (table, column, parent query).
-const CHILDREN: [(&str, &str, &str); 10] = [
+/// A transaction on either backend.
+pub(crate) type Tx<'c> = sqlx::Transaction<'c, sqlx::Any>;
+
+/// Rows owned through a parent of the store, removed first: (table, column, parent table,
+/// the parent's key, the parent's column naming the store).
+pub(crate) const CHILDREN: [(&str, &str, &str, &str, &str); 10] = [
     (
         "wishlist_items",
         "wishlist_id",
-        "SELECT id FROM wishlists WHERE store_id = $1",
+        "wishlists",
+        "id",
+        "store_id",
     ),
-    (
-        "cart_items",
-        "cart_id",
-        "SELECT id FROM carts WHERE store_id = $1",
-    ),
+    ("cart_items", "cart_id", "carts", "id", "store_id"),
     (
         "checkout_consignments",
         "cart_id",
-        "SELECT id FROM carts WHERE store_id = $1",
+        "carts",
+        "id",
+        "store_id",
     ),
-    (
-        "checkout_coupons",
-        "cart_id",
-        "SELECT id FROM carts WHERE store_id = $1",
-    ),
+    ("checkout_coupons", "cart_id", "carts", "id", "store_id"),
     (
         "checkout_billing_addresses",
         "cart_id",
-        "SELECT id FROM carts WHERE store_id = $1",
+        "carts",
+        "id",
+        "store_id",
     ),
-    (
-        "order_lines",
-        "order_id",
-        "SELECT id FROM orders WHERE store_id = $1",
-    ),
-    (
-        "order_addresses",
-        "order_id",
-        "SELECT id FROM orders WHERE store_id = $1",
-    ),
+    ("order_lines", "order_id", "orders", "id", "store_id"),
+    ("order_addresses", "order_id", "orders", "id", "store_id"),
     (
         "company_addresses",
         "company_id",
-        "SELECT id FROM companies WHERE store_id = $1",
+        "companies",
+        "id",
+        "store_id",
     ),
     (
         "token_use_details",
         "jti",
-        "SELECT jti FROM issued_tokens WHERE store_id = $1",
+        "issued_tokens",
+        "jti",
+        "store_id",
     ),
+    // Other stores' connections to a carrier this store registered (none today: a store's
+    // own carriers are listed to it alone, but the schema allows them).
     (
         "carrier_connections",
         "carrier_id",
-        "SELECT id FROM shipping_carriers WHERE owner_store_id = $1",
+        "shipping_carriers",
+        "id",
+        "owner_store_id",
     ),
+];
+
+/// Providers a store registered for itself alone: (table, its column naming the store).
+pub(crate) const OWNED_PROVIDERS: [(&str, &str); 2] = [
+    ("tax_providers", "owner_store_id"),
+    ("shipping_carriers", "owner_store_id"),
 ];
 
 /// Tables with a `store_id`, children before the rows they point at. A contract test fails
 /// when a table with a `store_id` is missing here.
-pub const OWNED_TABLES: [&str; 40] = [
+pub const OWNED_TABLES: [&str; 41] = [
+    "store_seed_states",
     "checkout_links",
     "payment_access_tokens",
     "payments",
@@ -106,34 +115,7 @@ impl Store {
     /// such store.
     pub async fn delete_store(&self, store_id: i64) -> Result<bool> {
         let mut tx = self.pool().begin().await?;
-        for (table, column, parents) in CHILDREN {
-            sqlx::query(&format!(
-                "DELETE FROM {table} WHERE {column} IN ({parents})"
-            ))
-            .bind(store_id)
-            .execute(&mut *tx)
-            .await?;
-        }
-        for table in OWNED_TABLES {
-            sqlx::query(&format!("DELETE FROM {table} WHERE store_id = $1"))
-                .bind(store_id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        // Providers the store registered for itself alone (other stores' connections to them
-        // went with the children above).
-        for table in ["tax_connections", "tax_providers", "shipping_carriers"] {
-            let filter = match table {
-                "tax_connections" => {
-                    "provider_id IN (SELECT id FROM tax_providers WHERE owner_store_id = $1)"
-                }
-                _ => "owner_store_id = $1",
-            };
-            sqlx::query(&format!("DELETE FROM {table} WHERE {filter}"))
-                .bind(store_id)
-                .execute(&mut *tx)
-                .await?;
-        }
+        delete_owned(&mut tx, store_id, false).await?;
         let done = sqlx::query("DELETE FROM stores WHERE id = $1")
             .bind(store_id)
             .execute(&mut *tx)
@@ -173,4 +155,43 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// Deletes every row the store owns except its `stores` row (and, with `keep_seed_state`, its
+/// kept seed state), children first.
+pub(crate) async fn delete_owned(
+    tx: &mut Tx<'_>,
+    store_id: i64,
+    keep_seed_state: bool,
+) -> Result<()> {
+    for (table, column, parent, key, owner) in CHILDREN {
+        sqlx::query(&format!(
+            "DELETE FROM {table} WHERE {column} IN (SELECT {key} FROM {parent} WHERE {owner} = $1)"
+        ))
+        .bind(store_id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    let owned = OWNED_TABLES.iter();
+    for table in owned.filter(|t| !(keep_seed_state && **t == "store_seed_states")) {
+        sqlx::query(&format!("DELETE FROM {table} WHERE store_id = $1"))
+            .bind(store_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    // Other stores' connections to a tax provider this store registered, then its providers.
+    sqlx::query(
+        "DELETE FROM tax_connections WHERE provider_id IN \
+         (SELECT id FROM tax_providers WHERE owner_store_id = $1)",
+    )
+    .bind(store_id)
+    .execute(&mut **tx)
+    .await?;
+    for (table, owner) in OWNED_PROVIDERS {
+        sqlx::query(&format!("DELETE FROM {table} WHERE {owner} = $1"))
+            .bind(store_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
 }

@@ -271,3 +271,22 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// Every token the store issued, by id, and whether it is revoked (development mode's
+    /// reset ends those its seed did not have).
+    pub async fn token_ids(&self, store_id: i64) -> Result<Vec<(String, bool)>> {
+        let rows = sqlx::query("SELECT jti, revoked_at FROM issued_tokens WHERE store_id = $1")
+            .bind(store_id)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    get(r, "jti")?,
+                    get::<Option<i64>>(r, "revoked_at")?.is_some(),
+                ))
+            })
+            .collect()
+    }
+}

@@ -4,7 +4,9 @@
 //! API token opens nothing here. With `dev.open_on_loopback`, loopback clients need none.
 //! Answers use the management API's JSON and error envelope.
 
+mod faults;
 mod minting;
+mod state;
 mod stores;
 
 use std::net::SocketAddr;
@@ -13,7 +15,7 @@ use std::sync::Arc;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, post};
+use axum::routing::{delete, get, post, put};
 use axum::Router;
 use storefront_auth_core::secret::{digests_equal, Secret};
 
@@ -31,6 +33,8 @@ pub struct DevState {
     /// Digest of the credential.
     token_digest: String,
     open_on_loopback: bool,
+    /// Imports running now (each holds a state of up to `state::MAX_IMPORT` in memory).
+    imports: tokio::sync::Semaphore,
 }
 
 impl Dev {
@@ -41,6 +45,7 @@ impl Dev {
             domain,
             token_digest: token.digest(),
             open_on_loopback: config.open_on_loopback,
+            imports: tokio::sync::Semaphore::new(2),
         }))
     }
 
@@ -60,6 +65,15 @@ where
             "/_dev/stores/{hash}",
             delete(stores::remove).get(stores::show),
         )
+        .route("/_dev/stores/import", post(state::import))
+        .route("/_dev/stores/{hash}/export", get(state::export))
+        .route("/_dev/stores/{hash}/reset", post(state::reset))
+        .route("/_dev/stores/{hash}/seed-state", put(state::keep_seed))
+        .route(
+            "/_dev/stores/{hash}/faults",
+            post(faults::add).get(faults::list).delete(faults::clear),
+        )
+        .route("/_dev/stores/{hash}/faults/{id}", delete(faults::remove))
         .route("/_dev/stores/{hash}/tokens", post(minting::mint_token))
         .route(
             "/_dev/stores/{hash}/customer-access-tokens",

@@ -83,14 +83,25 @@ pub async fn show(
     Path(hash): Path<String>,
 ) -> Result<axum::Json<Value>, ApiError> {
     let store = store_at(&dev, &hash).await?;
-    let channels = stores::channels(dev.domain(), store.id).await?;
-    Ok(axum::Json(json!({ "data": {
+    let view = store_view(&dev, &store).await?;
+    Ok(axum::Json(json!({ "data": view, "meta": {} })))
+}
+
+/// A store as the control API shows it: hash, id, name, management path, channels and hosts.
+pub(super) async fn store_view(dev: &Dev, store: &StoreRecord) -> Result<Value, ApiError> {
+    let domain = dev.domain();
+    let channels = stores::channels(domain, store.id).await?;
+    let channels = channels.iter().map(|c| {
+        json!({ "id": c.channel_id, "site_url": c.site_url,
+                "host": domain.storefront_host(&store.hash, c.channel_id) })
+    });
+    Ok(json!({
         "store_hash": store.hash,
         "store_id": store.id,
         "name": store.name,
-        "channels": channels.iter().map(|c| json!({ "id": c.channel_id, "site_url": c.site_url,
-            "host": dev.domain().storefront_host(&store.hash, c.channel_id) })).collect::<Vec<_>>(),
-    }, "meta": {} })))
+        "management_api": format!("/stores/{}", store.hash),
+        "channels": channels.collect::<Vec<_>>(),
+    }))
 }
 
 /// `DELETE /_dev/stores/{hash}`: the store and everything it owns. The default store (served

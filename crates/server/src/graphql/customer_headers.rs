@@ -5,8 +5,9 @@ use axum::http::{HeaderMap, HeaderName};
 use crate::http::headers::text;
 use crate::service::customer_context::CustomerSignals;
 
+pub use crate::http::headers::CAT_HEADER;
+
 // Parsed once: a header looked up by a string is parsed on every lookup.
-pub const CAT_HEADER: HeaderName = HeaderName::from_static("x-bc-customer-access-token");
 pub const CUSTOMER_ID_HEADER: HeaderName = HeaderName::from_static("x-bc-customer-id");
 pub const ERROR_ON_INVALID_HEADER: HeaderName =
     HeaderName::from_static("x-bc-error-on-invalid-customer-access-token");

@@ -27,7 +27,8 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
     }
 }
 
-fn is_json(headers: &HeaderMap) -> bool {
+/// Whether the body is declared `application/json`.
+pub fn is_json(headers: &HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

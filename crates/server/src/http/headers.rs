@@ -5,6 +5,8 @@ use axum::response::Response;
 
 // Parsed once: a header looked up or set by a string is parsed on every use.
 pub const CORRELATION_ID: HeaderName = HeaderName::from_static("x-correlation-id");
+/// A customer access token (SPEC §5.4); here because development faults replace it too.
+pub const CAT_HEADER: HeaderName = HeaderName::from_static("x-bc-customer-access-token");
 
 /// A header's trimmed, non-empty text value.
 pub fn text<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Option<&'a str> {

@@ -5,7 +5,9 @@
 pub mod body;
 pub mod client;
 pub mod cookies;
+pub mod dev_certs;
 pub mod error;
+pub mod faults;
 pub mod headers;
 pub mod listener;
 pub mod log_writer;

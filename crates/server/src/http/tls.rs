@@ -1,20 +1,19 @@
 //! HTTPS (SPEC §2): a certificate from files (`--tls-cert/--tls-key`), or development TLS
 //! (`--dev-tls`): a local CA created once in `{data_dir}/dev-tls` and, at every start, a server
 //! certificate signed by it whose SANs name every store host (`store-{hash}.{domain}` and
-//! `store-{hash}-{channel}.{domain}` for each channel), `localhost` and `127.0.0.1`. Clients
+//! `store-{hash}-{channel}.{domain}` for each channel), `localhost` and `127.0.0.1`; stores
+//! made later get theirs at the first handshake (`dev_certs`). Clients
 //! trust the CA (`NODE_EXTRA_CA_CERTS`, `REQUESTS_CA_BUNDLE`), which is what the Catalyst
 //! client needs: it only speaks `https://store-{hash}-{channel}.{domain}`.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use rcgen::{
-    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
-    KeyUsagePurpose,
-};
+use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair, KeyUsagePurpose};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
+use super::dev_certs::{server_certificate, DevCertResolver};
 use crate::service::Domain;
 
 #[derive(Debug, thiserror::Error)]
@@ -62,16 +61,24 @@ pub fn server_config(
         ));
     }
     let key = PrivateKeyDer::from_pem_slice(key_pem).map_err(cert_err)?;
-    let mut config = rustls::ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::aws_lc_rs::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .map_err(cert_err)?
-    .with_no_client_auth()
-    .with_single_cert(chain, key)
-    .map_err(cert_err)?;
+    let config = builder()?.with_single_cert(chain, key).map_err(cert_err)?;
+    Ok(with_alpn(config))
+}
+
+type NeedsCert = rustls::ConfigBuilder<rustls::ServerConfig, rustls::server::WantsServerCert>;
+
+/// TLS 1.2 and 1.3 on aws-lc, no client certificates.
+fn builder() -> Result<NeedsCert, TlsError> {
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let versions = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(cert_err)?;
+    Ok(versions.with_no_client_auth())
+}
+
+fn with_alpn(mut config: rustls::ServerConfig) -> Arc<rustls::ServerConfig> {
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Ok(Arc::new(config))
+    Arc::new(config)
 }
 
 pub fn from_files(cert: &Path, key: &Path) -> Result<Arc<rustls::ServerConfig>, TlsError> {
@@ -114,20 +121,16 @@ pub async fn dev_certificate(
     }
     let mut hosts = vec!["localhost".to_string(), "127.0.0.1".to_string()];
     hosts.extend(crate::service::stores::storefront_hosts(domain).await?);
-    let mut params = CertificateParams::new(hosts.clone()).map_err(cert_err)?;
-    params
-        .distinguished_name
-        .push(DnType::CommonName, "storefront-auth development server");
-    params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
-    params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
     let key = KeyPair::generate().map_err(cert_err)?;
-    let cert = params
-        .signed_by(&key, &ca_cert, &ca_key)
-        .map_err(cert_err)?;
+    let cert = server_certificate(hosts.clone(), &key, &ca_cert, &ca_key)
+        .map_err(TlsError::Certificate)?;
     write(&dir.join("server.pem"), &cert.pem(), false)?;
     write(&dir.join("server-key.pem"), &key.serialize_pem(), true)?;
-    let config = server_config(cert.pem().as_bytes(), key.serialize_pem().as_bytes())?;
-    Ok((config, DevTls { ca_path, hosts }))
+    let suffix = &domain.settings().domain;
+    let resolver = DevCertResolver::new(ca_cert, ca_key, key, &cert, &hosts, suffix)
+        .map_err(TlsError::Certificate)?;
+    let config = builder()?.with_cert_resolver(Arc::new(resolver));
+    Ok((with_alpn(config), DevTls { ca_path, hosts }))
 }
 
 /// Browsers reach this server over TLS: it serves TLS itself, or a TLS proxy is in front.

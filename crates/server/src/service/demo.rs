@@ -290,7 +290,12 @@ pub async fn seed_if_empty(domain: &Domain) -> Result<Option<DemoCredentials>, D
     if !domain.store().list_stores().await?.is_empty() {
         return Ok(None);
     }
-    seed_store(domain, DEMO_HASH, "Demo Store").await.map(Some)
+    let credentials = seed_store(domain, DEMO_HASH, "Demo Store").await?;
+    // Development mode's reset returns the demo store to the state it was seeded with.
+    if let Some(store) = domain.store().store_by_id(credentials.store_id).await? {
+        super::dev_state::keep_as_seed(domain, &store).await?;
+    }
+    Ok(Some(credentials))
 }
 
 /// The demo password's hash, made once per process: seeding another store (development

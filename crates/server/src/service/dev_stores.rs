@@ -58,6 +58,10 @@ pub async fn create(domain: &Domain) -> Result<IsolatedStore, DevError> {
         subject: Some(credentials.client_id.clone()),
     };
     let (private_token, _) = tokens::issue(domain, credentials.store_id, spec).await?;
+    // Its seed state holds the private token: a reset keeps the worker's token working.
+    if let Some(store) = domain.store().store_by_id(credentials.store_id).await? {
+        super::dev_state::keep_as_seed(domain, &store).await?;
+    }
     tracing::info!(store = %hash, "isolated store created");
     Ok(IsolatedStore {
         credentials,
@@ -70,6 +74,7 @@ pub async fn create(domain: &Domain) -> Result<IsolatedStore, DevError> {
 pub async fn remove(domain: &Domain, store: &StoreRecord) -> Result<bool, StoreError> {
     let removed = domain.store().delete_store(store.id).await?;
     domain.forget_storefront(&store.hash);
+    super::faults::clear(domain, &store.hash);
     domain.0.clocks.set(store.id, None);
     tracing::info!(store = %store.hash, removed, "isolated store removed");
     Ok(removed)

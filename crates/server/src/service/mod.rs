@@ -34,8 +34,10 @@ pub mod customers;
 pub mod demo;
 pub mod demo_history;
 mod demo_images;
+pub mod dev_state;
 pub mod dev_stores;
 pub mod directory;
+pub mod faults;
 pub mod fields;
 pub mod geography;
 pub mod hosted_checkout;
@@ -78,7 +80,8 @@ use storefront_auth_store::Store;
 use crate::config::CustomersConfig;
 use crate::metrics::Metrics;
 use caches::{
-    CatalogCache, Directory, ProviderAnswers, SessionCache, StoreClocks, TokenCache, UsageCounters,
+    CatalogCache, Directory, FaultBook, ProviderAnswers, SessionCache, StoreClocks, TokenCache,
+    UsageCounters,
 };
 
 pub use open::StartError;
@@ -115,6 +118,8 @@ struct Inner {
     /// The decision inspector's rings (issue 19).
     decisions: caches::decisions::DecisionLog,
     catalog: CatalogCache,
+    /// Faults tests asked for (development mode).
+    faults: FaultBook,
     outbound: outbound::Outbound,
     /// Answers of tax and shipping providers, by request.
     provider_answers: ProviderAnswers,
@@ -196,6 +201,10 @@ impl Domain {
     }
 
     /// The decision inspector's rings.
+    pub fn faults(&self) -> &FaultBook {
+        &self.0.faults
+    }
+
     pub fn decisions(&self) -> &caches::decisions::DecisionLog {
         &self.0.decisions
     }

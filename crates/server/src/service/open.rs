@@ -8,7 +8,8 @@ use storefront_auth_core::keys::MasterKey;
 use storefront_auth_store::{Backend, Store};
 
 use super::caches::{
-    CatalogCache, Directory, ProviderAnswers, SessionCache, StoreClocks, TokenCache, UsageCounters,
+    CatalogCache, Directory, FaultBook, ProviderAnswers, SessionCache, StoreClocks, TokenCache,
+    UsageCounters,
 };
 use super::keys::{self, KeysError};
 use super::outbound::Outbound;
@@ -34,6 +35,14 @@ pub enum StartError {
     DataDir(String, std::io::Error),
     #[error("outbound calls: {0}")]
     Outbound(String),
+}
+
+fn settings_of(config: &Config) -> Settings {
+    Settings {
+        domain: config.domain.clone(),
+        default_store: config.default_store.clone(),
+        customers: config.customers.clone(),
+    }
 }
 
 impl Domain {
@@ -68,11 +77,7 @@ impl Domain {
             Backend::Sqlite => None,
         };
         let domain = Domain(Arc::new(Inner {
-            settings: Settings {
-                domain: config.domain.clone(),
-                default_store: config.default_store.clone(),
-                customers: config.customers.clone(),
-            },
+            settings: settings_of(config),
             schedule: config.schedule()?,
             clocks: StoreClocks::with(store.store_clock_offsets().await?),
             passwords: Passwords::new(
@@ -86,6 +91,7 @@ impl Domain {
             usage: UsageCounters::default(),
             decisions: Default::default(),
             catalog: CatalogCache::default(),
+            faults: FaultBook::default(),
             outbound,
             provider_answers: ProviderAnswers::default(),
             payments_key: OnceLock::new(),

@@ -7,9 +7,9 @@ use serde_json::{json, Value};
 
 use crate::helpers::{Resp, TestApp, JANE, LOGIN, PASSWORD};
 
-const DEV_TOKEN: &str = "dev-token-for-the-tests-0123456789";
+pub(crate) const DEV_TOKEN: &str = "dev-token-for-the-tests-0123456789";
 
-async fn dev_app() -> TestApp {
+pub(crate) async fn dev_app() -> TestApp {
     TestApp::spawn_with(|c| {
         c.dev.enabled = true;
         c.dev.token = Some(DEV_TOKEN.into());
@@ -18,7 +18,7 @@ async fn dev_app() -> TestApp {
     .await
 }
 
-async fn dev(
+pub(crate) async fn dev(
     app: &TestApp,
     method: Method,
     path: &str,
@@ -35,14 +35,14 @@ async fn dev(
     Resp::from(req.send().await.expect("send")).await
 }
 
-async fn new_store(app: &TestApp) -> Value {
+pub(crate) async fn new_store(app: &TestApp) -> Value {
     let r = dev(app, Method::POST, "/_dev/stores", Some(DEV_TOKEN), None).await;
     assert_eq!(r.status, 201, "{:?}", r.body);
     r.body["data"].clone()
 }
 
 /// A GraphQL request to `store`'s channel 1 host.
-async fn gql_on(
+pub(crate) async fn gql_on(
     app: &TestApp,
     store: &Value,
     token: &str,
@@ -58,7 +58,7 @@ async fn gql_on(
     app.gql_body(Some(token), query, &headers).await
 }
 
-async fn mgmt_on(app: &TestApp, store: &Value, hash: &str, path: &str) -> Resp {
+pub(crate) async fn mgmt_on(app: &TestApp, store: &Value, hash: &str, path: &str) -> Resp {
     let token = store["api_account"]["access_token"]
         .as_str()
         .expect("token");

@@ -102,6 +102,47 @@ fn catalyst_client_over_development_tls() {
     );
 }
 
+/// Development faults (issue 20) as the real Catalyst client observes them: its own error
+/// classes for a 429, a 5xx, an invalid CAT and a revoked token; latency as a late answer.
+#[test]
+fn catalyst_client_observes_development_faults() {
+    install();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().display().to_string();
+    let dev_token = "dev-token-for-the-catalyst-client";
+    let mut p = ServerProcess::start_serving(
+        &["--data-dir", &data],
+        &["--dev-tls", "--dev"],
+        &[("STOREFRONT_AUTH_DEV__TOKEN", dev_token)],
+    );
+    p.drain();
+    let lines = run(
+        "node",
+        &["--require", "./dispatch.cjs", "catalyst_faults.mjs"],
+        &[
+            (
+                "BIGCOMMERCE_GRAPHQL_API_DOMAIN",
+                format!("localhost:{}", port(&p)),
+            ),
+            ("NODE_EXTRA_CA_CERTS", p.value("ca_cert:")),
+            ("DEV_TOKEN", dev_token.to_string()),
+        ],
+    );
+    assert_steps(
+        &lines,
+        "@bigcommerce/catalyst-client 1.0.3",
+        &[
+            "a rate_limited fault raised BigCommerceAPIError 429",
+            "a server_error fault raised BigCommerceAPIError 503",
+            "a latency fault answered after",
+            "an invalid_customer_access_token fault raised InvalidCustomerAccessTokenError",
+            "the next request with the same CAT returned jane@example.com",
+            "a revoked_token fault raised BigCommerceAPIError 401",
+            "each fault was applied exactly once",
+        ],
+    );
+}
+
 #[test]
 fn development_tls_keeps_its_ca_across_restarts() {
     let dir = tempfile::tempdir().expect("tempdir");

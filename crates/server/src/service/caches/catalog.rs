@@ -135,6 +135,13 @@ pub struct CatalogCache {
 }
 
 impl CatalogCache {
+    /// Drops what is held of the store (its state was replaced): the next read loads it.
+    pub fn forget(&self, store_id: i64) {
+        if let Ok(mut m) = self.stores.write() {
+            m.remove(&store_id);
+        }
+    }
+
     /// The whole catalog, or `None` when it is too large to hold.
     pub async fn products(
         &self,

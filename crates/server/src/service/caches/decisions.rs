@@ -49,6 +49,13 @@ pub struct DecisionLog {
 }
 
 impl DecisionLog {
+    /// Drops the store's decisions (its state was replaced).
+    pub fn forget(&self, store_id: i64) {
+        if let Ok(mut m) = self.rings.write() {
+            m.remove(&store_id);
+        }
+    }
+
     pub fn record(&self, store_id: i64, mut d: DecisionRecord) {
         d.id = 1 + self
             .next_id
