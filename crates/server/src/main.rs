@@ -60,6 +60,10 @@ enum Command {
         /// with its own credential printed at start.
         #[arg(long)]
         dev: bool,
+        /// Seed this file (TOML, or JSON when named .json) on an empty database instead of
+        /// the demo store; images are files next to it.
+        #[arg(long, value_name = "FILE")]
+        seed: Option<PathBuf>,
     },
     /// Stores.
     #[command(subcommand)]
@@ -133,6 +137,7 @@ fn flags(args: &Cli) -> BTreeMap<String, toml::Value> {
         tls_cert,
         tls_key,
         dev,
+        seed,
     } = &args.command
     {
         if *dev {
@@ -150,6 +155,7 @@ fn flags(args: &Cli) -> BTreeMap<String, toml::Value> {
         };
         flag("tls_cert", path(tls_cert));
         flag("tls_key", path(tls_key));
+        flag("seed", path(seed));
     }
     flags
 }

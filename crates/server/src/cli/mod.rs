@@ -31,6 +31,7 @@ use storefront_auth_store::StoreRecord;
 
 use crate::app::AppState;
 use crate::config::Config;
+use crate::service::seed::{Assets, Seed, Seeded};
 use crate::service::{self, Domain};
 
 /// Text a command prints on success.
@@ -55,17 +56,12 @@ pub async fn serve(config: Config) -> anyhow::Result<Output> {
         Ok(n) => tracing::debug!(open_files = n, "open files limit"),
         Err(e) => tracing::warn!(error = %e, "could not raise the open files limit"),
     }
-    let demo = config.demo;
     let listen = config.listen.clone();
     let listener = tokio::net::TcpListener::bind(&listen)
         .await
         .with_context(|| format!("binding {listen}"))?;
     let domain = open(&config).await?;
-    if demo {
-        if let Some(c) = service::demo::seed_if_empty(&domain).await? {
-            print_demo(&domain, &c);
-        }
-    }
+    seed_at_start(&config, &domain).await?;
     let tls = if config.dev_tls {
         let (tls, dev) = crate::http::tls::dev_certificate(&domain, &config.data_dir).await?;
         print_dev_tls(&config.domain, &dev, listener.local_addr()?.port());
@@ -102,24 +98,68 @@ pub async fn serve(config: Config) -> anyhow::Result<Output> {
     Ok(Output(String::new()))
 }
 
-fn print_demo(domain: &Domain, c: &service::demo::DemoCredentials) {
-    println!("Created the demo store (shown once; the access token is stored only as a digest):");
-    println!("  store_hash:    {}", c.store_hash);
-    println!("  store_id:      {}", c.store_id);
-    println!("  client_id:     {}", c.client_id);
-    println!("  client_secret: {}", c.client_secret);
-    println!("  access_token:  {}", c.access_token);
+/// Seeds `--seed FILE`, or the demo unless `--no-demo`, on an empty database.
+async fn seed_at_start(config: &Config, domain: &Domain) -> anyhow::Result<()> {
+    let (seed, assets) = match &config.seed {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading the seed {}", path.display()))?;
+            let json = path.extension().is_some_and(|e| e == "json");
+            let seed = Seed::parse(&text, json)
+                .with_context(|| format!("the seed {} is not valid", path.display()))?;
+            let dir = path
+                .parent()
+                .unwrap_or(std::path::Path::new("."))
+                .to_path_buf();
+            (seed, Assets::Dir(dir))
+        }
+        None if config.demo => Seed::demo()?,
+        None => return Ok(()),
+    };
+    let seeded = service::demo::seed_if_empty_with(domain, &seed, &assets)
+        .await
+        .map_err(|e| {
+            anyhow!(
+                "seeding {}: {e}",
+                config
+                    .seed
+                    .as_ref()
+                    .map_or("the demo".into(), |p| p.display().to_string())
+            )
+        })?;
+    if let Some(seeded) = seeded {
+        print_seeded(domain, &seeded, &seed);
+    }
+    Ok(())
+}
+
+fn print_seeded(domain: &Domain, seeded: &Seeded, seed: &Seed) {
+    let store = &seeded.store;
     println!(
-        "  storefront:    http://{} (channel 1), http://{} (channel 2)",
-        domain.storefront_host(&c.store_hash, 1),
-        domain.storefront_host(&c.store_hash, 2)
+        "Created the store {} (shown once; access tokens are stored only as digests):",
+        store.name
     );
+    println!("  store_hash:    {}", store.hash);
+    println!("  store_id:      {}", store.id);
+    for a in &seeded.accounts {
+        println!("  api account:   {}", a.name);
+        println!("  client_id:     {}", a.client_id);
+        println!("  client_secret: {}", a.client_secret);
+        println!("  access_token:  {}", a.access_token);
+    }
+    let channels = (1..=seed.channels.len().max(1) as i64).map(|c| {
+        format!(
+            "http://{} (channel {c})",
+            domain.storefront_host(&store.hash, c)
+        )
+    });
     println!(
-        "  customers:     {} / {} (password {})",
-        service::demo::DEMO_CUSTOMERS[0].0,
-        service::demo::DEMO_CUSTOMERS[1].0,
-        service::demo::DEMO_PASSWORD
+        "  storefront:    {}",
+        channels.collect::<Vec<_>>().join(", ")
     );
+    for c in &seed.customers {
+        println!("  customer:      {} (password {})", c.email, c.password);
+    }
 }
 
 /// How to trust the development CA and point clients at the HTTPS hosts.

@@ -36,6 +36,9 @@ pub struct Config {
     pub default_store: String,
     /// Create the demo store on an empty database.
     pub demo: bool,
+    /// Seed this file (TOML, or JSON by its `.json` name) on an empty database instead of the
+    /// demo (issue 20).
+    pub seed: Option<PathBuf>,
     /// Base64 of 32 bytes; seals signing keys at rest when set.
     pub master_key: Option<String>,
     /// Simulated "now" (RFC 3339) at start-up; time advances from there.
@@ -73,6 +76,7 @@ impl std::fmt::Debug for Config {
             .field("domain", &self.domain)
             .field("default_store", &self.default_store)
             .field("demo", &self.demo)
+            .field("seed", &self.seed)
             .field(
                 "master_key",
                 &self.master_key.as_ref().map(|_| "<redacted>"),
@@ -102,6 +106,7 @@ impl Default for Config {
             domain: "localhost".into(),
             default_store: "demo".into(),
             demo: true,
+            seed: None,
             master_key: None,
             clock: None,
             log_format: "text".into(),

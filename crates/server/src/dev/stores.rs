@@ -1,14 +1,16 @@
 //! `/_dev/stores`: isolated stores on demand (issue 20).
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Request, State};
+use axum::http::header;
 use axum::http::StatusCode;
 use serde_json::{json, Value};
 use storefront_auth_store::StoreRecord;
 
 use super::Dev;
+use crate::http::body::{is_json, read_limited};
 use crate::http::error::{ApiError, FieldError};
-use crate::service::demo::{DEMO_CUSTOMERS, DEMO_PASSWORD};
 use crate::service::dev_stores::{self, DevError};
+use crate::service::seed::{Assets, Seed, SeedError};
 use crate::service::stores;
 
 pub(super) type Answer = Result<(StatusCode, axum::Json<Value>), ApiError>;
@@ -43,6 +45,10 @@ pub(super) fn dev_error(e: DevError) -> ApiError {
             p.to_string(),
         )]),
         DevError::NoLoginIssuer => ApiError::Conflict(e.to_string()),
+        DevError::Seed(SeedError::Invalid(m)) => {
+            ApiError::Invalid(vec![FieldError::new("seed", "invalid", m)])
+        }
+        DevError::Seed(SeedError::Failed(m)) => ApiError::Refused(StatusCode::CONFLICT, m),
         DevError::Store(s) => s.into(),
         other => ApiError::Internal(other.to_string()),
     }
@@ -54,27 +60,76 @@ pub(super) async fn store_at(dev: &Dev, hash: &str) -> Result<StoreRecord, ApiEr
         .ok_or(ApiError::NotFound)
 }
 
-/// `POST /_dev/stores`: a store of the caller's own, with the demo's data.
-pub async fn create(State(dev): State<Dev>) -> Answer {
-    let made = dev_stores::create(dev.domain()).await.map_err(dev_error)?;
-    let c = &made.credentials;
+/// The largest body `POST /_dev/stores` reads: a seed with its images as `data:` URLs.
+pub const MAX_SEED_BODY: usize = 16 * 1024 * 1024;
+
+/// The seed and name a creation body gives: `{"seed": {…} | "TOML text", "name": "…"}`, both
+/// optional; an empty body is the demo seed.
+async fn creation_body(req: Request) -> Result<(Option<(Seed, Assets)>, Option<String>), ApiError> {
+    let has_body = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .is_none_or(|v| v.as_bytes() != b"0");
+    if !has_body
+        || (req.headers().get(header::CONTENT_TYPE).is_none()
+            && req.headers().get(header::TRANSFER_ENCODING).is_none())
+    {
+        return Ok((None, None));
+    }
+    if !is_json(req.headers()) {
+        return Err(ApiError::UnsupportedMediaType);
+    }
+    let bytes = read_limited(req.into_body(), MAX_SEED_BODY).await?;
+    let body: Value =
+        serde_json::from_slice(&bytes).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    let invalid = |m: String| ApiError::Invalid(vec![FieldError::new("seed", "invalid", m)]);
+    let seed = match body.get("seed") {
+        None => None,
+        Some(Value::String(toml)) => {
+            Some(Seed::parse(toml, false).map_err(|e| invalid(e.to_string()))?)
+        }
+        Some(json) => {
+            Some(Seed::parse(&json.to_string(), true).map_err(|e| invalid(e.to_string()))?)
+        }
+    };
+    let name = match body.get("name") {
+        None => None,
+        Some(Value::String(n)) if !n.trim().is_empty() => Some(n.trim().to_string()),
+        Some(_) => {
+            return Err(ApiError::Invalid(vec![FieldError::new(
+                "name",
+                "invalid",
+                "name must be a non-empty string.",
+            )]))
+        }
+    };
+    Ok((seed.map(|s| (s, Assets::Inline)), name))
+}
+
+/// `POST /_dev/stores`: a store of the caller's own, from the demo seed or the body's seed.
+pub async fn create(State(dev): State<Dev>, req: Request) -> Answer {
+    let (seed, name) = creation_body(req).await?;
+    let made = dev_stores::create(dev.domain(), seed, name)
+        .await
+        .map_err(dev_error)?;
     let domain = dev.domain();
-    created(json!({
-        "store_hash": c.store_hash,
-        "store_id": c.store_id,
-        "api_account": {
-            "client_id": c.client_id,
-            "client_secret": c.client_secret,
-            "access_token": c.access_token,
-        },
-        "management_api": format!("/stores/{}", c.store_hash),
-        "storefront_hosts": {
-            "1": domain.storefront_host(&c.store_hash, 1),
-            "2": domain.storefront_host(&c.store_hash, 2),
-        },
-        "private_token": made.private_token,
-        "customers": DEMO_CUSTOMERS.iter().map(|(email, ..)| json!({ "email": email, "password": DEMO_PASSWORD })).collect::<Vec<_>>(),
-    }))
+    let store = &made.seeded.store;
+    let mut view = store_view(&dev, store).await?;
+    let account = made.seeded.accounts.first().map(|a| {
+        json!({ "client_id": a.client_id, "client_secret": a.client_secret, "access_token": a.access_token })
+    });
+    view["api_account"] = json!(account);
+    view["storefront_hosts"] = json!({
+        "1": domain.storefront_host(&store.hash, 1),
+        "2": domain.storefront_host(&store.hash, 2),
+    });
+    view["private_token"] = json!(made.private_token);
+    view["customers"] = made
+        .customers
+        .iter()
+        .map(|(email, password)| json!({ "email": email, "password": password }))
+        .collect();
+    created(view)
 }
 
 /// `GET /_dev/stores/{hash}`: the store and its channels.

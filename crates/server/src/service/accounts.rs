@@ -32,9 +32,31 @@ pub async fn create(
     name: &str,
     scopes: &[String],
 ) -> Result<Created, StoreError> {
-    let client_id = random_alnum(31);
-    let client_secret = Secret::new(random_alnum(51));
-    let access_token = Secret::new(random_alnum(31));
+    let fixed = FixedCredentials::default();
+    create_with(domain, store_id, kind, name, scopes, fixed).await
+}
+
+/// Credentials a seed fixes; each one not given is made.
+#[derive(Default)]
+pub struct FixedCredentials<'a> {
+    pub client_id: Option<&'a str>,
+    pub client_secret: Option<&'a str>,
+    pub access_token: Option<&'a str>,
+}
+
+/// Creates an account with the credentials given, the others made.
+pub async fn create_with(
+    domain: &Domain,
+    store_id: i64,
+    kind: AccountKind,
+    name: &str,
+    scopes: &[String],
+    fixed: FixedCredentials<'_>,
+) -> Result<Created, StoreError> {
+    let made = |given: Option<&str>, len| given.map_or_else(|| random_alnum(len), str::to_string);
+    let client_id = made(fixed.client_id, 31);
+    let client_secret = Secret::new(made(fixed.client_secret, 51));
+    let access_token = Secret::new(made(fixed.access_token, 31));
     let account = domain
         .store()
         .create_account(

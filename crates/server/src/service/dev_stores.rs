@@ -1,6 +1,6 @@
 //! Development mode's isolated stores (issue 20): a store of its own for each test worker,
-//! made from the demo's data under a fresh hash with its credentials and a private token, and
-//! removed with everything it owns; and minting without ceremony: any token kind from the
+//! made from a seed (the demo seed by default) under a fresh hash with its credentials and a
+//! private token, and removed with everything it owns; and minting without ceremony: any token kind from the
 //! management API's body, a customer access token, a Customer Login JWT, a PAT. The control API
 //! (`crate::dev`) is the only caller; it exists only under `serve --dev`.
 
@@ -10,7 +10,7 @@ use storefront_auth_core::secret::{random_hex, Secret};
 use storefront_auth_core::token::TokenKind;
 use storefront_auth_store::{SessionKind, StoreError, StoreRecord};
 
-use super::demo::{self, DemoCredentials, DemoError};
+use super::seed::{self, Assets, Seed, SeedError, Seeded};
 use super::token_request::TokenSpec;
 use super::tokens::{self, CreateError, IssueError};
 use super::{customers, Domain};
@@ -20,15 +20,17 @@ const ALL_PRIVATE_SCOPES: [&str; 3] = ["Unauthenticated", "Customer", "B2B"];
 
 /// A fresh store and what a test needs to use it.
 pub struct IsolatedStore {
-    pub credentials: DemoCredentials,
+    pub seeded: Seeded,
     /// A private token on every channel with every scope, never expiring.
     pub private_token: String,
+    /// The seed's customers: (email, password).
+    pub customers: Vec<(String, String)>,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum DevError {
     #[error(transparent)]
-    Seed(#[from] DemoError),
+    Seed(#[from] SeedError),
     #[error(transparent)]
     Issue(#[from] IssueError),
     #[error(transparent)]
@@ -45,27 +47,41 @@ pub enum DevError {
     Payment(#[from] super::payments::PaymentError),
 }
 
-/// Creates a store with the demo's data under a fresh hash (`t` and ten hex digits).
-pub async fn create(domain: &Domain) -> Result<IsolatedStore, DevError> {
+/// Creates a store from `seed` (the demo seed when `None`) under a fresh hash (`t` and ten hex
+/// digits), named `name` when given.
+pub async fn create(
+    domain: &Domain,
+    seed: Option<(Seed, Assets)>,
+    name: Option<String>,
+) -> Result<IsolatedStore, DevError> {
+    let (mut seed, assets) = match seed {
+        Some(given) => given,
+        None => Seed::demo()?,
+    };
+    if let Some(name) = name {
+        seed.store.name = name;
+    }
     let hash = format!("t{}", random_hex(5));
-    let credentials = demo::seed_store(domain, &hash, "Test store").await?;
+    let seeded = seed::apply(domain, &seed, &assets, &hash).await?;
     let spec = TokenSpec {
         kind: TokenKind::Private,
         channels: Vec::new(),
         origins: Vec::new(),
         scopes: Some(ALL_PRIVATE_SCOPES.iter().map(|s| s.to_string()).collect()),
         expires_at: i32::MAX as i64,
-        subject: Some(credentials.client_id.clone()),
+        subject: seeded.accounts.first().map(|a| a.client_id.clone()),
     };
-    let (private_token, _) = tokens::issue(domain, credentials.store_id, spec).await?;
+    let (private_token, _) = tokens::issue(domain, seeded.store.id, spec).await?;
     // Its seed state holds the private token: a reset keeps the worker's token working.
-    if let Some(store) = domain.store().store_by_id(credentials.store_id).await? {
-        super::dev_state::keep_as_seed(domain, &store).await?;
-    }
+    super::dev_state::keep_as_seed(domain, &seeded.store).await?;
     tracing::info!(store = %hash, "isolated store created");
+    let customers = seed.customers.iter();
     Ok(IsolatedStore {
-        credentials,
+        seeded,
         private_token,
+        customers: customers
+            .map(|c| (c.email.clone(), c.password.clone()))
+            .collect(),
     })
 }
 

@@ -98,7 +98,7 @@ async fn serve_prints_credentials_once_logs_safely_and_stops_on_sigterm() {
     let again = ServerProcess::start(&["--data-dir", &dir_arg], &[]);
     let (_, lines) = again.terminate();
     assert!(
-        !lines.join("\n").contains("Created the demo store"),
+        !lines.join("\n").contains("Created the store"),
         "the demo store is created only on an empty database"
     );
 }

@@ -165,7 +165,7 @@ async fn isolated_stores_never_see_each_other() {
     );
     let r = gql_on(&app, &a, ta, query.clone(), &[]).await;
     assert_eq!(
-        r.body["data"]["site"]["settings"]["storeName"], "Test store",
+        r.body["data"]["site"]["settings"]["storeName"], "Demo Store",
         "{:?}",
         r.body
     );

@@ -138,7 +138,7 @@ async fn a_reset_brings_the_store_back_exactly_and_ends_what_came_after() {
     let r = gql_on(&app, &store, own, name, &[]).await;
     assert_eq!(
         r.body["data"]["site"]["settings"]["storeName"],
-        "Test store"
+        "Demo Store"
     );
     // The sign-in ended, the cart is gone, the clock is the system's again.
     let me = json!({ "query": ME });

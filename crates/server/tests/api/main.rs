@@ -46,6 +46,7 @@ mod real_clients;
 mod rehearsal;
 mod rest_checkout;
 mod schema_coverage;
+mod seeds;
 mod store_assets;
 mod store_clock;
 mod store_settings;

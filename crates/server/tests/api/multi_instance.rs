@@ -73,7 +73,7 @@ async fn two_instances_share_tokens_revocations_sessions_and_single_use() {
     let b_url = format!("{url}&application_name={b_name}");
     let b = ServerProcess::start(&["--database-url", b_url.as_str()], &[]);
     assert!(
-        !b.seen.join("\n").contains("Created the demo store"),
+        !b.seen.join("\n").contains("Created the store"),
         "the second instance shares the first one's data"
     );
     let client = reqwest::Client::builder()
