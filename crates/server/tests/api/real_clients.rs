@@ -143,6 +143,53 @@ fn catalyst_client_observes_development_faults() {
     );
 }
 
+/// The README's Playwright example (issue 20), as written there, run by `@playwright/test` with
+/// Debian's Chromium against a server in development mode: a store per worker, reset before
+/// each test, a fault seen by the page.
+#[test]
+fn the_readme_playwright_example_passes() {
+    install();
+    let readme = std::fs::read_to_string(clients_dir().join("../README.md")).expect("README");
+    let (_, after) = readme
+        .split_once("<!-- playwright-example")
+        .expect("the README's Playwright example");
+    let code = after
+        .split_once("```js\n")
+        .and_then(|(_, rest)| rest.split_once("```"))
+        .map(|(code, _)| code)
+        .expect("its code block");
+    let example = tempfile::Builder::new()
+        .prefix(".readme-example")
+        .tempdir_in(clients_dir())
+        .expect("tempdir");
+    std::fs::write(example.path().join("store.spec.mjs"), code).expect("write");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().display().to_string();
+    let dev_token = "dev-token-for-the-readme-example";
+    let mut p = ServerProcess::start_serving(
+        &["--data-dir", &data],
+        &["--dev"],
+        &[("STOREFRONT_AUTH_DEV__TOKEN", dev_token)],
+    );
+    p.drain();
+    let cli = clients_dir().join("node_modules/@playwright/test/cli.js");
+    let out = Command::new("node")
+        .arg(cli)
+        .args(["test", "--reporter=line"])
+        .current_dir(example.path())
+        .env("STOREFRONT_AUTH", &p.base)
+        .env("DEV_TOKEN", dev_token)
+        .output()
+        .expect("run playwright");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    println!("{stdout}");
+    assert!(
+        out.status.success() && stdout.contains("2 passed"),
+        "the README example failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[test]
 fn development_tls_keeps_its_ca_across_restarts() {
     let dir = tempfile::tempdir().expect("tempdir");
