@@ -7,7 +7,7 @@ pub(crate) type Tx<'c> = sqlx::Transaction<'c, sqlx::Any>;
 
 /// Rows owned through a parent of the store, removed first: (table, column, parent table,
 /// the parent's key, the parent's column naming the store).
-pub(crate) const CHILDREN: [(&str, &str, &str, &str, &str); 10] = [
+pub(crate) const CHILDREN: [(&str, &str, &str, &str, &str); 12] = [
     (
         "wishlist_items",
         "wishlist_id",
@@ -56,12 +56,28 @@ pub(crate) const CHILDREN: [(&str, &str, &str, &str, &str); 10] = [
         "id",
         "owner_store_id",
     ),
+    // Installs of an app this store registered (on any store) and their pending codes.
+    (
+        "app_installs",
+        "app_client_id",
+        "apps",
+        "client_id",
+        "owner_store_id",
+    ),
+    (
+        "oauth_codes",
+        "app_client_id",
+        "apps",
+        "client_id",
+        "owner_store_id",
+    ),
 ];
 
 /// Providers a store registered for itself alone: (table, its column naming the store).
-pub(crate) const OWNED_PROVIDERS: [(&str, &str); 2] = [
+pub(crate) const OWNED_PROVIDERS: [(&str, &str); 3] = [
     ("tax_providers", "owner_store_id"),
     ("shipping_carriers", "owner_store_id"),
+    ("apps", "owner_store_id"),
 ];
 
 /// Tables with a `store_id`, children before the rows they point at. A contract test fails

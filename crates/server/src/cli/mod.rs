@@ -147,6 +147,12 @@ fn print_seeded(domain: &Domain, seeded: &Seeded, seed: &Seed) {
         println!("  client_secret: {}", a.client_secret);
         println!("  access_token:  {}", a.access_token);
     }
+    for a in &seeded.apps {
+        println!(
+            "  app:           {} (client_id {}, client_secret {})",
+            a.name, a.client_id, a.client_secret
+        );
+    }
     let channels = (1..=seed.channels.len().max(1) as i64).map(|c| {
         format!(
             "http://{} (channel {c})",

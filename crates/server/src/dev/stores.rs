@@ -123,6 +123,12 @@ pub async fn create(State(dev): State<Dev>, req: Request) -> Answer {
         "1": domain.storefront_host(&store.hash, 1),
         "2": domain.storefront_host(&store.hash, 2),
     });
+    view["apps"] = made
+        .seeded
+        .apps
+        .iter()
+        .map(|a| json!({ "name": a.name, "client_id": a.client_id, "client_secret": a.client_secret }))
+        .collect();
     view["private_token"] = json!(made.private_token);
     view["customers"] = made
         .customers

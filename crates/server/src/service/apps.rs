@@ -4,15 +4,18 @@
 //! revokes the install's access token at once.
 
 use serde_json::{json, Value};
-use storefront_auth_core::{hs256, secret, Secret};
+use storefront_auth_core::{secret, Secret};
 use storefront_auth_store::{App, StoreError, StoreRecord};
 
 use crate::service::Domain;
 
 /// How long an authorization code may wait to be exchanged.
 pub const CODE_LIFETIME: i64 = 600;
-/// `exp - iat` of a `signed_payload_jwt`.
-pub const PAYLOAD_LIFETIME: i64 = 86_400;
+
+pub use super::app_payloads::{
+    legacy_signed_payload, load_url, owner_json, signed_payload, PAYLOAD_LIFETIME,
+};
+use super::app_payloads::{query_escape, with_payloads, with_query};
 
 pub struct NewApp {
     pub name: String,
@@ -46,6 +49,16 @@ fn check_url(domain: &Domain, field: &str, url: &str) -> Result<(), AppError> {
 }
 
 pub async fn register(domain: &Domain, new: NewApp) -> Result<App, AppError> {
+    register_with(domain, new, None, None).await
+}
+
+/// Registers an app with the credentials given (a seed's fixed ones), the others made.
+pub async fn register_with(
+    domain: &Domain,
+    new: NewApp,
+    client_id: Option<&str>,
+    client_secret: Option<&str>,
+) -> Result<App, AppError> {
     if new.name.trim().is_empty() {
         return Err(AppError::Invalid("name is required.".into()));
     }
@@ -65,9 +78,11 @@ pub async fn register(domain: &Domain, new: NewApp) -> Result<App, AppError> {
         ));
     }
     let app = App {
-        client_id: secret::random_alnum(31),
+        client_id: client_id.map_or_else(|| secret::random_alnum(31), str::to_string),
         name: new.name.trim().to_string(),
-        client_secret: Secret::new(secret::random_alnum(51)),
+        client_secret: Secret::new(
+            client_secret.map_or_else(|| secret::random_alnum(51), str::to_string),
+        ),
         auth_callback: new.auth_callback,
         load_callback: new.load_callback,
         uninstall_callback: new.uninstall_callback,
@@ -87,25 +102,6 @@ pub fn app_json(app: &App) -> Value {
         "load_callback": app.load_callback, "uninstall_callback": app.uninstall_callback,
         "scopes": app.scopes, "published": app.published,
     })
-}
-
-fn query_escape(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
-fn with_query(url: &str, query: &str) -> String {
-    let sep = if url.contains('?') { '&' } else { '?' };
-    format!("{url}{sep}{query}")
 }
 
 /// Starts an install: records a fresh code and returns the auth callback URL carrying it.
@@ -142,70 +138,6 @@ pub async fn begin_install(
             query_escape(&app.scopes.join(" "))
         ),
     ))
-}
-
-/// The merchant the platform reports as the installing user and the store owner.
-pub fn owner_json(store: &StoreRecord) -> Value {
-    let email = format!("owner@{}.example.com", store.hash);
-    json!({ "id": store.id, "username": email, "email": email })
-}
-
-/// The `signed_payload_jwt` of a load or uninstall callback.
-pub fn signed_payload(domain: &Domain, app: &App, store: &StoreRecord) -> String {
-    let now = domain.now_for(store.id);
-    let owner = owner_json(store);
-    let claims = json!({
-        "aud": app.client_id,
-        "iss": "bc",
-        "iat": now,
-        "nbf": now,
-        "exp": now + PAYLOAD_LIFETIME,
-        "jti": uuid::Uuid::new_v4().to_string(),
-        "sub": format!("stores/{}", store.hash),
-        "user": { "id": owner["id"], "email": owner["email"], "locale": "en-US" },
-        "owner": { "id": owner["id"], "email": owner["email"] },
-        "url": "/",
-        "channel_id": null,
-    });
-    hs256::sign(&claims, app.client_secret.expose().as_bytes())
-}
-
-/// The pre-JWT `signed_payload` that older app libraries (node-bigcommerce's `verify`, the
-/// Python client's `verify_payload`) check: `base64(json) "." base64(hex(HMAC-SHA256))`.
-pub fn legacy_signed_payload(domain: &Domain, app: &App, store: &StoreRecord) -> String {
-    use base64::Engine;
-    let owner = owner_json(store);
-    let json = json!({
-        "user": { "id": owner["id"], "email": owner["email"] },
-        "owner": { "id": owner["id"], "email": owner["email"] },
-        "context": format!("stores/{}", store.hash),
-        "store_hash": store.hash,
-        "timestamp": domain.now_for(store.id) as f64,
-    })
-    .to_string();
-    let key = aws_lc_rs::hmac::Key::new(
-        aws_lc_rs::hmac::HMAC_SHA256,
-        app.client_secret.expose().as_bytes(),
-    );
-    let signature = hex::encode(aws_lc_rs::hmac::sign(&key, json.as_bytes()));
-    let b64 = base64::engine::general_purpose::STANDARD;
-    format!("{}.{}", b64.encode(&json), b64.encode(signature))
-}
-
-/// A callback URL carrying both payload forms.
-fn with_payloads(domain: &Domain, url: &str, app: &App, store: &StoreRecord) -> String {
-    with_query(
-        url,
-        &format!(
-            "signed_payload={}&signed_payload_jwt={}",
-            query_escape(&legacy_signed_payload(domain, app, store)),
-            signed_payload(domain, app, store)
-        ),
-    )
-}
-
-pub fn load_url(domain: &Domain, app: &App, store: &StoreRecord) -> String {
-    with_payloads(domain, &app.load_callback, app, store)
 }
 
 /// Uninstalls: revokes the access token, then tells the app (best effort: the revocation

@@ -9,6 +9,7 @@
 pub mod account;
 pub mod accounts;
 pub mod addresses;
+mod app_payloads;
 pub mod apps;
 pub mod audit;
 pub mod authorize;

@@ -351,3 +351,75 @@ async fn a_refused_seed_over_http_names_its_problem_and_leaves_no_store() {
         r.body
     );
 }
+
+#[tokio::test]
+async fn a_seeded_app_is_the_stores_own_and_goes_with_it() {
+    let app = dev_app().await;
+    let seed = json!({
+        "store": { "name": "App Shop" },
+        "api_accounts": [{ "name": "ci" }],
+        "apps": [{ "name": "Reviews", "auth_callback": "http://127.0.0.1:9/auth",
+                   "load_callback": "http://127.0.0.1:9/load", "scopes": ["store_v2_products"],
+                   "client_id": "reviewsAppClientId01", "client_secret": "reviewsAppClientSecret01" }],
+    });
+    let made = create(&app, json!({ "seed": seed })).await;
+    assert_eq!(made.status, 201, "{:?}", made.body);
+    let store = &made.body["data"];
+    assert_eq!(store["apps"][0]["client_id"], "reviewsAppClientId01");
+    let hash = store["store_hash"].as_str().expect("hash");
+    let token = store["api_account"]["access_token"]
+        .as_str()
+        .expect("token");
+    let listed = app
+        .client
+        .get(app.url(&format!("/stores/{hash}/v3/apps")))
+        .header("X-Auth-Token", token);
+    let listed = Resp::from(listed.send().await.expect("send")).await;
+    assert_eq!(listed.status, 200, "{:?}", listed.body);
+    assert!(
+        listed.body.to_string().contains("reviewsAppClientId01"),
+        "{:?}",
+        listed.body
+    );
+    // The demo store does not see another store's own app.
+    let demo = app.mgmt(Method::GET, "/v3/apps", None).await;
+    assert!(
+        !demo.body.to_string().contains("reviewsAppClientId01"),
+        "{:?}",
+        demo.body
+    );
+    // Its state holds the app; removing the store removes the app, so the seed (with its
+    // fixed client id) makes a store again.
+    let export = dev(
+        &app,
+        Method::GET,
+        &format!("/_dev/stores/{hash}/export"),
+        Some(DEV_TOKEN),
+        None,
+    )
+    .await;
+    let apps = export.body["tables"]
+        .as_array()
+        .expect("tables")
+        .iter()
+        .find(|t| t["table"] == "apps")
+        .cloned();
+    assert_eq!(
+        apps.map(|t| t["rows"].as_array().map(Vec::len)),
+        Some(Some(1))
+    );
+    assert_eq!(create(&app, json!({ "seed": seed })).await.status, 409);
+    assert_eq!(
+        dev(
+            &app,
+            Method::DELETE,
+            &format!("/_dev/stores/{hash}"),
+            Some(DEV_TOKEN),
+            None
+        )
+        .await
+        .status,
+        204
+    );
+    assert_eq!(create(&app, json!({ "seed": seed })).await.status, 201);
+}

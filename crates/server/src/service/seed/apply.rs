@@ -10,12 +10,21 @@ use storefront_auth_store::{AccountKind, Customer, NewCustomer, StoreRecord};
 use super::assets::Assets;
 use super::{catalog, check, failed, history, Seed, SeedError};
 use crate::service::accounts::{self, FixedCredentials, ALL_SCOPES};
+use crate::service::apps::{self, NewApp};
 use crate::service::{stores, Domain};
 
-/// What seeding made: the store and each API account's credentials, in the seed's order.
+/// What seeding made: the store, and each API account's and app's credentials, in the seed's
+/// order.
 pub struct Seeded {
     pub store: StoreRecord,
     pub accounts: Vec<SeededAccount>,
+    pub apps: Vec<SeededApp>,
+}
+
+pub struct SeededApp {
+    pub name: String,
+    pub client_id: String,
+    pub client_secret: String,
 }
 
 pub struct SeededAccount {
@@ -44,7 +53,11 @@ pub async fn apply(
         .await
         .map_err(|e| failed("store", e))?;
     match write(domain, seed, &images, &store).await {
-        Ok(accounts) => Ok(Seeded { store, accounts }),
+        Ok((accounts, apps)) => Ok(Seeded {
+            store,
+            accounts,
+            apps,
+        }),
         Err(e) => {
             if let Err(removal) = domain.store().delete_store(store.id).await {
                 tracing::warn!(store = %store.hash, error = %removal, "removing a half-seeded store");
@@ -60,7 +73,7 @@ async fn write(
     seed: &Seed,
     images: &catalog::SeedImages,
     store: &StoreRecord,
-) -> Result<Vec<SeededAccount>, SeedError> {
+) -> Result<(Vec<SeededAccount>, Vec<SeededApp>), SeedError> {
     let now = domain.now();
     for (i, c) in seed.channels.iter().enumerate().skip(1) {
         stores::check_site_url(&c.site_url).map_err(|e| failed(&format!("channels[{i}]"), e))?;
@@ -75,11 +88,42 @@ async fn write(
             .map_err(|e| failed(&format!("channels[{i}]"), e))?;
     }
     let accounts = make_accounts(domain, seed, store).await?;
+    let apps = make_apps(domain, seed, store).await?;
     let groups = make_groups(domain, seed, store).await?;
     let product_ids = catalog::write(domain, seed, images, store).await?;
     let customers = make_customers(domain, seed, store, &groups).await?;
     history::seed(domain, store, seed, &customers, &product_ids).await?;
-    Ok(accounts)
+    Ok((accounts, apps))
+}
+
+/// The store's own apps, listed to it alone.
+async fn make_apps(
+    domain: &Domain,
+    seed: &Seed,
+    store: &StoreRecord,
+) -> Result<Vec<SeededApp>, SeedError> {
+    let mut out = Vec::new();
+    for (i, a) in seed.apps.iter().enumerate() {
+        let new = NewApp {
+            name: a.name.clone(),
+            auth_callback: a.auth_callback.clone(),
+            load_callback: a.load_callback.clone(),
+            uninstall_callback: a.uninstall_callback.clone(),
+            scopes: a.scopes.clone(),
+            owner_store_id: Some(store.id),
+            published: false,
+        };
+        let (id, secret) = (a.client_id.as_deref(), a.client_secret.as_deref());
+        let made = apps::register_with(domain, new, id, secret)
+            .await
+            .map_err(|e| failed(&format!("apps[{i}]"), e))?;
+        out.push(SeededApp {
+            name: made.name,
+            client_id: made.client_id,
+            client_secret: made.client_secret.expose().to_string(),
+        });
+    }
+    Ok(out)
 }
 
 async fn make_accounts(

@@ -30,6 +30,7 @@ pub fn check(seed: &Seed) -> Result<(), SeedError> {
     check_people(seed, &mut p);
     check_catalog(seed, &mut p);
     check_content(seed, &mut p);
+    check_apps(seed, &mut p);
     match p.0.is_empty() {
         true => Ok(()),
         false => Err(SeedError::Invalid(p.0.join("\n"))),
@@ -73,17 +74,35 @@ fn check_store(seed: &Seed, p: &mut Problems) {
             });
         }
         let fixed = [
-            ("client_id", &a.client_id, 16),
-            ("client_secret", &a.client_secret, 16),
-            ("access_token", &a.access_token, 16),
+            ("client_id", &a.client_id),
+            ("client_secret", &a.client_secret),
+            ("access_token", &a.access_token),
         ];
-        for (field, value, min) in fixed {
-            let Some(v) = value else { continue };
-            let ok = (min..=128).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_alphanumeric());
-            p.when(!ok, || {
-                format!("api_accounts[{i}].{field}: {min} to 128 letters and digits")
-            });
-        }
+        check_fixed(&format!("api_accounts[{i}]"), &fixed, p);
+    }
+}
+
+/// Fixed credentials: letters and digits, 16 to 128 of them.
+fn check_fixed(at: &str, fixed: &[(&str, &Option<String>)], p: &mut Problems) {
+    for (field, value) in fixed {
+        let Some(v) = value else { continue };
+        let ok = (16..=128).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_alphanumeric());
+        p.when(!ok, || {
+            format!("{at}.{field}: 16 to 128 letters and digits")
+        });
+    }
+}
+
+fn check_apps(seed: &Seed, p: &mut Problems) {
+    for (i, a) in seed.apps.iter().enumerate() {
+        let at = format!("apps[{i}]");
+        p.when(a.name.trim().is_empty(), || format!("{at}.name: required"));
+        p.when(a.scopes.is_empty(), || format!("{at}.scopes: at least one"));
+        let fixed = [
+            ("client_id", &a.client_id),
+            ("client_secret", &a.client_secret),
+        ];
+        check_fixed(&at, &fixed, p);
     }
 }
 

@@ -14,7 +14,7 @@ mod history;
 
 use serde::Deserialize;
 
-pub use apply::{apply, Seeded, SeededAccount};
+pub use apply::{apply, Seeded, SeededAccount, SeededApp};
 pub use assets::Assets;
 pub use check::check;
 
@@ -50,6 +50,23 @@ pub struct Seed {
     /// Past orders, placed and paid through the real checkout and payment code.
     #[serde(default)]
     pub orders: Vec<SeedOrder>,
+    /// Apps the store registered for itself (installed through the usual flow).
+    #[serde(default)]
+    pub apps: Vec<SeedApp>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedApp {
+    pub name: String,
+    pub auth_callback: String,
+    pub load_callback: String,
+    pub uninstall_callback: Option<String>,
+    /// OAuth scope names, such as `store_v2_products`.
+    pub scopes: Vec<String>,
+    /// Fixed credentials, made when absent.
+    pub client_id: Option<String>,
+    pub client_secret: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
