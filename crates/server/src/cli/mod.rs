@@ -98,25 +98,29 @@ pub async fn serve(config: Config) -> anyhow::Result<Output> {
     Ok(Output(String::new()))
 }
 
-/// Seeds `--seed FILE`, or the demo unless `--no-demo`, on an empty database.
+/// Seeds `--seed FILE` (one store or several), or the demo unless `--no-demo`, on an empty
+/// database.
 async fn seed_at_start(config: &Config, domain: &Domain) -> anyhow::Result<()> {
-    let (seed, assets) = match &config.seed {
+    let (seeds, assets) = match &config.seed {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("reading the seed {}", path.display()))?;
             let json = path.extension().is_some_and(|e| e == "json");
-            let seed = Seed::parse(&text, json)
+            let seeds = Seed::parse_file(&text, json)
                 .with_context(|| format!("the seed {} is not valid", path.display()))?;
             let dir = path
                 .parent()
                 .unwrap_or(std::path::Path::new("."))
                 .to_path_buf();
-            (seed, Assets::Dir(dir))
+            (seeds, Assets::Dir(dir))
         }
-        None if config.demo => Seed::demo()?,
+        None if config.demo => {
+            let (seed, assets) = Seed::demo()?;
+            (vec![seed], assets)
+        }
         None => return Ok(()),
     };
-    let seeded = service::demo::seed_if_empty_with(domain, &seed, &assets)
+    let seeded = service::demo::seed_if_empty_with(domain, &seeds, &assets)
         .await
         .map_err(|e| {
             anyhow!(
@@ -127,8 +131,8 @@ async fn seed_at_start(config: &Config, domain: &Domain) -> anyhow::Result<()> {
                     .map_or("the demo".into(), |p| p.display().to_string())
             )
         })?;
-    if let Some(seeded) = seeded {
-        print_seeded(domain, &seeded, &seed);
+    for (made, seed) in seeded.iter().zip(&seeds) {
+        print_seeded(domain, made, seed);
     }
     Ok(())
 }

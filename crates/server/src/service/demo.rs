@@ -46,22 +46,45 @@ pub enum DemoError {
 /// Seeds the demo store unless any store exists. Returns the credentials when it seeded.
 pub async fn seed_if_empty(domain: &Domain) -> Result<Option<DemoCredentials>, DemoError> {
     let (seed, assets) = Seed::demo()?;
-    let seeded = seed_if_empty_with(domain, &seed, &assets).await?;
-    Ok(seeded.as_ref().map(DemoCredentials::of))
+    let seeded = seed_if_empty_with(domain, &[seed], &assets).await?;
+    Ok(seeded.first().map(DemoCredentials::of))
 }
 
-/// Seeds `seed` (at its hash, `demo` when it names none) unless any store exists.
+/// Seeds `seeds` (a single one at its hash, `demo` when it names none) unless any store
+/// exists. Every seed is checked and its images read before the first is written; if one
+/// fails half way, the stores this call made are removed: the database is as empty as before.
 pub async fn seed_if_empty_with(
     domain: &Domain,
-    seed: &Seed,
+    seeds: &[Seed],
     assets: &Assets,
-) -> Result<Option<Seeded>, DemoError> {
+) -> Result<Vec<Seeded>, DemoError> {
     if !domain.store().list_stores().await?.is_empty() {
-        return Ok(None);
+        return Ok(Vec::new());
     }
-    let hash = seed.store.hash.as_deref().unwrap_or(DEMO_HASH);
-    let seeded = seed::apply(domain, seed, assets, hash).await?;
-    // Development mode's reset returns the store to the state it was seeded with.
-    super::dev_state::keep_as_seed(domain, &seeded.store).await?;
-    Ok(Some(seeded))
+    for seed in seeds {
+        seed::prepare(seed, assets)?;
+    }
+    let mut made: Vec<Seeded> = Vec::new();
+    for seed in seeds {
+        let hash = seed.store.hash.as_deref().unwrap_or(DEMO_HASH);
+        let result = match seed::apply(domain, seed, assets, hash).await {
+            // Development mode's reset returns the store to the state it was seeded with.
+            Ok(s) => super::dev_state::keep_as_seed(domain, &s.store)
+                .await
+                .map(|_| s)
+                .map_err(DemoError::from),
+            Err(e) => Err(e.into()),
+        };
+        match result {
+            Ok(s) => made.push(s),
+            Err(e) => {
+                for s in &made {
+                    let _ = domain.store().delete_store(s.store.id).await;
+                    domain.forget_storefront(&s.store.hash);
+                }
+                return Err(e);
+            }
+        }
+    }
+    Ok(made)
 }

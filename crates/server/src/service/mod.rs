@@ -228,6 +228,16 @@ impl Domain {
         &self.0.store
     }
 
+    /// The listener starts: `/readyz`'s grace runs from now, not from when the domain was
+    /// opened (opening and seeding a large store before serving is not time without it).
+    fn listener_starting(&self) {
+        if let Ok(mut since) = self.0.listener_down_since.lock() {
+            if since.is_some() {
+                *since = Some(Instant::now());
+            }
+        }
+    }
+
     fn set_listener_up(&self, up: bool) {
         if let Ok(mut since) = self.0.listener_down_since.lock() {
             match (up, *since) {

@@ -60,6 +60,7 @@ async fn catch_up(domain: Domain, mut stop: watch::Receiver<bool>) {
 
 /// On PostgreSQL: applies other instances' events as they happen, reconnecting as needed.
 async fn listen(domain: Domain, mut stop: watch::Receiver<bool>) {
+    domain.listener_starting();
     loop {
         match domain.store().listen().await {
             Ok(None) => return,

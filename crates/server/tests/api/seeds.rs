@@ -423,3 +423,96 @@ async fn a_seeded_app_is_the_stores_own_and_goes_with_it() {
     );
     assert_eq!(create(&app, json!({ "seed": seed })).await.status, 201);
 }
+
+fn two_stores(second_image: &str) -> Value {
+    let store = |hash: &str, token: &str, image: &str| {
+        json!({
+            "store": { "hash": hash, "name": format!("Shop {hash}") },
+            "api_accounts": [{ "name": "ci", "client_id": format!("{token}ClientId"), "access_token": token }],
+            "products": [{ "name": "P", "sku": "P-1", "price": 1.5, "image": image }],
+        })
+    };
+    json!({ "stores": [
+        store("north", "northAccessToken0123456", "img/saw.svg"),
+        store("south", "southAccessToken0123456", second_image),
+    ] })
+}
+
+#[tokio::test]
+async fn one_seed_file_seeds_several_stores_or_none() {
+    let dir = tempfile::tempdir().expect("dir");
+    std::fs::create_dir(dir.path().join("img")).expect("img dir");
+    std::fs::write(dir.path().join("img/saw.svg"), SVG).expect("image");
+    let data = dir.path().join("data").display().to_string();
+    let run = |name: &str, seed: Value| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, seed.to_string()).expect("seed");
+        Command::new(env!("CARGO_BIN_EXE_storefront-auth"))
+            .args([
+                "--data-dir",
+                &data,
+                "--listen",
+                "127.0.0.1:0",
+                "serve",
+                "--seed",
+            ])
+            .arg(&path)
+            .env_remove("STOREFRONT_AUTH_CONFIG")
+            .output()
+            .expect("run")
+    };
+    // Refused whole: a missing hash, a hash twice, an image the second store lacks.
+    let mut no_hash = two_stores("img/saw.svg");
+    no_hash["stores"][1]["store"]
+        .as_object_mut()
+        .expect("store")
+        .remove("hash");
+    let mut twice = two_stores("img/saw.svg");
+    twice["stores"][1]["store"]["hash"] = json!("north");
+    for (name, seed, expected) in [
+        ("no-hash.json", no_hash, "stores[1].store.hash: required"),
+        (
+            "twice.json",
+            twice,
+            "stores[1].store.hash: \"north\" is seeded twice",
+        ),
+        ("image.json", two_stores("img/none.svg"), "img/none.svg"),
+    ] {
+        let out = run(name, seed);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !out.status.success() && stderr.contains(expected),
+            "{name}: {stderr}"
+        );
+    }
+    let listed = Command::new(env!("CARGO_BIN_EXE_storefront-auth"))
+        .args(["--data-dir", &data, "stores", "list"])
+        .output()
+        .expect("run");
+    let stores = String::from_utf8_lossy(&listed.stdout);
+    assert!(
+        !stores.contains("north") && !stores.contains("south"),
+        "{stores}"
+    );
+
+    let path = dir.path().join("shops.json");
+    std::fs::write(&path, two_stores("img/saw.svg").to_string()).expect("seed");
+    let path = path.display().to_string();
+    let served = ServerProcess::start_serving(&["--data-dir", &data], &["--seed", &path], &[]);
+    for (hash, token) in [
+        ("north", "northAccessToken0123456"),
+        ("south", "southAccessToken0123456"),
+    ] {
+        let r = reqwest::Client::new()
+            .get(format!("{}/stores/{hash}/v2/store", served.base))
+            .header("X-Auth-Token", token)
+            .send()
+            .await
+            .expect("send");
+        let r = Resp::from(r).await;
+        assert_eq!(
+            (r.status, r.body["name"].clone()),
+            (200, json!(format!("Shop {hash}")))
+        );
+    }
+}

@@ -18,6 +18,13 @@ pub struct SeedImages {
     favicon: Option<Image>,
 }
 
+/// Checks the seed and reads its images, writing nothing: for a file of several stores, every
+/// store is prepared before the first is written.
+pub fn prepare(seed: &Seed, assets: &Assets) -> Result<(), SeedError> {
+    super::check(seed)?;
+    read_images(seed, assets).map(|_| ())
+}
+
 pub fn read_images(seed: &Seed, assets: &Assets) -> Result<SeedImages, SeedError> {
     let read = |reference: &Option<String>, name: &str| {
         reference

@@ -37,6 +37,31 @@ pub fn check(seed: &Seed) -> Result<(), SeedError> {
     }
 }
 
+/// Several stores in one file: each names its hash, no hash twice, and each checks; every
+/// problem is prefixed with its store.
+pub fn check_several(seeds: &[Seed]) -> Result<(), SeedError> {
+    let mut p = Problems(Vec::new());
+    p.when(seeds.is_empty(), || "stores: at least one".into());
+    let mut hashes = HashSet::new();
+    for (i, seed) in seeds.iter().enumerate() {
+        match &seed.store.hash {
+            None => p.0.push(format!(
+                "stores[{i}].store.hash: required when a file seeds several stores"
+            )),
+            Some(h) => p.when(!hashes.insert(h.clone()), || {
+                format!("stores[{i}].store.hash: {h:?} is seeded twice")
+            }),
+        }
+        if let Err(SeedError::Invalid(m)) = check(seed) {
+            p.0.extend(m.lines().map(|l| format!("stores[{i}].{l}")));
+        }
+    }
+    match p.0.is_empty() {
+        true => Ok(()),
+        false => Err(SeedError::Invalid(p.0.join("\n"))),
+    }
+}
+
 fn money(amount: f64) -> bool {
     amount.is_finite() && (0.0..=1e9).contains(&amount)
 }
@@ -266,98 +291,5 @@ fn check_content(seed: &Seed, p: &mut Problems) {
         p.when(!ok, || {
             format!("coupons[{i}]: percent (0 to 100) or amount, one of them")
         });
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn seed(toml: &str) -> Seed {
-        Seed::parse(toml, false).expect("parses")
-    }
-
-    #[test]
-    fn the_demo_seed_is_valid() {
-        check(&Seed::demo().expect("parses").0).expect("the demo seed checks");
-    }
-
-    #[test]
-    fn every_problem_is_named_where_it_is() {
-        let bad = seed(
-            r#"
-            [store]
-            name = ""
-            hash = "Not A Hash"
-            [[channels]]
-            name = "x"
-            site_url = "http://localhost:4000"
-            [[customer_groups]]
-            name = "VIP"
-            discount_percent = 120
-            [[customers]]
-            email = "a@example.com"
-            first_name = "A"
-            last_name = "B"
-            password = "short"
-            group = "Gold"
-            [[categories]]
-            name = "Child"
-            parent = "Later"
-            [[products]]
-            name = "P"
-            sku = "P1"
-            price = -1
-            categories = ["Nowhere"]
-            [[products]]
-            name = "Q"
-            sku = "p1"
-            price = 1
-            [[orders]]
-            customer = "b@example.com"
-            lines = [{ sku = "ZZ", quantity = 0 }]
-            [[coupons]]
-            code = "X"
-            percent = 10
-            amount = 5
-            "#,
-        );
-        let Err(SeedError::Invalid(message)) = check(&bad) else {
-            panic!("refused")
-        };
-        for expected in [
-            "store.name: required",
-            "store.hash:",
-            "channels[0].name:",
-            "customer_groups[0].discount_percent",
-            "customers[0].password",
-            "customers[0].group: no customer group \"Gold\"",
-            "categories[0].parent: no category \"Later\"",
-            "products[0].price",
-            "products[0].categories: no category \"Nowhere\"",
-            "products: SKU \"p1\" is defined twice",
-            "orders[0].customer: no customer \"b@example.com\"",
-            "orders[0].lines[0].sku: no product \"ZZ\"",
-            "orders[0].lines[0].quantity",
-            "coupons[0]: percent",
-        ] {
-            assert!(
-                message.contains(expected),
-                "{expected:?} not in:\n{message}"
-            );
-        }
-    }
-
-    #[test]
-    fn unknown_fields_and_wrong_types_are_refused_with_their_line() {
-        let Err(SeedError::Invalid(m)) = Seed::parse("[store]\nname = \"S\"\nnmae = 1\n", false)
-        else {
-            panic!("refused")
-        };
-        assert!(m.contains("nmae") && m.contains("line 3"), "{m}");
-        let Err(SeedError::Invalid(m)) = Seed::parse("{\"store\":{\"name\":5}}", true) else {
-            panic!("refused")
-        };
-        assert!(m.contains("invalid type"), "{m}");
     }
 }

@@ -11,11 +11,14 @@ mod assets;
 mod catalog;
 mod check;
 mod history;
+#[cfg(test)]
+mod tests;
 
 use serde::Deserialize;
 
 pub use apply::{apply, Seeded, SeededAccount, SeededApp};
 pub use assets::Assets;
+pub use catalog::prepare;
 pub use check::check;
 
 /// The demo seed, built in.
@@ -273,6 +276,13 @@ pub struct SeedLine {
     pub quantity: i64,
 }
 
+/// A file seeding several stores.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SeedFile {
+    stores: Vec<Seed>,
+}
+
 /// Why a seed was refused: where, in the seed's own terms.
 #[derive(Debug, thiserror::Error)]
 pub enum SeedError {
@@ -301,6 +311,27 @@ impl Seed {
             toml::from_str(text).map_err(|e| SeedError::Invalid(e.to_string()))?
         };
         Ok(seed)
+    }
+
+    /// Reads a seed file: one store, or several as `[[stores]]`, each then naming its `hash`
+    /// (unique). The error names the line.
+    pub fn parse_file(text: &str, json: bool) -> Result<Vec<Seed>, SeedError> {
+        let several = match json {
+            true => serde_json::from_str::<serde_json::Value>(text)
+                .is_ok_and(|v| v.get("stores").is_some()),
+            false => text
+                .parse::<toml::Table>()
+                .is_ok_and(|t| t.contains_key("stores")),
+        };
+        if !several {
+            return Ok(vec![Seed::parse(text, json)?]);
+        }
+        let file: SeedFile = match json {
+            true => serde_json::from_str(text).map_err(|e| SeedError::Invalid(e.to_string()))?,
+            false => toml::from_str(text).map_err(|e| SeedError::Invalid(e.to_string()))?,
+        };
+        check::check_several(&file.stores)?;
+        Ok(file.stores)
     }
 
     /// The demo seed with its built-in images (a unit test holds it valid).
