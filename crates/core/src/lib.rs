@@ -12,6 +12,7 @@ pub mod customer_login;
 pub mod customer_session;
 pub mod document;
 pub mod ecdsa;
+pub mod gateway_scopes;
 pub mod graphql_request;
 pub mod hs256;
 pub mod keys;

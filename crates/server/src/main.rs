@@ -108,6 +108,9 @@ enum Command {
     Scopes(cli::ScopesCmd),
     /// Print the GraphQL Storefront schema (SDL).
     Schema,
+    /// Gateway mode: an upstream schema's scope map.
+    #[command(subcommand)]
+    Gateway(cli::GatewayCmd),
 }
 
 /// The command line's settings, as the configuration's highest layer.
@@ -196,6 +199,7 @@ fn main() -> std::process::ExitCode {
             Command::Coupons(c) => cli::coupons(config, c).await,
             Command::Scopes(c) => cli::scopes(c),
             Command::Schema => Ok(Output(storefront_auth::graphql::schema::sdl())),
+            Command::Gateway(c) => cli::gateway(c),
         }
     });
     match result {

@@ -6,6 +6,7 @@ mod apps;
 mod audit;
 mod carriers;
 mod coupons;
+mod gateway;
 mod mail;
 mod records;
 mod scopes;
@@ -18,6 +19,7 @@ pub use apps::{apps, AppsCmd};
 pub use audit::{audit, AuditArgs};
 pub use carriers::{carriers, CarriersCmd};
 pub use coupons::{coupons, CouponsCmd};
+pub use gateway::{gateway, GatewayCmd};
 pub use mail::{mail, MailCmd};
 pub use records::{
     accounts, channels, customers, stores, AccountsCmd, ChannelsCmd, CustomersCmd, StoresCmd,
