@@ -1,7 +1,6 @@
 //! `/_dev/stores`: isolated stores on demand (issue 20).
 
 use axum::extract::{Path, Request, State};
-use axum::http::header;
 use axum::http::StatusCode;
 use serde_json::{json, Value};
 use storefront_auth_store::StoreRecord;
@@ -66,20 +65,15 @@ pub const MAX_SEED_BODY: usize = 16 * 1024 * 1024;
 /// The seed and name a creation body gives: `{"seed": {…} | "TOML text", "name": "…"}`, both
 /// optional; an empty body is the demo seed.
 async fn creation_body(req: Request) -> Result<(Option<(Seed, Assets)>, Option<String>), ApiError> {
-    let has_body = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .is_none_or(|v| v.as_bytes() != b"0");
-    if !has_body
-        || (req.headers().get(header::CONTENT_TYPE).is_none()
-            && req.headers().get(header::TRANSFER_ENCODING).is_none())
-    {
+    // An empty body is the demo seed; any other body must be JSON (never silently ignored).
+    let json = is_json(req.headers());
+    let bytes = read_limited(req.into_body(), MAX_SEED_BODY).await?;
+    if bytes.is_empty() {
         return Ok((None, None));
     }
-    if !is_json(req.headers()) {
+    if !json {
         return Err(ApiError::UnsupportedMediaType);
     }
-    let bytes = read_limited(req.into_body(), MAX_SEED_BODY).await?;
     let body: Value =
         serde_json::from_slice(&bytes).map_err(|e| ApiError::BadRequest(e.to_string()))?;
     let invalid = |m: String| ApiError::Invalid(vec![FieldError::new("seed", "invalid", m)]);
@@ -88,9 +82,7 @@ async fn creation_body(req: Request) -> Result<(Option<(Seed, Assets)>, Option<S
         Some(Value::String(toml)) => {
             Some(Seed::parse(toml, false).map_err(|e| invalid(e.to_string()))?)
         }
-        Some(json) => {
-            Some(Seed::parse(&json.to_string(), true).map_err(|e| invalid(e.to_string()))?)
-        }
+        Some(json) => Some(Seed::from_json(json.clone()).map_err(|e| invalid(e.to_string()))?),
     };
     let name = match body.get("name") {
         None => None,

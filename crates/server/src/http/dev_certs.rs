@@ -122,11 +122,13 @@ impl ResolvesServerCert for DevCertResolver {
         if self.hosts_at_start.contains(&name) || !self.is_store_host(&name) {
             return Some(self.at_start.clone());
         }
-        let mut issued = self.issued.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(found) = issued.get(&name) {
+        let lock = || self.issued.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(found) = lock().get(&name) {
             return Some(found.clone());
         }
+        // Signed outside the lock: handshakes for other names do not wait on it.
         let made = self.issue(&name)?;
+        let mut issued = lock();
         if issued.len() >= MAX_ISSUED {
             issued.clear();
         }

@@ -85,11 +85,7 @@ pub async fn import(domain: &Domain, state: &StoreState) -> Result<StoreRecord, 
 async fn restore(domain: &Domain, state: &StoreState) -> Result<StoreRecord, DevStateError> {
     let data = domain.store();
     let before = match data.store_by_hash(&state.store_hash).await? {
-        Some(s) => Some((
-            s.id,
-            data.token_ids(s.id).await?,
-            data.customer_ids(s.id).await?,
-        )),
+        Some(s) => Some((data.token_ids(s.id).await?, data.customer_ids(s.id).await?)),
         None => None,
     };
     // Usage counted before the restore must not land on the restored rows afterwards.
@@ -99,7 +95,7 @@ async fn restore(domain: &Domain, state: &StoreState) -> Result<StoreRecord, Dev
         .store_by_id(store_id)
         .await?
         .ok_or(StoreError::NotFound)?;
-    if let Some((_, tokens, customers)) = before {
+    if let Some((tokens, customers)) = before {
         end_what_the_state_lacks(domain, &store, tokens, customers).await?;
     }
     domain.forget_storefront(&store.hash);

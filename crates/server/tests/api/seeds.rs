@@ -350,6 +350,22 @@ async fn a_refused_seed_over_http_names_its_problem_and_leaves_no_store() {
         "an empty body is the demo seed: {:?}",
         r.body
     );
+    // A body that is not JSON is refused, never taken for the demo seed.
+    let text = app
+        .client
+        .post(app.url("/_dev/stores"))
+        .header("X-Dev-Token", DEV_TOKEN);
+    let text = text
+        .body("[store]\nname = \"S\"\n")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(text.status(), 415);
+    let after_text = storefront_auth::service::stores::list(domain)
+        .await
+        .expect("stores")
+        .len();
+    assert_eq!(after_text, before + 2);
 }
 
 #[tokio::test]

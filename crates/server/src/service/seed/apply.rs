@@ -2,7 +2,7 @@
 //! store holds, a site URL refused) leaves nothing: the partly made store is removed.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{LazyLock, Mutex};
 
 use storefront_auth_core::secret::sha256_hex;
 use storefront_auth_store::{AccountKind, Customer, NewCustomer, StoreRecord};
@@ -210,14 +210,14 @@ async fn make_customers(
 
 /// Password hashes made for seeds in this process, by the password's digest: every isolated
 /// store from one seed costs inserts, not Argon2 runs. A few entries only.
-static HASHES: Mutex<Option<HashMap<String, String>>> = Mutex::new(None);
+static HASHES: LazyLock<Mutex<HashMap<String, String>>> = LazyLock::new(Mutex::default);
 const MAX_HASHES: usize = 64;
 
 async fn password_hash(domain: &Domain, password: &str) -> Result<String, SeedError> {
     let key = sha256_hex(password.as_bytes());
-    let known = |hashes: &Option<HashMap<String, String>>| hashes.as_ref()?.get(&key).cloned();
-    if let Some(hash) = known(&HASHES.lock().unwrap_or_else(|e| e.into_inner())) {
-        return Ok(hash);
+    let hashes = || HASHES.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(hash) = hashes().get(&key) {
+        return Ok(hash.clone());
     }
     let hash = domain
         .0
@@ -225,8 +225,7 @@ async fn password_hash(domain: &Domain, password: &str) -> Result<String, SeedEr
         .hash(password.to_string())
         .await
         .ok_or_else(|| SeedError::Failed("password hashing failed".into()))?;
-    let mut hashes = HASHES.lock().unwrap_or_else(|e| e.into_inner());
-    let map = hashes.get_or_insert_with(HashMap::new);
+    let mut map = hashes();
     if map.len() >= MAX_HASHES {
         map.clear();
     }

@@ -334,6 +334,11 @@ impl Seed {
         Ok(file.stores)
     }
 
+    /// A seed already read as JSON (a request's body).
+    pub fn from_json(value: serde_json::Value) -> Result<Seed, SeedError> {
+        serde_json::from_value(value).map_err(|e| SeedError::Invalid(e.to_string()))
+    }
+
     /// The demo seed with its built-in images (a unit test holds it valid).
     pub fn demo() -> Result<(Seed, Assets), SeedError> {
         Ok((Seed::parse(DEMO_SEED, false)?, Assets::Demo))
