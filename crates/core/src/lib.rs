@@ -12,6 +12,8 @@ pub mod customer_login;
 pub mod customer_session;
 pub mod document;
 pub mod ecdsa;
+pub mod gateway_assertion;
+pub mod gateway_document;
 pub mod gateway_scopes;
 pub mod graphql_request;
 pub mod hs256;

@@ -127,8 +127,13 @@ struct Header {
 
 /// Signs `claims` with ES256 under `key`; the header names the key by `kid`.
 pub fn sign(claims: &Claims, key: &SigningKey) -> Option<String> {
-    let header = format!(r#"{{"typ":"JWT","alg":"ES256","kid":"{}"}}"#, key.kid());
-    let payload = serde_json::to_vec(claims).ok()?;
+    sign_compact("JWT", &serde_json::to_vec(claims).ok()?, key)
+}
+
+/// A compact JWS of `payload` (JSON) signed with ES256 under `key`, its header naming `typ`
+/// and the key's `kid`. `typ` is a constant of ours (no quoting needed).
+pub fn sign_compact(typ: &str, payload: &[u8], key: &SigningKey) -> Option<String> {
+    let header = format!(r#"{{"typ":"{typ}","alg":"ES256","kid":"{}"}}"#, key.kid());
     let mut out = String::with_capacity(400);
     out.push_str(&URL_SAFE_NO_PAD.encode(header));
     out.push('.');

@@ -40,7 +40,7 @@ pub struct AppState {
 impl AppState {
     /// Builds each surface's state over an opened domain.
     pub fn new(domain: Domain, config: Config) -> Result<AppState, String> {
-        let graphql = Graphql::new(domain.clone(), CookieJar::of(&config))?;
+        let graphql = Graphql::new(domain.clone(), CookieJar::of(&config), &config.gateway)?;
         let dev = config.dev.enabled.then(|| {
             let token = match &config.dev.token {
                 Some(t) => Secret::new(t.clone()),

@@ -15,8 +15,21 @@ pub enum Executor {
     Policy = 0,
     Plan = 1,
     AsyncGraphql = 2,
+    /// Gateway mode: the operator's upstream.
+    Upstream = 3,
 }
-const EXECUTORS: [&str; 3] = ["policy", "plan", "async_graphql"];
+const EXECUTORS: [&str; 4] = ["policy", "plan", "async_graphql", "upstream"];
+/// Gateway mode's upstream calls by result (`UpstreamOutcome::result`).
+const UPSTREAM_RESULTS: [&str; 8] = [
+    "ok",
+    "unreachable",
+    "timeout",
+    "too_large",
+    "not_graphql",
+    "refused_assertion",
+    "server_error",
+    "breaker_open",
+];
 const BUCKETS_MS: [f64; 10] = [0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.0, 250.0, 1000.0];
 
 #[derive(Debug, Default)]
@@ -33,8 +46,21 @@ pub struct Metrics {
     latency: [Histogram; 4],
     pub cache_hits: AtomicU64,
     pub cache_misses: AtomicU64,
-    executions: [AtomicU64; 3],
+    executions: [AtomicU64; 4],
     caches: Caches,
+    upstream_results: [AtomicU64; 8],
+    upstream_latency: Histogram,
+    breaker: Breaker,
+}
+
+/// Gateway mode's circuit breaker state (`closed`, `open`, `half_open`), read at rendering.
+#[derive(Default)]
+struct Breaker(std::sync::Mutex<Option<Box<dyn Fn() -> &'static str + Send + Sync>>>);
+
+impl std::fmt::Debug for Breaker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Breaker(..)")
+    }
 }
 
 type CacheUsage = Box<dyn Fn() -> (u64, u64) + Send + Sync>;
@@ -49,6 +75,42 @@ impl std::fmt::Debug for Caches {
     }
 }
 
+impl Histogram {
+    /// Its buckets, sum and count as `name` series; `labels` (`k="v",` or empty) go first.
+    fn render(&self, out: &mut String, name: &str, labels: &str) {
+        let count = self.count.load(Ordering::Relaxed);
+        let mut cumulative = 0;
+        for (i, b) in BUCKETS_MS.iter().enumerate() {
+            cumulative += self.buckets[i].load(Ordering::Relaxed);
+            let le = b / 1000.0;
+            let _ = writeln!(out, "{name}_bucket{{{labels}le=\"{le}\"}} {cumulative}");
+        }
+        let _ = writeln!(out, "{name}_bucket{{{labels}le=\"+Inf\"}} {count}");
+        let sum = self.sum_micros.load(Ordering::Relaxed) as f64 / 1e6;
+        let labels = labels.trim_end_matches(',');
+        let braces = |l: &str| {
+            if l.is_empty() {
+                String::new()
+            } else {
+                format!("{{{l}}}")
+            }
+        };
+        let _ = writeln!(out, "{name}_sum{} {sum}", braces(labels));
+        let _ = writeln!(out, "{name}_count{} {count}", braces(labels));
+    }
+
+    fn observe(&self, latency_ms: f64) {
+        let bucket = BUCKETS_MS
+            .iter()
+            .position(|b| latency_ms <= *b)
+            .unwrap_or(BUCKETS_MS.len());
+        self.buckets[bucket].fetch_add(1, Ordering::Relaxed);
+        self.sum_micros
+            .fetch_add((latency_ms * 1000.0) as u64, Ordering::Relaxed);
+        self.count.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
 fn index(values: &[&str], v: &str) -> usize {
     values.iter().position(|x| *x == v).unwrap_or(0)
 }
@@ -58,15 +120,20 @@ impl Metrics {
         let s = index(&SURFACES, surface);
         self.requests[s][index(&KINDS, kind)][index(&DECISIONS, decision)]
             .fetch_add(1, Ordering::Relaxed);
-        let h = &self.latency[s];
-        let bucket = BUCKETS_MS
-            .iter()
-            .position(|b| latency_ms <= *b)
-            .unwrap_or(BUCKETS_MS.len());
-        h.buckets[bucket].fetch_add(1, Ordering::Relaxed);
-        h.sum_micros
-            .fetch_add((latency_ms * 1000.0) as u64, Ordering::Relaxed);
-        h.count.fetch_add(1, Ordering::Relaxed);
+        self.latency[s].observe(latency_ms);
+    }
+
+    /// One upstream call of gateway mode: its result and how long it took.
+    pub fn upstream_call(&self, result: &str, ms: u32) {
+        self.upstream_results[index(&UPSTREAM_RESULTS, result)].fetch_add(1, Ordering::Relaxed);
+        self.upstream_latency.observe(f64::from(ms));
+    }
+
+    /// Gateway mode: reports the breaker's state in every rendering.
+    pub fn set_breaker(&self, state: impl Fn() -> &'static str + Send + Sync + 'static) {
+        if let Ok(mut b) = self.breaker.0.lock() {
+            *b = Some(Box::new(state));
+        }
     }
 
     pub fn executed(&self, by: Executor) {
@@ -102,7 +169,40 @@ impl Metrics {
             Err(_) => Vec::new(),
         };
         render_caches(&mut out, &caches);
+        self.render_gateway(&mut out);
         out
+    }
+
+    /// Gateway mode only: upstream calls by result, their latency, the breaker's state.
+    fn render_gateway(&self, out: &mut String) {
+        let state = match self.breaker.0.lock() {
+            Ok(b) => b.as_ref().map(|f| f()),
+            Err(_) => None,
+        };
+        let Some(state) = state else {
+            return;
+        };
+        out.push_str("# HELP storefront_auth_gateway_upstream_calls_total Gateway mode's upstream calls by result.\n");
+        out.push_str("# TYPE storefront_auth_gateway_upstream_calls_total counter\n");
+        for (i, result) in UPSTREAM_RESULTS.iter().enumerate() {
+            let n = self.upstream_results[i].load(Ordering::Relaxed);
+            let _ = writeln!(
+                out,
+                "storefront_auth_gateway_upstream_calls_total{{result=\"{result}\"}} {n}"
+            );
+        }
+        out.push_str("# TYPE storefront_auth_gateway_upstream_duration_seconds histogram\n");
+        let name = "storefront_auth_gateway_upstream_duration_seconds";
+        self.upstream_latency.render(out, name, "");
+        out.push_str("# HELP storefront_auth_gateway_breaker_state The upstream's circuit breaker (1 for its state).\n");
+        out.push_str("# TYPE storefront_auth_gateway_breaker_state gauge\n");
+        for s in ["closed", "open", "half_open"] {
+            let _ = writeln!(
+                out,
+                "storefront_auth_gateway_breaker_state{{state=\"{s}\"}} {}",
+                u8::from(s == state)
+            );
+        }
     }
 
     fn render_requests(&self, out: &mut String) {
@@ -133,20 +233,10 @@ impl Metrics {
             if count == 0 {
                 continue;
             }
-            let mut cumulative = 0;
-            for (i, b) in BUCKETS_MS.iter().enumerate() {
-                cumulative += h.buckets[i].load(Ordering::Relaxed);
-                let _ = writeln!(out, "storefront_auth_request_duration_seconds_bucket{{surface=\"{surface}\",le=\"{}\"}} {cumulative}", b / 1000.0);
-            }
-            let _ = writeln!(out, "storefront_auth_request_duration_seconds_bucket{{surface=\"{surface}\",le=\"+Inf\"}} {count}");
-            let _ = writeln!(
+            h.render(
                 out,
-                "storefront_auth_request_duration_seconds_sum{{surface=\"{surface}\"}} {}",
-                h.sum_micros.load(Ordering::Relaxed) as f64 / 1e6
-            );
-            let _ = writeln!(
-                out,
-                "storefront_auth_request_duration_seconds_count{{surface=\"{surface}\"}} {count}"
+                "storefront_auth_request_duration_seconds",
+                &format!("surface=\"{surface}\","),
             );
         }
     }

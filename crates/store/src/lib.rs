@@ -56,7 +56,7 @@ pub use coupons::{CouponRecord, PlacedCoupon};
 pub use customers::{Customer, CustomerGroup, NewCustomer};
 pub use events::{Event, Listener};
 pub use images::StoredImage;
-pub use keys::StoredKey;
+pub use keys::{KeyRingKind, StoredKey};
 pub use options::{CustomField, NewOption, OptionValue, ProductOption};
 pub use order_details::{OrderAddress, OrderAddresses, PaymentRecord};
 pub use orders::{NewOrder, Order, OrderLine, PlacedLine};

@@ -78,6 +78,10 @@ const SQLITE: &[(i64, &str)] = &[
         24,
         include_str!("../migrations/sqlite/0024_store_seed_states.sql"),
     ),
+    (
+        25,
+        include_str!("../migrations/sqlite/0025_assertion_keys.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -160,6 +164,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         24,
         include_str!("../migrations/postgres/0024_store_seed_states.sql"),
+    ),
+    (
+        25,
+        include_str!("../migrations/postgres/0025_assertion_keys.sql"),
     ),
 ];
 

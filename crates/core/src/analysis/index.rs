@@ -5,6 +5,9 @@ use std::collections::{HashMap, HashSet};
 
 use async_graphql_parser::types::{BaseType, TypeKind, TypeSystemDefinition};
 
+use crate::gateway_scopes::ScopeMap;
+use crate::scope::{field_requirement, Scope};
+
 /// Field types of the schema, enough to follow a document through it.
 #[derive(Clone, Debug, Default)]
 pub struct SchemaIndex {
@@ -17,6 +20,9 @@ pub struct SchemaIndex {
     pub(super) non_null: HashMap<String, HashSet<String>>,
     pub(super) query: String,
     pub(super) mutation: String,
+    /// Gateway mode: each `type -> field -> scope` of an operator's scope map, in place of
+    /// the built-in table (`scope::field_requirement`). Fields not listed are neutral.
+    scopes: Option<HashMap<String, HashMap<String, Scope>>>,
 }
 
 impl SchemaIndex {
@@ -125,5 +131,34 @@ impl SchemaIndex {
     /// Is `type_name` an object type (not an interface or union)?
     pub fn is_object(&self, type_name: &str) -> bool {
         self.objects(type_name) == [type_name]
+    }
+
+    /// This schema with its scope decisions taken from `map` (gateway mode) instead of the
+    /// built-in table. Worked out once for every field, so a lookup allocates nothing.
+    pub fn with_scope_map(mut self, map: &ScopeMap) -> SchemaIndex {
+        let mut table: HashMap<String, HashMap<String, Scope>> = HashMap::new();
+        for (type_name, field) in self.coordinates() {
+            if let Some(scope) = map.requirement(type_name, field) {
+                table
+                    .entry(type_name.to_string())
+                    .or_default()
+                    .insert(field.to_string(), scope);
+            }
+        }
+        self.scopes = Some(table);
+        self
+    }
+
+    /// The scope `parent.field` needs, or `None` when it is neutral (introspection always is).
+    pub fn requirement(&self, parent: &str, field: &str) -> Option<Scope> {
+        match &self.scopes {
+            None => field_requirement(parent, field),
+            Some(table) => table.get(parent)?.get(field).copied(),
+        }
+    }
+
+    /// The query root type's name.
+    pub fn query_type(&self) -> &str {
+        &self.query
     }
 }

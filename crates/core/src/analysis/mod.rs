@@ -20,7 +20,7 @@ pub use index::SchemaIndex;
 pub use limits::{check_limits, LimitExceeded, MAX_COMPLEXITY, MAX_DEPTH};
 use walk::{Context, Walker};
 
-use crate::scope::{field_requirement, Scope, ScopeSet};
+use crate::scope::{Scope, ScopeSet};
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum AnalysisError {
@@ -152,7 +152,7 @@ fn root_of<'s>(
 }
 
 /// The operation a request runs, with its name: the named one, or the only one.
-fn select_operation<'d>(
+pub(crate) fn select_operation<'d>(
     doc: &'d ExecutableDocument,
     operation: Option<&str>,
 ) -> Result<(Option<&'d str>, &'d Positioned<OperationDefinition>), AnalysisError> {
@@ -210,7 +210,9 @@ pub fn wholly_denied(
         };
         let name = f.node.name.node.as_str();
         let key = f.node.response_key().node.as_str();
-        let required = field_requirement(root, name).filter(|s| !have.contains(*s))?;
+        let required = schema
+            .requirement(root, name)
+            .filter(|s| !have.contains(*s))?;
         if !f.node.directives.is_empty()
             || schema.non_null.get(root).is_some_and(|f| f.contains(name))
             || denied.iter().any(|d| d.key == key)

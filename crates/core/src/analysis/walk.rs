@@ -19,7 +19,7 @@ use async_graphql_parser::Positioned;
 use async_graphql_value::Value;
 
 use super::{AnalysisError, SchemaIndex};
-use crate::scope::{field_requirement, ScopeSet};
+use crate::scope::ScopeSet;
 
 /// Page size assumed for a connection without `first`/`last` (SPEC §5.6: default 10).
 const DEFAULT_PAGE: u64 = 10;
@@ -61,16 +61,16 @@ impl<'a> Context<'a> {
 
     /// The scopes `field` needs here: what each possible object type's field needs (a field
     /// read through an interface or union needs whatever the value may turn out to be).
-    fn requirement(&self, field: &str) -> ScopeSet {
-        let mut set: ScopeSet = field_requirement(self.named, field).into_iter().collect();
+    fn requirement(&self, schema: &SchemaIndex, field: &str) -> ScopeSet {
+        let mut set: ScopeSet = schema.requirement(self.named, field).into_iter().collect();
         for object in self.objects.iter() {
-            set.extend(field_requirement(object, field));
+            set.extend(schema.requirement(object, field));
         }
         set
     }
 
     /// `Type.field` coordinates naming where the requirement comes from.
-    fn coordinates(&self, field: &str) -> Vec<(crate::Scope, String)> {
+    fn coordinates(&self, schema: &SchemaIndex, field: &str) -> Vec<(crate::Scope, String)> {
         let owners = if self.objects.is_empty() {
             std::slice::from_ref(&self.named)
         } else {
@@ -78,7 +78,11 @@ impl<'a> Context<'a> {
         };
         owners
             .iter()
-            .filter_map(|o| field_requirement(o, field).map(|s| (s, format!("{o}.{field}"))))
+            .filter_map(|o| {
+                schema
+                    .requirement(o, field)
+                    .map(|s| (s, format!("{o}.{field}")))
+            })
             .collect()
     }
 }
@@ -202,8 +206,9 @@ impl<'a> Walker<'a> {
     ) -> Result<Cost, AnalysisError> {
         let name = f.name.node.as_str();
         if !name.starts_with("__") {
-            self.required.extend(cx.requirement(name).iter());
-            self.coordinates.extend(cx.coordinates(name));
+            self.required
+                .extend(cx.requirement(self.schema, name).iter());
+            self.coordinates.extend(cx.coordinates(self.schema, name));
         }
         let child = self.schema.field_type(cx.named, name);
         let inner = match child {
@@ -336,7 +341,7 @@ impl<'a> Walker<'a> {
                     }
                     let name = f.node.name.node.as_str();
                     path.push(f.node.response_key().node.to_string());
-                    if !have.contains_all(cx.requirement(name)) {
+                    if !have.contains_all(cx.requirement(self.schema, name)) {
                         if !out.contains(path) {
                             out.push(path.clone());
                         }

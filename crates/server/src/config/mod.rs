@@ -7,9 +7,11 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+pub mod gateway;
 mod sections;
 mod validate;
 
+pub use gateway::GatewayConfig;
 pub use sections::{
     CustomersConfig, DeprecationConfig, DevConfig, HttpConfig, OutboundConfig, RateLimitConfig,
 };
@@ -59,6 +61,7 @@ pub struct Config {
     pub http: HttpConfig,
     pub outbound: OutboundConfig,
     pub dev: DevConfig,
+    pub gateway: GatewayConfig,
 }
 
 impl std::fmt::Debug for Config {
@@ -93,6 +96,7 @@ impl std::fmt::Debug for Config {
             .field("http", &self.http)
             .field("outbound", &self.outbound)
             .field("dev", &self.dev)
+            .field("gateway", &self.gateway)
             .finish()
     }
 }
@@ -120,6 +124,7 @@ impl Default for Config {
             http: HttpConfig::default(),
             outbound: OutboundConfig::default(),
             dev: DevConfig::default(),
+            gateway: GatewayConfig::default(),
         }
     }
 }

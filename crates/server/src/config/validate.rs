@@ -22,6 +22,7 @@ impl Config {
         self.validate_http()?;
         self.validate_outbound()?;
         self.validate_dev()?;
+        self.gateway.check()?;
         self.validate_listening()
     }
 

@@ -33,6 +33,7 @@ fn answered(result: async_graphql::Response) -> Response {
     let outcome = GraphqlOutcome {
         errors: result.errors.len().min(u32::MAX as usize) as u32,
         data: !matches!(result.data, async_graphql::Value::Null),
+        upstream: None,
     };
     let mut response = axum::Json(result).into_response();
     response.extensions_mut().insert(outcome);
@@ -72,6 +73,7 @@ pub async fn run(g: &Graphql, op: Operation) -> Response {
                 let outcome = GraphqlOutcome {
                     errors: roots.clamp(1, u32::MAX as usize) as u32,
                     data: true,
+                    upstream: None,
                 };
                 return json_body(answer, outcome);
             }
@@ -84,6 +86,7 @@ pub async fn run(g: &Graphql, op: Operation) -> Response {
                 let outcome = GraphqlOutcome {
                     errors: 0,
                     data: true,
+                    upstream: None,
                 };
                 return json_body(answer, outcome);
             }

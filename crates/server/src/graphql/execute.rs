@@ -18,6 +18,7 @@ use storefront_auth_core::{RequestOrigin, ScopeSet};
 use super::admission::{admit, Admitted, GraphqlBody};
 use super::answer::{run, Operation};
 use super::documents::{CachedDocument, Prepared};
+use super::gateway::forward::forward;
 use super::responses::{context_refused, document_refused, refused, unavailable, GraphqlHost};
 use super::schema::{Effects, GqlContext};
 use super::{cors, customer_headers, Graphql};
@@ -74,8 +75,8 @@ pub async fn execute(
         Ok((doc, p)) => match within_limits(&p.analysis) {
             Err(exceeded) => refused(exceeded.to_string()),
             Ok(()) => {
-                let scopes = authorized.grant.scopes;
-                run(&g, operation(gql, scopes, body, analysis, doc, p)).await
+                let op = operation(gql, authorized.grant.scopes, body, analysis, doc, p);
+                answer(&g, op, &authorized, analysis, &headers).await
             }
         },
     };
@@ -95,6 +96,20 @@ pub async fn execute(
         f.graphql = outcome;
     });
     response
+}
+
+/// The answer: the built-in executors', or in gateway mode the upstream's.
+async fn answer(
+    g: &Graphql,
+    op: Operation,
+    authorized: &Authorized,
+    analysis: Option<&Analysis>,
+    headers: &HeaderMap,
+) -> Response {
+    match &g.gateway {
+        Some(gw) => forward(g, gw, op, authorized, analysis, headers).await,
+        None => run(g, op).await,
+    }
 }
 
 /// The customer the request acts for (SPEC §5.4) and the resolvers' context.

@@ -10,6 +10,7 @@ pub mod customer_headers;
 pub mod documents;
 pub mod execute;
 pub mod explain;
+pub mod gateway;
 pub mod inspect;
 pub mod plan;
 pub mod responses;
@@ -18,7 +19,7 @@ pub mod scope_extension;
 mod state;
 
 use axum::extract::FromRef;
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::Router;
 
 pub use state::{Graphql, GraphqlState};
@@ -34,4 +35,8 @@ where
     Router::new()
         .route("/graphql", post(execute::execute).options(cors::preflight))
         .route("/graphql/explain", post(explain::explain))
+        .route(
+            "/.well-known/storefront-auth-assertion-jwks.json",
+            get(gateway::jwks),
+        )
 }

@@ -43,6 +43,7 @@ pub fn refused(message: String) -> Response {
 const REFUSED: GraphqlOutcome = GraphqlOutcome {
     errors: 1,
     data: false,
+    upstream: None,
 };
 
 /// A document refused before it is parsed (too deep) or because it does not parse: as

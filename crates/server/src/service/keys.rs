@@ -2,7 +2,7 @@
 
 use storefront_auth_core::keys::{KeyError, MasterKey, VerifyingKey};
 use storefront_auth_core::{KeyRing, SigningKey};
-use storefront_auth_store::{Store, StoredKey};
+use storefront_auth_store::{KeyRingKind, Store, StoredKey};
 
 #[derive(Debug, thiserror::Error)]
 pub enum KeysError {
@@ -16,9 +16,18 @@ pub enum KeysError {
     LastLiveKey(String),
 }
 
-/// Builds the key ring: the newest live key signs, every live key verifies.
+/// Builds the token key ring: the newest live key signs, every live key verifies.
 pub async fn load_ring(store: &Store, master: Option<&MasterKey>) -> Result<KeyRing, KeysError> {
-    let rows = store.keys().await?;
+    load_ring_in(store, master, KeyRingKind::Tokens).await
+}
+
+/// Builds `kind`'s key ring.
+pub async fn load_ring_in(
+    store: &Store,
+    master: Option<&MasterKey>,
+    kind: KeyRingKind,
+) -> Result<KeyRing, KeysError> {
+    let rows = store.keys_in(kind).await?;
     let mut signer = None;
     let mut verifiers = Vec::new();
     for row in rows.iter().filter(|k| k.retired_at.is_none()) {
@@ -37,34 +46,62 @@ pub async fn load_ring(store: &Store, master: Option<&MasterKey>) -> Result<KeyR
     Ok(KeyRing::new(signer, verifiers).with_high_s_issued_before(high_s_before))
 }
 
-/// Creates a key and makes it the signer. Older keys keep verifying until retired.
+/// Creates a token key and makes it the signer. Older keys keep verifying until retired.
 pub async fn rotate(
     store: &Store,
     master: Option<&MasterKey>,
     now: i64,
 ) -> Result<String, KeysError> {
+    rotate_in(store, master, now, KeyRingKind::Tokens).await
+}
+
+/// Creates a key in `kind`'s ring and makes it the signer.
+pub async fn rotate_in(
+    store: &Store,
+    master: Option<&MasterKey>,
+    now: i64,
+    kind: KeyRingKind,
+) -> Result<String, KeysError> {
     let key = SigningKey::generate()?;
     let vk = key.verifying_key()?;
     store
-        .insert_key(&StoredKey {
-            kid: key.kid().to_string(),
-            private_key: key.to_stored(master),
-            public_point: hex::encode(vk.point()),
-            created_at: now,
-            retired_at: None,
-        })
+        .insert_key_in(
+            kind,
+            &StoredKey {
+                kid: key.kid().to_string(),
+                private_key: key.to_stored(master),
+                public_point: hex::encode(vk.point()),
+                created_at: now,
+                retired_at: None,
+            },
+        )
         .await?;
     Ok(key.kid().to_string())
 }
 
-/// Makes sure a signing key exists (first start).
+/// Makes sure a token signing key exists (first start).
 pub async fn ensure_signer(
     store: &Store,
     master: Option<&MasterKey>,
     now: i64,
 ) -> Result<(), KeysError> {
-    if !store.keys().await?.iter().any(|k| k.retired_at.is_none()) {
-        rotate(store, master, now).await?;
+    ensure_signer_in(store, master, now, KeyRingKind::Tokens).await
+}
+
+/// Makes sure `kind`'s ring has a signing key.
+pub async fn ensure_signer_in(
+    store: &Store,
+    master: Option<&MasterKey>,
+    now: i64,
+    kind: KeyRingKind,
+) -> Result<(), KeysError> {
+    if !store
+        .keys_in(kind)
+        .await?
+        .iter()
+        .any(|k| k.retired_at.is_none())
+    {
+        rotate_in(store, master, now, kind).await?;
     }
     Ok(())
 }

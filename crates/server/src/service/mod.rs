@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod addresses;
 mod app_payloads;
 pub mod apps;
+pub mod assertion_keys;
 pub mod audit;
 pub mod authorize;
 pub mod auto_token;

@@ -139,7 +139,7 @@ fn bad_inputs_are_named() {
                 "--scopes",
                 "everything",
             ],
-            "--scopes is builtin, table:FILE or directive:NAME",
+            "--scopes: the scope source is builtin, table:FILE or directive:NAME",
         ),
         (
             vec![

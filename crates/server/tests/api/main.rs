@@ -26,6 +26,7 @@ mod dev_faults;
 mod dev_mode;
 mod dev_state;
 mod durability;
+mod gateway;
 mod gateway_check;
 mod graphql_auth;
 mod graphql_limits;

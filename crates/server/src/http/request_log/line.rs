@@ -21,8 +21,9 @@ impl Line<'_> {
     /// The line's text fields, in order: all nine for a GraphQL request, which also says
     /// which operation it ran and how it went; the first seven otherwise. (An array, not a
     /// `Vec`: every request writes this line.)
-    fn strings(&self) -> ([(&'static str, &str); 9], usize) {
+    fn strings(&self) -> ([(&'static str, &str); 10], usize) {
         let f = self.fields;
+        let upstream = f.graphql.and_then(|g| g.upstream);
         let strings = [
             ("method", self.method),
             ("path", self.path),
@@ -33,8 +34,14 @@ impl Line<'_> {
             ("reason", f.reason.unwrap_or("")),
             ("operation", f.operation.as_deref().unwrap_or("")),
             ("graphql", f.graphql.map_or("", |g| g.label())),
+            ("upstream", upstream.map_or("", |u| u.result)),
         ];
-        (strings, if f.graphql.is_some() { 9 } else { 7 })
+        let n = match (f.graphql.is_some(), upstream.is_some()) {
+            (_, true) => 10,
+            (true, false) => 9,
+            (false, false) => 7,
+        };
+        (strings, n)
     }
 
     /// Status, latency and (for GraphQL) the error count, after the path.
@@ -56,6 +63,17 @@ impl Line<'_> {
                 " graphql_errors="
             });
             push_number(out, u64::from(g.errors), 1);
+            if let Some(u) = g.upstream {
+                for (key, n) in [
+                    ("upstream_status", u64::from(u.status)),
+                    ("upstream_ms", u64::from(u.ms)),
+                ] {
+                    out.push_str(if json { ",\"" } else { " " });
+                    out.push_str(key);
+                    out.push_str(if json { "\":" } else { "=" });
+                    push_number(out, n, 1);
+                }
+            }
         }
     }
 
@@ -271,6 +289,7 @@ mod tests {
             graphql: Some(GraphqlOutcome {
                 errors: 3,
                 data: true,
+                upstream: None,
             }),
             ..Default::default()
         };
@@ -287,6 +306,35 @@ mod tests {
         assert_eq!(v["fields"]["operation"], "Layout\nQuery");
         assert_eq!(v["fields"]["graphql"], "partial");
         assert_eq!(v["fields"]["graphql_errors"], 3);
+    }
+
+    #[test]
+    fn gateway_lines_say_how_the_upstream_call_went() {
+        let fields = LogFields {
+            graphql: Some(GraphqlOutcome {
+                errors: 1,
+                data: false,
+                upstream: Some(super::super::UpstreamOutcome {
+                    result: "timeout",
+                    status: 0,
+                    ms: 400,
+                }),
+            }),
+            ..Default::default()
+        };
+        let text = line(&fields, "/graphql").render(Format::Text, UNIX_EPOCH);
+        assert!(
+            text.contains(" graphql_errors=1 upstream_status=0 upstream_ms=400 "),
+            "{text}"
+        );
+        assert!(
+            text.ends_with(" graphql=errors upstream=timeout\n"),
+            "{text}"
+        );
+        let json = line(&fields, "/graphql").render(Format::Json, UNIX_EPOCH);
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["fields"]["upstream"], "timeout");
+        assert_eq!(v["fields"]["upstream_ms"], 400);
     }
 
     #[test]

@@ -57,6 +57,19 @@ pub struct LogFields {
 pub struct GraphqlOutcome {
     pub errors: u32,
     pub data: bool,
+    /// Gateway mode: how the upstream call went, when one was made.
+    pub upstream: Option<UpstreamOutcome>,
+}
+
+/// One upstream call of gateway mode, for the log line and the inspector.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UpstreamOutcome {
+    /// `ok`, `unreachable`, `timeout`, `too_large`, `not_graphql`, `refused_assertion`,
+    /// `server_error` or `breaker_open`.
+    pub result: &'static str,
+    /// The upstream's HTTP status (0 when it gave none).
+    pub status: u16,
+    pub ms: u32,
 }
 
 impl GraphqlOutcome {
@@ -311,6 +324,10 @@ fn inspected(domain: &Domain, fields: &mut LogFields, status: u16, decision: &'s
         status,
         decision,
         reason: fields.reason,
+        upstream: fields
+            .graphql
+            .and_then(|g| g.upstream)
+            .map(|u| format!("{} (status {}, {} ms)", u.result, u.status, u.ms)),
         ..*record
     };
     domain.decisions().record(store_id, record);

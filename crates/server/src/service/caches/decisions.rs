@@ -36,6 +36,8 @@ pub struct DecisionRecord {
     pub status: u16,
     pub decision: &'static str,
     pub reason: Option<&'static str>,
+    /// Gateway mode: how the upstream call went (`ok (status 200, 3 ms)`).
+    pub upstream: Option<String>,
 }
 
 /// One store's decisions, oldest first.

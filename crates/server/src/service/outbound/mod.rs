@@ -43,7 +43,7 @@ impl std::fmt::Debug for Outbound {
 }
 
 /// A TLS client configuration trusting the system's root certificates (those it can read).
-fn tls_config() -> Result<rustls::ClientConfig, String> {
+pub(crate) fn tls_config() -> Result<rustls::ClientConfig, String> {
     let mut roots = rustls::RootCertStore::empty();
     let found = rustls_native_certs::load_native_certs();
     for cert in found.certs {

@@ -1,0 +1,239 @@
+//! `[gateway]` (issue 21, docs/GATEWAY.md): `/graphql` answered by the operator's own GraphQL
+//! server behind this token model. Off unless `upstream` is set. The schema and the scope
+//! source are read and checked at start, so a server that starts has a complete scope map.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+use storefront_auth_core::gateway_scopes::{build, Requirement, ScopeMap, ScopeSource};
+
+use super::ConfigError;
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GatewayConfig {
+    /// The upstream's GraphQL endpoint (`http(s)://host[:port]/path`). Unset: built-in mode.
+    pub upstream: Option<String>,
+    /// The upstream's schema: `sdl:PATH` (a file of SDL).
+    pub schema: Option<String>,
+    /// Where scope decisions come from: `builtin`, `table:PATH` or `directive:NAME`.
+    pub scopes: String,
+    /// What a document selecting a denied field gets: `reject` (refused whole, locally; the
+    /// upstream never sees it).
+    pub denied: String,
+    /// One upstream call, connecting and reading the whole answer included.
+    pub timeout_ms: u64,
+    /// The largest upstream answer read; a larger one is a 502.
+    pub max_response_bytes: usize,
+    /// Client request headers copied to the upstream (case-insensitive). Identity headers
+    /// (`Authorization`, `Cookie`, `X-Bc-*`, forwarding headers) are never copied, listed or not.
+    #[serde(deserialize_with = "super::sections::list_or_commas")]
+    pub forward_headers: Vec<String>,
+    /// The assertion's `aud`: what the upstream's verifier expects. Default: the upstream URL's
+    /// origin.
+    pub assertion_audience: Option<String>,
+    /// How long an assertion is valid; it is reused for half of that.
+    pub assertion_lifetime_secs: u64,
+    /// Consecutive failed calls after which the upstream is not called for `breaker_open_secs`
+    /// (answers 502 at once); then one call probes it.
+    pub breaker_failures: u32,
+    pub breaker_open_secs: u64,
+}
+
+impl Default for GatewayConfig {
+    fn default() -> Self {
+        GatewayConfig {
+            upstream: None,
+            schema: None,
+            scopes: "builtin".into(),
+            denied: "reject".into(),
+            timeout_ms: 10_000,
+            max_response_bytes: 8 << 20,
+            forward_headers: vec!["accept-language".into()],
+            assertion_audience: None,
+            assertion_lifetime_secs: 60,
+            breaker_failures: 5,
+            breaker_open_secs: 10,
+        }
+    }
+}
+
+/// Request headers that carry the client's identity or the path it came by: never forwarded,
+/// even when the allow-list names them.
+pub fn never_forwarded(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    matches!(
+        name.as_str(),
+        "authorization"
+            | "cookie"
+            | "proxy-authorization"
+            | "host"
+            | "forwarded"
+            | "true-client-ip"
+            | "content-length"
+            | "transfer-encoding"
+            | "connection"
+            | "upgrade"
+            | "te"
+            | "trailer"
+            | "keep-alive"
+            | "x-storefront-auth-assertion"
+    ) || name.starts_with("x-bc-")
+        || name.starts_with("x-forwarded-")
+        || name.starts_with("x-real-ip")
+}
+
+/// The upstream's schema and scope map, read and checked.
+pub struct GatewaySchema {
+    pub sdl: String,
+    pub map: ScopeMap,
+}
+
+fn invalid(message: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid(message.into())
+}
+
+impl GatewayConfig {
+    pub fn enabled(&self) -> bool {
+        self.upstream.is_some()
+    }
+
+    /// The checks that need no file: URL, modes, bounds, the allow-list.
+    pub(super) fn check(&self) -> Result<(), ConfigError> {
+        let Some(upstream) = &self.upstream else {
+            return Ok(());
+        };
+        let url = url::Url::parse(upstream)
+            .map_err(|_| invalid(format!("gateway.upstream {upstream:?} is not a URL")))?;
+        if !matches!(url.scheme(), "http" | "https")
+            || url.host_str().is_none()
+            || !url.username().is_empty()
+            || url.fragment().is_some()
+        {
+            return Err(invalid(
+                "gateway.upstream must be http(s)://host[:port]/path without credentials",
+            ));
+        }
+        match self.schema.as_deref() {
+            Some(s) if s.starts_with("sdl:") && s.len() > 4 => {}
+            _ => {
+                return Err(invalid(
+                    "gateway.schema must be sdl:PATH (the upstream's SDL)",
+                ))
+            }
+        }
+        if self.denied != "reject" {
+            return Err(invalid(format!(
+                "gateway.denied = {:?}: only \"reject\" is available so far (docs/GATEWAY.md)",
+                self.denied
+            )));
+        }
+        if !(100..=300_000).contains(&self.timeout_ms) {
+            return Err(invalid("gateway.timeout_ms must be between 100 and 300000"));
+        }
+        if !(1024..=(256 << 20)).contains(&self.max_response_bytes) {
+            return Err(invalid(
+                "gateway.max_response_bytes must be between 1024 and 268435456",
+            ));
+        }
+        if !(10..=3600).contains(&self.assertion_lifetime_secs) {
+            return Err(invalid(
+                "gateway.assertion_lifetime_secs must be between 10 and 3600",
+            ));
+        }
+        if self.breaker_failures == 0 || !(1..=3600).contains(&self.breaker_open_secs) {
+            return Err(invalid(
+                "gateway.breaker_failures must be positive and breaker_open_secs 1 to 3600",
+            ));
+        }
+        if let Some(h) = self.forward_headers.iter().find(|h| {
+            axum::http::HeaderName::from_bytes(h.as_bytes()).is_err() || never_forwarded(h)
+        }) {
+            return Err(invalid(format!(
+                "gateway.forward_headers: {h:?} is not a header that may be forwarded"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Reads the schema and the scope source and builds the map; refuses conflicts and
+    /// unmapped types or root fields (a gateway must know what every field needs).
+    pub fn load_schema(&self) -> Result<GatewaySchema, ConfigError> {
+        let path = self
+            .schema
+            .as_deref()
+            .and_then(|s| s.strip_prefix("sdl:"))
+            .ok_or_else(|| invalid("gateway.schema must be sdl:PATH"))?;
+        let sdl = std::fs::read_to_string(path)
+            .map_err(|e| invalid(format!("gateway.schema: reading {path}: {e}")))?;
+        let source =
+            scope_source(&self.scopes).map_err(|e| invalid(format!("gateway.scopes: {e}")))?;
+        let map =
+            build(&sdl, &source).map_err(|e| invalid(format!("gateway.schema {path}: {e}")))?;
+        let listed =
+            |items: &[String]| items.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
+        if !map.conflicts.is_empty() {
+            return Err(invalid(format!(
+                "gateway: conflicting scope decisions: {} (see storefront-auth gateway check)",
+                listed(&map.conflicts)
+            )));
+        }
+        if !map.unmapped.is_empty() {
+            return Err(invalid(format!(
+                "gateway: {} types or root fields have no scope decision: {} (see storefront-auth gateway check)",
+                map.unmapped.len(),
+                listed(&map.unmapped)
+            )));
+        }
+        Ok(GatewaySchema { sdl, map })
+    }
+}
+
+/// A scope source as configured or given to `gateway check`: `builtin`, `table:FILE` (TOML:
+/// `[types]` and `[fields]` of "Unauthenticated", "Customer", "B2B" or "none") or
+/// `directive:NAME`.
+pub fn scope_source(scopes: &str) -> Result<ScopeSource, String> {
+    match scopes.split_once(':') {
+        None if scopes == "builtin" => Ok(ScopeSource::Builtin),
+        Some(("directive", name)) if !name.is_empty() => Ok(ScopeSource::Directive(name.into())),
+        Some(("table", file)) => table(Path::new(file)),
+        _ => Err(format!(
+            "the scope source is builtin, table:FILE or directive:NAME, not {scopes:?}"
+        )),
+    }
+}
+
+/// A TOML table file: `[types]` and `[fields]` mapping names to requirements.
+fn table(path: &Path) -> Result<ScopeSource, String> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct File {
+        #[serde(default)]
+        types: BTreeMap<String, String>,
+        #[serde(default)]
+        fields: BTreeMap<String, String>,
+    }
+    let shown = path.display();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("reading the scope table {shown}: {e}"))?;
+    let file: File = toml::from_str(&text).map_err(|e| format!("the scope table {shown}: {e}"))?;
+    let decide = |list: BTreeMap<String, String>| {
+        list.into_iter()
+            .map(|(at, r)| match Requirement::parse(&r) {
+                Some(r) => Ok((at, r)),
+                None => Err(format!(
+                    "{shown}: {at} = {r:?} is not \"Unauthenticated\", \"Customer\", \"B2B\" or \"none\""
+                )),
+            })
+            .collect::<Result<Vec<_>, String>>()
+    };
+    let fields = decide(file.fields)?;
+    if let Some((at, _)) = fields.iter().find(|(at, _)| !at.contains('.')) {
+        return Err(format!("{shown}: fields are named Type.field, not {at:?}"));
+    }
+    Ok(ScopeSource::Table {
+        types: decide(file.types)?,
+        fields,
+    })
+}

@@ -1,0 +1,179 @@
+//! The gateway's answer to an admitted operation within its limits: refused here (what the
+//! upstream must never see), answered here (the sign-in mutations), or sent upstream with the
+//! assertion and the allow-listed headers only, and its answer checked before the client sees
+//! it. Failures never show as the client's fault: an upstream that is down, broken or refuses
+//! our assertion is a 502, a slow one a 504.
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, HeaderName, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+use storefront_auth_core::analysis::Analysis;
+use storefront_auth_core::gateway_assertion::ASSERTION_HEADER;
+use storefront_auth_core::gateway_document::{root_fields, unsupported_directive};
+use storefront_auth_core::ScopeSet;
+
+use super::breaker::Admission;
+use super::reply::{answer, failure};
+use super::upstream::{UpstreamAnswer, UpstreamError};
+use super::Gateway;
+use crate::graphql::answer::{run, Operation};
+use crate::graphql::responses::refused;
+use crate::graphql::scope_extension::MESSAGE as SCOPE_MESSAGE;
+use crate::graphql::Graphql;
+use crate::http::request_log::GraphqlOutcome;
+use crate::metrics::Executor;
+use crate::service::authorize::Authorized;
+
+/// The sign-in mutations: the token model itself, answered by this server (issue 21).
+const LOCAL_MUTATIONS: [&str; 3] = ["login", "logout", "loginWithCustomerLoginJwt"];
+const ASSERTION: HeaderName = HeaderName::from_static(ASSERTION_HEADER);
+
+pub async fn forward(
+    g: &Graphql,
+    gw: &Gateway,
+    op: Operation,
+    authorized: &Authorized,
+    analysis: Option<&Analysis>,
+    client_headers: &HeaderMap,
+) -> Response {
+    let Some(analysis) = analysis else {
+        // The analysis failed for a reason the limits did not catch: an unknown operation or
+        // fragment, an ambiguous document. Nothing goes upstream that the analysis did not see.
+        let why = op.prepared.analysis.as_ref().err().map(ToString::to_string);
+        return refused(why.unwrap_or_else(|| "The document cannot be analysed.".into()));
+    };
+    let doc = &op.document.doc;
+    if analysis.operation_type == "subscription" {
+        return refused("Subscriptions are not supported by this gateway.".into());
+    }
+    if let Some(d) = unsupported_directive(doc) {
+        return refused(format!("@{d} is not supported by this gateway."));
+    }
+    // SPEC §5.8 allows one root field per mutation (checked before this), so a sign-in
+    // mutation is always an operation of its own.
+    let name = op.body.operation_name.as_deref();
+    let roots = root_fields(doc, name).unwrap_or_default();
+    if analysis.operation_type == "mutation" && roots.iter().any(|f| LOCAL_MUTATIONS.contains(f)) {
+        return run(g, op).await;
+    }
+    if let Some(have) = op.scopes {
+        if !have.contains_all(analysis.required) {
+            return insufficient_scope(analysis, have);
+        }
+    }
+    let mutation = analysis.operation_type == "mutation";
+    send(g, gw, &op, authorized, client_headers, mutation).await
+}
+
+/// Sends an operation that may go upstream, with its assertion, and answers from what came
+/// back; the call's outcome goes to the metrics and the request log.
+async fn send(
+    g: &Graphql,
+    gw: &Gateway,
+    op: &Operation,
+    authorized: &Authorized,
+    client_headers: &HeaderMap,
+    mutation: bool,
+) -> Response {
+    let identity = super::assertion::identity(&op.gql, authorized);
+    let assertion = match gw.assertions.header(&g.domain, &gw.keys, identity).await {
+        Ok(a) => a,
+        Err(e) => {
+            tracing::error!(error = %e, "gateway: no assertion could be signed");
+            let why = "The gateway could not sign its assertion.";
+            return failure(StatusCode::BAD_GATEWAY, why);
+        }
+    };
+    let mut headers = allowed_headers(gw, client_headers);
+    headers.insert(ASSERTION, assertion);
+    let body = json!({
+        "query": op.body.query,
+        "variables": op.body.variables,
+        "operationName": op.body.operation_name,
+    });
+    let body = Bytes::from(serde_json::to_vec(&body).unwrap_or_default());
+    let started = std::time::Instant::now();
+    let result = call(gw, headers, body, mutation).await;
+    let ms = started.elapsed().as_millis().min(u128::from(u32::MAX)) as u32;
+    let (mut response, mut upstream) = answer(gw, result);
+    upstream.ms = ms;
+    g.domain.metrics().upstream_call(upstream.result, ms);
+    g.domain.metrics().executed(Executor::Upstream);
+    if let Some(outcome) = response.extensions_mut().get_mut::<GraphqlOutcome>() {
+        outcome.upstream = Some(upstream);
+    }
+    response
+}
+
+/// The client's headers the allow-list names; nothing else of the request is copied.
+fn allowed_headers(gw: &Gateway, client: &HeaderMap) -> HeaderMap {
+    let mut out = HeaderMap::new();
+    for name in &gw.forward_headers {
+        for value in client.get_all(name) {
+            out.append(name.clone(), value.clone());
+        }
+    }
+    out
+}
+
+/// One call through the breaker; a query is tried again once when its connection failed (a
+/// kept connection the upstream had closed), a mutation never (it may have run).
+async fn call(
+    gw: &Gateway,
+    headers: HeaderMap,
+    body: Bytes,
+    mutation: bool,
+) -> Result<UpstreamAnswer, UpstreamError> {
+    let admission = gw.breaker.admit();
+    if admission == Admission::Refused {
+        return Err(UpstreamError::BreakerOpen);
+    }
+    let mut result = gw
+        .upstream
+        .post(headers.clone(), body.clone(), mutation)
+        .await;
+    let retry = matches!(
+        result,
+        Err(UpstreamError::Connect(_) | UpstreamError::Exchange(_))
+    );
+    if retry && !mutation {
+        result = gw.upstream.post(headers, body, true).await;
+    }
+    let ok = match &result {
+        Ok(a) => a.status < 500,
+        Err(UpstreamError::TooLarge | UpstreamError::BreakerOpen) => true,
+        Err(_) => false,
+    };
+    gw.breaker.record(admission, ok);
+    result
+}
+
+/// `denied = reject`: a document selecting any field the token's scopes do not cover is
+/// refused whole, one `INSUFFICIENT_ACCESS_SCOPE` error per missing scope naming the fields
+/// that need it. Nothing of it reaches the upstream.
+fn insufficient_scope(analysis: &Analysis, have: ScopeSet) -> Response {
+    let errors: Vec<_> = analysis
+        .fields_by_scope
+        .iter()
+        .filter(|(scope, _)| !have.contains(**scope))
+        .map(|(scope, fields)| {
+            json!({
+                "message": SCOPE_MESSAGE,
+                "extensions": {
+                    "code": "INSUFFICIENT_ACCESS_SCOPE",
+                    "requiredScopes": [scope.as_str()],
+                    "fields": fields,
+                }
+            })
+        })
+        .collect();
+    let outcome = GraphqlOutcome {
+        errors: errors.len().min(u32::MAX as usize) as u32,
+        data: false,
+        upstream: None,
+    };
+    let mut response = axum::Json(json!({ "data": null, "errors": errors })).into_response();
+    response.extensions_mut().insert(outcome);
+    response
+}

@@ -1,0 +1,216 @@
+//! The gateway's client of the operator's upstream: HTTP/1.1 (TLS for `https`) to the one
+//! configured URL, keep-alive connections reused, the whole call (connecting and reading the
+//! answer) bounded by the timeout and the answer by `max_response_bytes`.
+//!
+//! The upstream is the operator's own server, named in the configuration, not a URL a
+//! stranger supplies: unlike `service::outbound`, any address is allowed (decided,
+//! docs/GATEWAY.md), and its name is resolved at each new connection.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::http::{header, HeaderMap, HeaderValue, Request};
+use hyper::client::conn::http1::SendRequest;
+
+/// Idle connections kept for reuse.
+const MAX_IDLE: usize = 64;
+
+#[derive(Debug, thiserror::Error)]
+pub enum UpstreamError {
+    #[error("could not connect: {0}")]
+    Connect(String),
+    /// The connection failed after the request may have been sent.
+    #[error("the connection failed: {0}")]
+    Exchange(String),
+    #[error("no answer within the timeout")]
+    Timeout,
+    #[error("the answer is larger than the limit")]
+    TooLarge,
+    #[error("the circuit breaker is open")]
+    BreakerOpen,
+}
+
+/// The upstream's answer.
+#[derive(Debug)]
+pub struct UpstreamAnswer {
+    pub status: u16,
+    pub content_type: Option<HeaderValue>,
+    pub body: Bytes,
+}
+
+pub struct Upstream {
+    url: url::Url,
+    host: String,
+    port: u16,
+    /// `Host` as the upstream's URL names it.
+    authority: HeaderValue,
+    tls: Option<std::sync::Arc<rustls::ClientConfig>>,
+    idle: Mutex<Vec<SendRequest<Body>>>,
+    timeout: Duration,
+    max_response: usize,
+}
+
+impl std::fmt::Debug for Upstream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Upstream")
+            .field("url", &self.url.as_str())
+            .finish()
+    }
+}
+
+impl Upstream {
+    pub fn new(raw: &str, timeout: Duration, max_response: usize) -> Result<Upstream, String> {
+        let url = url::Url::parse(raw).map_err(|e| format!("gateway.upstream: {e}"))?;
+        let host = url
+            .host_str()
+            .ok_or("gateway.upstream has no host")?
+            .trim_matches(['[', ']'])
+            .to_string();
+        let port = url
+            .port_or_known_default()
+            .ok_or("gateway.upstream has no port")?;
+        let authority = match url.port() {
+            Some(p) => format!("{}:{p}", url.host_str().unwrap_or_default()),
+            None => url.host_str().unwrap_or_default().to_string(),
+        };
+        let tls = match url.scheme() {
+            "https" => Some(std::sync::Arc::new(
+                crate::service::outbound::tls_config().map_err(|e| format!("TLS: {e}"))?,
+            )),
+            _ => None,
+        };
+        Ok(Upstream {
+            authority: HeaderValue::from_str(&authority).map_err(|e| e.to_string())?,
+            url,
+            host,
+            port,
+            tls,
+            idle: Mutex::new(Vec::new()),
+            timeout,
+            max_response,
+        })
+    }
+
+    /// The URL's origin: the assertion's default audience.
+    pub fn origin(&self) -> String {
+        self.url.origin().ascii_serialization()
+    }
+
+    /// POSTs `body` (JSON) with `headers` (the allow-listed ones and the assertion). `fresh`
+    /// takes a new connection: a mutation is never sent on a kept one, which the upstream may
+    /// have closed in the meantime (a mutation cannot be retried).
+    pub async fn post(
+        &self,
+        headers: HeaderMap,
+        body: Bytes,
+        fresh: bool,
+    ) -> Result<UpstreamAnswer, UpstreamError> {
+        match tokio::time::timeout(self.timeout, self.exchange(headers, body, fresh)).await {
+            Ok(answer) => answer,
+            Err(_) => Err(UpstreamError::Timeout),
+        }
+    }
+
+    async fn exchange(
+        &self,
+        headers: HeaderMap,
+        body: Bytes,
+        fresh: bool,
+    ) -> Result<UpstreamAnswer, UpstreamError> {
+        let mut sender = match (fresh, self.kept().await) {
+            (false, Some(s)) => s,
+            _ => self.connect().await?,
+        };
+        let path = &self.url[url::Position::BeforePath..url::Position::AfterQuery];
+        let mut request = Request::post(path)
+            .body(Body::from(body))
+            .map_err(|e| UpstreamError::Exchange(e.to_string()))?;
+        *request.headers_mut() = headers;
+        let h = request.headers_mut();
+        h.insert(header::HOST, self.authority.clone());
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        h.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+        h.insert(
+            header::USER_AGENT,
+            HeaderValue::from_static("storefront-auth-gateway"),
+        );
+        let response = sender
+            .send_request(request)
+            .await
+            .map_err(|e| UpstreamError::Exchange(e.to_string()))?;
+        let status = response.status().as_u16();
+        let content_type = response.headers().get(header::CONTENT_TYPE).cloned();
+        let body = axum::body::to_bytes(Body::new(response.into_body()), self.max_response)
+            .await
+            .map_err(|e| {
+                if e.to_string().contains("length limit") {
+                    UpstreamError::TooLarge
+                } else {
+                    UpstreamError::Exchange(e.to_string())
+                }
+            })?;
+        self.keep(sender);
+        Ok(UpstreamAnswer {
+            status,
+            content_type,
+            body,
+        })
+    }
+
+    /// A kept connection that is still open and ready.
+    async fn kept(&self) -> Option<SendRequest<Body>> {
+        loop {
+            let mut sender = self.idle.lock().ok()?.pop()?;
+            if !sender.is_closed() && sender.ready().await.is_ok() {
+                return Some(sender);
+            }
+        }
+    }
+
+    fn keep(&self, sender: SendRequest<Body>) {
+        if let Ok(mut idle) = self.idle.lock() {
+            if idle.len() < MAX_IDLE {
+                idle.push(sender);
+            }
+        }
+    }
+
+    async fn connect(&self) -> Result<SendRequest<Body>, UpstreamError> {
+        let failed = |e: &dyn std::fmt::Display| UpstreamError::Connect(e.to_string());
+        let tcp = tokio::net::TcpStream::connect((self.host.as_str(), self.port))
+            .await
+            .map_err(|e| failed(&e))?;
+        let _ = tcp.set_nodelay(true);
+        match &self.tls {
+            Some(tls) => {
+                let name = rustls::pki_types::ServerName::try_from(self.host.clone())
+                    .map_err(|e| failed(&e))?;
+                let stream = tokio_rustls::TlsConnector::from(tls.clone())
+                    .connect(name, tcp)
+                    .await
+                    .map_err(|e| failed(&e))?;
+                handshake(stream).await
+            }
+            None => handshake(tcp).await,
+        }
+    }
+}
+
+/// An HTTP/1.1 connection over `io`, driven by its own task until it closes.
+async fn handshake<Io>(io: Io) -> Result<SendRequest<Body>, UpstreamError>
+where
+    Io: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let (sender, connection) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(io))
+            .await
+            .map_err(|e| UpstreamError::Connect(e.to_string()))?;
+    tokio::spawn(async move {
+        let _ = connection.await;
+    });
+    Ok(sender)
+}

@@ -1,0 +1,459 @@
+//! Gateway mode (issue 21): the server in front of a toy upstream that records what it
+//! receives. Denied fields and mutations never arrive, the client's identity headers never
+//! arrive, the assertion verifies against the published JWKS, and a hostile upstream (slow,
+//! dead, HTML, huge, wrong JSON, refusing) gets its documented answer while the gateway keeps
+//! serving.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde_json::{json, Value};
+
+use crate::helpers::{TestApp, JANE};
+
+/// How the toy upstream answers.
+#[derive(Clone, Debug)]
+enum Mode {
+    Echo,
+    Slow(Duration),
+    Html,
+    Huge,
+    NotGraphql,
+    Status(u16),
+}
+
+#[derive(Clone)]
+struct Toy {
+    mode: Arc<Mutex<Mode>>,
+    received: Arc<Mutex<Vec<(HeaderMap, Value)>>>,
+}
+
+async fn toy_answer(
+    axum::extract::State(toy): axum::extract::State<Toy>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    toy.received.lock().unwrap().push((headers, body.clone()));
+    let mode = toy.mode.lock().unwrap().clone();
+    let json = |v: Value| ([("content-type", "application/json")], v.to_string()).into_response();
+    match mode {
+        Mode::Echo => json(json!({ "data": { "echo": body["query"] } })),
+        Mode::Slow(d) => {
+            tokio::time::sleep(d).await;
+            json(json!({ "data": { "late": true } }))
+        }
+        Mode::Html => ([("content-type", "text/html")], "<html>oops</html>").into_response(),
+        Mode::Huge => json(json!({ "data": { "blob": "x".repeat(64 * 1024) } })),
+        Mode::NotGraphql => json(json!({ "hello": "world" })),
+        Mode::Status(s) => (
+            StatusCode::from_u16(s).unwrap(),
+            [("content-type", "application/json")],
+            r#"{"errors":[{"message":"nope"}]}"#,
+        )
+            .into_response(),
+    }
+}
+
+/// The toy upstream on a free port; dropped with the test's runtime.
+async fn toy() -> (Toy, String) {
+    let toy = Toy {
+        mode: Arc::new(Mutex::new(Mode::Echo)),
+        received: Arc::default(),
+    };
+    let app = axum::Router::new()
+        .route("/graphql", axum::routing::post(toy_answer))
+        .with_state(toy.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/graphql", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (toy, url)
+}
+
+/// The built-in schema's SDL, mapped by the built-in table: the upstream's schema here.
+fn builtin_sdl(dir: &std::path::Path) -> String {
+    let path = dir.join("upstream.graphql");
+    std::fs::write(&path, storefront_auth::graphql::schema::build().sdl()).unwrap();
+    format!("sdl:{}", path.display())
+}
+
+async fn gateway(
+    upstream: &str,
+    tune: impl FnOnce(&mut storefront_auth::config::GatewayConfig),
+) -> (TestApp, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let schema = builtin_sdl(dir.path());
+    let upstream = upstream.to_string();
+    let app = TestApp::spawn_with(move |c| {
+        c.gateway.upstream = Some(upstream);
+        c.gateway.schema = Some(schema);
+        c.gateway.timeout_ms = 400;
+        c.gateway.max_response_bytes = 16 * 1024;
+        tune(&mut c.gateway);
+    })
+    .await;
+    (app, dir)
+}
+
+fn b64json(s: &str) -> Value {
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(s).unwrap()).unwrap()
+}
+
+/// Verifies `jwt` with ES256 against the JWKS the gateway publishes.
+async fn verify_assertion(app: &TestApp, jwt: &str) -> Value {
+    let jwks: Value = app
+        .client
+        .get(app.url("/.well-known/storefront-auth-assertion-jwks.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let parts: Vec<&str> = jwt.split('.').collect();
+    let header = b64json(parts[0]);
+    assert_eq!(header["typ"], "storefront-auth-assertion+jwt");
+    assert_eq!(header["alg"], "ES256");
+    let key = jwks["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kid"] == header["kid"])
+        .unwrap_or_else(|| panic!("{} not in {jwks}", header["kid"]));
+    let mut point = vec![4u8];
+    point.extend(URL_SAFE_NO_PAD.decode(key["x"].as_str().unwrap()).unwrap());
+    point.extend(URL_SAFE_NO_PAD.decode(key["y"].as_str().unwrap()).unwrap());
+    let signed = format!("{}.{}", parts[0], parts[1]);
+    aws_lc_rs::signature::UnparsedPublicKey::new(
+        &aws_lc_rs::signature::ECDSA_P256_SHA256_FIXED,
+        &point,
+    )
+    .verify(
+        signed.as_bytes(),
+        &URL_SAFE_NO_PAD.decode(parts[2]).unwrap(),
+    )
+    .expect("the assertion verifies against the published JWKS");
+    b64json(parts[1])
+}
+
+#[tokio::test]
+async fn the_upstream_gets_the_assertion_and_the_allow_list_never_the_clients_identity() {
+    let (toy, url) = toy().await;
+    let (app, _dir) = gateway(&url, |_| {}).await;
+    let token = app.private_token(&["Unauthenticated", "Customer"]).await;
+    let cat = app.login_cat(&token, JANE).await;
+    assert!(
+        toy.received.lock().unwrap().is_empty(),
+        "login is answered here"
+    );
+    let query = "query Q { site { settings { storeName } } customer { entityId } }";
+    let spoofed = [
+        ("X-Bc-Customer-Access-Token", cat.as_str()),
+        ("Cookie", "SHOP_SESSION_TOKEN=stolen"),
+        ("X-Forwarded-For", "6.6.6.6"),
+        ("True-Client-IP", "6.6.6.6"),
+        ("X-Bc-Trusted-Proxy-Secret", "guess"),
+        ("X-Storefront-Auth-Assertion", "forged"),
+        ("Accept-Language", "fr-CA"),
+    ];
+    let r = app.gql(Some(&token), query, &spoofed).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(
+        r.body["data"]["echo"], query,
+        "the upstream's answer as sent"
+    );
+    assert_eq!(r.header("x-bc-graphql-operation-name"), Some("Q"));
+    let received = toy.received.lock().unwrap().clone();
+    assert_eq!(received.len(), 1);
+    let (headers, body) = &received[0];
+    assert_eq!(body["query"], query);
+    for never in [
+        "authorization",
+        "cookie",
+        "x-bc-customer-access-token",
+        "x-forwarded-for",
+        "true-client-ip",
+        "x-bc-trusted-proxy-secret",
+    ] {
+        assert!(headers.get(never).is_none(), "{never} reached the upstream");
+    }
+    assert_eq!(headers["accept-language"], "fr-CA", "allow-listed");
+    let assertions: Vec<_> = headers
+        .get_all("x-storefront-auth-assertion")
+        .iter()
+        .collect();
+    assert_eq!(assertions.len(), 1, "only the gateway's assertion");
+    let claims = verify_assertion(&app, assertions[0].to_str().unwrap()).await;
+    let token_claims = crate::helpers::decode(&token).1;
+    assert_eq!(claims["aud"], url.trim_end_matches("/graphql"));
+    assert_eq!(claims["iss"], "storefront-auth");
+    assert_eq!(claims["store_hash"], "demo");
+    assert_eq!(claims["channel_id"], 1);
+    assert_eq!(claims["browser"], false);
+    assert_eq!(claims["token"]["kind"], "private");
+    assert_eq!(claims["token"]["id"], token_claims["jti"]);
+    assert_eq!(
+        claims["token"]["scopes"],
+        json!(["Unauthenticated", "Customer"])
+    );
+    assert_eq!(claims["customer"]["source"], "customer_access_token");
+    assert!(claims["customer"]["id"].as_i64().is_some());
+    let lifetime = claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap();
+    assert_eq!(lifetime, 60);
+
+    // The same identity again: the same assertion (kept, not signed per request).
+    app.gql(Some(&token), query, &spoofed).await;
+    let again = toy.received.lock().unwrap()[1].0["x-storefront-auth-assertion"].clone();
+    assert_eq!(again, assertions[0]);
+}
+
+#[tokio::test]
+async fn denied_fields_and_mutations_never_reach_the_upstream() {
+    let (toy, url) = toy().await;
+    let (app, _dir) = gateway(&url, |_| {}).await;
+    let token = app.private_token(&["Unauthenticated"]).await;
+    let r = app
+        .gql(
+            Some(&token),
+            "{ site { settings { storeName } } c: customer { entityId } }",
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body["data"], Value::Null);
+    let error = &r.body["errors"][0];
+    assert_eq!(error["extensions"]["code"], "INSUFFICIENT_ACCESS_SCOPE");
+    assert_eq!(error["extensions"]["requiredScopes"], json!(["Customer"]));
+    assert_eq!(
+        error["extensions"]["fields"],
+        json!(["Customer.entityId", "Query.customer"])
+    );
+    let mutation = "mutation { customer { updateCustomer(input: { firstName: \"X\" }) { errors { __typename } } } }";
+    let r = app.gql(Some(&token), mutation, &[]).await;
+    assert_eq!(
+        r.body["errors"][0]["extensions"]["code"], "INSUFFICIENT_ACCESS_SCOPE",
+        "{:?}",
+        r.body
+    );
+    // Unsupported shapes are refused here too.
+    for (doc, expected) in [
+        ("subscription { x }", "Subscriptions are not supported"),
+        ("{ site { ... @defer { settings { storeName } } } }", "@defer is not supported"),
+        (
+            "mutation { logout { result } cart { createCart(input: {lineItems: []}) { cart { entityId } } } }",
+            "Only one mutation is allowed per request",
+        ),
+    ] {
+        let r = app.gql(Some(&token), doc, &[]).await;
+        assert!(crate::helpers::message(&r).contains(expected), "{doc}: {:?}", r.body);
+    }
+    assert!(
+        toy.received.lock().unwrap().is_empty(),
+        "nothing denied or refused went upstream"
+    );
+    // What the scopes cover goes through.
+    let r = app
+        .gql(Some(&token), "{ site { settings { storeName } } }", &[])
+        .await;
+    assert_eq!(r.status, 200);
+    assert_eq!(toy.received.lock().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_hostile_upstream_gets_its_documented_answer_and_the_gateway_keeps_serving() {
+    let (toy, url) = toy().await;
+    let (app, _dir) = gateway(&url, |g| g.breaker_failures = 100).await;
+    let token = app.private_token(&["Unauthenticated"]).await;
+    let query = "{ site { settings { storeName } } }";
+    for (mode, status, code) in [
+        (
+            Mode::Slow(Duration::from_millis(1500)),
+            504,
+            "UPSTREAM_TIMEOUT",
+        ),
+        (Mode::Html, 502, "UPSTREAM_UNAVAILABLE"),
+        (Mode::Huge, 502, "UPSTREAM_UNAVAILABLE"),
+        (Mode::NotGraphql, 502, "UPSTREAM_UNAVAILABLE"),
+        (Mode::Status(401), 502, "UPSTREAM_UNAVAILABLE"),
+        (Mode::Status(500), 502, "UPSTREAM_UNAVAILABLE"),
+    ] {
+        *toy.mode.lock().unwrap() = mode.clone();
+        let r = app.gql(Some(&token), query, &[]).await;
+        assert_eq!(r.status, status, "{mode:?}: {:?}", r.body);
+        assert_eq!(r.body["errors"][0]["extensions"]["code"], code, "{mode:?}");
+        assert_eq!(r.body["data"], Value::Null);
+        *toy.mode.lock().unwrap() = Mode::Echo;
+        let r = app.gql(Some(&token), query, &[]).await;
+        assert_eq!(r.status, 200, "after {mode:?}: {:?}", r.body);
+        assert_eq!(r.body["data"]["echo"], query);
+    }
+    // An upstream's own GraphQL refusal (a 400 with errors) is passed on as sent.
+    *toy.mode.lock().unwrap() = Mode::Status(400);
+    let r = app.gql(Some(&token), query, &[]).await;
+    assert_eq!(
+        (r.status, crate::helpers::message(&r)),
+        (400, "nope".to_string())
+    );
+
+    // Each failure is counted by kind in /metrics, with the breaker's state.
+    let metrics = app.metrics().await;
+    for (result, n) in [
+        ("ok", 7),
+        ("timeout", 1),
+        ("too_large", 1),
+        ("not_graphql", 2),
+        ("refused_assertion", 1),
+        ("server_error", 1),
+    ] {
+        let line =
+            format!("storefront_auth_gateway_upstream_calls_total{{result=\"{result}\"}} {n}\n");
+        assert!(metrics.contains(&line), "{line} not in\n{metrics}");
+    }
+    assert!(metrics.contains("storefront_auth_gateway_breaker_state{state=\"closed\"} 1"));
+    assert!(metrics.contains("storefront_auth_graphql_executions_total{executor=\"upstream\"} 13"));
+    // And the decision inspector says how the upstream call went.
+    let r = app
+        .mgmt(
+            reqwest::Method::GET,
+            "/v3/storefront/decisions?status=504",
+            None,
+        )
+        .await;
+    let upstream = r.body["data"][0]["upstream"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(upstream.starts_with("timeout (status 0, "), "{:?}", r.body);
+}
+
+#[test]
+fn a_gateway_configuration_that_cannot_work_stops_the_server_with_its_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdl = dir.path().join("shop.graphql");
+    std::fs::write(
+        &sdl,
+        "type Query { shop: Shop }\ntype Shop { name: String }\n",
+    )
+    .unwrap();
+    let table = dir.path().join("scopes.toml");
+    std::fs::write(&table, "[fields]\n\"Query.shop\" = \"none\"\n").unwrap();
+    let schema = format!("sdl:{}", sdl.display());
+    let scopes = format!("table:{}", table.display());
+    let base = [
+        (
+            "STOREFRONT_AUTH_GATEWAY__UPSTREAM",
+            "http://127.0.0.1:9/graphql",
+        ),
+        ("STOREFRONT_AUTH_GATEWAY__SCHEMA", schema.as_str()),
+        ("STOREFRONT_AUTH_GATEWAY__SCOPES", scopes.as_str()),
+    ];
+    for (extra, expected) in [
+        (
+            ("STOREFRONT_AUTH_GATEWAY__DENIED", "null"),
+            "only \"reject\" is available so far",
+        ),
+        (
+            ("STOREFRONT_AUTH_GATEWAY__UPSTREAM", "ftp://shop/graphql"),
+            "gateway.upstream must be http(s)",
+        ),
+        (
+            (
+                "STOREFRONT_AUTH_GATEWAY__FORWARD_HEADERS",
+                "accept-language,authorization",
+            ),
+            "\"authorization\" is not a header that may be forwarded",
+        ),
+        (
+            ("STOREFRONT_AUTH_GATEWAY__SCHEMA", "/nowhere.graphql"),
+            "gateway.schema must be sdl:PATH",
+        ),
+        (
+            ("STOREFRONT_AUTH_GATEWAY__SCHEMA", "sdl:/nowhere.graphql"),
+            "gateway.schema: reading /nowhere.graphql",
+        ),
+        (
+            ("STOREFRONT_AUTH_GATEWAY__SCOPES", "builtin"),
+            "have no scope decision: Query.shop, Shop",
+        ),
+        (
+            ("STOREFRONT_AUTH_GATEWAY__TIMEOUT_MS", "5"),
+            "gateway.timeout_ms must be between",
+        ),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_storefront-auth"))
+            .args([
+                "--data-dir",
+                dir.path().join("data").to_str().unwrap(),
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+            ])
+            .env_remove("STOREFRONT_AUTH_CONFIG")
+            .envs(base)
+            .env(extra.0, extra.1)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{extra:?} started");
+        assert!(stderr.contains(expected), "{extra:?}: {stderr}");
+    }
+}
+
+#[tokio::test]
+async fn a_dead_upstream_is_a_502_and_the_breaker_stops_calling_it_until_a_probe_succeeds() {
+    // A port nothing listens on.
+    let dead = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = dead.local_addr().unwrap().port();
+    drop(dead);
+    let url = format!("http://127.0.0.1:{port}/graphql");
+    let (app, _dir) = gateway(&url, |g| {
+        g.breaker_failures = 2;
+        g.breaker_open_secs = 1;
+    })
+    .await;
+    let token = app.private_token(&["Unauthenticated"]).await;
+    let query = "{ site { settings { storeName } } }";
+    for _ in 0..3 {
+        let r = app.gql(Some(&token), query, &[]).await;
+        assert_eq!(r.status, 502, "{:?}", r.body);
+        assert_eq!(
+            r.body["errors"][0]["extensions"]["code"],
+            "UPSTREAM_UNAVAILABLE"
+        );
+    }
+    // The upstream comes up on that port: the breaker is open, so nothing reaches it yet.
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .unwrap();
+    let toy = Toy {
+        mode: Arc::new(Mutex::new(Mode::Echo)),
+        received: Arc::default(),
+    };
+    let router = axum::Router::new()
+        .route("/graphql", axum::routing::post(toy_answer))
+        .with_state(toy.clone());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let r = app.gql(Some(&token), query, &[]).await;
+    assert_eq!(r.status, 502, "still open");
+    assert!(toy.received.lock().unwrap().is_empty());
+    let metrics = app.metrics().await;
+    assert!(
+        metrics.contains("storefront_auth_gateway_breaker_state{state=\"open\"} 1"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("storefront_auth_gateway_upstream_calls_total{result=\"breaker_open\"} 2"),
+        "{metrics}"
+    );
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let r = app.gql(Some(&token), query, &[]).await;
+    assert_eq!(r.status, 200, "the probe closes it: {:?}", r.body);
+    let r = app.gql(Some(&token), query, &[]).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(toy.received.lock().unwrap().len(), 2);
+}
