@@ -83,6 +83,81 @@ pub fn sign(
     crate::token::sign_compact(ASSERTION_TYP, &serde_json::to_vec(&claims).ok()?, key)
 }
 
+/// One sample for an operator's verifier tests: its name, whether a correct verifier accepts
+/// it, and the assertion.
+pub struct Sample {
+    pub name: &'static str,
+    pub valid: bool,
+    pub assertion: String,
+}
+
+/// The claims of `identity` for `audience`, issued at `iat`, as JSON.
+fn payload(identity: &Identity, audience: &str, iat: i64, lifetime_secs: i64) -> Option<Vec<u8>> {
+    serde_json::to_vec(&Claims {
+        iss: ASSERTION_ISSUER,
+        aud: audience,
+        iat,
+        exp: iat.saturating_add(lifetime_secs),
+        identity,
+    })
+    .ok()
+}
+
+/// A valid assertion of `identity` and hostile ones a correct verifier must refuse: another
+/// audience, expired, not yet valid, `alg: none`, signed by a key not in the JWKS (`stranger`),
+/// the type of an access token, a payload changed after signing.
+pub fn samples(
+    identity: &Identity,
+    audience: &str,
+    now: i64,
+    lifetime_secs: i64,
+    key: &SigningKey,
+    stranger: &SigningKey,
+) -> Option<Vec<Sample>> {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    let b64 = |bytes: &[u8]| URL_SAFE_NO_PAD.encode(bytes);
+    let signed =
+        |aud: &str, iat: i64, key: &SigningKey| sign(identity, aud, iat, lifetime_secs, key);
+    let valid = signed(audience, now, key)?;
+    let claims = payload(identity, audience, now, lifetime_secs)?;
+    let none_header = format!(r#"{{"typ":"{ASSERTION_TYP}","alg":"none"}}"#);
+    let alg_none = format!("{}.{}.", b64(none_header.as_bytes()), b64(&claims));
+    let mut changed = identity.clone();
+    changed.customer = Some(AssertedCustomer {
+        id: identity.customer.as_ref().map_or(1, |c| c.id + 1),
+        source: CustomerSource::Impersonation,
+    });
+    let (header, _) = valid.split_once('.')?;
+    let signature = valid.rsplit('.').next()?;
+    let changed = b64(&payload(&changed, audience, now, lifetime_secs)?);
+    let tampered = format!("{header}.{changed}.{signature}");
+    let long_ago = now - 2 * lifetime_secs - 3600;
+    let sample = |name, valid, assertion| Sample {
+        name,
+        valid,
+        assertion,
+    };
+    Some(vec![
+        sample("valid", true, valid.clone()),
+        sample(
+            "wrong_audience",
+            false,
+            signed("https://not-this-upstream.invalid", now, key)?,
+        ),
+        sample("expired", false, signed(audience, long_ago, key)?),
+        sample("not_yet_valid", false, signed(audience, now + 3600, key)?),
+        sample("alg_none", false, alg_none),
+        sample("unknown_key", false, signed(audience, now, stranger)?),
+        sample(
+            "access_token_type",
+            false,
+            crate::token::sign_compact("JWT", &claims, key)?,
+        ),
+        sample("tampered", false, tampered),
+    ])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -108,7 +108,7 @@ enum Command {
     Scopes(cli::ScopesCmd),
     /// Print the GraphQL Storefront schema (SDL).
     Schema,
-    /// Gateway mode: an upstream schema's scope map.
+    /// Gateway mode: an upstream schema's scope map, the assertion key, sample assertions.
     #[command(subcommand)]
     Gateway(cli::GatewayCmd),
 }
@@ -199,7 +199,7 @@ fn main() -> std::process::ExitCode {
             Command::Coupons(c) => cli::coupons(config, c).await,
             Command::Scopes(c) => cli::scopes(c),
             Command::Schema => Ok(Output(storefront_auth::graphql::schema::sdl())),
-            Command::Gateway(c) => cli::gateway(c),
+            Command::Gateway(c) => cli::gateway(config, c).await,
         }
     });
     match result {

@@ -1,14 +1,22 @@
-//! `storefront-auth gateway check` (issue 21, first part of gateway mode): an operator's
-//! GraphQL schema against a source of scope decisions, printed type by type with what is
-//! unmapped, in conflict or unknown, before any traffic is put behind the gateway.
+//! `storefront-auth gateway` (issue 21, docs/GATEWAY.md): `check`, an operator's GraphQL schema
+//! against a source of scope decisions, printed type by type with what is unmapped, in
+//! conflict or unknown, before any traffic is put behind the gateway; `rotate-key`, a new
+//! assertion signing key; `sample-assertions`, a valid assertion and hostile ones for the
+//! operator's verifier tests.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context};
 
 use crate::config::gateway::scope_source;
+use crate::config::Config;
+use crate::service::assertion_keys::AssertionKeys;
 use clap::Subcommand;
+use storefront_auth_core::gateway_assertion::{
+    self, AssertedCustomer, AssertedToken, CustomerSource, Identity,
+};
 use storefront_auth_core::gateway_scopes::build;
+use storefront_auth_core::SigningKey;
 
 use super::Output;
 
@@ -28,17 +36,40 @@ pub enum GatewayCmd {
         #[arg(long)]
         strict: bool,
     },
+    /// A new assertion signing key; older ones keep verifying (and stay in the JWKS) until
+    /// retired. Running servers sign with it within 30 seconds.
+    RotateKey,
+    /// A valid assertion and hostile ones (JSON), signed with the assertion key ring, for
+    /// testing the upstream's verifier: it must accept exactly the one marked valid.
+    SampleAssertions {
+        /// The `aud` the upstream expects (default: gateway.assertion_audience, else the
+        /// upstream URL's origin).
+        #[arg(long)]
+        audience: Option<String>,
+    },
 }
 
-pub fn gateway(cmd: GatewayCmd) -> anyhow::Result<Output> {
-    let GatewayCmd::Check {
-        schema,
-        scopes,
-        strict,
-    } = cmd;
-    let sdl = std::fs::read_to_string(&schema)
+pub async fn gateway(config: Config, cmd: GatewayCmd) -> anyhow::Result<Output> {
+    match cmd {
+        GatewayCmd::Check {
+            schema,
+            scopes,
+            strict,
+        } => check(&schema, &scopes, strict),
+        GatewayCmd::RotateKey => {
+            let kid = super::open(&config).await?.rotate_assertion_key().await?;
+            Ok(Output(format!(
+                "new assertion signing key {kid}; older keys keep verifying until retired"
+            )))
+        }
+        GatewayCmd::SampleAssertions { audience } => samples(&config, audience).await,
+    }
+}
+
+fn check(schema: &Path, scopes: &str, strict: bool) -> anyhow::Result<Output> {
+    let sdl = std::fs::read_to_string(schema)
         .with_context(|| format!("reading the schema {}", schema.display()))?;
-    let source = scope_source(&scopes).map_err(|e| anyhow!("--scopes: {e}"))?;
+    let source = scope_source(scopes).map_err(|e| anyhow!("--scopes: {e}"))?;
     let map = build(&sdl, &source).map_err(|e| anyhow!("{}: {e}", schema.display()))?;
     let report = map.report();
     if !map.conflicts.is_empty() {
@@ -48,4 +79,49 @@ pub fn gateway(cmd: GatewayCmd) -> anyhow::Result<Output> {
         bail!("{report}unmapped types or root fields (--strict): give each a decision");
     }
     Ok(Output(report.trim_end().to_string()))
+}
+
+/// The samples as a JSON array of `{name, valid, assertion}`, for an example identity: the
+/// default store's first channel, a customer signed in with a customer access token, a
+/// private token.
+async fn samples(config: &Config, audience: Option<String>) -> anyhow::Result<Output> {
+    let gateway = &config.gateway;
+    let origin = gateway
+        .upstream
+        .as_deref()
+        .and_then(|u| url::Url::parse(u).ok())
+        .map(|u| u.origin().ascii_serialization());
+    let audience = audience
+        .or_else(|| gateway.assertion_audience.clone())
+        .or(origin)
+        .context("name the audience: --audience, gateway.assertion_audience or gateway.upstream")?;
+    let domain = super::open(config).await?;
+    let ring = AssertionKeys::default().ring(&domain).await?;
+    let key = ring
+        .signer()
+        .context("the assertion key ring has no signer")?;
+    let stranger = SigningKey::generate().map_err(|e| anyhow!("{e:?}"))?;
+    let identity = Identity {
+        store_hash: config.default_store.clone(),
+        channel_id: 1,
+        customer: Some(AssertedCustomer {
+            id: 1,
+            source: CustomerSource::CustomerAccessToken,
+        }),
+        token: AssertedToken {
+            kind: "private",
+            id: uuid::Uuid::new_v4().to_string(),
+            scopes: vec!["Unauthenticated".into(), "Customer".into()],
+        },
+        browser: false,
+    };
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let lifetime = gateway.assertion_lifetime_secs as i64;
+    let all = gateway_assertion::samples(&identity, &audience, now, lifetime, key, &stranger)
+        .context("signing the samples")?;
+    let json: Vec<_> = all
+        .iter()
+        .map(|s| serde_json::json!({ "name": s.name, "valid": s.valid, "assertion": s.assertion }))
+        .collect();
+    Ok(Output(serde_json::to_string_pretty(&json)?))
 }

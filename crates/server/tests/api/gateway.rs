@@ -457,3 +457,140 @@ async fn a_dead_upstream_is_a_502_and_the_breaker_stops_calling_it_until_a_probe
     assert_eq!(r.status, 200);
     assert_eq!(toy.received.lock().unwrap().len(), 2);
 }
+
+/// What an upstream's verifier should check: type, algorithm, a key of the JWKS, the
+/// signature, the audience and the validity window.
+fn strict_verify(jwt: &str, jwks: &Value, audience: &str, now: i64) -> Result<Value, String> {
+    let parts: Vec<&str> = jwt.split('.').collect();
+    let header = b64json(parts[0]);
+    if header["typ"] != "storefront-auth-assertion+jwt" || header["alg"] != "ES256" {
+        return Err(format!("header {header}"));
+    }
+    let key = jwks["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kid"] == header["kid"])
+        .ok_or("unknown kid")?;
+    let mut point = vec![4u8];
+    point.extend(URL_SAFE_NO_PAD.decode(key["x"].as_str().unwrap()).unwrap());
+    point.extend(URL_SAFE_NO_PAD.decode(key["y"].as_str().unwrap()).unwrap());
+    let signed = format!("{}.{}", parts[0], parts[1]);
+    let signature = URL_SAFE_NO_PAD
+        .decode(parts[2])
+        .map_err(|e| e.to_string())?;
+    aws_lc_rs::signature::UnparsedPublicKey::new(
+        &aws_lc_rs::signature::ECDSA_P256_SHA256_FIXED,
+        &point,
+    )
+    .verify(signed.as_bytes(), &signature)
+    .map_err(|_| "signature")?;
+    let claims = b64json(parts[1]);
+    if claims["aud"] != audience {
+        return Err("audience".into());
+    }
+    let (iat, exp) = (
+        claims["iat"].as_i64().unwrap(),
+        claims["exp"].as_i64().unwrap(),
+    );
+    if iat > now + 60 || exp <= now {
+        return Err("time".into());
+    }
+    Ok(claims)
+}
+
+#[tokio::test]
+async fn sample_assertions_give_an_operators_verifier_one_to_accept_and_each_attack_to_refuse() {
+    let (_toy, url) = toy().await;
+    let (app, _dir) = gateway(&url, |_| {}).await;
+    let jwks: Value = app
+        .client
+        .get(app.url("/.well-known/storefront-auth-assertion-jwks.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let audience = "https://shop.internal";
+    let out = app.cli(&["gateway", "sample-assertions", "--audience", audience]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let samples: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let names: Vec<&str> = samples
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "valid",
+            "wrong_audience",
+            "expired",
+            "not_yet_valid",
+            "alg_none",
+            "unknown_key",
+            "access_token_type",
+            "tampered"
+        ]
+    );
+    for s in &samples {
+        let verdict = strict_verify(s["assertion"].as_str().unwrap(), &jwks, audience, now);
+        assert_eq!(
+            verdict.is_ok(),
+            s["valid"] == true,
+            "{}: {verdict:?}",
+            s["name"]
+        );
+    }
+    // A new key: the samples are signed with it from now on; the old one still verifies.
+    let kid_before = b64json(
+        samples[0]["assertion"]
+            .as_str()
+            .unwrap()
+            .split('.')
+            .next()
+            .unwrap(),
+    )["kid"]
+        .clone();
+    let out = app.cli(&["gateway", "rotate-key"]);
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success() && text.contains("new assertion signing key"),
+        "{text}"
+    );
+    let out = app.cli(&["gateway", "sample-assertions", "--audience", audience]);
+    let samples: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let kid_after = b64json(
+        samples[0]["assertion"]
+            .as_str()
+            .unwrap()
+            .split('.')
+            .next()
+            .unwrap(),
+    )["kid"]
+        .clone();
+    assert_ne!(kid_before, kid_after);
+    assert!(text.contains(kid_after.as_str().unwrap()), "{text}");
+    // Without an audience anywhere, the command says what it needs.
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_storefront-auth"))
+        .args([
+            "--data-dir",
+            dir.path().to_str().unwrap(),
+            "gateway",
+            "sample-assertions",
+        ])
+        .env_remove("STOREFRONT_AUTH_CONFIG")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("name the audience"));
+}
