@@ -51,6 +51,21 @@ fn roots<'d>(
     Ok(())
 }
 
+/// Why async-graphql would not run any operation of `doc` for the requested `operation`, in
+/// its words (gateway mode answers what built-in mode answers): a name that names none (an
+/// anonymous operation has no name), or no name where several operations are.
+pub fn operation_refusal(doc: &ExecutableDocument, operation: Option<&str>) -> Option<String> {
+    use async_graphql_parser::types::DocumentOperations;
+    match (&doc.operations, operation) {
+        (DocumentOperations::Multiple(ops), Some(name)) if ops.contains_key(name) => None,
+        (_, Some(name)) => Some(format!(r#"Unknown operation named "{name}""#)),
+        (DocumentOperations::Multiple(ops), None) if ops.len() != 1 => {
+            Some("Operation name required in request.".into())
+        }
+        (_, None) => None,
+    }
+}
+
 /// The first unsupported directive the document uses anywhere (operations and fragments),
 /// found without recursion.
 pub fn unsupported_directive(doc: &ExecutableDocument) -> Option<&'static str> {
@@ -101,6 +116,23 @@ mod tests {
             root_fields(&d, None),
             Err(AnalysisError::UnknownFragment(_))
         ));
+    }
+
+    #[test]
+    fn operations_are_chosen_as_async_graphql_chooses_them() {
+        let single = doc("{ a }");
+        assert_eq!(operation_refusal(&single, None), None);
+        assert_eq!(
+            operation_refusal(&single, Some("A")).as_deref(),
+            Some(r#"Unknown operation named "A""#)
+        );
+        let two = doc("query A { a } query B { b }");
+        assert_eq!(operation_refusal(&two, Some("B")), None);
+        assert_eq!(
+            operation_refusal(&two, None).as_deref(),
+            Some("Operation name required in request.")
+        );
+        assert_eq!(operation_refusal(&doc("query A { a }"), None), None);
     }
 
     #[test]

@@ -567,3 +567,45 @@ async fn sample_assertions_give_an_operators_verifier_one_to_accept_and_each_att
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("name the audience"));
 }
+
+#[tokio::test]
+async fn an_invalid_document_gets_built_in_modes_errors_and_never_reaches_the_upstream() {
+    let (toy, url) = toy().await;
+    let (gateway, _dir) = gateway(&url, |_| {}).await;
+    let built_in = TestApp::spawn().await;
+    let at_gateway = gateway
+        .private_token(&["Unauthenticated", "Customer"])
+        .await;
+    let at_built_in = built_in
+        .private_token(&["Unauthenticated", "Customer"])
+        .await;
+    for body in [
+        json!({ "query": "{ site { nosuch } }" }),
+        json!({ "query": "{ site { product(entityId: \"x\") { name } } }" }),
+        json!({ "query": "query Q($id: Int) { site { settings { storeName } } }" }),
+        json!({ "query": "{ site { product(entityId: 1, nosuch: 2) { name } } }" }),
+        json!({ "query": "{ site { ...Missing } }" }),
+        json!({ "query": "{ site { ... on Customer { entityId } } }" }),
+        json!({ "query": "query A { site { settings { storeName } } }", "operationName": "B" }),
+        json!({ "query": "{ site { settings { storeName } } }", "operationName": "B" }),
+        json!({ "query": "query A { site { settings { storeName } } } query B { channel { entityId } }" }),
+        json!({ "query": "{ customer { entityId } customer: site { settings { storeName } } }" }),
+    ] {
+        let from_gateway = gateway.gql_body(Some(&at_gateway), body.clone(), &[]).await;
+        let from_built_in = built_in
+            .gql_body(Some(&at_built_in), body.clone(), &[])
+            .await;
+        assert_eq!(from_gateway.status, from_built_in.status, "{body}");
+        assert_eq!(from_gateway.body, from_built_in.body, "{body}");
+        assert!(
+            from_gateway.body["errors"]
+                .as_array()
+                .is_some_and(|e| !e.is_empty()),
+            "{body}"
+        );
+    }
+    assert!(
+        toy.received.lock().unwrap().is_empty(),
+        "nothing invalid went upstream"
+    );
+}

@@ -39,6 +39,28 @@ pub enum ValidationMode {
     Fast,
 }
 
+/// storefront-auth patch: the validation rules alone (strict mode, no limits), for a schema
+/// that only validates documents and never executes them (gateway mode validates documents
+/// against the upstream's schema before sending them). The errors `execute` would answer.
+pub fn validate_document(
+    registry: &Registry,
+    doc: &ExecutableDocument,
+    variables: Option<&Variables>,
+    operation_name: Option<&str>,
+) -> Vec<ServerError> {
+    check_rules(
+        registry,
+        doc,
+        variables,
+        operation_name,
+        ValidationMode::Strict,
+        None,
+        None,
+    )
+    .err()
+    .unwrap_or_default()
+}
+
 pub(crate) fn check_rules(
     registry: &Registry,
     doc: &ExecutableDocument,

@@ -10,7 +10,9 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use storefront_auth_core::analysis::Analysis;
 use storefront_auth_core::gateway_assertion::ASSERTION_HEADER;
-use storefront_auth_core::gateway_document::{root_fields, unsupported_directive};
+use storefront_auth_core::gateway_document::{
+    operation_refusal, root_fields, unsupported_directive,
+};
 use storefront_auth_core::ScopeSet;
 
 use super::breaker::Admission;
@@ -37,33 +39,61 @@ pub async fn forward(
     analysis: Option<&Analysis>,
     client_headers: &HeaderMap,
 ) -> Response {
-    let Some(analysis) = analysis else {
-        // The analysis failed for a reason the limits did not catch: an unknown operation or
-        // fragment, an ambiguous document. Nothing goes upstream that the analysis did not see.
-        let why = op.prepared.analysis.as_ref().err().map(ToString::to_string);
-        return refused(why.unwrap_or_else(|| "The document cannot be analysed.".into()));
-    };
     let doc = &op.document.doc;
-    if analysis.operation_type == "subscription" {
+    let op_type = analysis.map(|a| a.operation_type);
+    if op_type == Some("subscription") {
         return refused("Subscriptions are not supported by this gateway.".into());
     }
     if let Some(d) = unsupported_directive(doc) {
         return refused(format!("@{d} is not supported by this gateway."));
     }
-    // SPEC §5.8 allows one root field per mutation (checked before this), so a sign-in
-    // mutation is always an operation of its own.
+    // The sign-in mutations are the built-in schema's, validated and answered by it. SPEC §5.8
+    // allows one root field per mutation (checked before this), so one is always an operation
+    // of its own.
     let name = op.body.operation_name.as_deref();
     let roots = root_fields(doc, name).unwrap_or_default();
-    if analysis.operation_type == "mutation" && roots.iter().any(|f| LOCAL_MUTATIONS.contains(f)) {
+    if op_type == Some("mutation") && roots.iter().any(|f| LOCAL_MUTATIONS.contains(f)) {
         return run(g, op).await;
     }
+    if !op.prepared.is_validated() {
+        let mut errors = gw.validator.validate(doc, &op.prepared.variables, name);
+        if errors.is_empty() {
+            let refusal = operation_refusal(doc, name);
+            errors.extend(refusal.map(|m| async_graphql::ServerError::new(m, None)));
+        }
+        if !errors.is_empty() {
+            return invalid(errors);
+        }
+    }
+    let Some(analysis) = analysis else {
+        // Valid, yet the analysis could not follow it (it expands past the analysis's work
+        // bound): nothing goes upstream that the analysis did not see.
+        let why = op.prepared.analysis.as_ref().err().map(ToString::to_string);
+        return refused(why.unwrap_or_else(|| "The document cannot be analysed.".into()));
+    };
     if let Some(have) = op.scopes {
         if !have.contains_all(analysis.required) {
             return insufficient_scope(analysis, have);
         }
     }
+    // Valid against the upstream's schema: these variables skip validation from now on.
+    op.prepared.mark_validated();
+    g.documents.remember(&op.body.query, &op.document);
     let mutation = analysis.operation_type == "mutation";
     send(g, gw, &op, authorized, client_headers, mutation).await
+}
+
+/// A document the upstream's schema refuses, answered as built-in mode answers one its schema
+/// refuses: async-graphql's errors, no data.
+fn invalid(errors: Vec<async_graphql::ServerError>) -> Response {
+    let outcome = GraphqlOutcome {
+        errors: errors.len().min(u32::MAX as usize) as u32,
+        data: false,
+        upstream: None,
+    };
+    let mut response = axum::Json(async_graphql::Response::from_errors(errors)).into_response();
+    response.extensions_mut().insert(outcome);
+    response
 }
 
 /// Sends an operation that may go upstream, with its assertion, and answers from what came
@@ -87,11 +117,18 @@ async fn send(
     };
     let mut headers = allowed_headers(gw, client_headers);
     headers.insert(ASSERTION, assertion);
-    let body = json!({
-        "query": op.body.query,
-        "variables": op.body.variables,
-        "operationName": op.body.operation_name,
-    });
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct UpstreamBody<'a> {
+        query: &'a str,
+        variables: &'a Option<serde_json::Value>,
+        operation_name: &'a Option<String>,
+    }
+    let body = UpstreamBody {
+        query: &op.body.query,
+        variables: &op.body.variables,
+        operation_name: &op.body.operation_name,
+    };
     let body = Bytes::from(serde_json::to_vec(&body).unwrap_or_default());
     let started = std::time::Instant::now();
     let result = call(gw, headers, body, mutation).await;

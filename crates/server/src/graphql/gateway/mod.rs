@@ -10,6 +10,7 @@ pub mod breaker;
 pub mod forward;
 pub mod reply;
 pub mod upstream;
+pub mod validation;
 
 use std::time::Duration;
 
@@ -26,6 +27,8 @@ use crate::service::assertion_keys::AssertionKeys;
 #[derive(Debug)]
 pub struct Gateway {
     pub upstream: upstream::Upstream,
+    /// Documents are validated against the upstream's schema before anything is sent.
+    pub validator: validation::UpstreamValidator,
     pub breaker: breaker::Breaker,
     pub keys: AssertionKeys,
     pub assertions: assertion::Assertions,
@@ -55,13 +58,16 @@ impl Gateway {
         let audience = config
             .assertion_audience
             .clone()
-            .unwrap_or_else(|| upstream.origin());
+            .unwrap_or_else(|| upstream.origin().to_string());
         let forward_headers = config
             .forward_headers
             .iter()
             .filter_map(|h| HeaderName::from_bytes(h.to_ascii_lowercase().as_bytes()).ok())
             .collect();
+        let validator = validation::UpstreamValidator::from_sdl(&schema.sdl)
+            .map_err(|e| format!("gateway.schema: {e}"))?;
         let gateway = Gateway {
+            validator,
             breaker: breaker::Breaker::new(
                 config.breaker_failures,
                 Duration::from_secs(config.breaker_open_secs),

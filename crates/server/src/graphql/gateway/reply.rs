@@ -23,7 +23,7 @@ pub fn answer(
     };
     let a = match result {
         Ok(a) => a,
-        Err(e) => return failed(&upstream, e),
+        Err(e) => return failed(upstream, e),
     };
     if a.status == 401 || a.status == 403 {
         tracing::error!(%upstream, status = a.status, "gateway: the upstream refused the gateway's assertion (check its verifier: JWKS, audience, type)");
@@ -71,14 +71,14 @@ fn graphql_outcome(a: &UpstreamAnswer) -> Option<GraphqlOutcome> {
         #[serde(default)]
         errors: Option<Vec<IgnoredAny>>,
     }
-    let json = a
-        .content_type
-        .as_ref()
-        .and_then(|c| c.to_str().ok())
-        .is_some_and(|c| {
-            let c = c.to_ascii_lowercase();
-            c.starts_with("application/json") || c.starts_with("application/graphql-response+json")
-        });
+    let json = a.content_type.as_ref().is_some_and(|c| {
+        let c = c.as_bytes();
+        let starts = |p: &str| {
+            c.get(..p.len())
+                .is_some_and(|h| h.eq_ignore_ascii_case(p.as_bytes()))
+        };
+        starts("application/json") || starts("application/graphql-response+json")
+    });
     let shape: Shape = serde_json::from_slice(&a.body).ok().filter(|_| json)?;
     if shape.data.is_none() && shape.errors.is_none() {
         // Data may be null only next to errors; an object with neither is not a response.

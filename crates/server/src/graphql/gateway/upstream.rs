@@ -45,6 +45,8 @@ pub struct Upstream {
     port: u16,
     /// `Host` as the upstream's URL names it.
     authority: HeaderValue,
+    /// `scheme://host[:port]`.
+    origin: String,
     tls: Option<std::sync::Arc<rustls::ClientConfig>>,
     idle: Mutex<Vec<SendRequest<Body>>>,
     timeout: Duration,
@@ -82,6 +84,7 @@ impl Upstream {
         };
         Ok(Upstream {
             authority: HeaderValue::from_str(&authority).map_err(|e| e.to_string())?,
+            origin: url.origin().ascii_serialization(),
             url,
             host,
             port,
@@ -93,8 +96,8 @@ impl Upstream {
     }
 
     /// The URL's origin: the assertion's default audience.
-    pub fn origin(&self) -> String {
-        self.url.origin().ascii_serialization()
+    pub fn origin(&self) -> &str {
+        &self.origin
     }
 
     /// POSTs `body` (JSON) with `headers` (the allow-listed ones and the assertion). `fresh`
