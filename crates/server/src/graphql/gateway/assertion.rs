@@ -22,7 +22,7 @@ const CACHE_BYTES: u64 = 16 << 20;
 pub struct Assertions {
     audience: String,
     lifetime_secs: i64,
-    kept: moka::sync::Cache<Identity, HeaderValue>,
+    kept: moka::sync::Cache<Identity, HeaderValue, foldhash::fast::RandomState>,
 }
 
 impl std::fmt::Debug for Assertions {
@@ -43,7 +43,7 @@ impl Assertions {
             })
             .max_capacity(CACHE_BYTES)
             .time_to_live(Duration::from_secs(lifetime_secs / 2))
-            .build();
+            .build_with_hasher(foldhash::fast::RandomState::default());
         Assertions {
             audience,
             lifetime_secs: lifetime_secs as i64,

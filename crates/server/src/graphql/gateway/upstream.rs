@@ -47,6 +47,8 @@ pub struct Upstream {
     authority: HeaderValue,
     /// `scheme://host[:port]`.
     origin: String,
+    /// The request target: the URL's path and query.
+    target: axum::http::Uri,
     tls: Option<std::sync::Arc<rustls::ClientConfig>>,
     idle: Mutex<Vec<SendRequest<Body>>>,
     timeout: Duration,
@@ -85,6 +87,9 @@ impl Upstream {
         Ok(Upstream {
             authority: HeaderValue::from_str(&authority).map_err(|e| e.to_string())?,
             origin: url.origin().ascii_serialization(),
+            target: url[url::Position::BeforePath..url::Position::AfterQuery]
+                .parse()
+                .map_err(|e| format!("gateway.upstream: {e}"))?,
             url,
             host,
             port,
@@ -125,8 +130,7 @@ impl Upstream {
             (false, Some(s)) => s,
             _ => self.connect().await?,
         };
-        let path = &self.url[url::Position::BeforePath..url::Position::AfterQuery];
-        let mut request = Request::post(path)
+        let mut request = Request::post(self.target.clone())
             .body(Body::from(body))
             .map_err(|e| UpstreamError::Exchange(e.to_string()))?;
         *request.headers_mut() = headers;
