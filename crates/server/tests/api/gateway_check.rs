@@ -1,6 +1,7 @@
 //! `storefront-auth gateway check` (issue 21): an operator's schema against a scope source,
 //! through the binary as an operator runs it. The built-in schema under the built-in table is
-//! the reference: nothing unmapped, nothing in conflict.
+//! the reference: nothing unmapped, nothing in conflict. And a `[gateway]` configuration that
+//! cannot work stops `serve` with its reason.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -167,5 +168,78 @@ fn bad_inputs_are_named() {
             !out.status.success() && stderr.contains(expected),
             "{expected:?} not in {stderr}"
         );
+    }
+}
+
+#[test]
+fn a_gateway_configuration_that_cannot_work_stops_the_server_with_its_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdl = dir.path().join("shop.graphql");
+    std::fs::write(
+        &sdl,
+        "type Query { shop: Shop }\ntype Shop { name: String }\n",
+    )
+    .unwrap();
+    let table = dir.path().join("scopes.toml");
+    std::fs::write(&table, "[fields]\n\"Query.shop\" = \"none\"\n").unwrap();
+    let schema = format!("sdl:{}", sdl.display());
+    let scopes = format!("table:{}", table.display());
+    let base = [
+        (
+            "STOREFRONT_AUTH_GATEWAY__UPSTREAM",
+            "http://127.0.0.1:9/graphql",
+        ),
+        ("STOREFRONT_AUTH_GATEWAY__SCHEMA", schema.as_str()),
+        ("STOREFRONT_AUTH_GATEWAY__SCOPES", scopes.as_str()),
+    ];
+    for (extra, expected) in [
+        (
+            ("STOREFRONT_AUTH_GATEWAY__DENIED", "null"),
+            "only \"reject\" is available so far",
+        ),
+        (
+            ("STOREFRONT_AUTH_GATEWAY__UPSTREAM", "ftp://shop/graphql"),
+            "gateway.upstream must be http(s)",
+        ),
+        (
+            (
+                "STOREFRONT_AUTH_GATEWAY__FORWARD_HEADERS",
+                "accept-language,authorization",
+            ),
+            "\"authorization\" is not a header that may be forwarded",
+        ),
+        (
+            ("STOREFRONT_AUTH_GATEWAY__SCHEMA", "/nowhere.graphql"),
+            "gateway.schema must be sdl:PATH",
+        ),
+        (
+            ("STOREFRONT_AUTH_GATEWAY__SCHEMA", "sdl:/nowhere.graphql"),
+            "gateway.schema: reading /nowhere.graphql",
+        ),
+        (
+            ("STOREFRONT_AUTH_GATEWAY__SCOPES", "builtin"),
+            "have no scope decision: Query.shop, Shop",
+        ),
+        (
+            ("STOREFRONT_AUTH_GATEWAY__TIMEOUT_MS", "5"),
+            "gateway.timeout_ms must be between",
+        ),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_storefront-auth"))
+            .args([
+                "--data-dir",
+                dir.path().join("data").to_str().unwrap(),
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+            ])
+            .env_remove("STOREFRONT_AUTH_CONFIG")
+            .envs(base)
+            .env(extra.0, extra.1)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{extra:?} started");
+        assert!(stderr.contains(expected), "{extra:?}: {stderr}");
     }
 }
