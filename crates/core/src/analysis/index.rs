@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use async_graphql_parser::types::{BaseType, TypeKind, TypeSystemDefinition};
+use async_graphql_parser::types::{BaseType, Type, TypeKind, TypeSystemDefinition};
 
 use crate::gateway_scopes::ScopeMap;
 use crate::scope::{field_requirement, Scope};
@@ -18,6 +18,9 @@ pub struct SchemaIndex {
     objects: HashMap<String, Vec<String>>,
     /// Type -> its fields whose type is non-null (`T!`, `[T]!`).
     pub(super) non_null: HashMap<String, HashSet<String>>,
+    /// Parent type -> field -> its full type (list wrappers and nullability at each level):
+    /// what gateway mode's restore needs to bubble a null as an executor would.
+    types: HashMap<String, HashMap<String, Type>>,
     pub(super) query: String,
     pub(super) mutation: String,
     /// Gateway mode: each `type -> field -> scope` of an operator's scope map, in place of
@@ -85,6 +88,10 @@ impl SchemaIndex {
         let table = self.fields.entry(name.clone()).or_default();
         for f in fields {
             let field = f.node.name.node.to_string();
+            self.types
+                .entry(name.clone())
+                .or_default()
+                .insert(field.clone(), f.node.ty.node.clone());
             if !f.node.ty.node.nullable {
                 self.non_null
                     .entry(name.clone())
@@ -109,6 +116,18 @@ impl SchemaIndex {
             "__type" => Some("__Type"),
             _ => self.fields.get(parent)?.get(field).map(String::as_str),
         }
+    }
+
+    /// The full type of `parent.field` (`__typename` is `String!`).
+    pub fn field_def_type(&self, parent: &str, field: &str) -> Option<&Type> {
+        static TYPENAME: std::sync::OnceLock<Type> = std::sync::OnceLock::new();
+        if field == "__typename" {
+            return Some(TYPENAME.get_or_init(|| Type {
+                base: BaseType::Named(async_graphql_value::Name::new("String")),
+                nullable: false,
+            }));
+        }
+        self.types.get(parent)?.get(field)
     }
 
     /// The object types a value of `type_name` may be (empty for scalars, introspection and
@@ -160,5 +179,10 @@ impl SchemaIndex {
     /// The query root type's name.
     pub fn query_type(&self) -> &str {
         &self.query
+    }
+
+    /// The mutation root type's name.
+    pub fn mutation_type(&self) -> &str {
+        &self.mutation
     }
 }

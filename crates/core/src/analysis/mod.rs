@@ -7,6 +7,8 @@
 mod cost;
 mod index;
 mod limits;
+mod strip;
+mod strip_text;
 mod walk;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -18,6 +20,7 @@ use async_graphql_parser::Positioned;
 
 pub use index::SchemaIndex;
 pub use limits::{check_limits, LimitExceeded, MAX_COMPLEXITY, MAX_DEPTH};
+pub use strip::{strip, Stripped, TYPE_PROBE};
 use walk::{Context, Walker};
 
 use crate::scope::{Scope, ScopeSet};

@@ -44,8 +44,13 @@ impl<'a> Context<'a> {
         Context { named, objects }
     }
 
+    /// The type the set's fields are looked up on.
+    pub(super) fn named(&self) -> &'a str {
+        self.named
+    }
+
     /// Inside a fragment on `condition`: `None` when the fragment cannot apply here.
-    fn narrowed(&self, schema: &'a SchemaIndex, condition: &'a str) -> Option<Self> {
+    pub(super) fn narrowed(&self, schema: &'a SchemaIndex, condition: &'a str) -> Option<Self> {
         let allowed = schema.objects(condition);
         let objects: Rc<[&'a str]> = self
             .objects
@@ -61,7 +66,7 @@ impl<'a> Context<'a> {
 
     /// The scopes `field` needs here: what each possible object type's field needs (a field
     /// read through an interface or union needs whatever the value may turn out to be).
-    fn requirement(&self, schema: &SchemaIndex, field: &str) -> ScopeSet {
+    pub(super) fn requirement(&self, schema: &SchemaIndex, field: &str) -> ScopeSet {
         let mut set: ScopeSet = schema.requirement(self.named, field).into_iter().collect();
         for object in self.objects.iter() {
             set.extend(schema.requirement(object, field));

@@ -19,8 +19,10 @@ pub struct GatewayConfig {
     pub schema: Option<String>,
     /// Where scope decisions come from: `builtin`, `table:PATH` or `directive:NAME`.
     pub scopes: String,
-    /// What a document selecting a denied field gets: `reject` (refused whole, locally; the
-    /// upstream never sees it).
+    /// What a document selecting a denied field gets: `null` (the denied selections are
+    /// stripped before the upstream and answered null with an error each, as built-in mode
+    /// answers), `reject` (refused whole, locally), or `report` (a dry run: sent as it is,
+    /// the would-be denials named in a response header and the decision inspector).
     pub denied: String,
     /// One upstream call, connecting and reading the whole answer included.
     pub timeout_ms: u64,
@@ -47,7 +49,7 @@ impl Default for GatewayConfig {
             upstream: None,
             schema: None,
             scopes: "builtin".into(),
-            denied: "reject".into(),
+            denied: "null".into(),
             timeout_ms: 10_000,
             max_response_bytes: 8 << 20,
             forward_headers: vec!["accept-language".into()],
@@ -123,9 +125,9 @@ impl GatewayConfig {
                 ))
             }
         }
-        if self.denied != "reject" {
+        if !matches!(self.denied.as_str(), "null" | "reject" | "report") {
             return Err(invalid(format!(
-                "gateway.denied = {:?}: only \"reject\" is available so far (docs/GATEWAY.md)",
+                "gateway.denied = {:?}: must be null, reject or report",
                 self.denied
             )));
         }

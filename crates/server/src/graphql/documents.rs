@@ -17,7 +17,7 @@ use std::sync::{Arc, OnceLock, RwLock};
 
 use async_graphql::parser::types::ExecutableDocument;
 use axum::body::Bytes;
-use storefront_auth_core::analysis::{self, Analysis, AnalysisError, SchemaIndex};
+use storefront_auth_core::analysis::{self, Analysis, AnalysisError, SchemaIndex, Stripped};
 use storefront_auth_core::document::{self, DocumentError};
 use storefront_auth_core::ScopeSet;
 
@@ -55,6 +55,9 @@ pub struct Prepared {
     plan: OnceLock<Option<Plan>>,
     /// Per scope set: the answer when a token with those scopes may see no root field.
     wholly_denied: [OnceLock<Option<Bytes>>; ScopeSet::COUNT],
+    /// Gateway mode, per scope set: the document as it goes upstream with what that set
+    /// may not see blanked (`analysis::strip`), `None` when it could not be stripped.
+    stripped: [OnceLock<Option<Arc<Stripped>>>; ScopeSet::COUNT],
 }
 
 impl Prepared {
@@ -100,6 +103,27 @@ impl Prepared {
             .clone()
     }
 
+    /// Gateway mode: this operation of `doc` (parsed from `text`) as it may go upstream for a
+    /// token holding `have`, worked out once per scope set. `None` when nothing is denied or
+    /// the document could not be stripped.
+    pub fn stripped(
+        &self,
+        doc: &ExecutableDocument,
+        text: &str,
+        schema: &SchemaIndex,
+        operation: Option<&str>,
+        have: ScopeSet,
+    ) -> Option<Arc<Stripped>> {
+        self.stripped[have.index()]
+            .get_or_init(|| {
+                analysis::strip(doc, text, schema, operation, have)
+                    .ok()
+                    .flatten()
+                    .map(Arc::new)
+            })
+            .clone()
+    }
+
     fn new(
         doc: &ExecutableDocument,
         schema: &SchemaIndex,
@@ -114,6 +138,7 @@ impl Prepared {
             validated: AtomicBool::new(false),
             plan: OnceLock::new(),
             wholly_denied: Default::default(),
+            stripped: Default::default(),
         }
     }
 }

@@ -18,7 +18,7 @@ use storefront_auth_core::{RequestOrigin, ScopeSet};
 use super::admission::{admit, Admitted, GraphqlBody};
 use super::answer::{run, Operation};
 use super::documents::{CachedDocument, Prepared};
-use super::gateway::forward::forward;
+use super::gateway::forward::{forward, WOULD_DENY};
 use super::responses::{context_refused, document_refused, refused, unavailable, GraphqlHost};
 use super::schema::{Effects, GqlContext};
 use super::{cors, customer_headers, Graphql};
@@ -90,12 +90,22 @@ pub async fn execute(
     );
     let named = analysis.and_then(|a| a.operation_name.clone());
     let operation = named.or_else(|| operation_param(parts.uri.query()));
+    logged(&log, &response, operation);
+    response
+}
+
+/// What the request log and the decision inspector keep of the answer.
+fn logged(log: &RequestLog, response: &Response, operation: Option<String>) {
     let outcome = response.extensions().get::<GraphqlOutcome>().copied();
+    let would_deny = response.headers().get(WOULD_DENY);
+    let would_deny = would_deny.and_then(|v| v.to_str().ok()).map(str::to_string);
     log.update(|f| {
         f.operation = operation;
         f.graphql = outcome;
+        if let (Some(fields), Some((_, d))) = (would_deny, f.inspected.as_mut()) {
+            d.would_deny = Some(fields);
+        }
     });
-    response
 }
 
 /// The answer: the built-in executors', or in gateway mode the upstream's.

@@ -92,6 +92,7 @@ pub fn decision_json(d: &DecisionRecord) -> Value {
         "scopes": { "required": d.required_scopes.names(), "granted": d.granted_scopes.map(ScopeSet::names), "missing": missing.names() },
         "rehearsal": d.rehearsal,
         "upstream": d.upstream,
+        "would_deny": d.would_deny,
         "status": d.status,
         "decision": d.decision,
         "reason": reason,

@@ -10,6 +10,7 @@ use super::Domain;
 pub const DEMO_HASH: &str = "demo";
 
 /// What the operator needs once: printed at first start, never stored raw.
+#[derive(Clone)]
 pub struct DemoCredentials {
     pub store_hash: String,
     pub store_id: i64,

@@ -44,17 +44,50 @@ pub fn recorded(operation: &str) -> String {
 const NOT_YET: &[&str] = &[];
 
 /// What the journey has made so far, for the variables of later documents.
-struct Journey {
-    token: String,
-    cat: String,
-    cart: String,
-    coffee: i64,
+pub struct Journey {
+    pub token: String,
+    pub cat: String,
+    pub cart: String,
+    pub coffee: i64,
     /// The brewer's required finish: (option, its "Black" value).
-    finish: (i64, i64),
+    pub finish: (i64, i64),
+}
+
+impl Journey {
+    /// A visit's start on the demo store for `token`: a guest cart with two terrariums, the
+    /// brewer's finish, the coffee category. Not signed in yet.
+    pub async fn start(app: &TestApp, token: String) -> Journey {
+        let guest_cart = app
+            .create_cart(
+                &token,
+                None,
+                json!([{ "productEntityId": 1, "quantity": 2 }]),
+            )
+            .await;
+        let mut j = Journey {
+            cat: String::new(),
+            token,
+            cart: guest_cart,
+            coffee: 0,
+            finish: (0, 0),
+        };
+        j.finish = finish(app, &j.token).await;
+        let route = app
+            .gql_body(
+                Some(&j.token),
+                json!({ "query": "{ site { route(path: \"/kitchen/coffee/\") { node { ... on Category { entityId } } } } }" }),
+                &[],
+            )
+            .await;
+        j.coffee = route.body["data"]["site"]["route"]["node"]["entityId"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("the demo's Coffee category: {:?}", route.body));
+        j
+    }
 }
 
 /// The variables Catalyst would send with each document, from the demo store's data.
-fn variables(operation: &str, j: &Journey) -> Value {
+pub fn variables(operation: &str, j: &Journey) -> Value {
     let analytics = json!({ "initiator": { "visitId": "visit-1", "visitorId": "visitor-1" },
         "request": { "url": "https://shop.example/", "userAgent": "Catalyst" } });
     match operation {
@@ -349,31 +382,7 @@ pub async fn finish(app: &TestApp, token: &str) -> (i64, i64) {
 async fn catalysts_recorded_documents_answer_with_data_on_the_demo_store() {
     let app = TestApp::spawn().await;
     let token = app.private_token(&["Unauthenticated", "Customer"]).await;
-    let guest_cart = app
-        .create_cart(
-            &token,
-            None,
-            json!([{ "productEntityId": 1, "quantity": 2 }]),
-        )
-        .await;
-    let mut j = Journey {
-        cat: String::new(),
-        token,
-        cart: guest_cart,
-        coffee: 0,
-        finish: (0, 0),
-    };
-    j.finish = finish(&app, &j.token).await;
-    let route = app
-        .gql_body(
-            Some(&j.token),
-            json!({ "query": "{ site { route(path: \"/kitchen/coffee/\") { node { ... on Category { entityId } } } } }" }),
-            &[],
-        )
-        .await;
-    j.coffee = route.body["data"]["site"]["route"]["node"]["entityId"]
-        .as_i64()
-        .unwrap_or_else(|| panic!("the demo's Coffee category: {:?}", route.body));
+    let mut j = Journey::start(&app, token).await;
     let mut documents = recorded_all();
     // Signed in first, signed out last, as a shopper's visit goes.
     documents.sort_by_key(|(name, _)| match name.as_str() {

@@ -194,8 +194,8 @@ fn a_gateway_configuration_that_cannot_work_stops_the_server_with_its_reason() {
     ];
     for (extra, expected) in [
         (
-            ("STOREFRONT_AUTH_GATEWAY__DENIED", "null"),
-            "only \"reject\" is available so far",
+            ("STOREFRONT_AUTH_GATEWAY__DENIED", "strip"),
+            "gateway.denied = \"strip\": must be null, reject or report",
         ),
         (
             ("STOREFRONT_AUTH_GATEWAY__UPSTREAM", "ftp://shop/graphql"),

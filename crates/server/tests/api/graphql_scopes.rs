@@ -11,10 +11,56 @@ use storefront_auth_core::{Scope, ScopeSet};
 
 use crate::helpers::TestApp;
 
-const ALL_THREE: &str =
+pub const ALL_THREE: &str =
     "{ site { settings { storeName } } customer { email } company { companyUser { email } } }";
 const SCOPE_MESSAGE: &str =
     "The provided token does not include the scopes required to resolve this field.";
+
+/// The scope suite's documents, each as a request body: this file's tests use them, and the
+/// gateway's differential test (`gateway_differential`) answers every one of them both ways.
+pub const NULLABLE: &str = "{\n  channel { entityId }\n  me: customer { email }\n}";
+pub const NON_NULL_MUTATION: &str = r#"mutation { analytics { visitStartedEvent(input: { commonInput: { request: { url: "https://x.example/", userAgent: "t" } } }) { executed } } }"#;
+pub const TWO_OPERATIONS: &str = "query Mine($b: Boolean!) {\n  me: customer { email @include(if: $b) }\n  company { companyUser { email } }\n}\nquery Shop { channel { entityId } }";
+pub const INTROSPECTION: &str = "{ __typename __schema { queryType { name } types { name } } __type(name: \"Product\") { fields { name } } }";
+pub const EXPLAINED: &str = "{ site { checkout(entityId: \"abc\") { order { entityId } } } }";
+
+/// Ways of writing a denied field (alias, fragment, inline fragment, directive, variables),
+/// with their variables and the denied path for a token holding only Unauthenticated.
+pub fn hiding() -> Vec<(&'static str, Value, Vec<&'static str>)> {
+    vec![
+        ("{ who: customer { email } }", json!({}), vec!["who"]),
+        ("{ ...Me } fragment Me on Query { customer { email } }", json!({}), vec!["customer"]),
+        ("{ ... on Query { c: company { companyUser { email } } } }", json!({}), vec!["c"]),
+        ("query($on: Boolean!) { customer @include(if: $on) { email } }", json!({ "on": true }), vec!["customer"]),
+        ("query($n: Int) { site { products(first: $n) { edges { node { name } } } } x: customer { ... on Customer { entityId } } }", json!({ "n": 1 }), vec!["x"]),
+    ]
+}
+
+/// Every document above as a request body, plus the invalid one the suite sends.
+pub fn suite_documents() -> Vec<Value> {
+    let mut out: Vec<Value> = [
+        ALL_THREE,
+        NULLABLE,
+        NON_NULL_MUTATION,
+        INTROSPECTION,
+        EXPLAINED,
+    ]
+    .into_iter()
+    .map(|q| json!({ "query": q }))
+    .collect();
+    out.push(json!({ "query": "{ customer { noSuchField } }" }));
+    for (name, b) in [("Mine", true), ("Mine", false), ("Shop", true)] {
+        out.push(
+            json!({ "query": TWO_OPERATIONS, "operationName": name, "variables": { "b": b } }),
+        );
+    }
+    out.extend(
+        hiding()
+            .into_iter()
+            .map(|(q, v, _)| json!({ "query": q, "variables": v })),
+    );
+    out
+}
 
 fn subsets() -> Vec<Vec<&'static str>> {
     let names = ["Unauthenticated", "Customer", "B2B"];
@@ -115,7 +161,7 @@ async fn a_wholly_denied_query_answers_as_the_executor_did() {
             r.text().await.expect("body")
         }
     };
-    let doc = "query Mine($b: Boolean!) {\n  me: customer { email @include(if: $b) }\n  company { companyUser { email } }\n}\nquery Shop { channel { entityId } }";
+    let doc = TWO_OPERATIONS;
     let mine = json!({ "query": doc, "operationName": "Mine", "variables": { "b": true } });
     let first = raw(mine.clone()).await;
     let expected = json!({
@@ -174,13 +220,7 @@ async fn a_wholly_denied_query_answers_as_the_executor_did() {
 async fn the_exact_error_for_a_nullable_field_and_bubbling_for_non_null() {
     let app = TestApp::spawn().await;
     let u_only = app.private_token(&["Unauthenticated"]).await;
-    let r = app
-        .gql(
-            Some(&u_only),
-            "{\n  channel { entityId }\n  me: customer { email }\n}",
-            &[],
-        )
-        .await;
+    let r = app.gql(Some(&u_only), NULLABLE, &[]).await;
     assert_eq!(
         r.body,
         json!({
@@ -195,13 +235,7 @@ async fn the_exact_error_for_a_nullable_field_and_bubbling_for_non_null() {
     );
     // Repeated, the document runs without async-graphql's validation pass (it passed once with
     // these variables): the answer is the same, and an invalid document is refused each time.
-    let again = app
-        .gql(
-            Some(&u_only),
-            "{\n  channel { entityId }\n  me: customer { email }\n}",
-            &[],
-        )
-        .await;
+    let again = app.gql(Some(&u_only), NULLABLE, &[]).await;
     assert_eq!(again.body, r.body);
     for _ in 0..2 {
         let bad = app
@@ -219,7 +253,7 @@ async fn the_exact_error_for_a_nullable_field_and_bubbling_for_non_null() {
     // A nested non-null field (`visitStartedEvent: VisitStartedEventResult!` under the
     // non-null `analytics`) nulls up to the nearest nullable ancestor: here all of `data`.
     let c_only = app.private_token(&["Customer"]).await;
-    let m = r#"mutation { analytics { visitStartedEvent(input: { commonInput: { request: { url: "https://x.example/", userAgent: "t" } } }) { executed } } }"#;
+    let m = NON_NULL_MUTATION;
     let r = app.gql(Some(&c_only), m, &[]).await;
     assert_eq!(r.body["data"], Value::Null);
     assert_eq!(
@@ -241,16 +275,18 @@ async fn the_exact_error_for_a_nullable_field_and_bubbling_for_non_null() {
 async fn aliases_fragments_inline_fragments_and_variables_cannot_hide_a_field() {
     let app = TestApp::spawn().await;
     let u_only = app.private_token(&["Unauthenticated"]).await;
-    for (query, vars, path) in [
-        ("{ who: customer { email } }", json!({}), vec!["who"]),
-        ("{ ...Me } fragment Me on Query { customer { email } }", json!({}), vec!["customer"]),
-        ("{ ... on Query { c: company { companyUser { email } } } }", json!({}), vec!["c"]),
-        ("query($on: Boolean!) { customer @include(if: $on) { email } }", json!({ "on": true }), vec!["customer"]),
-        ("query($n: Int) { site { products(first: $n) { edges { node { name } } } } x: customer { ... on Customer { entityId } } }", json!({ "n": 1 }), vec!["x"]),
-    ] {
-        let r = app.gql_body(Some(&u_only), json!({ "query": query, "variables": vars }), &[]).await;
+    for (query, vars, path) in hiding() {
+        let r = app
+            .gql_body(
+                Some(&u_only),
+                json!({ "query": query, "variables": vars }),
+                &[],
+            )
+            .await;
         assert_eq!(r.status, 200);
-        let want: BTreeSet<Vec<String>> = [path.iter().map(|s| s.to_string()).collect()].into_iter().collect();
+        let want: BTreeSet<Vec<String>> = [path.iter().map(|s| s.to_string()).collect()]
+            .into_iter()
+            .collect();
         assert_eq!(denied(&r.body), want, "{query}: {:?}", r.body);
     }
 }
@@ -259,7 +295,7 @@ async fn aliases_fragments_inline_fragments_and_variables_cannot_hide_a_field() 
 async fn introspection_is_open_to_every_token_and_other_kinds_are_not_scope_checked() {
     let app = TestApp::spawn().await;
     let b2b = app.private_token(&["B2B"]).await;
-    let r = app.gql(Some(&b2b), "{ __typename __schema { queryType { name } types { name } } __type(name: \"Product\") { fields { name } } }", &[]).await;
+    let r = app.gql(Some(&b2b), INTROSPECTION, &[]).await;
     assert_eq!(r.status, 200);
     assert!(r.body.get("errors").is_none(), "{:?}", r.body);
     assert_eq!(r.body["data"]["__schema"]["queryType"]["name"], "Query");
@@ -276,7 +312,7 @@ async fn introspection_is_open_to_every_token_and_other_kinds_are_not_scope_chec
 async fn explain_names_the_scopes_and_fields_of_the_documented_case() {
     let app = TestApp::spawn().await;
     let u_only = app.private_token(&["Unauthenticated"]).await;
-    let doc = "{ site { checkout(entityId: \"abc\") { order { entityId } } } }";
+    let doc = EXPLAINED;
     let r = crate::helpers::Resp::from(
         app.client
             .post(app.url("/graphql/explain"))
@@ -349,7 +385,7 @@ const PIECES: [(&str, Option<Scope>); 6] = [
     ("__typename", None),
 ];
 
-fn document() -> impl Strategy<Value = (String, u8)> {
+pub fn document() -> impl Strategy<Value = (String, u8)> {
     let piece = (0..PIECES.len(), 0u8..4, 0u32..1000);
     (prop::collection::vec(piece, 1..5), 1u8..8).prop_map(|(pieces, scopes)| {
         let mut body = String::new();

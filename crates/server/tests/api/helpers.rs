@@ -74,6 +74,14 @@ impl TestApp {
         Self::start(config, _dir, Some(creds), clock.now_value()).await
     }
 
+    /// A second server over this one's database, configured like it and then by `tune`.
+    pub async fn beside(&self, tune: impl FnOnce(&mut Config)) -> TestApp {
+        let mut config = self.config.clone();
+        tune(&mut config);
+        let (dir, creds) = (self._dir.clone(), Some(self.creds.clone()));
+        Self::start(config, dir, creds, self.clock.now_value()).await
+    }
+
     async fn start(
         config: Config,
         dir: Arc<tempfile::TempDir>,

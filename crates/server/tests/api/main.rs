@@ -28,6 +28,7 @@ mod dev_state;
 mod durability;
 mod gateway;
 mod gateway_check;
+mod gateway_differential;
 mod graphql_auth;
 mod graphql_limits;
 mod graphql_plans;

@@ -8,7 +8,9 @@ use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderName, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
-use storefront_auth_core::analysis::Analysis;
+use std::sync::Arc;
+
+use storefront_auth_core::analysis::{Analysis, Stripped};
 use storefront_auth_core::gateway_assertion::ASSERTION_HEADER;
 use storefront_auth_core::gateway_document::{
     operation_refusal, root_fields, unsupported_directive,
@@ -16,6 +18,7 @@ use storefront_auth_core::gateway_document::{
 use storefront_auth_core::ScopeSet;
 
 use super::breaker::Admission;
+use super::denials::{self, DeniedMode};
 use super::reply::{answer, failure};
 use super::upstream::{UpstreamAnswer, UpstreamError};
 use super::Gateway;
@@ -23,6 +26,7 @@ use crate::graphql::answer::{run, Operation};
 use crate::graphql::responses::refused;
 use crate::graphql::scope_extension::MESSAGE as SCOPE_MESSAGE;
 use crate::graphql::Graphql;
+use crate::http::headers::set_header;
 use crate::http::request_log::GraphqlOutcome;
 use crate::metrics::Executor;
 use crate::service::authorize::Authorized;
@@ -30,6 +34,8 @@ use crate::service::authorize::Authorized;
 /// The sign-in mutations: the token model itself, answered by this server (issue 21).
 const LOCAL_MUTATIONS: [&str; 3] = ["login", "logout", "loginWithCustomerLoginJwt"];
 const ASSERTION: HeaderName = HeaderName::from_static(ASSERTION_HEADER);
+/// `denied = report`: the fields the document would have seen nulled.
+pub const WOULD_DENY: HeaderName = HeaderName::from_static("x-storefront-auth-would-deny");
 
 pub async fn forward(
     g: &Graphql,
@@ -71,16 +77,72 @@ pub async fn forward(
         let why = op.prepared.analysis.as_ref().err().map(ToString::to_string);
         return refused(why.unwrap_or_else(|| "The document cannot be analysed.".into()));
     };
-    if let Some(have) = op.scopes {
-        if !have.contains_all(analysis.required) {
-            return insufficient_scope(analysis, have);
-        }
-    }
+    let (stripped, would_deny) = match denied(g, gw, &op, analysis) {
+        Ok(decided) => decided,
+        Err(refused) => return *refused,
+    };
     // Valid against the upstream's schema: these variables skip validation from now on.
     op.prepared.mark_validated();
     g.documents.remember(&op.body.query, &op.document);
+    if let Some(s) = stripped.as_deref().filter(|s| s.nothing_left) {
+        // Every root field denied (a denied root mutation among them): nothing to ask.
+        return answered_here(g, &op, s);
+    }
     let mutation = analysis.operation_type == "mutation";
-    send(g, gw, &op, authorized, client_headers, mutation).await
+    let mut response = send(g, gw, &op, authorized, client_headers, mutation, stripped).await;
+    if let Some(fields) = would_deny {
+        set_header(&mut response, WOULD_DENY, &fields);
+    }
+    response
+}
+
+/// The document to send in place of the client's, and the would-be denials to name.
+type Decided = (Option<Arc<Stripped>>, Option<String>);
+
+/// What `gateway.denied` makes of a document with fields the token may not see: the
+/// stripped document to send (`null`), the would-be denials to name (`report`), or the
+/// refusal (`reject`, or a document that could not be stripped).
+fn denied(
+    g: &Graphql,
+    gw: &Gateway,
+    op: &Operation,
+    analysis: &Analysis,
+) -> Result<Decided, Box<Response>> {
+    let Some(have) = op.scopes.filter(|h| !h.contains_all(analysis.required)) else {
+        return Ok((None, None));
+    };
+    match gw.denied {
+        DeniedMode::Reject => Err(Box::new(insufficient_scope(analysis, have))),
+        DeniedMode::Report => Ok((None, Some(denials::would_deny(analysis, have)))),
+        DeniedMode::Null => {
+            let (doc, text) = (&op.document.doc, &op.body.query);
+            let name = op.body.operation_name.as_deref();
+            match op.prepared.stripped(doc, text, &g.index, name, have) {
+                Some(s) => Ok((Some(s), None)),
+                None => Err(Box::new(insufficient_scope(analysis, have))),
+            }
+        }
+    }
+}
+
+/// A stripped document with nothing left to send: the answer is the restore's alone.
+fn answered_here(g: &Graphql, op: &Operation, stripped: &Stripped) -> Response {
+    match denials::restored(op, &g.index, stripped, None) {
+        Some((body, outcome)) => {
+            g.domain.metrics().executed(Executor::Policy);
+            let mut response = (
+                [(axum::http::header::CONTENT_TYPE, "application/json")],
+                body,
+            )
+                .into_response();
+            response.extensions_mut().insert(outcome);
+            response
+        }
+        None => failure(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "The answer could not be built.",
+        ),
+    }
 }
 
 /// A document the upstream's schema refuses, answered as built-in mode answers one its schema
@@ -105,6 +167,7 @@ async fn send(
     authorized: &Authorized,
     client_headers: &HeaderMap,
     mutation: bool,
+    stripped: Option<Arc<Stripped>>,
 ) -> Response {
     let identity = super::assertion::identity(&op.gql, authorized);
     let assertion = match gw.assertions.header(&g.domain, &gw.keys, identity).await {
@@ -125,13 +188,21 @@ async fn send(
         operation_name: &'a Option<String>,
     }
     let body = UpstreamBody {
-        query: &op.body.query,
+        query: stripped.as_ref().map_or(&op.body.query, |s| &s.query),
         variables: &op.body.variables,
         operation_name: &op.body.operation_name,
     };
     let body = Bytes::from(serde_json::to_vec(&body).unwrap_or_default());
     let started = std::time::Instant::now();
-    let result = call(gw, headers, body, mutation).await;
+    let mut result = call(gw, headers, body, mutation).await;
+    if let (Some(s), Ok(a)) = (&stripped, &mut result) {
+        // Anything else is a failure `answer` reports, and its body is not the client's.
+        if (200..500).contains(&a.status) {
+            if let Some((body, _)) = denials::restored(op, &g.index, s, Some(&a.body)) {
+                a.body = body;
+            }
+        }
+    }
     let ms = started.elapsed().as_millis().min(u128::from(u32::MAX)) as u32;
     let (mut response, mut upstream) = answer(gw, result);
     upstream.ms = ms;

@@ -7,6 +7,7 @@
 
 pub mod assertion;
 pub mod breaker;
+pub mod denials;
 pub mod forward;
 pub mod reply;
 pub mod upstream;
@@ -32,6 +33,8 @@ pub struct Gateway {
     pub breaker: breaker::Breaker,
     pub keys: AssertionKeys,
     pub assertions: assertion::Assertions,
+    /// What a document selecting fields the token may not see gets.
+    pub denied: denials::DeniedMode,
     /// Client headers copied to the upstream.
     pub forward_headers: Vec<HeaderName>,
     /// The SDL's SHA-256, logged at start.
@@ -66,7 +69,10 @@ impl Gateway {
             .collect();
         let validator = validation::UpstreamValidator::from_sdl(&schema.sdl)
             .map_err(|e| format!("gateway.schema: {e}"))?;
+        let denied = denials::DeniedMode::parse(&config.denied)
+            .ok_or_else(|| format!("gateway.denied = {:?}", config.denied))?;
         let gateway = Gateway {
+            denied,
             validator,
             breaker: breaker::Breaker::new(
                 config.breaker_failures,

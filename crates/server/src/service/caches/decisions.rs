@@ -38,6 +38,8 @@ pub struct DecisionRecord {
     pub reason: Option<&'static str>,
     /// Gateway mode: how the upstream call went (`ok (status 200, 3 ms)`).
     pub upstream: Option<String>,
+    /// Gateway mode under `denied = report`: the fields the token would have seen nulled.
+    pub would_deny: Option<String>,
 }
 
 /// One store's decisions, oldest first.

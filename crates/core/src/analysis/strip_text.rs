@@ -1,0 +1,202 @@
+//! The text side of the strip (`strip`): blanking and inserting on the client's text, and
+//! what GraphQL would refuse once selections are gone (other operations, fragments no longer
+//! spread, variables no longer used), blanked too.
+
+use std::collections::HashSet;
+
+use async_graphql_parser::types::{
+    ExecutableDocument, OperationDefinition, Selection, SelectionSet,
+};
+use async_graphql_parser::{Pos, Positioned};
+use async_graphql_value::Value;
+
+use crate::gateway_text::Text;
+
+/// Blanked spans and insertions on a text, applied together.
+#[derive(Default)]
+pub(super) struct Edit {
+    blanks: Vec<(usize, usize)>,
+    inserts: Vec<(usize, String)>,
+}
+
+impl Edit {
+    pub(super) fn blank(&mut self, start: usize, end: usize) {
+        self.blanks.push((start, end));
+    }
+
+    pub(super) fn insert(&mut self, at: usize, text: String) {
+        self.inserts.push((at, text));
+    }
+
+    fn blanked(&self, at: usize) -> bool {
+        self.blanks.iter().any(|(s, e)| *s <= at && at < *e)
+    }
+
+    /// The edited text and where its insertions are in it (line, column, characters).
+    pub(super) fn apply(mut self, text: &Text) -> (String, Vec<(usize, usize, usize)>) {
+        let src = text.as_str();
+        let inserts: Vec<(usize, String)> = std::mem::take(&mut self.inserts)
+            .into_iter()
+            .filter(|(at, _)| !self.blanked(*at))
+            .collect();
+        let mut out = String::with_capacity(src.len() + inserts.len() * 32);
+        let mut placed = Vec::new();
+        for (i, ch) in src.char_indices() {
+            for (_, s) in inserts.iter().filter(|(at, _)| *at == i) {
+                let pos = text.position(i);
+                placed.push((pos.line, pos.column, s.chars().count()));
+                out.push_str(s);
+            }
+            match ch {
+                '\n' | '\r' => out.push(ch),
+                _ if self.blanked(i) => out.push(' '),
+                _ => out.push(ch),
+            }
+        }
+        (out, shifted(placed))
+    }
+}
+
+/// Insertions on one line shift the ones after them: positions in the sent text.
+fn shifted(mut placed: Vec<(usize, usize, usize)>) -> Vec<(usize, usize, usize)> {
+    placed.sort();
+    let mut out: Vec<(usize, usize, usize)> = Vec::with_capacity(placed.len());
+    for (line, column, n) in placed {
+        let before: usize = out
+            .iter()
+            .filter(|(l, _, _)| *l == line)
+            .map(|(_, _, n)| n)
+            .sum();
+        out.push((line, column + before, n));
+    }
+    out
+}
+
+/// The operations the request does not run go nowhere: blanked.
+pub(super) fn other_operations(
+    doc: &ExecutableDocument,
+    op: &Positioned<OperationDefinition>,
+    text: &Text,
+    edit: &mut Edit,
+) {
+    for (_, other) in doc.operations.iter() {
+        if other.pos != op.pos {
+            if let Some(start) = text.offset(other.pos) {
+                edit.blank(start, text.definition_end(start));
+            }
+        }
+    }
+}
+
+/// Fragment definitions no longer spread from the operation are blanked (GraphQL refuses a
+/// document with an unused fragment).
+pub(super) fn unused_fragments(
+    doc: &ExecutableDocument,
+    op: &Positioned<OperationDefinition>,
+    text: &Text,
+    edit: &mut Edit,
+) {
+    let mut used: HashSet<&str> = HashSet::new();
+    let mut sets = vec![&op.node.selection_set];
+    while let Some(set) = sets.pop() {
+        for item in &set.node.items {
+            let live = text.offset(item.pos).is_some_and(|o| !edit.blanked(o));
+            match &item.node {
+                Selection::Field(f) if live => sets.push(&f.node.selection_set),
+                Selection::InlineFragment(i) if live => sets.push(&i.node.selection_set),
+                Selection::FragmentSpread(s) if live => {
+                    let name = s.node.fragment_name.node.as_str();
+                    if let (true, Some(f)) = (used.insert(name), doc.fragments.get(name)) {
+                        sets.push(&f.node.selection_set);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    for (name, fragment) in &doc.fragments {
+        if !used.contains(name.as_str()) {
+            if let Some(start) = text.offset(fragment.pos) {
+                edit.blank(start, text.definition_end(start));
+            }
+        }
+    }
+}
+
+/// Variable definitions no longer used are blanked (GraphQL refuses an unused variable), and
+/// the parentheses with them when none is left.
+pub(super) fn unused_variables(
+    doc: &ExecutableDocument,
+    op: &Positioned<OperationDefinition>,
+    text: &Text,
+    edit: &mut Edit,
+) {
+    let defs = &op.node.variable_definitions;
+    if defs.is_empty() {
+        return;
+    }
+    let mut used: HashSet<&str> = HashSet::new();
+    let live = |pos: Pos| text.offset(pos).is_some_and(|o| !edit.blanked(o));
+    let mut values: Vec<&Positioned<Value>> = Vec::new();
+    for d in &op.node.directives {
+        values.extend(d.node.arguments.iter().map(|(_, v)| v));
+    }
+    let sets = std::iter::once(&op.node.selection_set)
+        .chain(doc.fragments.values().map(|f| &f.node.selection_set));
+    for set in sets {
+        collect_arguments(set, &mut values);
+    }
+    for v in values.into_iter().filter(|v| live(v.pos)) {
+        variables_in(&v.node, &mut used);
+    }
+    let unused: Vec<_> = defs
+        .iter()
+        .filter(|d| !used.contains(d.node.name.node.as_str()))
+        .collect();
+    let list = text.offset(op.pos).and_then(|o| text.variable_list(o));
+    match list {
+        Some((open, close)) if unused.len() == defs.len() => edit.blank(open, close),
+        _ => {
+            for d in unused {
+                if let Some(start) = text.offset(d.pos) {
+                    edit.blank(start, text.variable_definition_end(start));
+                }
+            }
+        }
+    }
+}
+
+/// Every argument value in a selection set (fields' and directives'), nested ones included.
+fn collect_arguments<'a>(set: &'a Positioned<SelectionSet>, out: &mut Vec<&'a Positioned<Value>>) {
+    let mut sets = vec![set];
+    while let Some(set) = sets.pop() {
+        for item in &set.node.items {
+            let directives = match &item.node {
+                Selection::Field(f) => {
+                    out.extend(f.node.arguments.iter().map(|(_, v)| v));
+                    sets.push(&f.node.selection_set);
+                    &f.node.directives
+                }
+                Selection::InlineFragment(i) => {
+                    sets.push(&i.node.selection_set);
+                    &i.node.directives
+                }
+                Selection::FragmentSpread(s) => &s.node.directives,
+            };
+            for d in directives {
+                out.extend(d.node.arguments.iter().map(|(_, v)| v));
+            }
+        }
+    }
+}
+
+fn variables_in<'a>(value: &'a Value, out: &mut HashSet<&'a str>) {
+    match value {
+        Value::Variable(name) => {
+            out.insert(name.as_str());
+        }
+        Value::List(items) => items.iter().for_each(|v| variables_in(v, out)),
+        Value::Object(fields) => fields.values().for_each(|v| variables_in(v, out)),
+        _ => {}
+    }
+}
