@@ -41,6 +41,12 @@ pub struct GatewayConfig {
     /// (answers 502 at once); then one call probes it.
     pub breaker_failures: u32,
     pub breaker_open_secs: u64,
+    /// Mutual TLS with an `https` upstream: this client certificate chain and its key (PEM
+    /// files), both or neither.
+    pub tls_client_cert: Option<String>,
+    pub tls_client_key: Option<String>,
+    /// CA certificates (PEM) the upstream's certificate may chain to, besides the system's.
+    pub tls_ca: Option<String>,
 }
 
 impl Default for GatewayConfig {
@@ -57,6 +63,9 @@ impl Default for GatewayConfig {
             assertion_lifetime_secs: 60,
             breaker_failures: 5,
             breaker_open_secs: 10,
+            tls_client_cert: None,
+            tls_client_key: None,
+            tls_ca: None,
         }
     }
 }
@@ -148,6 +157,15 @@ impl GatewayConfig {
             return Err(invalid(
                 "gateway.breaker_failures must be positive and breaker_open_secs 1 to 3600",
             ));
+        }
+        let tls = [&self.tls_client_cert, &self.tls_client_key, &self.tls_ca];
+        if self.tls_client_cert.is_some() != self.tls_client_key.is_some() {
+            return Err(invalid(
+                "gateway.tls_client_cert and gateway.tls_client_key go together",
+            ));
+        }
+        if url.scheme() != "https" && tls.iter().any(|o| o.is_some()) {
+            return Err(invalid("gateway.tls_* need an https upstream"));
         }
         if let Some(h) = self.forward_headers.iter().find(|h| {
             axum::http::HeaderName::from_bytes(h.as_bytes()).is_err() || never_forwarded(h)

@@ -224,6 +224,14 @@ fn a_gateway_configuration_that_cannot_work_stops_the_server_with_its_reason() {
             ("STOREFRONT_AUTH_GATEWAY__TIMEOUT_MS", "5"),
             "gateway.timeout_ms must be between",
         ),
+        (
+            ("STOREFRONT_AUTH_GATEWAY__TLS_CA", "/nowhere.pem"),
+            "gateway.tls_* need an https upstream",
+        ),
+        (
+            ("STOREFRONT_AUTH_GATEWAY__TLS_CLIENT_CERT", "/nowhere.pem"),
+            "gateway.tls_client_cert and gateway.tls_client_key go together",
+        ),
     ] {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_storefront-auth"))
             .args([
@@ -241,5 +249,42 @@ fn a_gateway_configuration_that_cannot_work_stops_the_server_with_its_reason() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success(), "{extra:?} started");
         assert!(stderr.contains(expected), "{extra:?}: {stderr}");
+    }
+    // An https upstream whose CA file cannot be read or holds no certificate, under a
+    // complete scope map (the one above leaves `Shop` out, so nothing there can start).
+    let empty = dir.path().join("empty.pem");
+    std::fs::write(&empty, "not a certificate").unwrap();
+    let complete = dir.path().join("complete.toml");
+    std::fs::write(
+        &complete,
+        "[types]\nShop = \"none\"\n[fields]\n\"Query.shop\" = \"none\"\n",
+    )
+    .unwrap();
+    let complete = format!("table:{}", complete.display());
+    for (ca, expected) in [
+        (
+            "/nowhere.pem".to_string(),
+            "gateway.tls_ca: reading /nowhere.pem",
+        ),
+        (empty.display().to_string(), "holds no PEM certificate"),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_storefront-auth"))
+            .args(["--data-dir", dir.path().join("data").to_str().unwrap()])
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .env_remove("STOREFRONT_AUTH_CONFIG")
+            .envs(base)
+            .env(
+                "STOREFRONT_AUTH_GATEWAY__UPSTREAM",
+                "https://127.0.0.1:9/graphql",
+            )
+            .env("STOREFRONT_AUTH_GATEWAY__TLS_CA", &ca)
+            .env("STOREFRONT_AUTH_GATEWAY__SCOPES", &complete)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !out.status.success() && stderr.contains(expected),
+            "{ca}: {stderr}"
+        );
     }
 }

@@ -10,6 +10,7 @@ pub mod breaker;
 pub mod denials;
 pub mod forward;
 pub mod reply;
+pub mod tls;
 pub mod upstream;
 pub mod validation;
 
@@ -53,8 +54,13 @@ impl Gateway {
             .upstream
             .as_deref()
             .ok_or("gateway.upstream is not set")?;
+        let tls = match raw.starts_with("https:") {
+            true => Some(tls::client_config(config)?),
+            false => None,
+        };
         let upstream = upstream::Upstream::new(
             raw,
+            tls,
             Duration::from_millis(config.timeout_ms),
             config.max_response_bytes,
         )?;

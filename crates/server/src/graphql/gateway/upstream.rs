@@ -64,7 +64,13 @@ impl std::fmt::Debug for Upstream {
 }
 
 impl Upstream {
-    pub fn new(raw: &str, timeout: Duration, max_response: usize) -> Result<Upstream, String> {
+    /// The client of the upstream at `raw`; `tls` is its TLS configuration when it is https.
+    pub fn new(
+        raw: &str,
+        tls: Option<rustls::ClientConfig>,
+        timeout: Duration,
+        max_response: usize,
+    ) -> Result<Upstream, String> {
         let url = url::Url::parse(raw).map_err(|e| format!("gateway.upstream: {e}"))?;
         let host = url
             .host_str()
@@ -78,10 +84,9 @@ impl Upstream {
             Some(p) => format!("{}:{p}", url.host_str().unwrap_or_default()),
             None => url.host_str().unwrap_or_default().to_string(),
         };
-        let tls = match url.scheme() {
-            "https" => Some(std::sync::Arc::new(
-                crate::service::outbound::tls_config().map_err(|e| format!("TLS: {e}"))?,
-            )),
+        let tls = match (url.scheme(), tls) {
+            ("https", Some(tls)) => Some(std::sync::Arc::new(tls)),
+            ("https", None) => return Err("gateway.upstream is https: TLS is needed".into()),
             _ => None,
         };
         Ok(Upstream {
