@@ -14,6 +14,7 @@ pub mod document;
 pub mod ecdsa;
 pub mod gateway_assertion;
 pub mod gateway_document;
+pub mod gateway_introspection;
 pub mod gateway_restore;
 pub mod gateway_scopes;
 pub mod gateway_text;

@@ -52,7 +52,7 @@ async fn find_store(domain: &Domain, hash: &str) -> anyhow::Result<StoreRecord> 
         .ok_or_else(|| anyhow!("no store with hash {hash:?}"))
 }
 
-pub async fn serve(config: Config) -> anyhow::Result<Output> {
+pub async fn serve(mut config: Config) -> anyhow::Result<Output> {
     let _log_guard = init_logging(&config.log_format);
     match crate::http::listener::raise_open_files_limit() {
         Ok(n) => tracing::debug!(open_files = n, "open files limit"),
@@ -75,6 +75,11 @@ pub async fn serve(config: Config) -> anyhow::Result<Output> {
         }
     };
     let configured_dev_token = config.dev.token.is_some();
+    let gateway = &mut config.gateway;
+    crate::graphql::gateway::introspection::prepare(gateway)
+        .await
+        .map_err(|e| anyhow!(e))?;
+    crate::graphql::gateway::introspection::spawn_recheck(gateway);
     let state = AppState::new(domain, config).map_err(|e| anyhow!("GraphQL schema: {e}"))?;
     let scheme = if tls.is_some() { "https" } else { "http" };
     if let Some((_, token)) = &state.dev {

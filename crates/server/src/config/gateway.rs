@@ -15,7 +15,8 @@ use super::ConfigError;
 pub struct GatewayConfig {
     /// The upstream's GraphQL endpoint (`http(s)://host[:port]/path`). Unset: built-in mode.
     pub upstream: Option<String>,
-    /// The upstream's schema: `sdl:PATH` (a file of SDL).
+    /// The upstream's schema: `sdl:PATH` (a file of SDL), or `introspect` (asked of the
+    /// upstream at start, re-checked every `introspection_recheck_secs`).
     pub schema: Option<String>,
     /// Where scope decisions come from: `builtin`, `table:PATH` or `directive:NAME`.
     pub scopes: String,
@@ -47,6 +48,12 @@ pub struct GatewayConfig {
     pub tls_client_key: Option<String>,
     /// CA certificates (PEM) the upstream's certificate may chain to, besides the system's.
     pub tls_ca: Option<String>,
+    /// `schema = "introspect"`: how often the upstream's schema is asked again and compared
+    /// with the one the server started with (a change is logged; a restart takes it).
+    pub introspection_recheck_secs: u64,
+    /// The SDL printed from the upstream's introspection at start (never configured).
+    #[serde(skip)]
+    pub introspected: Option<String>,
 }
 
 impl Default for GatewayConfig {
@@ -66,6 +73,8 @@ impl Default for GatewayConfig {
             tls_client_cert: None,
             tls_client_key: None,
             tls_ca: None,
+            introspection_recheck_secs: 300,
+            introspected: None,
         }
     }
 }
@@ -126,13 +135,11 @@ impl GatewayConfig {
                 "gateway.upstream must be http(s)://host[:port]/path without credentials",
             ));
         }
-        match self.schema.as_deref() {
-            Some(s) if s.starts_with("sdl:") && s.len() > 4 => {}
-            _ => {
-                return Err(invalid(
-                    "gateway.schema must be sdl:PATH (the upstream's SDL)",
-                ))
-            }
+        self.check_schema()?;
+        if !(1..=86_400).contains(&self.introspection_recheck_secs) {
+            return Err(invalid(
+                "gateway.introspection_recheck_secs must be between 1 and 86400",
+            ));
         }
         if !matches!(self.denied.as_str(), "null" | "reject" | "report") {
             return Err(invalid(format!(
@@ -158,15 +165,7 @@ impl GatewayConfig {
                 "gateway.breaker_failures must be positive and breaker_open_secs 1 to 3600",
             ));
         }
-        let tls = [&self.tls_client_cert, &self.tls_client_key, &self.tls_ca];
-        if self.tls_client_cert.is_some() != self.tls_client_key.is_some() {
-            return Err(invalid(
-                "gateway.tls_client_cert and gateway.tls_client_key go together",
-            ));
-        }
-        if url.scheme() != "https" && tls.iter().any(|o| o.is_some()) {
-            return Err(invalid("gateway.tls_* need an https upstream"));
-        }
+        self.check_tls(&url)?;
         if let Some(h) = self.forward_headers.iter().find(|h| {
             axum::http::HeaderName::from_bytes(h.as_bytes()).is_err() || never_forwarded(h)
         }) {
@@ -177,16 +176,51 @@ impl GatewayConfig {
         Ok(())
     }
 
+    /// `sdl:PATH` or `introspect` (which cannot carry scope directives).
+    fn check_schema(&self) -> Result<(), ConfigError> {
+        match self.schema.as_deref() {
+            Some(s) if s.starts_with("sdl:") && s.len() > 4 => Ok(()),
+            Some("introspect") if self.scopes.starts_with("directive:") => {
+                Err(invalid(
+                    "gateway.scopes = directive:… needs gateway.schema = sdl:PATH (introspection does not show directives on types)",
+                ))
+            }
+            Some("introspect") => Ok(()),
+            _ => {
+                Err(invalid(
+                    "gateway.schema must be sdl:PATH (the upstream's SDL) or introspect",
+                ))
+            }
+        }
+    }
+
+    /// The TLS files go with an https upstream, and a client certificate with its key.
+    fn check_tls(&self, url: &url::Url) -> Result<(), ConfigError> {
+        let tls = [&self.tls_client_cert, &self.tls_client_key, &self.tls_ca];
+        if self.tls_client_cert.is_some() != self.tls_client_key.is_some() {
+            return Err(invalid(
+                "gateway.tls_client_cert and gateway.tls_client_key go together",
+            ));
+        }
+        if url.scheme() != "https" && tls.iter().any(|o| o.is_some()) {
+            return Err(invalid("gateway.tls_* need an https upstream"));
+        }
+        Ok(())
+    }
+
     /// Reads the schema and the scope source and builds the map; refuses conflicts and
     /// unmapped types or root fields (a gateway must know what every field needs).
     pub fn load_schema(&self) -> Result<GatewaySchema, ConfigError> {
-        let path = self
-            .schema
-            .as_deref()
-            .and_then(|s| s.strip_prefix("sdl:"))
-            .ok_or_else(|| invalid("gateway.schema must be sdl:PATH"))?;
-        let sdl = std::fs::read_to_string(path)
-            .map_err(|e| invalid(format!("gateway.schema: reading {path}: {e}")))?;
+        let (path, sdl) = match (self.schema.as_deref(), &self.introspected) {
+            (Some("introspect"), Some(sdl)) => ("(introspection)", sdl.clone()),
+            (Some(s), _) if s.starts_with("sdl:") => {
+                let path = &s[4..];
+                let sdl = std::fs::read_to_string(path)
+                    .map_err(|e| invalid(format!("gateway.schema: reading {path}: {e}")))?;
+                (path, sdl)
+            }
+            _ => return Err(invalid("gateway.schema must be sdl:PATH or introspect")),
+        };
         let source =
             scope_source(&self.scopes).map_err(|e| invalid(format!("gateway.scopes: {e}")))?;
         let map =

@@ -29,6 +29,7 @@ mod durability;
 mod gateway;
 mod gateway_check;
 mod gateway_differential;
+mod gateway_introspection;
 mod gateway_tls;
 mod graphql_auth;
 mod graphql_limits;

@@ -9,6 +9,7 @@ pub mod assertion;
 pub mod breaker;
 pub mod denials;
 pub mod forward;
+pub mod introspection;
 pub mod reply;
 pub mod tls;
 pub mod upstream;
