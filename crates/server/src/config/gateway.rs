@@ -29,6 +29,9 @@ pub struct GatewayConfig {
     pub timeout_ms: u64,
     /// The largest upstream answer read; a larger one is a 502.
     pub max_response_bytes: usize,
+    /// Upstream calls in flight at once (each holds one connection); more wait their turn
+    /// within `timeout_ms`.
+    pub max_connections: usize,
     /// Client request headers copied to the upstream (case-insensitive). Identity headers
     /// (`Authorization`, `Cookie`, `X-Bc-*`, forwarding headers) are never copied, listed or not.
     #[serde(deserialize_with = "super::sections::list_or_commas")]
@@ -65,6 +68,7 @@ impl Default for GatewayConfig {
             denied: "null".into(),
             timeout_ms: 10_000,
             max_response_bytes: 8 << 20,
+            max_connections: 128,
             forward_headers: vec!["accept-language".into()],
             assertion_audience: None,
             assertion_lifetime_secs: 60,
@@ -153,6 +157,11 @@ impl GatewayConfig {
         if !(1024..=(256 << 20)).contains(&self.max_response_bytes) {
             return Err(invalid(
                 "gateway.max_response_bytes must be between 1024 and 268435456",
+            ));
+        }
+        if !(1..=10_000).contains(&self.max_connections) {
+            return Err(invalid(
+                "gateway.max_connections must be between 1 and 10000",
             ));
         }
         if !(10..=3600).contains(&self.assertion_lifetime_secs) {

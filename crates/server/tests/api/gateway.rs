@@ -4,104 +4,15 @@
 //! dead, HTML, huge, wrong JSON, refusing) gets its documented answer while the gateway keeps
 //! serving.
 
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use axum::body::Bytes;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde_json::{json, Value};
 
+use crate::gateway_toy::{gateway, toy, toy_on, Mode};
 use crate::helpers::{TestApp, JANE};
-
-/// How the toy upstream answers.
-#[derive(Clone, Debug)]
-enum Mode {
-    Echo,
-    /// This `data`, whatever was asked.
-    Data(Value),
-    Slow(Duration),
-    Html,
-    Huge,
-    NotGraphql,
-    Status(u16),
-}
-
-#[derive(Clone)]
-struct Toy {
-    mode: Arc<Mutex<Mode>>,
-    received: Arc<Mutex<Vec<(HeaderMap, Value)>>>,
-}
-
-async fn toy_answer(
-    axum::extract::State(toy): axum::extract::State<Toy>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    toy.received.lock().unwrap().push((headers, body.clone()));
-    let mode = toy.mode.lock().unwrap().clone();
-    let json = |v: Value| ([("content-type", "application/json")], v.to_string()).into_response();
-    match mode {
-        Mode::Echo => json(json!({ "data": { "echo": body["query"] } })),
-        Mode::Data(data) => json(json!({ "data": data })),
-        Mode::Slow(d) => {
-            tokio::time::sleep(d).await;
-            json(json!({ "data": { "late": true } }))
-        }
-        Mode::Html => ([("content-type", "text/html")], "<html>oops</html>").into_response(),
-        Mode::Huge => json(json!({ "data": { "blob": "x".repeat(64 * 1024) } })),
-        Mode::NotGraphql => json(json!({ "hello": "world" })),
-        Mode::Status(s) => (
-            StatusCode::from_u16(s).unwrap(),
-            [("content-type", "application/json")],
-            r#"{"errors":[{"message":"nope"}]}"#,
-        )
-            .into_response(),
-    }
-}
-
-/// The toy upstream on a free port; dropped with the test's runtime.
-async fn toy() -> (Toy, String) {
-    let toy = Toy {
-        mode: Arc::new(Mutex::new(Mode::Echo)),
-        received: Arc::default(),
-    };
-    let app = axum::Router::new()
-        .route("/graphql", axum::routing::post(toy_answer))
-        .with_state(toy.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/graphql", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    (toy, url)
-}
-
-/// The built-in schema's SDL, mapped by the built-in table: the upstream's schema here.
-fn builtin_sdl(dir: &std::path::Path) -> String {
-    let path = dir.join("upstream.graphql");
-    std::fs::write(&path, storefront_auth::graphql::schema::build().sdl()).unwrap();
-    format!("sdl:{}", path.display())
-}
-
-async fn gateway(
-    upstream: &str,
-    tune: impl FnOnce(&mut storefront_auth::config::GatewayConfig),
-) -> (TestApp, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let schema = builtin_sdl(dir.path());
-    let upstream = upstream.to_string();
-    let app = TestApp::spawn_with(move |c| {
-        c.gateway.upstream = Some(upstream);
-        c.gateway.schema = Some(schema);
-        c.gateway.timeout_ms = 400;
-        c.gateway.max_response_bytes = 16 * 1024;
-        tune(&mut c.gateway);
-    })
-    .await;
-    (app, dir)
-}
 
 fn b64json(s: &str) -> Value {
     serde_json::from_slice(&URL_SAFE_NO_PAD.decode(s).unwrap()).unwrap()
@@ -197,97 +108,6 @@ async fn the_upstream_gets_the_assertion_and_the_allow_list_never_the_clients_id
     app.gql(Some(&token), query, &spoofed).await;
     let again = toy.received.lock().unwrap()[1].0["x-storefront-auth-assertion"].clone();
     assert_eq!(again, assertions[0]);
-}
-
-/// `denied = null` (the default): denied selections are blanked out of what the upstream
-/// receives, a wholly denied mutation is answered here, and the client gets built-in mode's
-/// answer: null and one error at each denied instance, the rest as the upstream sent it.
-#[tokio::test]
-async fn under_null_denied_selections_never_arrive_and_come_back_null() {
-    let (toy, url) = toy().await;
-    let (app, _dir) = gateway(&url, |_| {}).await;
-    let token = app.private_token(&["Unauthenticated"]).await;
-    *toy.mode.lock().unwrap() =
-        Mode::Data(json!({ "site": { "settings": { "storeName": "Toy" } } }));
-    let query = "query Q($n: Int!) {\n  site { settings { storeName } }\n  c: customer { orders(first: $n) { edges { node { entityId } } } }\n}";
-    let body = json!({ "query": query, "variables": { "n": 1 } });
-    let r = app.gql_body(Some(&token), body, &[]).await;
-    assert_eq!(
-        r.body,
-        json!({
-            "data": { "site": { "settings": { "storeName": "Toy" } }, "c": null },
-            "errors": [{
-                "message": "The provided token does not include the scopes required to resolve this field.",
-                "locations": [{ "line": 3, "column": 6 }],
-                "path": ["c"],
-                "extensions": { "code": "INSUFFICIENT_ACCESS_SCOPE", "requiredScopes": ["Customer"] }
-            }]
-        })
-    );
-    let sent = toy.received.lock().unwrap()[0].1["query"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    assert!(!sent.contains("customer") && !sent.contains("$n"), "{sent}");
-    assert_eq!(
-        sent.lines().nth(1),
-        query.lines().nth(1),
-        "the rest keeps its place"
-    );
-    let mutation = "mutation { customer { updateCustomer(input: { firstName: \"X\" }) { errors { __typename } } } }";
-    let kept_alive = json!({ "customer": { "_storefrontAuthType": "CustomerMutations" } });
-    *toy.mode.lock().unwrap() = Mode::Data(kept_alive);
-    let r = app.gql(Some(&token), mutation, &[]).await;
-    // `updateCustomer` and `customer` are non-null: the denial nulls `data`, as built-in does.
-    assert_eq!(r.body["data"], Value::Null, "{:?}", r.body);
-    let error = &r.body["errors"][0];
-    assert_eq!(
-        error["path"],
-        json!(["customer", "updateCustomer"]),
-        "{:?}",
-        r.body
-    );
-    assert_eq!(error["extensions"]["requiredScopes"], json!(["Customer"]));
-    // Only the namespace's `__typename` went up: the denied mutation never ran.
-    let sent = toy.received.lock().unwrap()[1].1["query"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    assert!(
-        !sent.contains("updateCustomer") && sent.contains("__typename"),
-        "{sent}"
-    );
-    // A document whose every root field is denied is answered here.
-    let r = app
-        .gql(Some(&token), "{ customer { entityId } }", &[])
-        .await;
-    assert_eq!(r.body["data"], json!({ "customer": null }), "{:?}", r.body);
-    assert_eq!(toy.received.lock().unwrap().len(), 2, "nothing asked");
-}
-
-/// `denied = report`: a dry run. The upstream gets the document as it is; the response and
-/// the decision inspector name what `null` or `reject` would have denied.
-#[tokio::test]
-async fn under_report_everything_goes_up_and_the_would_be_denials_are_named() {
-    let (_toy, url) = toy().await;
-    let (app, _dir) = gateway(&url, |c| c.denied = "report".into()).await;
-    let token = app.private_token(&["Unauthenticated"]).await;
-    let query = "{ site { settings { storeName } } customer { entityId } }";
-    let r = app.gql(Some(&token), query, &[]).await;
-    assert_eq!(r.body["data"]["echo"], query, "sent as it is");
-    let header = r.header("x-storefront-auth-would-deny").unwrap_or_default();
-    assert_eq!(header, "Customer: Customer.entityId, Query.customer");
-    let r = app
-        .gql(Some(&token), "{ site { settings { storeName } } }", &[])
-        .await;
-    assert_eq!(r.header("x-storefront-auth-would-deny"), None);
-    let r = app
-        .mgmt(reqwest::Method::GET, "/v3/storefront/decisions", None)
-        .await;
-    let decisions = r.body["data"].as_array().unwrap();
-    let reported: Vec<&Value> = decisions.iter().map(|d| &d["would_deny"]).collect();
-    assert!(reported.contains(&&json!(header)), "{:?}", r.body);
-    assert!(reported.contains(&&Value::Null), "{:?}", r.body);
 }
 
 #[tokio::test]
@@ -435,14 +255,7 @@ async fn a_dead_upstream_is_a_502_and_the_breaker_stops_calling_it_until_a_probe
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
         .await
         .unwrap();
-    let toy = Toy {
-        mode: Arc::new(Mutex::new(Mode::Echo)),
-        received: Arc::default(),
-    };
-    let router = axum::Router::new()
-        .route("/graphql", axum::routing::post(toy_answer))
-        .with_state(toy.clone());
-    tokio::spawn(async move { axum::serve(listener, router).await });
+    let toy = toy_on(listener).await;
     let r = app.gql(Some(&token), query, &[]).await;
     assert_eq!(r.status, 502, "still open");
     assert!(toy.received.lock().unwrap().is_empty());
@@ -622,4 +435,51 @@ async fn an_invalid_document_gets_built_in_modes_errors_and_never_reaches_the_up
         toy.received.lock().unwrap().is_empty(),
         "nothing invalid went upstream"
     );
+}
+
+/// `n` requests for the same document at once: their statuses.
+async fn at_once(app: &TestApp, token: &str, n: usize) -> Vec<u16> {
+    let mut calls = tokio::task::JoinSet::new();
+    for _ in 0..n {
+        let body = json!({ "query": "{ site { settings { storeName } } }" });
+        let req = app
+            .client
+            .post(app.url("/graphql"))
+            .bearer_auth(token)
+            .json(&body);
+        calls.spawn(async move { req.send().await.unwrap().status().as_u16() });
+    }
+    calls.join_all().await
+}
+
+/// However many clients call at once, at most `gateway.max_connections` calls are in flight to
+/// the upstream; the others wait their turn (within the timeout) and are answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_clients_never_hold_more_upstream_connections_than_the_cap() {
+    let (toy, url) = toy().await;
+    let (app, _dir) = gateway(&url, |g| {
+        g.max_connections = 2;
+        g.timeout_ms = 5_000;
+    })
+    .await;
+    let token = app.private_token(&["Unauthenticated"]).await;
+    *toy.mode.lock().unwrap() = Mode::Slow(Duration::from_millis(150));
+    assert_eq!(at_once(&app, &token, 8).await, vec![200; 8]);
+    assert_eq!(toy.received.lock().unwrap().len(), 8);
+    assert_eq!(
+        toy.peak.load(Ordering::SeqCst),
+        2,
+        "at most two at once, and two were"
+    );
+    // The first is answered in 150 ms; the others would wait past the 200 ms timeout, which
+    // counts the wait: the upstream being slow, a 504.
+    let (app, _dir) = gateway(&url, |g| {
+        g.max_connections = 1;
+        g.timeout_ms = 200;
+    })
+    .await;
+    let token = app.private_token(&["Unauthenticated"]).await;
+    let mut statuses = at_once(&app, &token, 3).await;
+    statuses.sort();
+    assert_eq!(statuses, vec![200, 504, 504]);
 }

@@ -25,7 +25,7 @@ fn client(config: &GatewayConfig) -> Result<Upstream, String> {
         false => None,
     };
     let timeout = Duration::from_millis(config.timeout_ms);
-    Upstream::new(raw, tls, timeout, config.max_response_bytes)
+    Upstream::new(raw, tls, timeout, config.max_response_bytes, 1)
 }
 
 /// The upstream's schema as SDL, from its answer to the introspection query.

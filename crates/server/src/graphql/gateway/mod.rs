@@ -64,6 +64,7 @@ impl Gateway {
             tls,
             Duration::from_millis(config.timeout_ms),
             config.max_response_bytes,
+            config.max_connections,
         )?;
         let audience = config
             .assertion_audience

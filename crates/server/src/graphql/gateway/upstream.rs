@@ -51,6 +51,9 @@ pub struct Upstream {
     target: axum::http::Uri,
     tls: Option<std::sync::Arc<rustls::ClientConfig>>,
     idle: Mutex<Vec<SendRequest<Body>>>,
+    /// Calls in flight at once, at most `gateway.max_connections`: many clients at once never
+    /// open more connections to the upstream than that. Waiting for one counts in the timeout.
+    in_flight: tokio::sync::Semaphore,
     timeout: Duration,
     max_response: usize,
 }
@@ -70,6 +73,7 @@ impl Upstream {
         tls: Option<rustls::ClientConfig>,
         timeout: Duration,
         max_response: usize,
+        max_connections: usize,
     ) -> Result<Upstream, String> {
         let url = url::Url::parse(raw).map_err(|e| format!("gateway.upstream: {e}"))?;
         let host = url
@@ -100,6 +104,7 @@ impl Upstream {
             port,
             tls,
             idle: Mutex::new(Vec::new()),
+            in_flight: tokio::sync::Semaphore::new(max_connections.max(1)),
             timeout,
             max_response,
         })
@@ -119,7 +124,15 @@ impl Upstream {
         body: Bytes,
         fresh: bool,
     ) -> Result<UpstreamAnswer, UpstreamError> {
-        match tokio::time::timeout(self.timeout, self.exchange(headers, body, fresh)).await {
+        let call = async {
+            let _permit = self
+                .in_flight
+                .acquire()
+                .await
+                .map_err(|e| UpstreamError::Connect(e.to_string()))?;
+            self.exchange(headers, body, fresh).await
+        };
+        match tokio::time::timeout(self.timeout, call).await {
             Ok(answer) => answer,
             Err(_) => Err(UpstreamError::Timeout),
         }
