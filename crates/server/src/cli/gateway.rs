@@ -1,7 +1,7 @@
 //! `storefront-auth gateway` (issue 21, docs/GATEWAY.md): `check`, an operator's GraphQL schema
 //! against a source of scope decisions, printed type by type with what is unmapped, in
 //! conflict or unknown, before any traffic is put behind the gateway; `rotate-key`, a new
-//! assertion signing key; `sample-assertions`, a valid assertion and hostile ones for the
+//! assertion signing key, and `retire-key`; `sample-assertions`, a valid assertion and hostile ones for the
 //! operator's verifier tests.
 
 use std::path::{Path, PathBuf};
@@ -39,6 +39,12 @@ pub enum GatewayCmd {
     /// A new assertion signing key; older ones keep verifying (and stay in the JWKS) until
     /// retired. Running servers sign with it within 30 seconds.
     RotateKey,
+    /// Retires an assertion key: it leaves the JWKS (running servers within 30 seconds), and
+    /// assertions it signed stop verifying. The last live key cannot be retired.
+    RetireKey {
+        /// The key's id (`kid`), as the JWKS lists it.
+        kid: String,
+    },
     /// A valid assertion and hostile ones (JSON), signed with the assertion key ring, for
     /// testing the upstream's verifier: it must accept exactly the one marked valid.
     SampleAssertions {
@@ -60,6 +66,15 @@ pub async fn gateway(config: Config, cmd: GatewayCmd) -> anyhow::Result<Output> 
             let kid = super::open(&config).await?.rotate_assertion_key().await?;
             Ok(Output(format!(
                 "new assertion signing key {kid}; older keys keep verifying until retired"
+            )))
+        }
+        GatewayCmd::RetireKey { kid } => {
+            super::open(&config)
+                .await?
+                .retire_assertion_key(&kid)
+                .await?;
+            Ok(Output(format!(
+                "retired assertion key {kid}; it leaves the JWKS within 30 seconds"
             )))
         }
         GatewayCmd::SampleAssertions { audience } => samples(&config, audience).await,

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use storefront_auth_core::KeyRing;
 use storefront_auth_store::KeyRingKind;
 
-use super::keys::{ensure_signer_in, load_ring_in, rotate_in, KeysError};
+use super::keys::{ensure_signer_in, load_ring_in, retire_in, rotate_in, KeysError};
 
 /// How long a read ring is used before the database is read again: a key rotated on another
 /// instance signs here, and shows in this instance's JWKS, within this.
@@ -59,6 +59,19 @@ impl super::Domain {
         let kind = KeyRingKind::Assertions;
         ensure_signer_in(self.store(), master, self.now(), kind).await?;
         load_ring_in(self.store(), master, kind).await
+    }
+
+    /// Gateway mode's start: the ring gets its first key now, not from the first requests
+    /// (several at once would each create one).
+    pub async fn ensure_assertion_signer(&self) -> Result<(), KeysError> {
+        let master = self.0.master_key.as_ref();
+        ensure_signer_in(self.store(), master, self.now(), KeyRingKind::Assertions).await
+    }
+
+    /// Retires an assertion key: it leaves the JWKS, and assertions it signed stop verifying
+    /// at the upstream, on every instance within `REREAD_AFTER`. The last live key stays.
+    pub async fn retire_assertion_key(&self, kid: &str) -> Result<(), KeysError> {
+        retire_in(self.store(), kid, self.now(), KeyRingKind::Assertions).await
     }
 
     /// A new assertion signing key; older ones keep verifying (and stay in the JWKS) until

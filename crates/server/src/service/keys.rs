@@ -108,11 +108,21 @@ pub async fn ensure_signer_in(
 
 /// Retires a key: tokens it signed stop verifying. The last live key cannot be retired.
 pub async fn retire(store: &Store, kid: &str, now: i64) -> Result<(), KeysError> {
-    let keys = store.keys().await?;
+    retire_in(store, kid, now, KeyRingKind::Tokens).await
+}
+
+/// Retires a key of `kind`'s ring; the last live one cannot be retired.
+pub async fn retire_in(
+    store: &Store,
+    kid: &str,
+    now: i64,
+    kind: KeyRingKind,
+) -> Result<(), KeysError> {
+    let keys = store.keys_in(kind).await?;
     if !keys.iter().any(|k| k.kid == kid && k.retired_at.is_none()) {
         return Err(KeysError::UnknownKid(kid.to_string()));
     }
-    if !store.retire_key(kid, now).await? {
+    if !store.retire_key_in(kind, kid, now).await? {
         return Err(KeysError::LastLiveKey(kid.to_string()));
     }
     Ok(())

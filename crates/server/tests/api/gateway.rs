@@ -379,6 +379,27 @@ async fn sample_assertions_give_an_operators_verifier_one_to_accept_and_each_att
     let kid_after = kid(&samples);
     assert_ne!(kid_before, kid_after);
     assert!(text.contains(&kid_after), "{text}");
+    // The old key retired: it leaves the JWKS (a server reading the ring now shows it); the
+    // last live key and an unknown one cannot be retired.
+    let out = app.cli(&["gateway", "retire-key", &kid_before]);
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success() && text.contains("retired assertion key"),
+        "{text}"
+    );
+    let fresh = app.beside(|_| {}).await;
+    let published = self::jwks(&fresh).await;
+    let kids: Vec<&Value> = published["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| &k["kid"])
+        .collect();
+    assert_eq!(kids, vec![&json!(kid_after)]);
+    for kid in [kid_after.as_str(), "no-such-kid"] {
+        let out = app.cli(&["gateway", "retire-key", kid]);
+        assert!(!out.status.success(), "{kid} retired");
+    }
     // Without an audience anywhere, the command says what it needs.
     let dir = tempfile::tempdir().unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_storefront-auth"))
