@@ -148,6 +148,14 @@ pub async fn start_with(
     tls: Option<Arc<rustls::ServerConfig>>,
 ) -> std::io::Result<RunningServer> {
     let addr = listener.local_addr()?;
+    if state.graphql.gateway.is_some() {
+        // The assertion ring's first key, made before any request could make one too.
+        state
+            .domain
+            .ensure_assertion_signer()
+            .await
+            .map_err(std::io::Error::other)?;
+    }
     let (stop, _) = watch::channel(false);
     sync::spawn(&state.domain, &stop);
     let limits = Limits::of(&state.config.http);

@@ -80,9 +80,6 @@ pub async fn serve(mut config: Config) -> anyhow::Result<Output> {
         .await
         .map_err(|e| anyhow!(e))?;
     crate::graphql::gateway::introspection::spawn_recheck(gateway);
-    if gateway.enabled() {
-        domain.ensure_assertion_signer().await?;
-    }
     let state = AppState::new(domain, config).map_err(|e| anyhow!("GraphQL schema: {e}"))?;
     let scheme = if tls.is_some() { "https" } else { "http" };
     if let Some((_, token)) = &state.dev {

@@ -54,6 +54,9 @@ pub struct GatewayConfig {
     /// `schema = "introspect"`: how often the upstream's schema is asked again and compared
     /// with the one the server started with (a change is logged; a restart takes it).
     pub introspection_recheck_secs: u64,
+    /// Where customers' passwords are checked: `local` (the stored hash) or `delegate:URL`
+    /// (the operator's service answers 200 or 401; service/credentials.rs).
+    pub login: String,
     /// The SDL printed from the upstream's introspection at start (never configured).
     #[serde(skip)]
     pub introspected: Option<String>,
@@ -78,6 +81,7 @@ impl Default for GatewayConfig {
             tls_client_key: None,
             tls_ca: None,
             introspection_recheck_secs: 300,
+            login: "local".into(),
             introspected: None,
         }
     }
@@ -125,6 +129,7 @@ impl GatewayConfig {
 
     /// The checks that need no file: URL, modes, bounds, the allow-list.
     pub(super) fn check(&self) -> Result<(), ConfigError> {
+        self.check_login()?;
         let Some(upstream) = &self.upstream else {
             return Ok(());
         };
@@ -140,40 +145,13 @@ impl GatewayConfig {
             ));
         }
         self.check_schema()?;
-        if !(1..=86_400).contains(&self.introspection_recheck_secs) {
-            return Err(invalid(
-                "gateway.introspection_recheck_secs must be between 1 and 86400",
-            ));
-        }
         if !matches!(self.denied.as_str(), "null" | "reject" | "report") {
             return Err(invalid(format!(
                 "gateway.denied = {:?}: must be null, reject or report",
                 self.denied
             )));
         }
-        if !(100..=300_000).contains(&self.timeout_ms) {
-            return Err(invalid("gateway.timeout_ms must be between 100 and 300000"));
-        }
-        if !(1024..=(256 << 20)).contains(&self.max_response_bytes) {
-            return Err(invalid(
-                "gateway.max_response_bytes must be between 1024 and 268435456",
-            ));
-        }
-        if !(1..=10_000).contains(&self.max_connections) {
-            return Err(invalid(
-                "gateway.max_connections must be between 1 and 10000",
-            ));
-        }
-        if !(10..=3600).contains(&self.assertion_lifetime_secs) {
-            return Err(invalid(
-                "gateway.assertion_lifetime_secs must be between 10 and 3600",
-            ));
-        }
-        if self.breaker_failures == 0 || !(1..=3600).contains(&self.breaker_open_secs) {
-            return Err(invalid(
-                "gateway.breaker_failures must be positive and breaker_open_secs 1 to 3600",
-            ));
-        }
+        self.check_bounds()?;
         self.check_tls(&url)?;
         if let Some(h) = self.forward_headers.iter().find(|h| {
             axum::http::HeaderName::from_bytes(h.as_bytes()).is_err() || never_forwarded(h)
@@ -183,6 +161,61 @@ impl GatewayConfig {
             )));
         }
         Ok(())
+    }
+
+    /// The numeric keys within their bounds.
+    fn check_bounds(&self) -> Result<(), ConfigError> {
+        let bounds = [
+            (
+                "introspection_recheck_secs",
+                self.introspection_recheck_secs,
+                1,
+                86_400,
+            ),
+            ("timeout_ms", self.timeout_ms, 100, 300_000),
+            (
+                "max_response_bytes",
+                self.max_response_bytes as u64,
+                1024,
+                256 << 20,
+            ),
+            ("max_connections", self.max_connections as u64, 1, 10_000),
+            (
+                "assertion_lifetime_secs",
+                self.assertion_lifetime_secs,
+                10,
+                3600,
+            ),
+            (
+                "breaker_failures",
+                u64::from(self.breaker_failures),
+                1,
+                1_000_000,
+            ),
+            ("breaker_open_secs", self.breaker_open_secs, 1, 3600),
+        ];
+        for (key, value, low, high) in bounds {
+            if !(low..=high).contains(&value) {
+                return Err(invalid(format!(
+                    "gateway.{key} must be between {low} and {high}"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// `local`, or `delegate:URL` in gateway mode.
+    fn check_login(&self) -> Result<(), ConfigError> {
+        match (self.login.as_str(), &self.upstream) {
+            ("local", _) => Ok(()),
+            (_, None) => Err(invalid(
+                "gateway.login needs gateway.upstream (gateway mode)",
+            )),
+            (l, Some(_)) if l.starts_with("delegate:") => Ok(()),
+            (l, Some(_)) => Err(invalid(format!(
+                "gateway.login is local or delegate:URL, not {l:?}"
+            ))),
+        }
     }
 
     /// `sdl:PATH` or `introspect` (which cannot carry scope directives).

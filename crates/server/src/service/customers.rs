@@ -7,13 +7,18 @@ use storefront_auth_store::{
     Customer, NewSession, Reservation, SessionKind, StoreError, StoreRecord,
 };
 
+use crate::service::credentials::{CheckUnavailable, Credentials};
 use crate::service::Domain;
 
 #[derive(Debug)]
 pub enum LoginError {
     InvalidCredentials,
-    Throttled { retry_after_secs: i64 },
+    Throttled {
+        retry_after_secs: i64,
+    },
     Unavailable(StoreError),
+    /// `gateway.login = "delegate:URL"`: the operator's check gave no answer.
+    CheckUnavailable(String),
 }
 
 impl From<StoreError> for LoginError {
@@ -29,7 +34,7 @@ impl LoginError {
             LoginError::Throttled { retry_after_secs } => {
                 format!("Too many failed login attempts. Try again in {retry_after_secs} seconds.")
             }
-            LoginError::Unavailable(_) => {
+            LoginError::Unavailable(_) | LoginError::CheckUnavailable(_) => {
                 "The service is temporarily unavailable; retry shortly.".into()
             }
         }
@@ -64,11 +69,18 @@ pub async fn password_login(
         .store()
         .customer_by_email(store.id, email.trim())
         .await?;
-    let hash = customer.as_ref().map(|c| c.password_hash.clone());
-    if let (true, Some(c)) = (
-        domain.0.passwords.verify(password.to_string(), hash).await,
-        customer,
-    ) {
+    let valid = match password_matches(domain, store, customer.as_ref(), email, password).await {
+        Ok(valid) => valid,
+        // No answer is no failed attempt: an outage of the check locks nobody out.
+        Err(e) => {
+            let db = domain.store();
+            db.release_attempt(store.id, &email_subject, email_window)
+                .await?;
+            db.release_attempt(store.id, &ip_subject, ip_window).await?;
+            return Err(LoginError::CheckUnavailable(e.to_string()));
+        }
+    };
+    if let (true, Some(c)) = (valid, customer) {
         // A success clears the email's failures, and does not count against the address.
         domain
             .store()
@@ -81,6 +93,26 @@ pub async fn password_login(
         return Ok(c);
     }
     Err(LoginError::InvalidCredentials)
+}
+
+/// Whether `password` is the customer's: against the stored hash, or by the operator's check
+/// (`gateway.login`), asked whether the customer is known here or not (it takes as long).
+async fn password_matches(
+    domain: &Domain,
+    store: &StoreRecord,
+    customer: Option<&Customer>,
+    email: &str,
+    password: &str,
+) -> Result<bool, CheckUnavailable> {
+    match &domain.0.credentials {
+        Credentials::Local => {
+            let hash = customer.map(|c| c.password_hash.clone());
+            Ok(domain.0.passwords.verify(password.to_string(), hash).await)
+        }
+        Credentials::Delegate { url, outbound } => {
+            Credentials::delegated(url, outbound, &store.hash, email.trim(), password).await
+        }
+    }
 }
 
 /// Reserves an attempt of `subject` within `(window, max)`; when refused, gives back the

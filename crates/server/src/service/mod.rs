@@ -29,6 +29,7 @@ pub mod checkout_shipping;
 pub mod checkout_view;
 pub mod companies;
 pub mod coupons;
+pub mod credentials;
 pub mod current_customer;
 pub mod customer_context;
 pub mod customer_login;
@@ -112,6 +113,8 @@ struct Inner {
     master_key: Option<MasterKey>,
     keys: RwLock<Arc<KeyRing>>,
     passwords: passwords::Passwords,
+    /// Where customers' passwords are checked (`gateway.login`).
+    credentials: credentials::Credentials,
     tokens: TokenCache,
     sign_ins: SessionCache,
     directory: Directory,

@@ -11,6 +11,7 @@ use super::caches::{
     CatalogCache, Directory, FaultBook, ProviderAnswers, SessionCache, StoreClocks, TokenCache,
     UsageCounters,
 };
+use super::credentials::Credentials;
 use super::keys::{self, KeysError};
 use super::outbound::Outbound;
 use super::passwords::Passwords;
@@ -72,6 +73,7 @@ impl Domain {
         let ring = keys::load_ring(&store, master_key.as_ref()).await?;
         let outbound = Outbound::new(&config.outbound.allow, config.outbound.timeout())
             .map_err(StartError::Outbound)?;
+        let credentials = credentials_of(config)?;
         let listener_down_since = match store.backend() {
             Backend::Postgres => Some(std::time::Instant::now()),
             Backend::Sqlite => None,
@@ -85,6 +87,7 @@ impl Domain {
                     .map(|n| n.get())
                     .unwrap_or(2),
             ),
+            credentials,
             tokens: TokenCache::new(TOKEN_CACHE_BYTES),
             sign_ins: SessionCache::default(),
             directory: Directory::default(),
@@ -144,4 +147,13 @@ fn private_data_dir(dir: &std::path::Path) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Where passwords are checked: `gateway.login` in gateway mode, here otherwise.
+fn credentials_of(config: &Config) -> Result<Credentials, StartError> {
+    let login = match config.gateway.enabled() {
+        true => config.gateway.login.as_str(),
+        false => "local",
+    };
+    Credentials::of(login, config.outbound.timeout()).map_err(StartError::Outbound)
 }

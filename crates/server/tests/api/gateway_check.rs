@@ -225,6 +225,10 @@ fn a_gateway_configuration_that_cannot_work_stops_the_server_with_its_reason() {
             "gateway.timeout_ms must be between",
         ),
         (
+            ("STOREFRONT_AUTH_GATEWAY__LOGIN", "remote"),
+            "gateway.login is local or delegate:URL, not \"remote\"",
+        ),
+        (
             ("STOREFRONT_AUTH_GATEWAY__TLS_CA", "/nowhere.pem"),
             "gateway.tls_* need an https upstream",
         ),

@@ -22,6 +22,7 @@ use proptest::strategy::{Strategy, ValueTree};
 use serde_json::{json, Value};
 
 use crate::catalyst::{recorded_all, variables, Journey};
+use crate::gateway_toy::serve_locally;
 use crate::graphql_scopes::{document, suite_documents};
 use crate::helpers::{TestApp, JANE};
 
@@ -227,9 +228,7 @@ async fn the_gateway_answers_every_document_as_built_in_mode_does() {
     let router = axum::Router::new()
         .route("/graphql", axum::routing::post(bridge_answer))
         .with_state(bridge.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let upstream = format!("http://{}/graphql", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, router).await });
+    let upstream = format!("{}/graphql", serve_locally(router).await);
     let dir = tempfile::tempdir().unwrap();
     let sdl = dir.path().join("upstream.graphql");
     std::fs::write(&sdl, storefront_auth::graphql::schema::build().sdl()).unwrap();

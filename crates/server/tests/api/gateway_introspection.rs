@@ -70,9 +70,10 @@ async fn the_gateway_starts_from_the_upstreams_introspection_and_notices_a_chang
     let router = axum::Router::new()
         .route("/graphql", axum::routing::post(answer))
         .with_state(upstream.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/graphql", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, router).await });
+    let url = format!(
+        "{}/graphql",
+        crate::gateway_toy::serve_locally(router).await
+    );
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().to_str().unwrap().to_string();
     let env = [

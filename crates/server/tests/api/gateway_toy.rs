@@ -72,6 +72,14 @@ async fn answer(toy: &Toy, headers: HeaderMap, body: Bytes) -> Response {
 }
 
 /// The toy upstream on a free port; dropped with the test's runtime.
+/// Serves `router` on a free loopback port: its `http://addr` base.
+pub async fn serve_locally(router: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    base
+}
+
 pub async fn toy() -> (Toy, String) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/graphql", listener.local_addr().unwrap());

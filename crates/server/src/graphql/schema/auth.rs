@@ -169,8 +169,14 @@ pub async fn login(
     )
     .await
     .map_err(|e| {
-        if let LoginError::Unavailable(cause) = &e {
-            tracing::error!(error = %cause, "login: database unavailable");
+        match &e {
+            LoginError::Unavailable(cause) => {
+                tracing::error!(error = %cause, "login: database unavailable")
+            }
+            LoginError::CheckUnavailable(cause) => {
+                tracing::error!(error = %cause, "login: credential check unavailable")
+            }
+            _ => {}
         }
         Error::new(e.message())
     })?;

@@ -198,6 +198,10 @@ async fn login_submit(
             tracing::error!(error = %cause, "login form: database unavailable");
             return unavailable();
         }
+        Err(customers::LoginError::CheckUnavailable(cause)) => {
+            tracing::error!(error = %cause, "login form: credential check unavailable");
+            return unavailable();
+        }
         Err(e) => {
             let mut r = login_page(&ctx, Some(&e.message()));
             *r.status_mut() = StatusCode::UNAUTHORIZED;
