@@ -160,13 +160,17 @@ pub async fn audit(
     };
     let limit = q.limit.unwrap_or(50).clamp(1, 250);
     let before = cursor_of(q.before.as_deref())?;
+    // The page is read before the summary: usage counts only grow while they are flushed, so
+    // the summary is never older than the tokens shown with it (read the other way round, a
+    // flush between the two reads showed a token breaking that the summary did not count).
+    let first_page = before.is_none();
+    let page = audit::audit_page(&m.domain, &caller.store, at, limit, before).await?;
     // The summary covers the whole registry: on the first page only, so paging through a
     // large registry does not read it once per page.
-    let summary = match before {
-        None => Some(audit::audit_summary(&m.domain, &caller.store, at).await?),
-        Some(_) => None,
+    let summary = match first_page {
+        true => Some(audit::audit_summary(&m.domain, &caller.store, at).await?),
+        false => None,
     };
-    let page = audit::audit_page(&m.domain, &caller.store, at, limit, before).await?;
     let report = audit::report(&caller.store, at, summary.as_ref(), &page.tokens);
     let next = page.next.map(|(at, jti)| format!("{at}:{jti}"));
     Ok(axum::Json(json!({

@@ -150,6 +150,11 @@ async fn under_reject_denied_documents_never_reach_the_upstream() {
         let r = app.gql(Some(&token), doc, &[]).await;
         assert!(crate::helpers::message(&r).contains(expected), "{doc}: {:?}", r.body);
     }
+    let batch = json!([{ "query": "{ site { settings { storeName } } }" }]);
+    let req = app.client.post(app.url("/graphql")).bearer_auth(&token).json(&batch);
+    let r = crate::helpers::Resp::from(req.send().await.unwrap()).await;
+    assert_eq!(r.status, 400);
+    assert!(crate::helpers::message(&r).starts_with("Batched requests are not supported"));
     assert!(
         toy.received.lock().unwrap().is_empty(),
         "nothing denied or refused went upstream"
