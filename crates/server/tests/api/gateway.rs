@@ -151,7 +151,11 @@ async fn under_reject_denied_documents_never_reach_the_upstream() {
         assert!(crate::helpers::message(&r).contains(expected), "{doc}: {:?}", r.body);
     }
     let batch = json!([{ "query": "{ site { settings { storeName } } }" }]);
-    let req = app.client.post(app.url("/graphql")).bearer_auth(&token).json(&batch);
+    let req = app
+        .client
+        .post(app.url("/graphql"))
+        .bearer_auth(&token)
+        .json(&batch);
     let r = crate::helpers::Resp::from(req.send().await.unwrap()).await;
     assert_eq!(r.status, 400);
     assert!(crate::helpers::message(&r).starts_with("Batched requests are not supported"));
