@@ -216,3 +216,25 @@ fn skipped_fields_are_not_denied_and_upstream_positions_map_back() {
     assert_eq!(stripped.client_position(1, name_sent), (1, name_in_client));
     assert_eq!(stripped.client_position(1, 3), (1, 3));
 }
+
+/// A minified document (one line, a carriage return and a non-ASCII comment in it) that loses
+/// thousands of selections: stripped and restored in full. (Both stay near-linear in the text;
+/// an earlier strip walked the line once per denial, most of a second for this document.)
+#[test]
+fn thousands_of_denials_on_one_long_line() {
+    let mut q = String::from("{ #é\r site { name }");
+    for i in 0..4000 {
+        q.push_str(&format!(" a{i}: customer {{ email }}"));
+    }
+    q.push_str(" }");
+    let (sent, data, denials) = round(&q, json!({}), &[U], json!({ "site": { "name": "S" } }));
+    assert_eq!(sent.chars().count(), q.chars().count());
+    assert!(!sent.contains("customer"));
+    assert!(
+        data.starts_with(r#"{"site":{"name":"S"},"a0":null,"a1":null"#),
+        "{}",
+        &data[..80]
+    );
+    assert_eq!(denials.len(), 4000);
+    assert_eq!(denials[3999], ("a3999".to_string(), "Customer"));
+}

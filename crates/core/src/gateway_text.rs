@@ -4,52 +4,113 @@
 //! (ignored tokens, strings and block strings, names, numbers, punctuators) finds each end;
 //! it works on documents the parser accepted, and never reads past the text on any other.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use async_graphql_parser::Pos;
 
 /// A document's text with the byte offset of each line start.
 pub struct Text<'a> {
     src: &'a str,
     lines: Vec<usize>,
+    /// Lines where a column is not `offset - start + 1` (a character of several bytes, or a
+    /// carriage return, which starts the column again): each character's (byte, column),
+    /// built once per line when first asked. A position is then found in O(log n), never by
+    /// walking a long line again (a minified document is one line of up to 100 KB).
+    complex: RefCell<HashMap<usize, Columns>>,
+    /// Per line: are its columns plain byte counts (ASCII, no carriage return)?
+    plain: Vec<bool>,
+}
+
+/// A complex line's characters: (byte, column) in order, and each column's first byte.
+struct Columns {
+    chars: Vec<(usize, usize)>,
+    first: HashMap<usize, usize>,
 }
 
 impl<'a> Text<'a> {
     pub fn new(src: &'a str) -> Self {
         let mut lines = vec![0];
         lines.extend(src.match_indices('\n').map(|(i, _)| i + 1));
-        Text { src, lines }
+        let plain = (0..lines.len())
+            .map(|i| {
+                let end = lines.get(i + 1).map_or(src.len(), |next| next - 1);
+                let text = &src[lines[i]..end];
+                text.is_ascii() && !text.contains('\r')
+            })
+            .collect();
+        Text {
+            src,
+            lines,
+            complex: RefCell::default(),
+            plain,
+        }
     }
 
     pub fn as_str(&self) -> &'a str {
         self.src
     }
 
+    /// Line `line` (1-based): its start, its end (before the `\n`), and whether columns are
+    /// plain byte counts on it.
+    fn line(&self, line: usize) -> Option<(usize, usize, bool)> {
+        let start = *self.lines.get(line.checked_sub(1)?)?;
+        let end = self.lines.get(line).map_or(self.src.len(), |next| next - 1);
+        Some((start, end, self.plain[line - 1]))
+    }
+
+    /// Each character of a complex line with its column, as the parser counts columns.
+    fn with_columns<T>(&self, line: usize, f: impl FnOnce(&Columns) -> T) -> Option<T> {
+        let (start, end, _) = self.line(line)?;
+        let mut complex = self.complex.borrow_mut();
+        let columns = complex.entry(line).or_insert_with(|| {
+            let mut column = 1;
+            let mut chars = Vec::new();
+            for (i, ch) in self.src[start..end].char_indices() {
+                chars.push((start + i, column));
+                column = if ch == '\r' { 1 } else { column + 1 };
+            }
+            chars.push((end, column));
+            let mut first = HashMap::with_capacity(chars.len());
+            for (b, c) in &chars {
+                first.entry(*c).or_insert(*b);
+            }
+            Columns { chars, first }
+        });
+        Some(f(columns))
+    }
+
     /// The byte offset of a parser position. Columns count characters, and a carriage
     /// return starts the column again, as the parser counts them.
     pub fn offset(&self, pos: Pos) -> Option<usize> {
-        let start = *self.lines.get(pos.line.checked_sub(1)?)?;
-        let mut column = 1;
-        for (i, ch) in self.src[start..].char_indices() {
-            if column == pos.column {
-                return Some(start + i);
-            }
-            match ch {
-                '\n' => return None,
-                '\r' => column = 1,
-                _ => column += 1,
-            }
+        let (start, end, plain) = self.line(pos.line)?;
+        if plain {
+            let at = start + pos.column.checked_sub(1)?;
+            return (at <= end).then_some(at);
         }
-        (column == pos.column).then_some(self.src.len())
+        self.with_columns(pos.line, |c| c.first.get(&pos.column).copied())?
     }
 
     /// The parser position of a byte offset (the inverse of `offset`).
     pub fn position(&self, offset: usize) -> Pos {
-        let line = self.lines.partition_point(|&s| s <= offset);
-        let start = self.lines[line.saturating_sub(1)];
-        let mut column = 1;
-        for ch in self.src.get(start..offset).unwrap_or_default().chars() {
-            column = if ch == '\r' { 1 } else { column + 1 };
+        let line = self.lines.partition_point(|&s| s <= offset).max(1);
+        let Some((start, _, plain)) = self.line(line) else {
+            return Pos { line, column: 1 };
+        };
+        if plain {
+            return Pos {
+                line,
+                column: offset - start + 1,
+            };
         }
-        Pos { line, column }
+        let column = self.with_columns(line, |c| {
+            let i = c.chars.partition_point(|(b, _)| *b < offset);
+            c.chars.get(i).map_or(1, |(_, c)| *c)
+        });
+        Pos {
+            line,
+            column: column.unwrap_or(1),
+        }
     }
 
     fn byte(&self, i: usize) -> u8 {
