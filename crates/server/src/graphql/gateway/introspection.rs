@@ -15,17 +15,9 @@ use storefront_auth_core::secret::sha256_hex;
 use super::upstream::Upstream;
 use crate::config::GatewayConfig;
 
+/// One call at a time: introspection is asked at start and then every few minutes.
 fn client(config: &GatewayConfig) -> Result<Upstream, String> {
-    let raw = config
-        .upstream
-        .as_deref()
-        .ok_or("gateway.upstream is not set")?;
-    let tls = match raw.starts_with("https:") {
-        true => Some(super::tls::client_config(config)?),
-        false => None,
-    };
-    let timeout = Duration::from_millis(config.timeout_ms);
-    Upstream::new(raw, tls, timeout, config.max_response_bytes, 1)
+    Upstream::of(config, 1)
 }
 
 /// The upstream's schema as SDL, from its answer to the introspection query.

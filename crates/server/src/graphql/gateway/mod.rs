@@ -55,17 +55,7 @@ impl Gateway {
             .upstream
             .as_deref()
             .ok_or("gateway.upstream is not set")?;
-        let tls = match raw.starts_with("https:") {
-            true => Some(tls::client_config(config)?),
-            false => None,
-        };
-        let upstream = upstream::Upstream::new(
-            raw,
-            tls,
-            Duration::from_millis(config.timeout_ms),
-            config.max_response_bytes,
-            config.max_connections,
-        )?;
+        let upstream = upstream::Upstream::of(config, config.max_connections)?;
         let audience = config
             .assertion_audience
             .clone()

@@ -67,6 +67,30 @@ impl std::fmt::Debug for Upstream {
 }
 
 impl Upstream {
+    /// The client of `config`'s upstream (TLS from `config` when it is https), with at most
+    /// `max_connections` calls in flight.
+    pub fn of(
+        config: &crate::config::GatewayConfig,
+        max_connections: usize,
+    ) -> Result<Upstream, String> {
+        let raw = config
+            .upstream
+            .as_deref()
+            .ok_or("gateway.upstream is not set")?;
+        let tls = match raw.starts_with("https:") {
+            true => Some(super::tls::client_config(config)?),
+            false => None,
+        };
+        let timeout = Duration::from_millis(config.timeout_ms);
+        Upstream::new(
+            raw,
+            tls,
+            timeout,
+            config.max_response_bytes,
+            max_connections,
+        )
+    }
+
     /// The client of the upstream at `raw`; `tls` is its TLS configuration when it is https.
     pub fn new(
         raw: &str,
