@@ -240,10 +240,19 @@ async fn a_hostile_upstream_gets_its_documented_answer_and_the_gateway_keeps_ser
 
 #[tokio::test]
 async fn a_dead_upstream_is_a_502_and_the_breaker_stops_calling_it_until_a_probe_succeeds() {
-    // A port nothing listens on.
-    let dead = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = dead.local_addr().unwrap().port();
-    drop(dead);
+    // A dead upstream: it takes each connection and closes it unanswered. The port stays held
+    // (a freed port could be taken by a parallel test before the upstream comes back on it).
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
+    let dead = tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                _ = &mut stopped => return listener,
+                accepted = listener.accept() => drop(accepted),
+            }
+        }
+    });
     let url = format!("http://127.0.0.1:{port}/graphql");
     let (app, _dir) = gateway(&url, |g| {
         g.breaker_failures = 2;
@@ -261,9 +270,8 @@ async fn a_dead_upstream_is_a_502_and_the_breaker_stops_calling_it_until_a_probe
         );
     }
     // The upstream comes up on that port: the breaker is open, so nothing reaches it yet.
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
-        .await
-        .unwrap();
+    stop.send(()).unwrap();
+    let listener = dead.await.unwrap();
     let toy = toy_on(listener).await;
     let r = app.gql(Some(&token), query, &[]).await;
     assert_eq!(r.status, 502, "still open");
