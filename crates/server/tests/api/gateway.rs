@@ -476,7 +476,7 @@ async fn an_invalid_document_gets_built_in_modes_errors_and_never_reaches_the_up
 }
 
 /// `n` requests for the same document at once: their statuses.
-async fn at_once(app: &TestApp, token: &str, n: usize) -> Vec<u16> {
+pub async fn at_once(app: &TestApp, token: &str, n: usize) -> Vec<u16> {
     let mut calls = tokio::task::JoinSet::new();
     for _ in 0..n {
         let body = json!({ "query": "{ site { settings { storeName } } }" });

@@ -28,6 +28,7 @@ mod dev_state;
 mod durability;
 mod gateway;
 mod gateway_check;
+mod gateway_connections;
 mod gateway_denied;
 mod gateway_differential;
 mod gateway_introspection;

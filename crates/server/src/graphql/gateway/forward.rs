@@ -61,7 +61,8 @@ pub async fn forward(
     if op_type == Some("mutation") && roots.iter().any(|f| LOCAL_MUTATIONS.contains(f)) {
         return run(g, op).await;
     }
-    if !op.prepared.is_validated() {
+    let first_time = !op.prepared.is_validated();
+    if first_time {
         let mut errors = gw.validator.validate(doc, &op.prepared.variables, name);
         if errors.is_empty() {
             let refusal = operation_refusal(doc, name);
@@ -81,9 +82,12 @@ pub async fn forward(
         Ok(decided) => decided,
         Err(refused) => return *refused,
     };
-    // Valid against the upstream's schema: these variables skip validation from now on.
-    op.prepared.mark_validated();
-    g.documents.remember(&op.body.query, &op.document);
+    if first_time {
+        // Valid against the upstream's schema: these variables skip validation from now on,
+        // and the document is kept (a validated one already is).
+        op.prepared.mark_validated();
+        g.documents.remember(&op.body.query, &op.document);
+    }
     if let Some(s) = stripped.as_deref().filter(|s| s.nothing_left) {
         // Every root field denied (a denied root mutation among them): nothing to ask.
         return answered_here(g, &op, s);

@@ -168,9 +168,14 @@ impl Upstream {
         body: Bytes,
         fresh: bool,
     ) -> Result<UpstreamAnswer, UpstreamError> {
-        let mut sender = match (fresh, self.kept().await) {
-            (false, Some(s)) => s,
-            _ => self.connect().await?,
+        // A fresh call leaves the kept connections to queries.
+        let kept = match fresh {
+            true => None,
+            false => self.kept().await,
+        };
+        let mut sender = match kept {
+            Some(s) => s,
+            None => self.connect().await?,
         };
         let mut request = Request::post(self.target.clone())
             .body(Body::from(body))
