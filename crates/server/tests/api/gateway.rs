@@ -521,3 +521,33 @@ async fn concurrent_clients_never_hold_more_upstream_connections_than_the_cap() 
     statuses.sort();
     assert_eq!(statuses, vec![200, 504, 504]);
 }
+
+/// The assertion keys are read from the database: while they cannot be read, the JWKS endpoint
+/// answers 503 with the API's error body (never an empty key set an upstream could cache), and
+/// a request whose assertion cannot be signed is a 502 that never reaches the upstream.
+#[tokio::test]
+async fn without_its_keys_the_gateway_answers_503_for_the_jwks_and_502_for_queries() {
+    let (toy, url) = toy().await;
+    let (app, _dir) = gateway(&url, |_| {}).await;
+    let token = app.private_token(&["Unauthenticated"]).await;
+    // The token is checked (and its check kept) by a document refused here, which signs nothing.
+    let r = app.gql(Some(&token), "{ site { noSuchField } }", &[]).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let server = app.server.as_ref().expect("server");
+    server.state.domain.close().await;
+    let url = app.url("/.well-known/storefront-auth-assertion-jwks.json");
+    let r = app.client.get(url).send().await.unwrap();
+    assert_eq!(r.status(), 503);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["title"], "The service is temporarily unavailable.");
+    assert!(body.get("keys").is_none(), "{body}");
+    let r = app
+        .gql(Some(&token), "{ site { settings { storeName } } }", &[])
+        .await;
+    assert_eq!(r.status, 502, "{:?}", r.body);
+    assert_eq!(
+        r.body["errors"][0]["message"],
+        "The gateway could not sign its assertion."
+    );
+    assert!(toy.received.lock().unwrap().is_empty());
+}

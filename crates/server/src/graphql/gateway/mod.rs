@@ -18,7 +18,7 @@ pub mod validation;
 use std::time::Duration;
 
 use axum::extract::State;
-use axum::http::{header, HeaderName, HeaderValue, StatusCode};
+use axum::http::{header, HeaderName, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use storefront_auth_core::analysis::SchemaIndex;
 use storefront_auth_core::secret::sha256_hex;
@@ -108,9 +108,10 @@ pub async fn jwks(State(g): State<super::Graphql>) -> Response {
             axum::Json(ring.jwks()),
         )
             .into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "gateway: the assertion key ring could not be read");
-            StatusCode::SERVICE_UNAVAILABLE.into_response()
-        }
+        // Never an empty key set: an upstream would cache it and refuse every assertion.
+        Err(e) => crate::http::error::ApiError::Unavailable(format!(
+            "gateway: the assertion key ring could not be read: {e}"
+        ))
+        .into_response(),
     }
 }
