@@ -172,6 +172,19 @@ fn fragments_and_variables_left_unused_are_blanked_with_their_parentheses() {
 }
 
 #[test]
+fn a_variable_used_only_by_a_kept_fragments_directive_is_kept() {
+    let q = "query Q($v: Int, $n: Int) { site { ...S } customer { orders(first: $n) { total } } }\nfragment S on Site @d(x: $v) { name }";
+    let (sent, data, _) = round(q, json!({}), &[U], json!({ "site": { "name": "S" } }));
+    assert!(sent.starts_with("query Q($v: Int"), "{sent}");
+    assert!(!sent.contains("$n"), "{sent}");
+    assert_eq!(data, r#"{"site":{"name":"S"},"customer":null}"#);
+    // A fragment no longer spread goes with its directive, and the variable with them.
+    let gone = "query Q($v: Int) { site { name } customer { ...C } }\nfragment C on Customer @d(x: $v) { email }";
+    let (sent, _, _) = round(gone, json!({}), &[U], json!({ "site": { "name": "S" } }));
+    assert!(!sent.contains("$v"), "{sent}");
+}
+
+#[test]
 fn a_denied_mutation_never_goes_up_and_a_namespace_keeps_its_other_fields() {
     let q = "mutation { cart { add(id: 1) { total } remove { total } } }";
     let upstream = json!({ "cart": { "remove": { "total": 1 } } });

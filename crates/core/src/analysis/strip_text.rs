@@ -161,7 +161,10 @@ pub(super) fn unused_variables(
     let mut used: HashSet<&str> = HashSet::new();
     let live = |pos: Pos| text.offset(pos).is_some_and(|o| !edit.blanked(o));
     let mut values: Vec<&Positioned<Value>> = Vec::new();
-    for d in &op.node.directives {
+    // The operation's directives and the fragment definitions' (a blanked fragment's are not
+    // live, below).
+    let fragment_directives = doc.fragments.values().flat_map(|f| &f.node.directives);
+    for d in op.node.directives.iter().chain(fragment_directives) {
         values.extend(d.node.arguments.iter().map(|(_, v)| v));
     }
     let sets = std::iter::once(&op.node.selection_set)
