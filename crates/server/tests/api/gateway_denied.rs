@@ -72,6 +72,39 @@ async fn under_null_denied_selections_never_arrive_and_come_back_null() {
     assert_eq!(toy.received.lock().unwrap().len(), 2, "nothing asked");
 }
 
+/// A restored answer passes on the upstream's own errors whole (its own keys included, the
+/// locations in the client's document) and its extensions, beside the denials.
+#[tokio::test]
+async fn a_restored_answer_keeps_the_upstreams_errors_and_extensions_whole() {
+    let (toy, url) = toy().await;
+    let (app, _dir) = gateway(&url, |_| {}).await;
+    let token = app.private_token(&["Unauthenticated"]).await;
+    let upstream_error = json!({
+        "message": "storeName is slow today",
+        "locations": [{ "line": 1, "column": 21 }],
+        "path": ["site", "settings", "storeName"],
+        "extensions": { "code": "UPSTREAM_OWN" },
+        "vendorTrace": { "id": "abc-123" }
+    });
+    *toy.mode.lock().unwrap() = Mode::Body(json!({
+        "data": { "site": { "settings": { "storeName": null } } },
+        "errors": [upstream_error],
+        "extensions": { "cost": 7 }
+    }));
+    let query = "{ site { settings { storeName } } customer { entityId } }";
+    let r = app.gql(Some(&token), query, &[]).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(
+        r.body["data"],
+        json!({ "site": { "settings": { "storeName": null } }, "customer": null })
+    );
+    let errors = r.body["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 2, "{:?}", r.body);
+    assert_eq!(errors[0]["path"], json!(["customer"]));
+    assert_eq!(errors[1], upstream_error, "passed on whole");
+    assert_eq!(r.body["extensions"], json!({ "cost": 7 }));
+}
+
 /// `denied = report`: a dry run. The upstream gets the document as it is; the response and
 /// the decision inspector name what `null` or `reject` would have denied.
 #[tokio::test]

@@ -19,6 +19,8 @@ pub enum Mode {
     Echo,
     /// This `data`, whatever was asked.
     Data(Value),
+    /// This whole body, whatever was asked.
+    Body(Value),
     Slow(Duration),
     Html,
     Huge,
@@ -55,6 +57,7 @@ async fn answer(toy: &Toy, headers: HeaderMap, body: Bytes) -> Response {
     match mode {
         Mode::Echo => json(json!({ "data": { "echo": body["query"] } })),
         Mode::Data(data) => json(json!({ "data": data })),
+        Mode::Body(body) => json(body),
         Mode::Slow(d) => {
             tokio::time::sleep(d).await;
             json(json!({ "data": { "late": true } }))

@@ -64,16 +64,27 @@ pub fn restored(
     stripped: &Stripped,
     upstream: Option<&[u8]>,
 ) -> Option<(Bytes, GraphqlOutcome)> {
+    // The upstream's errors and extensions are kept as JSON: every key it sent goes on to
+    // the client, its own ones included, only the locations moved.
     #[derive(serde::Deserialize, Default)]
     struct UpstreamResponse {
         #[serde(default)]
         data: async_graphql::Value,
         #[serde(default)]
-        errors: Vec<ServerError>,
+        errors: Vec<serde_json::Value>,
         #[serde(default)]
-        extensions: std::collections::BTreeMap<String, async_graphql::Value>,
+        extensions: serde_json::Map<String, serde_json::Value>,
     }
-    let mut answer: UpstreamResponse = match upstream {
+    /// As async-graphql writes a response: errors, data, extensions.
+    #[derive(serde::Serialize)]
+    struct Restored {
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        errors: Vec<serde_json::Value>,
+        data: async_graphql::Value,
+        #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
+        extensions: serde_json::Map<String, serde_json::Value>,
+    }
+    let answer: UpstreamResponse = match upstream {
         Some(body) => serde_json::from_slice(body).ok()?,
         None => UpstreamResponse {
             data: async_graphql::Value::Object(Default::default()),
@@ -100,11 +111,12 @@ pub fn restored(
         &answer.data,
     )
     .ok()?;
-    let mut errors: Vec<ServerError> = denials.into_iter().map(denial_error).collect();
-    for mut e in answer.errors.drain(..) {
-        for l in &mut e.locations {
-            (l.line, l.column) = stripped.client_position(l.line, l.column);
-        }
+    let mut errors: Vec<serde_json::Value> = denials
+        .into_iter()
+        .filter_map(|d| serde_json::to_value(denial_error(d)).ok())
+        .collect();
+    for mut e in answer.errors {
+        move_locations(&mut e, stripped);
         errors.push(e);
     }
     let outcome = GraphqlOutcome {
@@ -112,11 +124,29 @@ pub fn restored(
         data: data != async_graphql::Value::Null,
         upstream: None,
     };
-    let mut response = async_graphql::Response::new(data);
-    response.errors = errors;
-    response.extensions = answer.extensions;
+    let response = Restored {
+        errors,
+        data,
+        extensions: answer.extensions,
+    };
     let body = serde_json::to_vec(&response).ok()?;
     Some((Bytes::from(body), outcome))
+}
+
+/// An upstream error's `locations` point into what was sent: moved back into the client's
+/// document (over the stripped text's insertions).
+fn move_locations(error: &mut serde_json::Value, stripped: &Stripped) {
+    let Some(locations) = error.get_mut("locations").and_then(|l| l.as_array_mut()) else {
+        return;
+    };
+    for l in locations {
+        let at = |k: &str| l.get(k).and_then(serde_json::Value::as_u64);
+        if let (Some(line), Some(column)) = (at("line"), at("column")) {
+            let (line, column) = stripped.client_position(line as usize, column as usize);
+            l["line"] = line.into();
+            l["column"] = column.into();
+        }
+    }
 }
 
 /// The built-in executor's error for a denied field instance.
