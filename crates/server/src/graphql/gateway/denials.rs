@@ -53,6 +53,28 @@ pub fn would_deny(analysis: &Analysis, have: ScopeSet) -> String {
         .join("; ")
 }
 
+/// The upstream's answer to a stripped document. Its errors and extensions are kept as JSON:
+/// every key it sent goes on to the client, its own ones included, only the locations moved.
+#[derive(serde::Deserialize, Default)]
+struct UpstreamResponse {
+    #[serde(default)]
+    data: async_graphql::Value,
+    #[serde(default)]
+    errors: Vec<serde_json::Value>,
+    #[serde(default)]
+    extensions: serde_json::Map<String, serde_json::Value>,
+}
+
+/// As async-graphql writes a response: errors, data, extensions.
+#[derive(serde::Serialize)]
+struct Restored {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    errors: Vec<serde_json::Value>,
+    data: async_graphql::Value,
+    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
+    extensions: serde_json::Map<String, serde_json::Value>,
+}
+
 /// The client's answer from the upstream's body to a stripped document (`{}` as the data when
 /// nothing was sent): the upstream's data shaped by the client's operation, the denials'
 /// errors, then the upstream's own errors with their locations moved back into the client's
@@ -64,26 +86,6 @@ pub fn restored(
     stripped: &Stripped,
     upstream: Option<&[u8]>,
 ) -> Option<(Bytes, GraphqlOutcome)> {
-    // The upstream's errors and extensions are kept as JSON: every key it sent goes on to
-    // the client, its own ones included, only the locations moved.
-    #[derive(serde::Deserialize, Default)]
-    struct UpstreamResponse {
-        #[serde(default)]
-        data: async_graphql::Value,
-        #[serde(default)]
-        errors: Vec<serde_json::Value>,
-        #[serde(default)]
-        extensions: serde_json::Map<String, serde_json::Value>,
-    }
-    /// As async-graphql writes a response: errors, data, extensions.
-    #[derive(serde::Serialize)]
-    struct Restored {
-        #[serde(skip_serializing_if = "Vec::is_empty")]
-        errors: Vec<serde_json::Value>,
-        data: async_graphql::Value,
-        #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
-        extensions: serde_json::Map<String, serde_json::Value>,
-    }
     let answer: UpstreamResponse = match upstream {
         Some(body) => serde_json::from_slice(body).ok()?,
         None => UpstreamResponse {

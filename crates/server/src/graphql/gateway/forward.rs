@@ -63,13 +63,8 @@ pub async fn forward(
     }
     let first_time = !op.prepared.is_validated();
     if first_time {
-        let mut errors = gw.validator.validate(doc, &op.prepared.variables, name);
-        if errors.is_empty() {
-            let refusal = operation_refusal(doc, name);
-            errors.extend(refusal.map(|m| async_graphql::ServerError::new(m, None)));
-        }
-        if !errors.is_empty() {
-            return invalid(errors);
+        if let Err(refused) = validate(gw, &op) {
+            return *refused;
         }
     }
     let Some(analysis) = analysis else {
@@ -98,6 +93,21 @@ pub async fn forward(
         set_header(&mut response, WOULD_DENY, &fields);
     }
     response
+}
+
+/// The operation validated against the upstream's schema, and then checked for what this
+/// server refuses (SPEC §5.8).
+fn validate(gw: &Gateway, op: &Operation) -> Result<(), Box<Response>> {
+    let (doc, name) = (&op.document.doc, op.body.operation_name.as_deref());
+    let mut errors = gw.validator.validate(doc, &op.prepared.variables, name);
+    if errors.is_empty() {
+        let refusal = operation_refusal(doc, name);
+        errors.extend(refusal.map(|m| async_graphql::ServerError::new(m, None)));
+    }
+    match errors.is_empty() {
+        true => Ok(()),
+        false => Err(Box::new(invalid(errors))),
+    }
 }
 
 /// The document to send in place of the client's, and the would-be denials to name.
