@@ -27,11 +27,10 @@ pub struct RequestSignals {
 /// send it also send `Sec-Fetch-Site`. Counting it would refuse every private token used
 /// from Node.
 pub fn is_browser_fetch_metadata(header_name: &str) -> bool {
-    let name = header_name.to_ascii_lowercase();
-    matches!(
-        name.as_str(),
-        "sec-fetch-site" | "sec-fetch-dest" | "sec-fetch-user"
-    )
+    // Compared in place: this runs for every header of every request.
+    ["sec-fetch-site", "sec-fetch-dest", "sec-fetch-user"]
+        .iter()
+        .any(|n| header_name.eq_ignore_ascii_case(n))
 }
 
 /// The value of the cookie `name` in `Cookie` header values (the first, when repeated):
@@ -48,6 +47,42 @@ pub fn cookie<'h>(header_values: impl IntoIterator<Item = &'h str>, name: &str) 
                 .and_then(|v| v.strip_suffix('"'))
                 .unwrap_or(v)
         })
+}
+
+impl RequestSignals {
+    /// Which signals the request carried, for the decision inspector.
+    pub fn present(&self) -> SignalsPresent {
+        SignalsPresent {
+            origin: self.origin.is_some(),
+            sec_fetch: self.has_sec_fetch,
+            session_cookie: self.has_session_cookie,
+            trusted_proxy: self.trusted_proxy,
+        }
+    }
+}
+
+/// The classification's signals a request carried (not their values: a cookie is a secret).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SignalsPresent {
+    pub origin: bool,
+    pub sec_fetch: bool,
+    pub session_cookie: bool,
+    pub trusted_proxy: bool,
+}
+
+impl SignalsPresent {
+    /// The signals present, named by the headers that carry them.
+    pub fn names(self) -> Vec<&'static str> {
+        [
+            (self.origin, "Origin"),
+            (self.sec_fetch, "Sec-Fetch-*"),
+            (self.session_cookie, "SHOP_TOKEN cookie"),
+            (self.trusted_proxy, "X-BC-Trusted-Proxy-Secret"),
+        ]
+        .into_iter()
+        .filter_map(|(present, name)| present.then_some(name))
+        .collect()
+    }
 }
 
 impl RequestOrigin {
@@ -92,6 +127,26 @@ mod tests {
         ] {
             assert_eq!(is_browser_fetch_metadata(name), browser, "{name}");
         }
+    }
+
+    #[test]
+    fn the_signals_present_are_named_by_their_headers_in_order() {
+        let signals = RequestSignals {
+            origin: Some("https://a.example".into()),
+            has_sec_fetch: false,
+            has_session_cookie: true,
+            trusted_proxy: true,
+        };
+        assert_eq!(
+            signals.present().names(),
+            ["Origin", "SHOP_TOKEN cookie", "X-BC-Trusted-Proxy-Secret"]
+        );
+        let fetch = RequestSignals {
+            has_sec_fetch: true,
+            ..Default::default()
+        };
+        assert_eq!(fetch.present().names(), ["Sec-Fetch-*"]);
+        assert!(RequestSignals::default().present().names().is_empty());
     }
 
     #[test]

@@ -50,8 +50,8 @@ pub async fn admit(
     let store = &storefront.entry.store;
     let channel = &storefront.channel;
     let trusted = trusted_proxy(headers, store.trusted_proxy_secret_digest.as_deref());
-    let origin = classify(headers, trusted);
-    super::inspect::seen(log, store.id, headers, &origin, trusted);
+    let (origin, signals) = classify(headers, trusted);
+    super::inspect::seen(log, store.id, headers, &origin, signals);
     let body = parse_body(body).await?;
     let target = Target {
         store_id: store.id,

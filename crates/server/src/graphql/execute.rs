@@ -117,7 +117,9 @@ async fn answer(
     headers: &HeaderMap,
 ) -> Response {
     match &g.gateway {
-        Some(gw) => forward(g, gw, op, authorized, analysis, headers).await,
+        // Boxed: the upstream call's state is large, and unboxed it would be part of (and
+        // copied with) every built-in request's future too.
+        Some(gw) => Box::pin(forward(g, gw, op, authorized, analysis, headers)).await,
         None => run(g, op).await,
     }
 }

@@ -3,15 +3,19 @@
 //! scopes it needed against those granted. Header names only, never their values (a token,
 //! a CAT or a cookie); the origin is not a secret.
 
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, HeaderName};
 use storefront_auth_core::analysis::Analysis;
 use storefront_auth_core::clock::format_rfc3339;
 use storefront_auth_core::policy::Grant;
+use storefront_auth_core::request::SignalsPresent;
 use storefront_auth_core::RequestOrigin;
 
-use crate::http::cookies;
 use crate::http::request_log::RequestLog;
 use crate::service::caches::decisions::DecisionRecord;
+
+// Parsed once: a header looked up by a string is parsed on every lookup.
+const CUSTOMER_ACCESS_TOKEN: HeaderName = HeaderName::from_static("x-bc-customer-access-token");
+const CUSTOMER_ID: HeaderName = HeaderName::from_static("x-bc-customer-id");
 
 /// Starts the request's decision record once its store is known.
 pub fn seen(
@@ -19,30 +23,13 @@ pub fn seen(
     store_id: i64,
     headers: &HeaderMap,
     origin: &RequestOrigin,
-    trusted: bool,
+    signals: SignalsPresent,
 ) {
-    let mut classified_by = Vec::new();
-    if headers.contains_key(axum::http::header::ORIGIN) {
-        classified_by.push("Origin");
-    }
-    let fetch_metadata = headers
-        .keys()
-        .any(|k| storefront_auth_core::request::is_browser_fetch_metadata(k.as_str()));
-    if fetch_metadata {
-        classified_by.push("Sec-Fetch-*");
-    }
-    let cookie = cookies::session(headers).is_some();
-    if cookie {
-        classified_by.push("SHOP_TOKEN cookie");
-    }
-    if trusted {
-        classified_by.push("X-BC-Trusted-Proxy-Secret");
-    }
-    let customer_source = if headers.contains_key("x-bc-customer-access-token") {
+    let customer_source = if headers.contains_key(&CUSTOMER_ACCESS_TOKEN) {
         Some("X-Bc-Customer-Access-Token")
-    } else if headers.contains_key("x-bc-customer-id") {
+    } else if headers.contains_key(&CUSTOMER_ID) {
         Some("X-Bc-Customer-Id")
-    } else if cookie {
+    } else if signals.session_cookie {
         Some("SHOP_TOKEN cookie")
     } else {
         None
@@ -53,7 +40,7 @@ pub fn seen(
     };
     let record = DecisionRecord {
         classification,
-        classified_by,
+        classified_by: signals,
         origin,
         customer_source,
         ..Default::default()

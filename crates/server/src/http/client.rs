@@ -4,7 +4,7 @@
 use std::net::IpAddr;
 
 use axum::http::{HeaderMap, HeaderName};
-use storefront_auth_core::request::RequestSignals;
+use storefront_auth_core::request::{RequestSignals, SignalsPresent};
 use storefront_auth_core::secret::{digests_equal, sha256_hex};
 use storefront_auth_core::RequestOrigin;
 
@@ -35,9 +35,10 @@ pub fn client_ip(headers: &HeaderMap, trusted_proxy: bool, peer: IpAddr) -> IpAd
     }
 }
 
-/// Browser or server-to-server, from the request's signals (SPEC §5.1).
-pub fn classify(headers: &HeaderMap, trusted_proxy: bool) -> RequestOrigin {
-    RequestOrigin::classify(RequestSignals {
+/// Browser or server-to-server, from the request's signals (SPEC §5.1), and which signals
+/// the request carried.
+pub fn classify(headers: &HeaderMap, trusted_proxy: bool) -> (RequestOrigin, SignalsPresent) {
+    let signals = RequestSignals {
         // Any `Origin`, readable or not, makes the request a browser's (fail closed): an
         // unreadable one is kept lossily, so it can only fail to match an allowed origin.
         origin: headers
@@ -48,5 +49,7 @@ pub fn classify(headers: &HeaderMap, trusted_proxy: bool) -> RequestOrigin {
             .any(|k| storefront_auth_core::request::is_browser_fetch_metadata(k.as_str())),
         has_session_cookie: super::cookies::session(headers).is_some(),
         trusted_proxy,
-    })
+    };
+    let present = signals.present();
+    (RequestOrigin::classify(signals), present)
 }

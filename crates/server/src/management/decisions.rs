@@ -85,7 +85,7 @@ pub fn decision_json(d: &DecisionRecord) -> Value {
         "correlation_id": d.correlation_id,
         "operation": d.operation,
         "token": { "id": d.token_id, "kind": d.token_kind },
-        "classification": { "as": d.classification, "by": d.classified_by },
+        "classification": { "as": d.classification, "by": d.classified_by.names() },
         "origin": d.origin,
         "customer_source": d.customer_source,
         "checks": checks::outcomes(reason).iter().map(|(c, o)| json!({ "check": c, "outcome": o.as_str() })).collect::<Vec<_>>(),

@@ -6,6 +6,7 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, RwLock};
 
 use foldhash::HashMap;
+use storefront_auth_core::request::SignalsPresent;
 use storefront_auth_core::scope::ScopeSet;
 
 /// Decisions kept per store: the newest; older ones fall off.
@@ -24,7 +25,7 @@ pub struct DecisionRecord {
     pub token_kind: Option<&'static str>,
     /// `browser` or `server-to-server`, and the request's signals that made it so.
     pub classification: &'static str,
-    pub classified_by: Vec<&'static str>,
+    pub classified_by: SignalsPresent,
     pub origin: Option<String>,
     /// Where the customer context came from, if the request named one.
     pub customer_source: Option<&'static str>,
@@ -76,14 +77,18 @@ impl DecisionLog {
                 Err(_) => return,
             },
         };
-        let mut r = match ring.lock() {
-            Ok(r) => r,
+        let d = Arc::new(d);
+        let oldest = match ring.lock() {
+            Ok(mut r) => {
+                let oldest = (r.len() >= PER_STORE).then(|| r.pop_front()).flatten();
+                r.push_back(d);
+                oldest
+            }
             Err(_) => return,
         };
-        if r.len() >= PER_STORE {
-            r.pop_front();
-        }
-        r.push_back(Arc::new(d));
+        // Freed after the lock: the oldest record is cold in the cache, and every request of
+        // the store waits for this lock.
+        drop(oldest);
     }
 
     /// The store's decisions that `keep` keeps, newest first, at most `limit`.
