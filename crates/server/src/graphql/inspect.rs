@@ -3,19 +3,17 @@
 //! scopes it needed against those granted. Header names only, never their values (a token,
 //! a CAT or a cookie); the origin is not a secret.
 
-use axum::http::{HeaderMap, HeaderName};
+use axum::http::HeaderMap;
 use storefront_auth_core::analysis::Analysis;
 use storefront_auth_core::clock::format_rfc3339;
 use storefront_auth_core::policy::Grant;
 use storefront_auth_core::request::SignalsPresent;
 use storefront_auth_core::RequestOrigin;
 
+use super::customer_headers::CUSTOMER_ID_HEADER;
+use crate::http::headers::CAT_HEADER;
 use crate::http::request_log::RequestLog;
 use crate::service::caches::decisions::DecisionRecord;
-
-// Parsed once: a header looked up by a string is parsed on every lookup.
-const CUSTOMER_ACCESS_TOKEN: HeaderName = HeaderName::from_static("x-bc-customer-access-token");
-const CUSTOMER_ID: HeaderName = HeaderName::from_static("x-bc-customer-id");
 
 /// Starts the request's decision record once its store is known.
 pub fn seen(
@@ -25,9 +23,9 @@ pub fn seen(
     origin: &RequestOrigin,
     signals: SignalsPresent,
 ) {
-    let customer_source = if headers.contains_key(&CUSTOMER_ACCESS_TOKEN) {
+    let customer_source = if headers.contains_key(&CAT_HEADER) {
         Some("X-Bc-Customer-Access-Token")
-    } else if headers.contains_key(&CUSTOMER_ID) {
+    } else if headers.contains_key(&CUSTOMER_ID_HEADER) {
         Some("X-Bc-Customer-Id")
     } else if signals.session_cookie {
         Some("SHOP_TOKEN cookie")
