@@ -56,10 +56,11 @@ pub async fn forward(
     // The sign-in mutations are the built-in schema's, validated and answered by it. SPEC §5.8
     // allows one root field per mutation (checked before this), so one is always an operation
     // of its own.
-    let name = op.body.operation_name.as_deref();
-    let roots = root_fields(doc, name).unwrap_or_default();
-    if op_type == Some("mutation") && roots.iter().any(|f| LOCAL_MUTATIONS.contains(f)) {
-        return run(g, op).await;
+    if op_type == Some("mutation") {
+        let roots = root_fields(doc, op.body.operation_name.as_deref()).unwrap_or_default();
+        if roots.iter().any(|f| LOCAL_MUTATIONS.contains(f)) {
+            return run(g, op).await;
+        }
     }
     let first_time = !op.prepared.is_validated();
     if first_time {
@@ -192,8 +193,11 @@ async fn send(
             return failure(StatusCode::BAD_GATEWAY, why);
         }
     };
-    let mut headers = allowed_headers(gw, client_headers);
-    headers.insert(ASSERTION, assertion);
+    let headers = || {
+        let mut headers = allowed_headers(gw, client_headers);
+        headers.insert(ASSERTION, assertion.clone());
+        headers
+    };
     #[derive(serde::Serialize)]
     #[serde(rename_all = "camelCase")]
     struct UpstreamBody<'a> {
@@ -228,9 +232,11 @@ async fn send(
     response
 }
 
-/// The client's headers the allow-list names; nothing else of the request is copied.
+/// The client's headers the allow-list names; nothing else of the request is copied. Room
+/// is made for the assertion and the four headers the upstream client adds, so that the map
+/// is allocated once.
 fn allowed_headers(gw: &Gateway, client: &HeaderMap) -> HeaderMap {
-    let mut out = HeaderMap::new();
+    let mut out = HeaderMap::with_capacity(gw.forward_headers.len() + 5);
     for name in &gw.forward_headers {
         for value in client.get_all(name) {
             out.append(name.clone(), value.clone());
@@ -240,10 +246,11 @@ fn allowed_headers(gw: &Gateway, client: &HeaderMap) -> HeaderMap {
 }
 
 /// One call through the breaker; a query is tried again once when its connection failed (a
-/// kept connection the upstream had closed), a mutation never (it may have run).
+/// kept connection the upstream had closed), a mutation never (it may have run). `headers`
+/// makes each attempt's headers: the map is built again for a retry, not copied for each call.
 async fn call(
     gw: &Gateway,
-    headers: HeaderMap,
+    headers: impl Fn() -> HeaderMap,
     body: Bytes,
     mutation: bool,
 ) -> Result<UpstreamAnswer, UpstreamError> {
@@ -251,16 +258,13 @@ async fn call(
     if admission == Admission::Refused {
         return Err(UpstreamError::BreakerOpen);
     }
-    let mut result = gw
-        .upstream
-        .post(headers.clone(), body.clone(), mutation)
-        .await;
+    let mut result = gw.upstream.post(headers(), body.clone(), mutation).await;
     let retry = matches!(
         result,
         Err(UpstreamError::Connect(_) | UpstreamError::Exchange(_))
     );
     if retry && !mutation {
-        result = gw.upstream.post(headers, body, true).await;
+        result = gw.upstream.post(headers(), body, true).await;
     }
     let ok = match &result {
         Ok(a) => a.status < 500,
