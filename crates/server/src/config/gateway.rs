@@ -29,9 +29,13 @@ pub struct GatewayConfig {
     pub timeout_ms: u64,
     /// The largest upstream answer read; a larger one is a 502.
     pub max_response_bytes: usize,
-    /// Upstream calls in flight at once (each holds one connection); more wait their turn
-    /// within `timeout_ms`.
+    /// Upstream calls in flight at once (over HTTP/1.1 each holds one connection); more wait
+    /// their turn within `timeout_ms`.
     pub max_connections: usize,
+    /// `http1` (a connection per call in flight, kept for reuse) or `http2` (every call on one
+    /// shared connection: prior knowledge over `http`, ALPN `h2` over `https`; the upstream
+    /// must speak it).
+    pub upstream_protocol: String,
     /// Client request headers copied to the upstream (case-insensitive). Identity headers
     /// (`Authorization`, `Cookie`, `X-Bc-*`, forwarding headers) are never copied, listed or not.
     #[serde(deserialize_with = "super::sections::list_or_commas")]
@@ -72,6 +76,7 @@ impl Default for GatewayConfig {
             timeout_ms: 10_000,
             max_response_bytes: 8 << 20,
             max_connections: 128,
+            upstream_protocol: "http1".into(),
             forward_headers: vec!["accept-language".into()],
             assertion_audience: None,
             assertion_lifetime_secs: 60,
@@ -149,6 +154,12 @@ impl GatewayConfig {
             return Err(invalid(format!(
                 "gateway.denied = {:?}: must be null, reject or report",
                 self.denied
+            )));
+        }
+        if !matches!(self.upstream_protocol.as_str(), "http1" | "http2") {
+            return Err(invalid(format!(
+                "gateway.upstream_protocol = {:?}: must be http1 or http2",
+                self.upstream_protocol
             )));
         }
         self.check_bounds()?;

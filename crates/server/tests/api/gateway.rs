@@ -262,12 +262,7 @@ async fn a_dead_upstream_is_a_502_and_the_breaker_stops_calling_it_until_a_probe
     let token = app.private_token(&["Unauthenticated"]).await;
     let query = "{ site { settings { storeName } } }";
     for _ in 0..3 {
-        let r = app.gql(Some(&token), query, &[]).await;
-        assert_eq!(r.status, 502, "{:?}", r.body);
-        assert_eq!(
-            r.body["errors"][0]["extensions"]["code"],
-            "UPSTREAM_UNAVAILABLE"
-        );
+        upstream_unavailable(&app, &token, query).await;
     }
     // The upstream comes up on that port: the breaker is open, so nothing reaches it yet.
     stop.send(()).unwrap();
@@ -476,6 +471,16 @@ async fn an_invalid_document_gets_built_in_modes_errors_and_never_reaches_the_up
 }
 
 /// `n` requests for the same document at once: their statuses.
+/// `query` is answered 502 `UPSTREAM_UNAVAILABLE`.
+pub async fn upstream_unavailable(app: &TestApp, token: &str, query: &str) {
+    let r = app.gql(Some(token), query, &[]).await;
+    assert_eq!(r.status, 502, "{:?}", r.body);
+    assert_eq!(
+        r.body["errors"][0]["extensions"]["code"],
+        "UPSTREAM_UNAVAILABLE"
+    );
+}
+
 pub async fn at_once(app: &TestApp, token: &str, n: usize) -> Vec<u16> {
     let mut calls = tokio::task::JoinSet::new();
     for _ in 0..n {

@@ -221,6 +221,10 @@ fn a_gateway_configuration_that_cannot_work_stops_the_server_with_its_reason() {
             "have no scope decision: Query.shop, Shop",
         ),
         (
+            ("STOREFRONT_AUTH_GATEWAY__UPSTREAM_PROTOCOL", "http3"),
+            "gateway.upstream_protocol = \"http3\": must be http1 or http2",
+        ),
+        (
             ("STOREFRONT_AUTH_GATEWAY__TIMEOUT_MS", "5"),
             "gateway.timeout_ms must be between",
         ),

@@ -1,15 +1,19 @@
 //! Gateway mode over TLS with mutual authentication (issue 21): an `https` upstream that
 //! demands a client certificate from its own CA answers the gateway holding one, and a gateway
-//! without it gets the documented 502, never the client's fault.
+//! without it gets the documented 502, never the client's fault. With
+//! `gateway.upstream_protocol = "http2"` the gateway asks for `h2` by ALPN and speaks HTTP/2 to
+//! an upstream that chooses it; one that does not is a 502.
 
 use std::sync::{Arc, Mutex};
 
 use hyper::service::service_fn;
+use hyper::Version;
 use hyper_util::rt::TokioIo;
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use serde_json::json;
 
+use crate::gateway::upstream_unavailable;
 use crate::helpers::TestApp;
 
 /// A CA, and certificates it signed: (certificate PEM, key PEM, DER).
@@ -46,9 +50,13 @@ fn issue(names: &[&str], ca: &(rcgen::Certificate, KeyPair)) -> Issued {
     }
 }
 
-/// An upstream on loopback that requires a client certificate from `ca`; it records whether
-/// each request came with one and answers a fixed `data`.
-async fn mtls_upstream(ca: &(rcgen::Certificate, KeyPair)) -> (String, Arc<Mutex<Vec<bool>>>) {
+/// What the upstream saw of each request: whether it came with a client certificate, and its
+/// HTTP version.
+type Seen = Arc<Mutex<Vec<(bool, Version)>>>;
+
+/// An upstream on loopback that requires a client certificate from `ca` and, when `h2`, offers
+/// HTTP/2 by ALPN; it records each request ([`Seen`]) and answers a fixed `data`.
+async fn mtls_upstream(ca: &(rcgen::Certificate, KeyPair), h2: bool) -> (String, Seen) {
     let server = issue(&["127.0.0.1"], ca);
     let mut roots = rustls::RootCertStore::empty();
     roots.add(ca.0.der().clone()).unwrap();
@@ -60,16 +68,19 @@ async fn mtls_upstream(ca: &(rcgen::Certificate, KeyPair)) -> (String, Arc<Mutex
     .build()
     .unwrap();
     let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(server.key_der));
-    let config = rustls::ServerConfig::builder_with_provider(provider)
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .unwrap()
         .with_client_cert_verifier(verifier)
         .with_single_cert(vec![server.der], key)
         .unwrap();
+    if h2 {
+        config.alpn_protocols = vec![b"h2".to_vec()];
+    }
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("https://{}/graphql", listener.local_addr().unwrap());
-    let seen: Arc<Mutex<Vec<bool>>> = Arc::default();
+    let seen: Seen = Arc::default();
     let record = seen.clone();
     tokio::spawn(async move {
         loop {
@@ -84,12 +95,14 @@ async fn mtls_upstream(ca: &(rcgen::Certificate, KeyPair)) -> (String, Arc<Mutex
                     .1
                     .peer_certificates()
                     .is_some_and(|c| !c.is_empty());
+                let chose_h2 = tls.get_ref().1.alpn_protocol() == Some(b"h2".as_slice());
                 let service = service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
                     let record = record.clone();
                     async move {
+                        let version = req.version();
                         let body = axum::body::Body::new(req.into_body());
                         let _ = axum::body::to_bytes(body, 1 << 20).await;
-                        record.lock().unwrap().push(with_cert);
+                        record.lock().unwrap().push((with_cert, version));
                         let body =
                             json!({ "data": { "site": { "settings": { "storeName": "mTLS" } } } });
                         let response = hyper::Response::builder()
@@ -99,9 +112,21 @@ async fn mtls_upstream(ca: &(rcgen::Certificate, KeyPair)) -> (String, Arc<Mutex
                         Ok::<_, std::convert::Infallible>(response)
                     }
                 });
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(tls), service)
-                    .await;
+                let io = TokioIo::new(tls);
+                let _ = match chose_h2 {
+                    true => {
+                        hyper::server::conn::http2::Builder::new(
+                            hyper_util::rt::TokioExecutor::new(),
+                        )
+                        .serve_connection(io, service)
+                        .await
+                    }
+                    false => {
+                        hyper::server::conn::http1::Builder::new()
+                            .serve_connection(io, service)
+                            .await
+                    }
+                };
             });
         }
     });
@@ -112,7 +137,7 @@ async fn gateway(
     url: &str,
     dir: &std::path::Path,
     client: Option<&Issued>,
-    ca_pem: &str,
+    (ca_pem, protocol): (&str, &str),
 ) -> TestApp {
     let sdl = dir.join("upstream.graphql");
     std::fs::write(&sdl, storefront_auth::graphql::schema::build().sdl()).unwrap();
@@ -132,6 +157,7 @@ async fn gateway(
         c.gateway.tls_client_cert = files.as_ref().map(|f| f.0.clone());
         c.gateway.tls_client_key = files.map(|f| f.1);
         c.gateway.timeout_ms = 2_000;
+        c.gateway.upstream_protocol = protocol.to_string();
     })
     .await
 }
@@ -139,10 +165,10 @@ async fn gateway(
 #[tokio::test]
 async fn an_upstream_that_demands_a_client_certificate_answers_the_gateway_that_has_one() {
     let ca = ca();
-    let (url, seen) = mtls_upstream(&ca).await;
+    let (url, seen) = mtls_upstream(&ca, false).await;
     let client = issue(&["storefront-auth gateway"], &ca);
     let dir = tempfile::tempdir().unwrap();
-    let app = gateway(&url, dir.path(), Some(&client), &ca.0.pem()).await;
+    let app = gateway(&url, dir.path(), Some(&client), (&ca.0.pem(), "http1")).await;
     let token = app.private_token(&["Unauthenticated"]).await;
     let query = "{ site { settings { storeName } } }";
     for _ in 0..2 {
@@ -150,26 +176,46 @@ async fn an_upstream_that_demands_a_client_certificate_answers_the_gateway_that_
         assert_eq!(r.status, 200, "{:?}", r.body);
         assert_eq!(r.body["data"]["site"]["settings"]["storeName"], "mTLS");
     }
-    assert_eq!(*seen.lock().unwrap(), vec![true, true]);
+    assert_eq!(*seen.lock().unwrap(), vec![(true, Version::HTTP_11); 2]);
 
     // Without the certificate the upstream ends the handshake: a 502, and nothing arrived.
     let dir = tempfile::tempdir().unwrap();
-    let app = gateway(&url, dir.path(), None, &ca.0.pem()).await;
+    let app = gateway(&url, dir.path(), None, (&ca.0.pem(), "http1")).await;
     let token = app.private_token(&["Unauthenticated"]).await;
-    let r = app.gql(Some(&token), query, &[]).await;
-    assert_eq!(r.status, 502, "{:?}", r.body);
-    assert_eq!(
-        r.body["errors"][0]["extensions"]["code"],
-        "UPSTREAM_UNAVAILABLE"
-    );
+    upstream_unavailable(&app, &token, query).await;
     assert_eq!(seen.lock().unwrap().len(), 2);
 
     // A client certificate from another CA is refused the same way.
     let stranger = issue(&["someone else"], &self::ca());
     let dir = tempfile::tempdir().unwrap();
-    let app = gateway(&url, dir.path(), Some(&stranger), &ca.0.pem()).await;
+    let app = gateway(&url, dir.path(), Some(&stranger), (&ca.0.pem(), "http1")).await;
     let token = app.private_token(&["Unauthenticated"]).await;
     let r = app.gql(Some(&token), query, &[]).await;
     assert_eq!(r.status, 502, "{:?}", r.body);
     assert_eq!(seen.lock().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn over_tls_http2_is_asked_for_by_alpn_and_an_upstream_that_declines_is_a_502() {
+    let ca = ca();
+    let client = issue(&["storefront-auth gateway"], &ca);
+    let query = "{ site { settings { storeName } } }";
+    let (url, seen) = mtls_upstream(&ca, true).await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = gateway(&url, dir.path(), Some(&client), (&ca.0.pem(), "http2")).await;
+    let token = app.private_token(&["Unauthenticated"]).await;
+    for _ in 0..3 {
+        let r = app.gql(Some(&token), query, &[]).await;
+        assert_eq!(r.status, 200, "{:?}", r.body);
+        assert_eq!(r.body["data"]["site"]["settings"]["storeName"], "mTLS");
+    }
+    assert_eq!(*seen.lock().unwrap(), vec![(true, Version::HTTP_2); 3]);
+
+    // An upstream that offers no `h2` by ALPN: nothing is sent to it, every call is a 502.
+    let (url, seen) = mtls_upstream(&ca, false).await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = gateway(&url, dir.path(), Some(&client), (&ca.0.pem(), "http2")).await;
+    let token = app.private_token(&["Unauthenticated"]).await;
+    upstream_unavailable(&app, &token, query).await;
+    assert!(seen.lock().unwrap().is_empty());
 }

@@ -31,6 +31,7 @@ mod gateway_check;
 mod gateway_connections;
 mod gateway_denied;
 mod gateway_differential;
+mod gateway_http2;
 mod gateway_introspection;
 mod gateway_login;
 mod gateway_tls;

@@ -7,6 +7,7 @@
 
 pub mod assertion;
 pub mod breaker;
+pub mod connection;
 pub mod denials;
 pub mod forward;
 pub mod introspection;

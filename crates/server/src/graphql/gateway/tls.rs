@@ -5,6 +5,7 @@
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
+use super::connection::Protocol;
 use crate::config::GatewayConfig;
 
 fn read(key: &str, path: &str) -> Result<Vec<u8>, String> {
@@ -22,8 +23,11 @@ fn certificates(key: &str, path: &str) -> Result<Vec<CertificateDer<'static>>, S
     Ok(certs)
 }
 
-/// The client configuration for the upstream.
-pub fn client_config(config: &GatewayConfig) -> Result<rustls::ClientConfig, String> {
+/// The client configuration for the upstream; HTTP/2 is asked for by ALPN.
+pub fn client_config(
+    config: &GatewayConfig,
+    protocol: Protocol,
+) -> Result<rustls::ClientConfig, String> {
     let mut roots = rustls::RootCertStore::empty();
     for cert in rustls_native_certs::load_native_certs().certs {
         let _ = roots.add(cert);
@@ -40,7 +44,7 @@ pub fn client_config(config: &GatewayConfig) -> Result<rustls::ClientConfig, Str
         .with_safe_default_protocol_versions()
         .map_err(|e| format!("TLS: {e}"))?
         .with_root_certificates(roots);
-    match (&config.tls_client_cert, &config.tls_client_key) {
+    let mut client = match (&config.tls_client_cert, &config.tls_client_key) {
         (Some(cert), Some(key)) => {
             let chain = certificates("tls_client_cert", cert)?;
             let pem = read("tls_client_key", key)?;
@@ -48,8 +52,12 @@ pub fn client_config(config: &GatewayConfig) -> Result<rustls::ClientConfig, Str
                 .map_err(|e| format!("gateway.tls_client_key: {key}: {e}"))?;
             builder
                 .with_client_auth_cert(chain, key_der)
-                .map_err(|e| format!("gateway.tls_client_cert: {e}"))
+                .map_err(|e| format!("gateway.tls_client_cert: {e}"))?
         }
-        _ => Ok(builder.with_no_client_auth()),
+        _ => builder.with_no_client_auth(),
+    };
+    if protocol == Protocol::Http2 {
+        client.alpn_protocols = vec![b"h2".to_vec()];
     }
+    Ok(client)
 }

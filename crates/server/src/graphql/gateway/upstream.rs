@@ -1,6 +1,7 @@
-//! The gateway's client of the operator's upstream: HTTP/1.1 (TLS for `https`) to the one
-//! configured URL, keep-alive connections reused, the whole call (connecting and reading the
-//! answer) bounded by the timeout and the answer by `max_response_bytes`.
+//! The gateway's client of the operator's upstream: HTTP/1.1 or HTTP/2 (`connection.rs`; TLS
+//! for `https`) to the one configured URL, HTTP/1.1 connections kept for reuse and one HTTP/2
+//! connection shared, the whole call (connecting and reading the answer) bounded by the
+//! timeout and the answer by `max_response_bytes`.
 //!
 //! The upstream is the operator's own server, named in the configuration, not a URL a
 //! stranger supplies: unlike `service::outbound`, any address is allowed (decided,
@@ -11,7 +12,8 @@ use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderMap, HeaderValue, Request};
-use hyper::client::conn::http1::SendRequest;
+
+use super::connection::{handshake, Protocol, Sender};
 
 /// Idle connections kept for reuse.
 const MAX_IDLE: usize = 64;
@@ -47,10 +49,17 @@ pub struct Upstream {
     authority: HeaderValue,
     /// `scheme://host[:port]`.
     origin: String,
-    /// The request target: the URL's path and query.
+    /// The request target: the URL's path and query (HTTP/1.1), or the whole URL (HTTP/2,
+    /// whose `:scheme` and `:authority` come from it).
     target: axum::http::Uri,
     tls: Option<std::sync::Arc<rustls::ClientConfig>>,
-    idle: Mutex<Vec<SendRequest<Body>>>,
+    protocol: Protocol,
+    /// HTTP/1.1: idle connections.
+    idle: Mutex<Vec<Sender>>,
+    /// HTTP/2: the connection every call shares, and the lock of whoever is opening it (many
+    /// calls at once find it closed, one opens the next).
+    shared: Mutex<Option<Sender>>,
+    opening: tokio::sync::Mutex<()>,
     /// Calls in flight at once, at most `gateway.max_connections`: many clients at once never
     /// open more connections to the upstream than that. Waiting for one counts in the timeout.
     in_flight: tokio::sync::Semaphore,
@@ -77,24 +86,27 @@ impl Upstream {
             .upstream
             .as_deref()
             .ok_or("gateway.upstream is not set")?;
+        let protocol = Protocol::parse(&config.upstream_protocol)
+            .ok_or("gateway.upstream_protocol must be http1 or http2")?;
         let tls = match raw.starts_with("https:") {
-            true => Some(super::tls::client_config(config)?),
+            true => Some(super::tls::client_config(config, protocol)?),
             false => None,
         };
         let timeout = Duration::from_millis(config.timeout_ms);
         Upstream::new(
             raw,
-            tls,
+            (protocol, tls),
             timeout,
             config.max_response_bytes,
             max_connections,
         )
     }
 
-    /// The client of the upstream at `raw`; `tls` is its TLS configuration when it is https.
+    /// The client of the upstream at `raw` speaking `protocol`; `tls` is its TLS configuration
+    /// when it is https.
     pub fn new(
         raw: &str,
-        tls: Option<rustls::ClientConfig>,
+        (protocol, tls): (Protocol, Option<rustls::ClientConfig>),
         timeout: Duration,
         max_response: usize,
         max_connections: usize,
@@ -120,14 +132,20 @@ impl Upstream {
         Ok(Upstream {
             authority: HeaderValue::from_str(&authority).map_err(|e| e.to_string())?,
             origin: url.origin().ascii_serialization(),
-            target: url[url::Position::BeforePath..url::Position::AfterQuery]
-                .parse()
-                .map_err(|e| format!("gateway.upstream: {e}"))?,
+            target: match protocol {
+                Protocol::Http1 => &url[url::Position::BeforePath..url::Position::AfterQuery],
+                Protocol::Http2 => &url[..url::Position::AfterQuery],
+            }
+            .parse()
+            .map_err(|e| format!("gateway.upstream: {e}"))?,
             url,
             host,
             port,
             tls,
+            protocol,
             idle: Mutex::new(Vec::new()),
+            shared: Mutex::new(None),
+            opening: tokio::sync::Mutex::new(()),
             in_flight: tokio::sync::Semaphore::new(max_connections.max(1)),
             timeout,
             max_response,
@@ -169,20 +187,22 @@ impl Upstream {
         fresh: bool,
     ) -> Result<UpstreamAnswer, UpstreamError> {
         // A fresh call leaves the kept connections to queries.
-        let kept = match fresh {
-            true => None,
-            false => self.kept().await,
-        };
-        let mut sender = match kept {
-            Some(s) => s,
-            None => self.connect().await?,
+        let mut sender = match (fresh, self.protocol) {
+            (true, _) => self.connect().await?,
+            (false, Protocol::Http1) => match self.kept().await {
+                Some(s) => s,
+                None => self.connect().await?,
+            },
+            (false, Protocol::Http2) => self.shared().await?,
         };
         let mut request = Request::post(self.target.clone())
             .body(Body::from(body))
             .map_err(|e| UpstreamError::Exchange(e.to_string()))?;
         *request.headers_mut() = headers;
         let h = request.headers_mut();
-        h.insert(header::HOST, self.authority.clone());
+        if self.protocol == Protocol::Http1 {
+            h.insert(header::HOST, self.authority.clone());
+        }
         h.insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
@@ -193,7 +213,7 @@ impl Upstream {
             HeaderValue::from_static("storefront-auth-gateway"),
         );
         let response = sender
-            .send_request(request)
+            .send(request)
             .await
             .map_err(|e| UpstreamError::Exchange(e.to_string()))?;
         let status = response.status().as_u16();
@@ -207,7 +227,9 @@ impl Upstream {
                     UpstreamError::Exchange(e.to_string())
                 }
             })?;
-        self.keep(sender);
+        if self.protocol == Protocol::Http1 && !fresh {
+            self.keep(sender);
+        }
         Ok(UpstreamAnswer {
             status,
             content_type,
@@ -215,8 +237,28 @@ impl Upstream {
         })
     }
 
-    /// A kept connection that is still open and ready.
-    async fn kept(&self) -> Option<SendRequest<Body>> {
+    /// HTTP/2: the shared connection, opened when there is none or it closed.
+    async fn shared(&self) -> Result<Sender, UpstreamError> {
+        let current = || {
+            let shared = self.shared.lock().ok()?;
+            shared.as_ref().filter(|s| !s.is_closed())?.share()
+        };
+        if let Some(sender) = current() {
+            return Ok(sender);
+        }
+        let _opening = self.opening.lock().await;
+        if let Some(sender) = current() {
+            return Ok(sender);
+        }
+        let sender = self.connect().await?;
+        if let (Ok(mut shared), Some(kept)) = (self.shared.lock(), sender.share()) {
+            *shared = Some(kept);
+        }
+        Ok(sender)
+    }
+
+    /// HTTP/1.1: a kept connection that is still open and ready.
+    async fn kept(&self) -> Option<Sender> {
         loop {
             let mut sender = self.idle.lock().ok()?.pop()?;
             if !sender.is_closed() && sender.ready().await.is_ok() {
@@ -225,7 +267,7 @@ impl Upstream {
         }
     }
 
-    fn keep(&self, sender: SendRequest<Body>) {
+    fn keep(&self, sender: Sender) {
         if let Ok(mut idle) = self.idle.lock() {
             if idle.len() < MAX_IDLE {
                 idle.push(sender);
@@ -233,7 +275,7 @@ impl Upstream {
         }
     }
 
-    async fn connect(&self) -> Result<SendRequest<Body>, UpstreamError> {
+    async fn connect(&self) -> Result<Sender, UpstreamError> {
         let failed = |e: &dyn std::fmt::Display| UpstreamError::Connect(e.to_string());
         let tcp = tokio::net::TcpStream::connect((self.host.as_str(), self.port))
             .await
@@ -247,24 +289,15 @@ impl Upstream {
                     .connect(name, tcp)
                     .await
                     .map_err(|e| failed(&e))?;
-                handshake(stream).await
+                let h2 = stream.get_ref().1.alpn_protocol() == Some(b"h2".as_slice());
+                if self.protocol == Protocol::Http2 && !h2 {
+                    return Err(failed(&"the upstream did not agree to HTTP/2 (ALPN h2)"));
+                }
+                handshake(stream, self.protocol)
+                    .await
+                    .map_err(|e| failed(&e))
             }
-            None => handshake(tcp).await,
+            None => handshake(tcp, self.protocol).await.map_err(|e| failed(&e)),
         }
     }
-}
-
-/// An HTTP/1.1 connection over `io`, driven by its own task until it closes.
-async fn handshake<Io>(io: Io) -> Result<SendRequest<Body>, UpstreamError>
-where
-    Io: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
-{
-    let (sender, connection) =
-        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(io))
-            .await
-            .map_err(|e| UpstreamError::Connect(e.to_string()))?;
-    tokio::spawn(async move {
-        let _ = connection.await;
-    });
-    Ok(sender)
 }

@@ -1,0 +1,164 @@
+//! `gateway.upstream_protocol = "http2"`, seen from an HTTP/2 (prior knowledge) upstream that
+//! counts the connections it accepts and records what each request arrived as: every query
+//! shares one connection, a mutation takes a new one, an upstream that drops its connection
+//! costs the client nothing, and an upstream that does not speak HTTP/2 is a 502.
+
+use std::convert::Infallible;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use axum::body::Body;
+use axum::http::{Request, Response, Version};
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use tokio::net::TcpListener;
+use tokio::task::JoinSet;
+
+use crate::gateway::{at_once, upstream_unavailable};
+use crate::gateway_toy::{gateway, toy};
+use crate::helpers::TestApp;
+
+/// What one request arrived as: its version, `:authority`, whether it carried a `Host`
+/// header and the assertion.
+#[derive(Debug, Clone, PartialEq)]
+struct Arrival {
+    version: Version,
+    authority: Option<String>,
+    host_header: bool,
+    assertion: bool,
+}
+
+struct Http2Upstream {
+    url: String,
+    accepted: Arc<AtomicUsize>,
+    arrivals: Arc<Mutex<Vec<Arrival>>>,
+    /// The tasks serving the open connections: aborting them drops the connections at once,
+    /// as a restarted upstream does.
+    connections: Arc<Mutex<JoinSet<()>>>,
+}
+
+async fn answer(
+    request: Request<Incoming>,
+    arrivals: Arc<Mutex<Vec<Arrival>>>,
+) -> Result<Response<Body>, Infallible> {
+    arrivals.lock().unwrap().push(Arrival {
+        version: request.version(),
+        authority: request.uri().authority().map(|a| a.to_string()),
+        host_header: request.headers().contains_key("host"),
+        assertion: request
+            .headers()
+            .contains_key("x-storefront-auth-assertion"),
+    });
+    let mut response = Response::new(Body::from(r#"{"data":{"channel":{"entityId":1}}}"#));
+    response
+        .headers_mut()
+        .insert("content-type", "application/json".parse().unwrap());
+    Ok(response)
+}
+
+async fn http2_upstream() -> Http2Upstream {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/graphql", listener.local_addr().unwrap());
+    let upstream = Http2Upstream {
+        url,
+        accepted: Arc::default(),
+        arrivals: Arc::default(),
+        connections: Arc::new(Mutex::new(JoinSet::new())),
+    };
+    let (accepted, arrivals, connections) = (
+        upstream.accepted.clone(),
+        upstream.arrivals.clone(),
+        upstream.connections.clone(),
+    );
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            accepted.fetch_add(1, Ordering::SeqCst);
+            let arrivals = arrivals.clone();
+            let service = hyper::service::service_fn(move |r| answer(r, arrivals.clone()));
+            connections.lock().unwrap().spawn(async move {
+                let _ = hyper::server::conn::http2::Builder::new(TokioExecutor::new())
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    upstream
+}
+
+const QUERY: &str = "{ channel { entityId } }";
+const MUTATION: &str =
+    "mutation { cart { createCart(input: {lineItems: []}) { cart { entityId } } } }";
+
+async fn query(app: &TestApp, token: &str) {
+    let r = app.gql(Some(token), QUERY, &[]).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["data"]["channel"]["entityId"], 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn queries_share_one_http2_connection_and_a_mutation_takes_a_new_one() {
+    let upstream = http2_upstream().await;
+    let (app, _dir) = gateway(&upstream.url, |g| g.upstream_protocol = "http2".into()).await;
+    let token = app.private_token(&["Unauthenticated", "Customer"]).await;
+    for _ in 0..10 {
+        query(&app, &token).await;
+    }
+    // Clients at once share the one connection (HTTP/1.1 would open one each).
+    for _ in 0..3 {
+        assert_eq!(at_once(&app, &token, 16).await, vec![200; 16]);
+    }
+    assert_eq!(upstream.accepted.load(Ordering::SeqCst), 1);
+    let r = app.gql(Some(&token), MUTATION, &[]).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(upstream.accepted.load(Ordering::SeqCst), 2);
+
+    let arrivals = upstream.arrivals.lock().unwrap().clone();
+    assert_eq!(arrivals.len(), 10 + 48 + 1);
+    let authority = upstream.url["http://".len()..].trim_end_matches("/graphql");
+    for arrival in arrivals {
+        assert_eq!(
+            arrival,
+            Arrival {
+                version: Version::HTTP_2,
+                authority: Some(authority.to_string()),
+                host_header: false,
+                assertion: true,
+            }
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_http2_upstream_that_drops_its_connection_costs_the_client_nothing() {
+    let upstream = http2_upstream().await;
+    let (app, _dir) = gateway(&upstream.url, |g| g.upstream_protocol = "http2".into()).await;
+    let token = app.private_token(&["Unauthenticated", "Customer"]).await;
+    for round in 0..4 {
+        query(&app, &token).await;
+        upstream.connections.lock().unwrap().abort_all();
+        if round % 2 == 0 {
+            // Time for the close to arrive, so the gateway finds the connection closed before
+            // it sends; on odd rounds it may find out only by sending (and tries again).
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+    query(&app, &token).await;
+    let accepted = upstream.accepted.load(Ordering::SeqCst);
+    assert!((5..=9).contains(&accepted), "{accepted}");
+    let metrics = app.metrics().await;
+    assert!(
+        metrics.contains("storefront_auth_gateway_upstream_calls_total{result=\"ok\"} 5"),
+        "{metrics}"
+    );
+}
+
+#[tokio::test]
+async fn an_upstream_that_does_not_speak_http2_is_a_502() {
+    let (toy, url) = toy().await;
+    let (app, _dir) = gateway(&url, |g| g.upstream_protocol = "http2".into()).await;
+    let token = app.private_token(&["Unauthenticated", "Customer"]).await;
+    for _ in 0..2 {
+        upstream_unavailable(&app, &token, QUERY).await;
+    }
+    assert!(toy.received.lock().unwrap().is_empty());
+}
