@@ -57,10 +57,11 @@ async fn serve(mut stream: TcpStream, answers: usize, answered: Arc<AtomicUsize>
             "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
             body.len()
         );
+        // Counted before it is written: the client may read it before this task runs again.
+        answered.fetch_add(1, Ordering::SeqCst);
         if stream.write_all(response.as_bytes()).await.is_err() {
             return;
         }
-        answered.fetch_add(1, Ordering::SeqCst);
     }
 }
 

@@ -56,7 +56,8 @@ async fn answer(
     Ok(response)
 }
 
-async fn http2_upstream() -> Http2Upstream {
+/// An HTTP/2 upstream that takes at most `streams` calls at once on a connection.
+async fn http2_upstream(streams: u32) -> Http2Upstream {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/graphql", listener.local_addr().unwrap());
     let upstream = Http2Upstream {
@@ -77,6 +78,7 @@ async fn http2_upstream() -> Http2Upstream {
             let service = hyper::service::service_fn(move |r| answer(r, arrivals.clone()));
             connections.lock().unwrap().spawn(async move {
                 let _ = hyper::server::conn::http2::Builder::new(TokioExecutor::new())
+                    .max_concurrent_streams(streams)
                     .serve_connection(TokioIo::new(stream), service)
                     .await;
             });
@@ -97,7 +99,7 @@ async fn query(app: &TestApp, token: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn queries_share_one_http2_connection_and_a_mutation_takes_a_new_one() {
-    let upstream = http2_upstream().await;
+    let upstream = http2_upstream(200).await;
     let (app, _dir) = gateway(&upstream.url, |g| g.upstream_protocol = "http2".into()).await;
     let token = app.private_token(&["Unauthenticated", "Customer"]).await;
     for _ in 0..10 {
@@ -130,7 +132,7 @@ async fn queries_share_one_http2_connection_and_a_mutation_takes_a_new_one() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_http2_upstream_that_drops_its_connection_costs_the_client_nothing() {
-    let upstream = http2_upstream().await;
+    let upstream = http2_upstream(200).await;
     let (app, _dir) = gateway(&upstream.url, |g| g.upstream_protocol = "http2".into()).await;
     let token = app.private_token(&["Unauthenticated", "Customer"]).await;
     for round in 0..4 {
@@ -150,6 +152,20 @@ async fn an_http2_upstream_that_drops_its_connection_costs_the_client_nothing() 
         metrics.contains("storefront_auth_gateway_upstream_calls_total{result=\"ok\"} 5"),
         "{metrics}"
     );
+}
+
+/// More calls at once than the upstream takes streams: the rest wait on the connection (within
+/// the timeout) instead of failing or opening more connections.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn calls_beyond_the_upstreams_stream_limit_wait_their_turn() {
+    let upstream = http2_upstream(2).await;
+    let (app, _dir) = gateway(&upstream.url, |g| g.upstream_protocol = "http2".into()).await;
+    let token = app.private_token(&["Unauthenticated", "Customer"]).await;
+    for _ in 0..3 {
+        assert_eq!(at_once(&app, &token, 24).await, vec![200; 24]);
+    }
+    assert_eq!(upstream.accepted.load(Ordering::SeqCst), 1);
+    assert_eq!(upstream.arrivals.lock().unwrap().len(), 72);
 }
 
 #[tokio::test]

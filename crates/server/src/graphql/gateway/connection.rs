@@ -84,7 +84,13 @@ where
             Ok(Sender::Http1(sender))
         }
         Protocol::Http2 => {
-            let (sender, connection) = http2::handshake(TokioExecutor::new(), io).await?;
+            // One stream until the upstream's SETTINGS say how many it takes: hyper assumes
+            // 100 before that, and an upstream that takes fewer would refuse the rest of a
+            // first burst of calls.
+            let (sender, connection) = http2::Builder::new(TokioExecutor::new())
+                .initial_max_send_streams(1)
+                .handshake(io)
+                .await?;
             tokio::spawn(async move {
                 let _ = connection.await;
             });

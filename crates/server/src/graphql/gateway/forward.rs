@@ -20,7 +20,7 @@ use storefront_auth_core::ScopeSet;
 use super::breaker::Admission;
 use super::denials::{self, DeniedMode};
 use super::reply::{answer, failure};
-use super::upstream::{UpstreamAnswer, UpstreamError};
+use super::upstream::{Attempt, UpstreamAnswer, UpstreamError};
 use super::Gateway;
 use crate::graphql::answer::{run, Operation};
 use crate::graphql::responses::refused;
@@ -258,13 +258,17 @@ async fn call(
     if admission == Admission::Refused {
         return Err(UpstreamError::BreakerOpen);
     }
-    let mut result = gw.upstream.post(headers(), body.clone(), mutation).await;
+    let first = match mutation {
+        true => Attempt::Mutation,
+        false => Attempt::Query,
+    };
+    let mut result = gw.upstream.post(headers(), body.clone(), first).await;
     let retry = matches!(
         result,
         Err(UpstreamError::Connect(_) | UpstreamError::Exchange(_))
     );
     if retry && !mutation {
-        result = gw.upstream.post(headers(), body, true).await;
+        result = gw.upstream.post(headers(), body, Attempt::QueryAgain).await;
     }
     let ok = match &result {
         Ok(a) => a.status < 500,

@@ -12,7 +12,7 @@ use axum::http::HeaderMap;
 use storefront_auth_core::gateway_introspection::{sdl_from_introspection, INTROSPECTION_QUERY};
 use storefront_auth_core::secret::sha256_hex;
 
-use super::upstream::Upstream;
+use super::upstream::{Attempt, Upstream};
 use crate::config::GatewayConfig;
 
 /// One call at a time: introspection is asked at start and then every few minutes.
@@ -25,7 +25,7 @@ async fn fetch(upstream: &Upstream) -> Result<String, String> {
     let body = serde_json::json!({ "query": INTROSPECTION_QUERY }).to_string();
     let why = |e: String| format!("gateway.schema = introspect: the upstream {e}");
     let answer = upstream
-        .post(HeaderMap::new(), body.into(), true)
+        .post(HeaderMap::new(), body.into(), Attempt::Query)
         .await
         .map_err(|e| why(e.to_string()))?;
     if answer.status != 200 {

@@ -41,6 +41,20 @@ pub struct UpstreamAnswer {
     pub body: Bytes,
 }
 
+/// Which connection a call takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Attempt {
+    /// A query: a kept HTTP/1.1 connection, or the shared HTTP/2 one.
+    Query,
+    /// A query tried again after its connection failed: a new HTTP/1.1 connection (the kept
+    /// ones may all be stale), or the shared HTTP/2 one, opened again if it closed (a refused
+    /// stream is no reason for a connection of its own: under load that would be a storm).
+    QueryAgain,
+    /// A mutation: a new connection, never one the upstream may have closed meanwhile (it
+    /// cannot be tried again). Over HTTP/1.1 it is kept for queries afterwards.
+    Mutation,
+}
+
 pub struct Upstream {
     url: url::Url,
     host: String,
@@ -157,14 +171,13 @@ impl Upstream {
         &self.origin
     }
 
-    /// POSTs `body` (JSON) with `headers` (the allow-listed ones and the assertion). `fresh`
-    /// takes a new connection: a mutation is never sent on a kept one, which the upstream may
-    /// have closed in the meantime (a mutation cannot be retried).
+    /// POSTs `body` (JSON) with `headers` (the allow-listed ones and the assertion), on the
+    /// connection `attempt` says.
     pub async fn post(
         &self,
         headers: HeaderMap,
         body: Bytes,
-        fresh: bool,
+        attempt: Attempt,
     ) -> Result<UpstreamAnswer, UpstreamError> {
         let call = async {
             let _permit = self
@@ -172,7 +185,7 @@ impl Upstream {
                 .acquire()
                 .await
                 .map_err(|e| UpstreamError::Connect(e.to_string()))?;
-            self.exchange(headers, body, fresh).await
+            self.exchange(headers, body, attempt).await
         };
         match tokio::time::timeout(self.timeout, call).await {
             Ok(answer) => answer,
@@ -184,16 +197,17 @@ impl Upstream {
         &self,
         headers: HeaderMap,
         body: Bytes,
-        fresh: bool,
+        attempt: Attempt,
     ) -> Result<UpstreamAnswer, UpstreamError> {
-        // A fresh call leaves the kept connections to queries.
-        let mut sender = match (fresh, self.protocol) {
-            (true, _) => self.connect().await?,
-            (false, Protocol::Http1) => match self.kept().await {
+        let mut sender = match (attempt, self.protocol) {
+            (Attempt::Mutation, _) | (Attempt::QueryAgain, Protocol::Http1) => {
+                self.connect().await?
+            }
+            (_, Protocol::Http1) => match self.kept().await {
                 Some(s) => s,
                 None => self.connect().await?,
             },
-            (false, Protocol::Http2) => self.shared().await?,
+            (_, Protocol::Http2) => self.shared().await?,
         };
         let mut request = Request::post(self.target.clone())
             .body(Body::from(body))
@@ -227,7 +241,7 @@ impl Upstream {
                     UpstreamError::Exchange(e.to_string())
                 }
             })?;
-        if self.protocol == Protocol::Http1 && !fresh {
+        if self.protocol == Protocol::Http1 {
             self.keep(sender);
         }
         Ok(UpstreamAnswer {
