@@ -47,12 +47,23 @@ pub enum Attempt {
     /// A query: a kept HTTP/1.1 connection, or the shared HTTP/2 one.
     Query,
     /// A query tried again after its connection failed: a new HTTP/1.1 connection (the kept
-    /// ones may all be stale), or the shared HTTP/2 one, opened again if it closed (a refused
-    /// stream is no reason for a connection of its own: under load that would be a storm).
+    /// ones may all be stale), or the shared HTTP/2 one: the next generation when the call
+    /// failed on it (`Shared`), never a connection of its own (refused streams under load would
+    /// be a storm of them).
     QueryAgain,
     /// A mutation: a new connection, never one the upstream may have closed meanwhile (it
     /// cannot be tried again). Over HTTP/1.1 it is kept for queries afterwards.
     Mutation,
+}
+
+/// The shared HTTP/2 connection and its generation: a call that fails on it retires that
+/// generation, so the retry (and every call after) opens the next instead of trying a
+/// connection that failed but does not know yet that it is closed. Many calls failing on one
+/// generation open one connection.
+#[derive(Default)]
+struct Shared {
+    sender: Option<Sender>,
+    generation: u64,
 }
 
 pub struct Upstream {
@@ -72,7 +83,7 @@ pub struct Upstream {
     idle: Mutex<Vec<Sender>>,
     /// HTTP/2: the connection every call shares, and the lock of whoever is opening it (many
     /// calls at once find it closed, one opens the next).
-    shared: Mutex<Option<Sender>>,
+    shared: Mutex<Shared>,
     opening: tokio::sync::Mutex<()>,
     /// Calls in flight at once, at most `gateway.max_connections`: many clients at once never
     /// open more connections to the upstream than that. Waiting for one counts in the timeout.
@@ -158,7 +169,7 @@ impl Upstream {
             tls,
             protocol,
             idle: Mutex::new(Vec::new()),
-            shared: Mutex::new(None),
+            shared: Mutex::new(Shared::default()),
             opening: tokio::sync::Mutex::new(()),
             in_flight: tokio::sync::Semaphore::new(max_connections.max(1)),
             timeout,
@@ -199,15 +210,21 @@ impl Upstream {
         body: Bytes,
         attempt: Attempt,
     ) -> Result<UpstreamAnswer, UpstreamError> {
-        let mut sender = match (attempt, self.protocol) {
+        let (mut sender, generation) = match (attempt, self.protocol) {
             (Attempt::Mutation, _) | (Attempt::QueryAgain, Protocol::Http1) => {
-                self.connect_boxed().await?
+                (self.connect_boxed().await?, None)
             }
             (_, Protocol::Http1) => match self.kept().await {
-                Some(s) => s,
-                None => self.connect_boxed().await?,
+                Some(s) => (s, None),
+                None => (self.connect_boxed().await?, None),
             },
             (_, Protocol::Http2) => self.shared().await?,
+        };
+        let failed = |e: String| {
+            if let Some(generation) = generation {
+                self.retire(generation);
+            }
+            UpstreamError::Exchange(e)
         };
         let mut request = Request::post(self.target.clone())
             .body(Body::from(body))
@@ -229,7 +246,7 @@ impl Upstream {
         let response = sender
             .send(request)
             .await
-            .map_err(|e| UpstreamError::Exchange(e.to_string()))?;
+            .map_err(|e| failed(e.to_string()))?;
         let status = response.status().as_u16();
         let content_type = response.headers().get(header::CONTENT_TYPE).cloned();
         let body = axum::body::to_bytes(Body::new(response.into_body()), self.max_response)
@@ -238,7 +255,7 @@ impl Upstream {
                 if e.to_string().contains("length limit") {
                     UpstreamError::TooLarge
                 } else {
-                    UpstreamError::Exchange(e.to_string())
+                    failed(e.to_string())
                 }
             })?;
         if self.protocol == Protocol::Http1 {
@@ -251,24 +268,38 @@ impl Upstream {
         })
     }
 
-    /// HTTP/2: the shared connection, opened when there is none or it closed.
-    async fn shared(&self) -> Result<Sender, UpstreamError> {
+    /// HTTP/2: the shared connection and its generation, opened when there is none, it
+    /// closed or a call failed on it.
+    async fn shared(&self) -> Result<(Sender, Option<u64>), UpstreamError> {
         let current = || {
             let shared = self.shared.lock().ok()?;
-            shared.as_ref().filter(|s| !s.is_closed())?.share()
+            let sender = shared.sender.as_ref().filter(|s| !s.is_closed())?.share()?;
+            Some((sender, Some(shared.generation)))
         };
-        if let Some(sender) = current() {
-            return Ok(sender);
+        if let Some(found) = current() {
+            return Ok(found);
         }
         let _opening = self.opening.lock().await;
-        if let Some(sender) = current() {
-            return Ok(sender);
+        if let Some(found) = current() {
+            return Ok(found);
         }
         let sender = self.connect_boxed().await?;
-        if let (Ok(mut shared), Some(kept)) = (self.shared.lock(), sender.share()) {
-            *shared = Some(kept);
+        let mut shared = self
+            .shared
+            .lock()
+            .map_err(|e| UpstreamError::Connect(e.to_string()))?;
+        shared.generation += 1;
+        shared.sender = sender.share();
+        Ok((sender, Some(shared.generation)))
+    }
+
+    /// A call failed on the shared connection of `generation`: it is not given to another.
+    fn retire(&self, generation: u64) {
+        if let Ok(mut shared) = self.shared.lock() {
+            if shared.generation == generation {
+                shared.sender = None;
+            }
         }
-        Ok(sender)
     }
 
     /// HTTP/1.1: a kept connection that is still open and ready.
