@@ -226,23 +226,7 @@ impl Upstream {
             }
             UpstreamError::Exchange(e)
         };
-        let mut request = Request::post(self.target.clone())
-            .body(Body::from(body))
-            .map_err(|e| UpstreamError::Exchange(e.to_string()))?;
-        *request.headers_mut() = headers;
-        let h = request.headers_mut();
-        if self.protocol == Protocol::Http1 {
-            h.insert(header::HOST, self.authority.clone());
-        }
-        h.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        );
-        h.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
-        h.insert(
-            header::USER_AGENT,
-            HeaderValue::from_static("storefront-auth-gateway"),
-        );
+        let request = self.request(headers, body)?;
         let response = sender
             .send(request)
             .await
@@ -266,6 +250,28 @@ impl Upstream {
             content_type,
             body,
         })
+    }
+
+    /// The POST of `body` with `headers` and the fixed ones.
+    fn request(&self, headers: HeaderMap, body: Bytes) -> Result<Request<Body>, UpstreamError> {
+        let mut request = Request::post(self.target.clone())
+            .body(Body::from(body))
+            .map_err(|e| UpstreamError::Exchange(e.to_string()))?;
+        *request.headers_mut() = headers;
+        let h = request.headers_mut();
+        if self.protocol == Protocol::Http1 {
+            h.insert(header::HOST, self.authority.clone());
+        }
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        h.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+        h.insert(
+            header::USER_AGENT,
+            HeaderValue::from_static("storefront-auth-gateway"),
+        );
+        Ok(request)
     }
 
     /// HTTP/2: the shared connection and its generation, opened when there is none, it
