@@ -87,6 +87,13 @@ async fn http2_upstream(streams: u32) -> Http2Upstream {
     upstream
 }
 
+/// A gateway speaking HTTP/2 to `url`, and a private token whose scopes cover `QUERY`.
+async fn http2_gateway(url: &str) -> (TestApp, tempfile::TempDir, String) {
+    let (app, dir) = gateway(url, |g| g.upstream_protocol = "http2".into()).await;
+    let token = app.private_token(&["Unauthenticated", "Customer"]).await;
+    (app, dir, token)
+}
+
 const QUERY: &str = "{ channel { entityId } }";
 const MUTATION: &str =
     "mutation { cart { createCart(input: {lineItems: []}) { cart { entityId } } } }";
@@ -100,8 +107,7 @@ async fn query(app: &TestApp, token: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn queries_share_one_http2_connection_and_a_mutation_takes_a_new_one() {
     let upstream = http2_upstream(200).await;
-    let (app, _dir) = gateway(&upstream.url, |g| g.upstream_protocol = "http2".into()).await;
-    let token = app.private_token(&["Unauthenticated", "Customer"]).await;
+    let (app, _dir, token) = http2_gateway(&upstream.url).await;
     for _ in 0..10 {
         query(&app, &token).await;
     }
@@ -133,8 +139,7 @@ async fn queries_share_one_http2_connection_and_a_mutation_takes_a_new_one() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_http2_upstream_that_drops_its_connection_costs_the_client_nothing() {
     let upstream = http2_upstream(200).await;
-    let (app, _dir) = gateway(&upstream.url, |g| g.upstream_protocol = "http2".into()).await;
-    let token = app.private_token(&["Unauthenticated", "Customer"]).await;
+    let (app, _dir, token) = http2_gateway(&upstream.url).await;
     for round in 0..4 {
         query(&app, &token).await;
         upstream.connections.lock().unwrap().abort_all();
@@ -159,8 +164,7 @@ async fn an_http2_upstream_that_drops_its_connection_costs_the_client_nothing() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn calls_beyond_the_upstreams_stream_limit_wait_their_turn() {
     let upstream = http2_upstream(2).await;
-    let (app, _dir) = gateway(&upstream.url, |g| g.upstream_protocol = "http2".into()).await;
-    let token = app.private_token(&["Unauthenticated", "Customer"]).await;
+    let (app, _dir, token) = http2_gateway(&upstream.url).await;
     for _ in 0..3 {
         assert_eq!(at_once(&app, &token, 24).await, vec![200; 24]);
     }
@@ -171,8 +175,7 @@ async fn calls_beyond_the_upstreams_stream_limit_wait_their_turn() {
 #[tokio::test]
 async fn an_upstream_that_does_not_speak_http2_is_a_502() {
     let (toy, url) = toy().await;
-    let (app, _dir) = gateway(&url, |g| g.upstream_protocol = "http2".into()).await;
-    let token = app.private_token(&["Unauthenticated", "Customer"]).await;
+    let (app, _dir, token) = http2_gateway(&url).await;
     for _ in 0..2 {
         upstream_unavailable(&app, &token, QUERY).await;
     }
