@@ -3,7 +3,7 @@
 //! it (`answer`), and add the response headers.
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue};
@@ -102,7 +102,7 @@ fn logged(log: &RequestLog, response: &Response, operation: Option<String>) {
     log.update(|f| {
         f.operation = operation;
         f.graphql = outcome;
-        if let (Some(fields), Some((_, d))) = (would_deny, f.inspected.as_mut()) {
+        if let (Some(fields), Some(d)) = (would_deny, f.inspected_mut()) {
             d.would_deny = Some(fields);
         }
     });
@@ -165,14 +165,8 @@ async fn customer(
         customer: customer.customer,
         discount_bp,
         browser: origin.is_browser(),
-        host: crate::http::headers::public_host(headers).unwrap_or_else(|| {
-            format!(
-                "store-{}-{}.{}",
-                store.hash,
-                channel.channel_id,
-                g.domain.settings().domain
-            )
-        }),
+        host_header: headers.get(header::HOST).cloned(),
+        host: OnceLock::new(),
         client_ip: admitted.client_ip,
         sign_in: customer.sign_in,
         unknown_customer_id: customer.unknown_customer_id,

@@ -43,7 +43,7 @@ pub fn seen(
         customer_source,
         ..Default::default()
     };
-    log.update(|f| f.inspected = Some((store_id, Box::new(record))));
+    log.update(|f| f.inspected = Some((store_id, std::sync::Arc::new(record))));
 }
 
 /// Adds what the document needed, what the token was granted, and a rehearsal's verdict.
@@ -54,7 +54,7 @@ pub fn scopes(log: &RequestLog, analysis: Option<&Analysis>, grant: &Grant) {
         .would_refuse
         .map(|(rule, at)| format!("{rule}; at={}", &format_rfc3339(at)[..10]));
     log.update(|f| {
-        if let Some((_, d)) = f.inspected.as_mut() {
+        if let Some(d) = f.inspected_mut() {
             d.required_scopes = required;
             d.granted_scopes = granted;
             d.rehearsal = rehearsal;

@@ -26,8 +26,8 @@ pub fn host(headers: &HeaderMap) -> Option<&str> {
 
 /// The `Host` a request named, when it is a plain host name with an optional port (the
 /// storefront host resolution ignores the port; absolute URLs keep it).
-pub fn public_host(headers: &HeaderMap) -> Option<String> {
-    let host = host(headers)?;
+pub fn public_host(host: &HeaderValue) -> Option<String> {
+    let host = host.to_str().ok()?;
     let (name, port) = match host.rsplit_once(':') {
         Some((name, port)) => (name, Some(port)),
         None => (host, None),

@@ -67,6 +67,7 @@ pub mod wishlist;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use async_graphql::{EmptySubscription, ErrorExtensions, Schema};
+use axum::http::HeaderValue;
 use storefront_auth_store::{Channel, Customer, StoreRecord};
 
 use crate::http::cookies::CookieJar;
@@ -88,9 +89,10 @@ pub struct GqlContext {
     /// The customer's group discount in basis points (0 for guests).
     pub discount_bp: i64,
     pub browser: bool,
-    /// The host (and port) the request addressed, as this server is reached: the host of the
-    /// absolute URLs it answers (images, checkout, pages).
-    pub host: String,
+    /// The request's `Host` header, which `host()` reads the first time a resolver asks.
+    pub host_header: Option<HeaderValue>,
+    /// `host()`, once worked out (most documents never ask for it).
+    pub host: OnceLock<String>,
     pub client_ip: std::net::IpAddr,
     /// Digest of the session or CAT the request signed in with.
     pub sign_in: Option<String>,
@@ -126,10 +128,29 @@ impl GqlContext {
         })
     }
 
+    /// The host (and port) the request addressed, as this server is reached: the host of the
+    /// absolute URLs it answers (images, checkout, pages). A `Host` that is not a plain host
+    /// name gets the channel's own storefront host.
+    pub fn host(&self) -> &str {
+        self.host.get_or_init(|| {
+            let named = self.host_header.as_ref();
+            named
+                .and_then(crate::http::headers::public_host)
+                .unwrap_or_else(|| {
+                    format!(
+                        "store-{}-{}.{}",
+                        self.store.hash,
+                        self.channel.channel_id,
+                        self.domain.settings().domain
+                    )
+                })
+        })
+    }
+
     /// `https://{host}` (`http` when browsers reach this server without TLS).
     pub fn origin(&self) -> String {
         let scheme = if self.cookies.secure { "https" } else { "http" };
-        format!("{scheme}://{}", self.host)
+        format!("{scheme}://{}", self.host())
     }
 
     /// The store's brands, categories and web pages (and its products when the catalog is

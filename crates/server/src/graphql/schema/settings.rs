@@ -25,7 +25,7 @@ impl UrlField {
             vanity_url: gql.channel.site_url.trim_end_matches('/').to_string(),
             // A bare host (Catalyst builds `https://{cdnUrl}/…`): this server serves the
             // store's images itself.
-            cdn_url: gql.host.clone(),
+            cdn_url: gql.host().to_string(),
             checkout_url: Some(format!("{}/checkout", gql.origin())),
         }
     }

@@ -47,8 +47,15 @@ pub struct LogFields {
     /// How a GraphQL answer went: with data and no errors, with some, or refused.
     pub graphql: Option<GraphqlOutcome>,
     /// A storefront-API decision for the inspector: its store and what the handler saw (the
-    /// outcome is filled in here, from the response).
-    pub inspected: Option<(i64, Box<DecisionRecord>)>,
+    /// outcome is filled in here, from the response). Not shared until it is recorded.
+    pub inspected: Option<(i64, Arc<DecisionRecord>)>,
+}
+
+impl LogFields {
+    /// The inspector's record of this request, while the handler fills it in.
+    pub fn inspected_mut(&mut self) -> Option<&mut DecisionRecord> {
+        self.inspected.as_mut().and_then(|(_, d)| Arc::get_mut(d))
+    }
 }
 
 /// What a GraphQL answer held: its errors, and whether it had data. A request with errors
@@ -293,7 +300,6 @@ fn finish(started: Started, response: &mut Response) {
         decision,
         elapsed.as_secs_f64() * 1000.0,
     );
-    inspected(&state.domain, &mut fields, status.as_u16(), decision);
     if let Some((writer, format)) = SINK.get() {
         if tracing::enabled!(target: "request", tracing::Level::INFO) {
             let line = Line {
@@ -308,28 +314,29 @@ fn finish(started: Started, response: &mut Response) {
             let _ = writer.clone().write_all(text.as_bytes());
         }
     }
+    // After the line: the record takes the line's strings instead of copies.
+    inspected(&state.domain, &mut fields, status.as_u16(), decision);
 }
 
 /// Hands a storefront-API decision to the inspector, with its outcome (moved, not copied).
 fn inspected(domain: &Domain, fields: &mut LogFields, status: u16, decision: &'static str) {
-    let Some((store_id, record)) = fields.inspected.take() else {
+    let Some((store_id, mut record)) = fields.inspected.take() else {
         return;
     };
-    let record = DecisionRecord {
-        at: domain.now_for(store_id),
-        correlation_id: fields.correlation_id.clone(),
-        operation: fields.operation.clone(),
-        token_id: fields.token_id.clone(),
-        token_kind: fields.kind,
-        status,
-        decision,
-        reason: fields.reason,
-        upstream: fields
+    if let Some(d) = Arc::get_mut(&mut record) {
+        d.at = domain.now_for(store_id);
+        d.correlation_id = fields.correlation_id.take();
+        d.operation = fields.operation.take();
+        d.token_id = fields.token_id.take();
+        d.token_kind = fields.kind;
+        d.status = status;
+        d.decision = decision;
+        d.reason = fields.reason;
+        d.upstream = fields
             .graphql
             .and_then(|g| g.upstream)
-            .map(|u| format!("{} (status {}, {} ms)", u.result, u.status, u.ms)),
-        ..*record
-    };
+            .map(|u| format!("{} (status {}, {} ms)", u.result, u.status, u.ms));
+    }
     domain.decisions().record(store_id, record);
 }
 

@@ -61,10 +61,15 @@ impl DecisionLog {
         }
     }
 
-    pub fn record(&self, store_id: i64, mut d: DecisionRecord) {
-        d.id = 1 + self
-            .next_id
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    /// Keeps `d` as the store's newest decision. A request's record is an `Arc` from its start
+    /// (`LogFields::inspected`), so keeping it allocates nothing more.
+    pub fn record(&self, store_id: i64, d: impl Into<Arc<DecisionRecord>>) {
+        let mut d = d.into();
+        if let Some(d) = Arc::get_mut(&mut d) {
+            d.id = 1 + self
+                .next_id
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
         let ring = self
             .rings
             .read()
@@ -77,7 +82,6 @@ impl DecisionLog {
                 Err(_) => return,
             },
         };
-        let d = Arc::new(d);
         let oldest = match ring.lock() {
             Ok(mut r) => {
                 let oldest = (r.len() >= PER_STORE).then(|| r.pop_front()).flatten();
