@@ -17,7 +17,7 @@ pub const PER_STORE: usize = 1_000;
 pub struct DecisionRecord {
     /// Unix seconds, by the server's clock.
     pub at: i64,
-    /// A number that names the decision in this instance's ring (for its page).
+    /// A number that names the decision in its store's ring on this instance (for its page).
     pub id: u64,
     pub correlation_id: Option<String>,
     pub operation: Option<String>,
@@ -43,14 +43,21 @@ pub struct DecisionRecord {
     pub would_deny: Option<String>,
 }
 
-/// One store's decisions, oldest first.
-type Ring = Arc<Mutex<VecDeque<Arc<DecisionRecord>>>>;
+/// One store's decisions, oldest first, and how many it has had (the next one's id).
+#[derive(Debug, Default)]
+struct Decisions {
+    kept: VecDeque<Arc<DecisionRecord>>,
+    counted: u64,
+}
 
-/// Every store's ring.
+type Ring = Arc<Mutex<Decisions>>;
+
+/// Every store's ring. A request takes the map's read lock and its store's ring lock, and
+/// writes nothing else that every request shares (no global counter, no reference count of
+/// the ring): each such write moves a cache line between the cores serving requests.
 #[derive(Debug, Default)]
 pub struct DecisionLog {
     rings: RwLock<HashMap<i64, Ring>>,
-    next_id: std::sync::atomic::AtomicU64,
 }
 
 impl DecisionLog {
@@ -61,36 +68,26 @@ impl DecisionLog {
         }
     }
 
-    /// Keeps `d` as the store's newest decision. A request's record is an `Arc` from its start
+    /// Keeps `d` as the store's newest decision, numbered in the store's order (ids count the
+    /// store's decisions since its ring began). A request's record is an `Arc` from its start
     /// (`LogFields::inspected`), so keeping it allocates nothing more.
     pub fn record(&self, store_id: i64, d: impl Into<Arc<DecisionRecord>>) {
-        let mut d = d.into();
-        if let Some(d) = Arc::get_mut(&mut d) {
-            d.id = 1 + self
-                .next_id
-                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        }
-        let ring = self
-            .rings
-            .read()
-            .ok()
-            .and_then(|m| m.get(&store_id).cloned());
-        let ring = match ring {
-            Some(r) => r,
-            None => match self.rings.write() {
-                Ok(mut m) => m.entry(store_id).or_default().clone(),
-                Err(_) => return,
+        let d = d.into();
+        let oldest = match self.rings.read() {
+            Ok(m) => match m.get(&store_id) {
+                Some(ring) => push(ring, d),
+                None => {
+                    drop(m);
+                    let ring = match self.rings.write() {
+                        Ok(mut m) => m.entry(store_id).or_default().clone(),
+                        Err(_) => return,
+                    };
+                    push(&ring, d)
+                }
             },
+            Err(_) => None,
         };
-        let oldest = match ring.lock() {
-            Ok(mut r) => {
-                let oldest = (r.len() >= PER_STORE).then(|| r.pop_front()).flatten();
-                r.push_back(d);
-                oldest
-            }
-            Err(_) => return,
-        };
-        // Freed after the lock: the oldest record is cold in the cache, and every request of
+        // Freed after the locks: the oldest record is cold in the cache, and every request of
         // the store waits for this lock.
         drop(oldest);
     }
@@ -112,6 +109,7 @@ impl DecisionLog {
         };
         let found = match ring.lock() {
             Ok(r) => r
+                .kept
                 .iter()
                 .rev()
                 .filter(|d| keep(d))
@@ -122,6 +120,20 @@ impl DecisionLog {
         };
         found
     }
+}
+
+/// Appends `d` with the ring's next id; returns the record that fell off, if one did.
+fn push(ring: &Ring, mut d: Arc<DecisionRecord>) -> Option<Arc<DecisionRecord>> {
+    let mut r = ring.lock().ok()?;
+    r.counted += 1;
+    if let Some(d) = Arc::get_mut(&mut d) {
+        d.id = r.counted;
+    }
+    let oldest = (r.kept.len() >= PER_STORE)
+        .then(|| r.kept.pop_front())
+        .flatten();
+    r.kept.push_back(d);
+    oldest
 }
 
 #[cfg(test)]
@@ -149,7 +161,12 @@ mod tests {
         let refused = log.recent(1, 5, |d| d.status == 403);
         assert_eq!(refused.len(), 5);
         assert!(refused.iter().all(|d| d.status == 403));
-        assert_eq!(log.recent(2, 10, |_| true).len(), 1);
+        let other = log.recent(2, 10, |_| true);
+        assert_eq!(
+            other.iter().map(|d| d.id).collect::<Vec<_>>(),
+            [1],
+            "its own count"
+        );
         assert!(log.recent(3, 10, |_| true).is_empty());
     }
 }
