@@ -1,10 +1,11 @@
 //! `gateway.upstream_protocol = "http2"`, seen from an HTTP/2 (prior knowledge) upstream that
 //! counts the connections it accepts and records what each request arrived as: every query
 //! shares one connection, a mutation takes a new one, an upstream that drops its connection
-//! costs the client nothing, and an upstream that does not speak HTTP/2 is a 502.
+//! costs the client nothing, oversized answers leave the shared connection serving, and an
+//! upstream that does not speak HTTP/2 is a 502.
 
 use std::convert::Infallible;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
@@ -32,14 +33,20 @@ struct Http2Upstream {
     url: String,
     accepted: Arc<AtomicUsize>,
     arrivals: Arc<Mutex<Vec<Arrival>>>,
+    /// While set, every answer is `HUGE` bytes long.
+    huge: Arc<AtomicBool>,
     /// The tasks serving the open connections: aborting them drops the connections at once,
     /// as a restarted upstream does.
     connections: Arc<Mutex<JoinSet<()>>>,
 }
 
+/// An oversized answer: far above the gateway's `max_response_bytes` (16 KiB in these tests).
+const HUGE: usize = 1 << 20;
+
 async fn answer(
     request: Request<Incoming>,
     arrivals: Arc<Mutex<Vec<Arrival>>>,
+    huge: bool,
 ) -> Result<Response<Body>, Infallible> {
     arrivals.lock().unwrap().push(Arrival {
         version: request.version(),
@@ -49,7 +56,12 @@ async fn answer(
             .headers()
             .contains_key("x-storefront-auth-assertion"),
     });
-    let mut response = Response::new(Body::from(r#"{"data":{"channel":{"entityId":1}}}"#));
+    let body = if huge {
+        Body::from(format!(r#"{{"data":{{"blob":"{}"}}}}"#, "x".repeat(HUGE)))
+    } else {
+        Body::from(r#"{"data":{"channel":{"entityId":1}}}"#)
+    };
+    let mut response = Response::new(body);
     response
         .headers_mut()
         .insert("content-type", "application/json".parse().unwrap());
@@ -64,18 +76,22 @@ async fn http2_upstream(streams: u32) -> Http2Upstream {
         url,
         accepted: Arc::default(),
         arrivals: Arc::default(),
+        huge: Arc::default(),
         connections: Arc::new(Mutex::new(JoinSet::new())),
     };
-    let (accepted, arrivals, connections) = (
+    let (accepted, arrivals, huge, connections) = (
         upstream.accepted.clone(),
         upstream.arrivals.clone(),
+        upstream.huge.clone(),
         upstream.connections.clone(),
     );
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
             accepted.fetch_add(1, Ordering::SeqCst);
-            let arrivals = arrivals.clone();
-            let service = hyper::service::service_fn(move |r| answer(r, arrivals.clone()));
+            let (arrivals, huge) = (arrivals.clone(), huge.clone());
+            let service = hyper::service::service_fn(move |r| {
+                answer(r, arrivals.clone(), huge.load(Ordering::SeqCst))
+            });
             connections.lock().unwrap().spawn(async move {
                 let _ = hyper::server::conn::http2::Builder::new(TokioExecutor::new())
                     .max_concurrent_streams(streams)
@@ -170,6 +186,35 @@ async fn calls_beyond_the_upstreams_stream_limit_wait_their_turn() {
     }
     assert_eq!(upstream.accepted.load(Ordering::SeqCst), 1);
     assert_eq!(upstream.arrivals.lock().unwrap().len(), 72);
+}
+
+/// A refused oversized answer is abandoned mid-stream. Its data must still be given back to
+/// the shared connection's flow-control window, or after a few megabytes every call on that
+/// connection would wait for a window that never opens (and time out as a 504).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oversized_answers_leave_the_shared_connection_serving() {
+    let upstream = http2_upstream(100).await;
+    let (app, _dir, token) = http2_gateway(&upstream.url).await;
+    query(&app, &token).await;
+    // 12 MiB offered in all: more than the connection's window (hyper's default is 5 MiB).
+    for i in 0..12 {
+        upstream.huge.store(true, Ordering::SeqCst);
+        let r = app.gql(Some(&token), QUERY, &[]).await;
+        assert_eq!(r.status, 502, "answer {i}: {:?}", r.body);
+        assert_eq!(
+            r.body["errors"][0]["extensions"]["code"], "UPSTREAM_UNAVAILABLE",
+            "answer {i}"
+        );
+        upstream.huge.store(false, Ordering::SeqCst);
+        query(&app, &token).await;
+    }
+    // A burst after them still fits, on the same connection.
+    assert_eq!(at_once(&app, &token, 16).await, vec![200; 16]);
+    assert_eq!(upstream.accepted.load(Ordering::SeqCst), 1);
+    assert!(app
+        .metrics()
+        .await
+        .contains("storefront_auth_gateway_upstream_calls_total{result=\"too_large\"} 12\n"));
 }
 
 #[tokio::test]
