@@ -42,7 +42,9 @@ pub enum GatewayCmd {
     /// Retires an assertion key: it leaves the JWKS (running servers within 30 seconds), and
     /// assertions it signed stop verifying. The last live key cannot be retired.
     RetireKey {
-        /// The key's id (`kid`), as the JWKS lists it.
+        /// The key's id (`kid`), as the JWKS lists it. A kid is base64url, so it may start
+        /// with `-`: taken as the value, not as a flag.
+        #[arg(allow_hyphen_values = true)]
         kid: String,
     },
     /// A valid assertion and hostile ones (JSON), signed with the assertion key ring, for
