@@ -127,9 +127,47 @@ fn invalid(message: impl Into<String>) -> ConfigError {
     ConfigError::Invalid(message.into())
 }
 
+/// `gateway.denied`'s values: what a document with denied fields gets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeniedMode {
+    Null,
+    Reject,
+    Report,
+}
+
+/// `gateway.upstream_protocol`'s values: the protocol spoken to the upstream.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UpstreamProtocol {
+    Http1,
+    Http2,
+}
+
 impl GatewayConfig {
     pub fn enabled(&self) -> bool {
         self.upstream.is_some()
+    }
+
+    /// `denied`, read: the one place its values are listed.
+    pub fn denied_mode(&self) -> Result<DeniedMode, String> {
+        match self.denied.as_str() {
+            "null" => Ok(DeniedMode::Null),
+            "reject" => Ok(DeniedMode::Reject),
+            "report" => Ok(DeniedMode::Report),
+            other => Err(format!(
+                "gateway.denied = {other:?}: must be null, reject or report"
+            )),
+        }
+    }
+
+    /// `upstream_protocol`, read: the one place its values are listed.
+    pub fn protocol(&self) -> Result<UpstreamProtocol, String> {
+        match self.upstream_protocol.as_str() {
+            "http1" => Ok(UpstreamProtocol::Http1),
+            "http2" => Ok(UpstreamProtocol::Http2),
+            other => Err(format!(
+                "gateway.upstream_protocol = {other:?}: must be http1 or http2"
+            )),
+        }
     }
 
     /// The checks that need no file: URL, modes, bounds, the allow-list.
@@ -150,18 +188,8 @@ impl GatewayConfig {
             ));
         }
         self.check_schema()?;
-        if !matches!(self.denied.as_str(), "null" | "reject" | "report") {
-            return Err(invalid(format!(
-                "gateway.denied = {:?}: must be null, reject or report",
-                self.denied
-            )));
-        }
-        if !matches!(self.upstream_protocol.as_str(), "http1" | "http2") {
-            return Err(invalid(format!(
-                "gateway.upstream_protocol = {:?}: must be http1 or http2",
-                self.upstream_protocol
-            )));
-        }
+        self.denied_mode().map_err(invalid)?;
+        self.protocol().map_err(invalid)?;
         self.check_bounds()?;
         self.check_tls(&url)?;
         if let Some(h) = self.forward_headers.iter().find(|h| {

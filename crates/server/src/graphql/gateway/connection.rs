@@ -11,23 +11,7 @@ use hyper::body::Incoming;
 use hyper::client::conn::{http1, http2};
 use hyper_util::rt::{TokioExecutor, TokioIo};
 
-/// The protocol spoken to the upstream.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Protocol {
-    Http1,
-    Http2,
-}
-
-impl Protocol {
-    /// `gateway.upstream_protocol`'s values.
-    pub fn parse(name: &str) -> Option<Protocol> {
-        match name {
-            "http1" => Some(Protocol::Http1),
-            "http2" => Some(Protocol::Http2),
-            _ => None,
-        }
-    }
-}
+use crate::config::gateway::UpstreamProtocol as Protocol;
 
 /// The sending half of a connection; an HTTP/2 one is cloned for every call it carries.
 pub enum Sender {

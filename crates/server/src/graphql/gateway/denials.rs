@@ -19,25 +19,6 @@ use crate::graphql::answer::Operation;
 use crate::graphql::scope_extension::scope_error;
 use crate::http::request_log::GraphqlOutcome;
 
-/// What a document with denied fields gets (`gateway.denied`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DeniedMode {
-    Null,
-    Reject,
-    Report,
-}
-
-impl DeniedMode {
-    pub fn parse(s: &str) -> Option<DeniedMode> {
-        match s {
-            "null" => Some(DeniedMode::Null),
-            "reject" => Some(DeniedMode::Reject),
-            "report" => Some(DeniedMode::Report),
-            _ => None,
-        }
-    }
-}
-
 /// `report`: the fields the token would have seen nulled, by the scope they need:
 /// `Customer: Query.customer; B2B: Company.users`.
 pub fn would_deny(analysis: &Analysis, have: ScopeSet) -> String {

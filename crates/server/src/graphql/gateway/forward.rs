@@ -18,10 +18,11 @@ use storefront_auth_core::gateway_document::{
 use storefront_auth_core::ScopeSet;
 
 use super::breaker::Admission;
-use super::denials::{self, DeniedMode};
+use super::denials;
 use super::reply::{answer, failure};
 use super::upstream::{Attempt, UpstreamAnswer, UpstreamError};
 use super::Gateway;
+use crate::config::gateway::DeniedMode;
 use crate::graphql::answer::{run, Operation};
 use crate::graphql::responses::refused;
 use crate::graphql::scope_extension::MESSAGE as SCOPE_MESSAGE;

@@ -37,7 +37,7 @@ pub struct Gateway {
     pub keys: AssertionKeys,
     pub assertions: assertion::Assertions,
     /// What a document selecting fields the token may not see gets.
-    pub denied: denials::DeniedMode,
+    pub denied: crate::config::gateway::DeniedMode,
     /// Client headers copied to the upstream.
     pub forward_headers: Vec<HeaderName>,
     /// The SDL's SHA-256, logged at start.
@@ -68,8 +68,7 @@ impl Gateway {
             .collect();
         let validator = validation::UpstreamValidator::from_sdl(&schema.sdl)
             .map_err(|e| format!("gateway.schema: {e}"))?;
-        let denied = denials::DeniedMode::parse(&config.denied)
-            .ok_or_else(|| format!("gateway.denied = {:?}", config.denied))?;
+        let denied = config.denied_mode()?;
         let gateway = Gateway {
             denied,
             validator,

@@ -5,7 +5,7 @@
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
-use super::connection::Protocol;
+use crate::config::gateway::UpstreamProtocol as Protocol;
 use crate::config::GatewayConfig;
 
 fn read(key: &str, path: &str) -> Result<Vec<u8>, String> {

@@ -13,7 +13,8 @@ use std::time::Duration;
 use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderMap, HeaderValue, Request};
 
-use super::connection::{handshake, Protocol, Sender};
+use super::connection::{handshake, Sender};
+use crate::config::gateway::UpstreamProtocol as Protocol;
 
 /// Idle connections kept for reuse.
 const MAX_IDLE: usize = 64;
@@ -111,8 +112,7 @@ impl Upstream {
             .upstream
             .as_deref()
             .ok_or("gateway.upstream is not set")?;
-        let protocol = Protocol::parse(&config.upstream_protocol)
-            .ok_or("gateway.upstream_protocol must be http1 or http2")?;
+        let protocol = config.protocol()?;
         let tls = match raw.starts_with("https:") {
             true => Some(super::tls::client_config(config, protocol)?),
             false => None,
