@@ -3,7 +3,7 @@
 //! it (`answer`), and add the response headers.
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue};
@@ -20,6 +20,7 @@ use super::answer::{run, Operation};
 use super::documents::{CachedDocument, Prepared};
 use super::gateway::forward::{forward, WOULD_DENY};
 use super::responses::{context_refused, document_refused, refused, unavailable, GraphqlHost};
+use super::schema::request_host::RequestHost;
 use super::schema::{Effects, GqlContext};
 use super::{cors, customer_headers, Graphql};
 use crate::http::headers::set_header;
@@ -165,8 +166,7 @@ async fn customer(
         customer: customer.customer,
         discount_bp,
         browser: origin.is_browser(),
-        host_header: headers.get(header::HOST).cloned(),
-        host: OnceLock::new(),
+        host: RequestHost::new(headers.get(header::HOST).cloned()),
         client_ip: admitted.client_ip,
         sign_in: customer.sign_in,
         unknown_customer_id: customer.unknown_customer_id,

@@ -49,6 +49,7 @@ pub mod product;
 pub mod product_page;
 pub mod products;
 pub mod public_wishlist;
+pub mod request_host;
 pub mod review_mutations;
 pub mod reviews;
 pub mod route;
@@ -67,7 +68,7 @@ pub mod wishlist;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use async_graphql::{EmptySubscription, ErrorExtensions, Schema};
-use axum::http::HeaderValue;
+use request_host::RequestHost;
 use storefront_auth_store::{Channel, Customer, StoreRecord};
 
 use crate::http::cookies::CookieJar;
@@ -89,10 +90,8 @@ pub struct GqlContext {
     /// The customer's group discount in basis points (0 for guests).
     pub discount_bp: i64,
     pub browser: bool,
-    /// The request's `Host` header, which `host()` reads the first time a resolver asks.
-    pub host_header: Option<HeaderValue>,
-    /// `host()`, once worked out (most documents never ask for it).
-    pub host: OnceLock<String>,
+    /// The request's `Host`, read through `host()`.
+    pub host: RequestHost,
     pub client_ip: std::net::IpAddr,
     /// Digest of the session or CAT the request signed in with.
     pub sign_in: Option<String>,
@@ -132,18 +131,13 @@ impl GqlContext {
     /// absolute URLs it answers (images, checkout, pages). A `Host` that is not a plain host
     /// name gets the channel's own storefront host.
     pub fn host(&self) -> &str {
-        self.host.get_or_init(|| {
-            let named = self.host_header.as_ref();
-            named
-                .and_then(crate::http::headers::public_host)
-                .unwrap_or_else(|| {
-                    format!(
-                        "store-{}-{}.{}",
-                        self.store.hash,
-                        self.channel.channel_id,
-                        self.domain.settings().domain
-                    )
-                })
+        self.host.get(|| {
+            format!(
+                "store-{}-{}.{}",
+                self.store.hash,
+                self.channel.channel_id,
+                self.domain.settings().domain
+            )
         })
     }
 
