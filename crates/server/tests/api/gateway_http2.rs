@@ -1,12 +1,14 @@
 //! `gateway.upstream_protocol = "http2"`, seen from an HTTP/2 (prior knowledge) upstream that
 //! counts the connections it accepts and records what each request arrived as: every query
 //! shares one connection, a mutation takes a new one, an upstream that drops its connection
-//! costs the client nothing, oversized answers leave the shared connection serving, and an
-//! upstream that does not speak HTTP/2 is a 502.
+//! costs the client nothing, oversized answers leave the shared connection serving, mutations
+//! at once hold no more connections than `gateway.max_connections`, and an upstream that does
+//! not speak HTTP/2 is a 502.
 
 use std::convert::Infallible;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{Request, Response, Version};
@@ -31,13 +33,20 @@ struct Arrival {
 
 struct Http2Upstream {
     url: String,
-    accepted: Arc<AtomicUsize>,
-    arrivals: Arc<Mutex<Vec<Arrival>>>,
+    accepted: AtomicUsize,
+    /// Connections accepted and not yet closed.
+    open: AtomicUsize,
+    arrivals: Mutex<Vec<Arrival>>,
     /// While set, every answer is `HUGE` bytes long.
-    huge: Arc<AtomicBool>,
+    huge: AtomicBool,
+    /// How long each answer takes, in milliseconds.
+    delay_ms: AtomicU64,
+    /// Calls being answered now, on all connections, and the most there ever were at once.
+    in_flight: AtomicUsize,
+    peak: AtomicUsize,
     /// The tasks serving the open connections: aborting them drops the connections at once,
     /// as a restarted upstream does.
-    connections: Arc<Mutex<JoinSet<()>>>,
+    connections: Mutex<JoinSet<()>>,
 }
 
 /// An oversized answer: far above the gateway's `max_response_bytes` (16 KiB in these tests).
@@ -45,10 +54,14 @@ const HUGE: usize = 1 << 20;
 
 async fn answer(
     request: Request<Incoming>,
-    arrivals: Arc<Mutex<Vec<Arrival>>>,
-    huge: bool,
+    upstream: Arc<Http2Upstream>,
 ) -> Result<Response<Body>, Infallible> {
-    arrivals.lock().unwrap().push(Arrival {
+    let now = upstream.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+    upstream.peak.fetch_max(now, Ordering::SeqCst);
+    let delay = upstream.delay_ms.load(Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_millis(delay)).await;
+    upstream.in_flight.fetch_sub(1, Ordering::SeqCst);
+    upstream.arrivals.lock().unwrap().push(Arrival {
         version: request.version(),
         authority: request.uri().authority().map(|a| a.to_string()),
         host_header: request.headers().contains_key("host"),
@@ -56,7 +69,7 @@ async fn answer(
             .headers()
             .contains_key("x-storefront-auth-assertion"),
     });
-    let body = if huge {
+    let body = if upstream.huge.load(Ordering::SeqCst) {
         Body::from(format!(r#"{{"data":{{"blob":"{}"}}}}"#, "x".repeat(HUGE)))
     } else {
         Body::from(r#"{"data":{"channel":{"entityId":1}}}"#)
@@ -68,31 +81,40 @@ async fn answer(
     Ok(response)
 }
 
+/// Counts a connection open until its task ends, served out or aborted.
+struct OpenConnection(Arc<Http2Upstream>);
+
+impl Drop for OpenConnection {
+    fn drop(&mut self) {
+        self.0.open.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// An HTTP/2 upstream that takes at most `streams` calls at once on a connection.
-async fn http2_upstream(streams: u32) -> Http2Upstream {
+async fn http2_upstream(streams: u32) -> Arc<Http2Upstream> {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/graphql", listener.local_addr().unwrap());
-    let upstream = Http2Upstream {
+    let upstream = Arc::new(Http2Upstream {
         url,
-        accepted: Arc::default(),
-        arrivals: Arc::default(),
-        huge: Arc::default(),
-        connections: Arc::new(Mutex::new(JoinSet::new())),
-    };
-    let (accepted, arrivals, huge, connections) = (
-        upstream.accepted.clone(),
-        upstream.arrivals.clone(),
-        upstream.huge.clone(),
-        upstream.connections.clone(),
-    );
+        accepted: AtomicUsize::new(0),
+        open: AtomicUsize::new(0),
+        arrivals: Mutex::default(),
+        huge: AtomicBool::new(false),
+        delay_ms: AtomicU64::new(0),
+        in_flight: AtomicUsize::new(0),
+        peak: AtomicUsize::new(0),
+        connections: Mutex::new(JoinSet::new()),
+    });
+    let serving = upstream.clone();
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
-            accepted.fetch_add(1, Ordering::SeqCst);
-            let (arrivals, huge) = (arrivals.clone(), huge.clone());
-            let service = hyper::service::service_fn(move |r| {
-                answer(r, arrivals.clone(), huge.load(Ordering::SeqCst))
-            });
-            connections.lock().unwrap().spawn(async move {
+            serving.accepted.fetch_add(1, Ordering::SeqCst);
+            serving.open.fetch_add(1, Ordering::SeqCst);
+            let state = serving.clone();
+            let service = hyper::service::service_fn(move |r| answer(r, state.clone()));
+            let open = OpenConnection(serving.clone());
+            serving.connections.lock().unwrap().spawn(async move {
+                let _open = open;
                 let _ = hyper::server::conn::http2::Builder::new(TokioExecutor::new())
                     .max_concurrent_streams(streams)
                     .serve_connection(TokioIo::new(stream), service)
@@ -225,4 +247,53 @@ async fn an_upstream_that_does_not_speak_http2_is_a_502() {
         upstream_unavailable(&app, &token, QUERY).await;
     }
     assert!(toy.received.lock().unwrap().is_empty());
+}
+
+/// `gateway.max_connections` bounds the calls in flight over HTTP/2 too. A mutation never
+/// takes the shared connection but opens one of its own, so mutations at once would otherwise
+/// be as many connections: the cap holds them to two at a time, the rest wait their turn and
+/// are answered, and each mutation's connection closes after its answer (none is kept).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mutations_at_once_over_http2_hold_no_more_connections_than_the_cap() {
+    let upstream = http2_upstream(100).await;
+    let (app, _dir) = gateway(&upstream.url, |g| {
+        g.upstream_protocol = "http2".into();
+        g.max_connections = 2;
+        g.timeout_ms = 5_000;
+    })
+    .await;
+    let token = app.private_token(&["Unauthenticated", "Customer"]).await;
+    upstream.delay_ms.store(100, Ordering::SeqCst);
+    let mut calls = JoinSet::new();
+    for _ in 0..8 {
+        let request = app
+            .client
+            .post(app.url("/graphql"))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({ "query": MUTATION }));
+        calls.spawn(async move { request.send().await.unwrap().status().as_u16() });
+    }
+    assert_eq!(calls.join_all().await, vec![200; 8]);
+    assert_eq!(upstream.accepted.load(Ordering::SeqCst), 8, "one each");
+    assert_eq!(
+        upstream.peak.load(Ordering::SeqCst),
+        2,
+        "two at once, and two were"
+    );
+    // The gateway lets go of each mutation's connection once its answer is read.
+    let mut waited = 0;
+    while upstream.open.load(Ordering::SeqCst) > 0 && waited < 100 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        waited += 1;
+    }
+    assert_eq!(
+        upstream.open.load(Ordering::SeqCst),
+        0,
+        "mutations' connections closed"
+    );
+    // Queries after them share one new connection, which stays open.
+    upstream.delay_ms.store(0, Ordering::SeqCst);
+    assert_eq!(at_once(&app, &token, 8).await, vec![200; 8]);
+    assert_eq!(upstream.accepted.load(Ordering::SeqCst), 9);
+    assert_eq!(upstream.open.load(Ordering::SeqCst), 1);
 }
