@@ -91,7 +91,7 @@ pub fn decision_json(d: &DecisionRecord) -> Value {
         "checks": checks::outcomes(reason).iter().map(|(c, o)| json!({ "check": c, "outcome": o.as_str() })).collect::<Vec<_>>(),
         "scopes": { "required": d.required_scopes.names(), "granted": d.granted_scopes.map(ScopeSet::names), "missing": missing.names() },
         "rehearsal": d.rehearsal,
-        "upstream": d.upstream,
+        "upstream": d.upstream.map(|u| u.describe()),
         "would_deny": d.would_deny,
         "status": d.status,
         "decision": d.decision,

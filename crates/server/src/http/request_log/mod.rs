@@ -68,16 +68,8 @@ pub struct GraphqlOutcome {
     pub upstream: Option<UpstreamOutcome>,
 }
 
-/// One upstream call of gateway mode, for the log line and the inspector.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct UpstreamOutcome {
-    /// `ok`, `unreachable`, `timeout`, `too_large`, `not_graphql`, `refused_assertion`,
-    /// `server_error` or `breaker_open`.
-    pub result: &'static str,
-    /// The upstream's HTTP status (0 when it gave none).
-    pub status: u16,
-    pub ms: u32,
-}
+/// One upstream call of gateway mode, for the log line and the inspector (which keeps it).
+pub use crate::service::caches::decisions::UpstreamOutcome;
 
 impl GraphqlOutcome {
     pub fn label(&self) -> &'static str {
@@ -332,10 +324,7 @@ fn inspected(domain: &Domain, fields: &mut LogFields, status: u16, decision: &'s
         d.status = status;
         d.decision = decision;
         d.reason = fields.reason;
-        d.upstream = fields
-            .graphql
-            .and_then(|g| g.upstream)
-            .map(|u| format!("{} (status {}, {} ms)", u.result, u.status, u.ms));
+        d.upstream = fields.graphql.and_then(|g| g.upstream);
     }
     domain.decisions().record(store_id, record);
 }

@@ -37,10 +37,29 @@ pub struct DecisionRecord {
     pub status: u16,
     pub decision: &'static str,
     pub reason: Option<&'static str>,
-    /// Gateway mode: how the upstream call went (`ok (status 200, 3 ms)`).
-    pub upstream: Option<String>,
+    /// Gateway mode: how the upstream call went (kept as it is and described only when
+    /// shown: every gateway request records one, few are ever read).
+    pub upstream: Option<UpstreamOutcome>,
     /// Gateway mode under `denied = report`: the fields the token would have seen nulled.
     pub would_deny: Option<String>,
+}
+
+/// One upstream call of gateway mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UpstreamOutcome {
+    /// `ok`, `unreachable`, `timeout`, `too_large`, `not_graphql`, `refused_assertion`,
+    /// `server_error` or `breaker_open`.
+    pub result: &'static str,
+    /// The upstream's HTTP status (0 when it gave none).
+    pub status: u16,
+    pub ms: u32,
+}
+
+impl UpstreamOutcome {
+    /// As the inspector shows it: `ok (status 200, 3 ms)`.
+    pub fn describe(&self) -> String {
+        format!("{} (status {}, {} ms)", self.result, self.status, self.ms)
+    }
 }
 
 /// One store's decisions, oldest first, and how many it has had (the next one's id).
