@@ -98,11 +98,16 @@ pub enum ProductError {
     Store(StoreError),
 }
 
-/// Adds a product; its storefront path comes from its name.
+/// Adds a product; its storefront path comes from its name. This instance serves it from the
+/// next request on (the held catalog is dropped); others within the held catalog's second.
 pub async fn create(domain: &Domain, new: NewProduct<'_>) -> Result<Product, ProductError> {
     let now = domain.now_for(new.store_id);
+    let store_id = new.store_id;
     match domain.store().create_product(new, now).await {
-        Ok(p) => Ok(p),
+        Ok(p) => {
+            domain.0.catalog.forget(store_id);
+            Ok(p)
+        }
         Err(StoreError::Conflict(_)) => Err(ProductError::SkuInUse),
         Err(e) => Err(ProductError::Store(e)),
     }

@@ -380,6 +380,45 @@ async fn supporting_endpoints() {
     assert_eq!(r.body["data"].as_array().expect("arr").len(), 5);
 }
 
+/// A product made through the API is on the storefront from the next request, even when the
+/// storefront read the catalog a moment before (the server holds a store's catalog for a
+/// second; its own writes drop what it holds).
+#[tokio::test]
+async fn a_product_made_through_the_api_is_on_the_storefront_at_once() {
+    let app = TestApp::spawn().await;
+    let token = app.private_token(&["Unauthenticated"]).await;
+    let listing = "{ site { products(first: 50) { edges { node { name } } } } }";
+    let names = |r: &Resp| r.body["data"]["site"]["products"]["edges"].to_string();
+    let before = app.gql(Some(&token), listing, &[]).await;
+    assert!(!names(&before).contains("Fresh Mug"), "{:?}", before.body);
+
+    let made = app
+        .mgmt(
+            Method::POST,
+            "/v3/catalog/products",
+            Some(json!({ "name": "Fresh Mug", "sku": "FRESH-MUG", "price": 3 })),
+        )
+        .await;
+    assert_eq!(made.status, 200, "{:?}", made.body);
+    let id = made.body["data"]["id"].as_i64().expect("id");
+
+    let after = app.gql(Some(&token), listing, &[]).await;
+    assert!(names(&after).contains("Fresh Mug"), "{:?}", after.body);
+    let query = "{ site { route(path: \"/fresh-mug/\") { node { ... on Product { entityId } } } \
+                 product(sku: \"FRESH-MUG\") { entityId name } } }";
+    let r = app.gql(Some(&token), query, &[]).await;
+    assert_eq!(
+        (
+            r.body["data"]["site"]["route"]["node"]["entityId"].as_i64(),
+            r.body["data"]["site"]["product"]["entityId"].as_i64(),
+            r.body["data"]["site"]["product"]["name"].clone(),
+        ),
+        (Some(id), Some(id), json!("Fresh Mug")),
+        "{:?}",
+        r.body
+    );
+}
+
 #[tokio::test]
 async fn operations_endpoints() {
     let app = TestApp::spawn().await;

@@ -2,8 +2,12 @@
 //! every storefront page, and a catalog changes rarely. A held catalog is indexed by id, path
 //! and SKU, so looking one product up costs the same whatever the catalog's size. Catalogs over
 //! 10,000 products are not held; their pages and look-ups come from the database's indexes.
+//! A write through this instance drops what it holds of the store (`forget`), so the instance
+//! that made a product serves it at once; other instances over the same database, and rows
+//! written behind the server's back, are seen within the second.
 
 use foldhash::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -132,11 +136,17 @@ pub struct CatalogCache {
     /// One load at a time per store: the fields of one document (a hundred `route` aliases,
     /// say) resolve concurrently, and without this each would read the whole catalog.
     loading: std::sync::Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
+    /// Counts `forget`s: a load that began before a write (and so may have read the catalog
+    /// without it) keeps what it read to itself when a `forget` came in meanwhile.
+    forgets: AtomicU64,
 }
 
 impl CatalogCache {
-    /// Drops what is held of the store (its state was replaced): the next read loads it.
+    /// Drops what is held of the store (a product was written, or the store's state was
+    /// replaced): the next read loads it.
     pub fn forget(&self, store_id: i64) {
+        // Counted before the entry goes: a load that stores after this sees the count moved.
+        self.forgets.fetch_add(1, Ordering::SeqCst);
         if let Ok(mut m) = self.stores.write() {
             m.remove(&store_id);
         }
@@ -165,6 +175,7 @@ impl CatalogCache {
             .read()
             .ok()
             .and_then(|m| m.get(&store_id).cloned());
+        let forgets = self.forgets.load(Ordering::SeqCst);
         let loaded = match store
             .products(store_id, 0, i64::MAX, MAX_PRODUCTS + 1, false)
             .await
@@ -177,13 +188,23 @@ impl CatalogCache {
             Ok((rows, content)) => {
                 let catalog = (rows.len() as i64 <= MAX_PRODUCTS)
                     .then(|| Arc::new(Catalog::new(rows, content)));
-                if let Ok(mut m) = self.stores.write() {
-                    m.insert(store_id, (catalog.clone(), Instant::now()));
-                }
+                self.keep(store_id, catalog.clone(), forgets);
                 Ok(catalog)
             }
             // The database is away: serve what we had, if anything.
             Err(e) => cached.map(|(c, _)| c).ok_or(e),
+        }
+    }
+
+    /// Holds a catalog whose load began when `forgets` was counted, unless a `forget` came in
+    /// since: the write it stands for may have missed the load.
+    fn keep(&self, store_id: i64, catalog: Option<Arc<Catalog>>, forgets: u64) {
+        if let Ok(mut m) = self.stores.write() {
+            // Compared under the lock `forget` removes under: either this entry goes in
+            // before the removal, or the count has moved by the time it is compared.
+            if self.forgets.load(Ordering::SeqCst) == forgets {
+                m.insert(store_id, (catalog, Instant::now()));
+            }
         }
     }
 
@@ -192,5 +213,43 @@ impl CatalogCache {
         let stores = self.stores.read().ok()?;
         let (catalog, at) = stores.get(&store_id)?;
         (at.elapsed() < MAX_AGE).then(|| catalog.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whether the cache holds exactly this catalog for the store.
+    fn holds(cache: &CatalogCache, store_id: i64, catalog: &Arc<Catalog>) -> bool {
+        matches!(cache.fresh(store_id), Some(Some(held)) if Arc::ptr_eq(&held, catalog))
+    }
+
+    #[test]
+    fn a_load_that_a_write_overtook_is_not_held() {
+        let cache = CatalogCache::default();
+        let (first, second, other) = (Arc::default(), Arc::default(), Arc::default());
+        // A load with nothing written meanwhile is held.
+        let began = cache.forgets.load(Ordering::SeqCst);
+        cache.keep(1, Some(Arc::clone(&first)), began);
+        assert!(holds(&cache, 1, &first));
+
+        // A load began, then a product was made (and the store forgotten), then the load
+        // finished: what it read may lack the product, so it is not held.
+        let began = cache.forgets.load(Ordering::SeqCst);
+        cache.forget(1);
+        cache.keep(1, Some(Arc::clone(&first)), began);
+        assert!(cache.fresh(1).is_none());
+
+        // The next load, begun after the write, is held again.
+        let began = cache.forgets.load(Ordering::SeqCst);
+        cache.keep(1, Some(Arc::clone(&second)), began);
+        assert!(holds(&cache, 1, &second));
+
+        // A store's forget drops only that store.
+        let began = cache.forgets.load(Ordering::SeqCst);
+        cache.keep(2, Some(Arc::clone(&other)), began);
+        cache.forget(1);
+        assert!(cache.fresh(1).is_none() && holds(&cache, 2, &other));
     }
 }
