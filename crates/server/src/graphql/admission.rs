@@ -12,6 +12,7 @@ pub use storefront_auth_core::graphql_request::GraphqlBody;
 
 use super::responses::{gql_error, unavailable};
 use super::{cors, Graphql};
+use crate::http::body::{read_bounded, BodyError};
 use crate::http::client::{classify, client_ip, trusted_proxy};
 use crate::http::headers::CORRELATION_ID;
 use crate::http::request_log::RequestLog;
@@ -116,18 +117,15 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 }
 
 async fn parse_body(body: Body) -> Result<GraphqlBody, Response> {
-    let bytes = axum::body::to_bytes(body, MAX_BODY).await.map_err(|e| {
-        if e.to_string().contains("length limit exceeded") {
-            gql_error(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "The request body is larger than 100 KiB.",
-            )
-        } else {
-            gql_error(
-                StatusCode::BAD_REQUEST,
-                "The request body could not be read.",
-            )
-        }
+    let bytes = read_bounded(body, MAX_BODY).await.map_err(|e| match e {
+        BodyError::TooLarge => gql_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "The request body is larger than 100 KiB.",
+        ),
+        BodyError::Unreadable(_) => gql_error(
+            StatusCode::BAD_REQUEST,
+            "The request body could not be read.",
+        ),
     })?;
     storefront_auth_core::graphql_request::parse_body(&bytes)
         .map_err(|e| gql_error(StatusCode::BAD_REQUEST, e.message()))

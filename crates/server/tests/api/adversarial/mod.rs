@@ -3,6 +3,7 @@
 //! memory or connections are the point) and asserting the safe outcome. Concurrency cases
 //! run concurrently; they run again on PostgreSQL in `.ci/run`'s second pass.
 
+mod bodies;
 mod crash;
 mod identity;
 mod money;
