@@ -66,6 +66,8 @@ pub struct HttpConfig {
     /// Open connections allowed per client address, and in all.
     pub max_connections_per_client: usize,
     pub max_connections: usize,
+    /// Threads that serve connections, each connection on one of them (0: one per core).
+    pub threads: usize,
 }
 
 impl Default for HttpConfig {
@@ -76,6 +78,7 @@ impl Default for HttpConfig {
             tls_handshake_timeout_secs: 10,
             max_connections_per_client: 256,
             max_connections: 16_384,
+            threads: 0,
         }
     }
 }

@@ -32,6 +32,8 @@ pub struct Limits {
     pub tls_handshake: Duration,
     pub per_client: usize,
     pub total: usize,
+    /// Serving threads (0: one per core); see `serving`.
+    pub threads: usize,
 }
 
 impl Limits {
@@ -42,6 +44,7 @@ impl Limits {
             tls_handshake: Duration::from_secs(http.tls_handshake_timeout_secs),
             per_client: http.max_connections_per_client,
             total: http.max_connections,
+            threads: http.threads,
         }
     }
 }
@@ -144,6 +147,7 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let acceptor = tls.map(tokio_rustls::TlsAcceptor::from);
     let connections = Arc::new(Connections::default());
+    let threads = super::serving::start(limits.threads);
     let mut tasks = tokio::task::JoinSet::new();
     loop {
         let (tcp, peer) = tokio::select! {
@@ -164,24 +168,65 @@ pub async fn serve(
             tracing::debug!(%peer, "connection refused: too many open from this client");
             continue;
         };
-        let (acceptor, app, stop) = (acceptor.clone(), app.clone(), stop.clone());
-        tasks.spawn(async move {
-            let _counted = counted;
-            let _ = tcp.set_nodelay(true);
-            match acceptor {
-                None => connection(tcp, peer, app, limits, stop).await,
-                Some(acceptor) => {
-                    match tokio::time::timeout(limits.tls_handshake, acceptor.accept(tcp)).await {
-                        Ok(Ok(tls)) => connection(tls, peer, app, limits, stop).await,
-                        Ok(Err(e)) => tracing::debug!(error = %e, %peer, "TLS handshake failed"),
-                        Err(_) => tracing::debug!(%peer, "TLS handshake timed out"),
-                    }
-                }
+        let accepted = Accepted {
+            counted,
+            peer,
+            acceptor: acceptor.clone(),
+            app: app.clone(),
+            limits,
+            stop: stop.clone(),
+        };
+        // The stream moves to its serving thread's runtime as a plain socket, registered there.
+        match (threads, tcp.into_std()) {
+            (Some(threads), Ok(std)) => {
+                tasks.spawn_on(accepted.serve(std), super::serving::next(threads));
             }
-        });
+            (None, Ok(std)) => {
+                tasks.spawn(accepted.serve(std));
+            }
+            (_, Err(e)) => tracing::debug!(error = %e, %peer, "accepted socket unusable"),
+        }
     }
     while tasks.join_next().await.is_some() {}
     Ok(())
+}
+
+/// An admitted connection, on its way to the thread that serves it.
+struct Accepted {
+    counted: Counted,
+    peer: SocketAddr,
+    acceptor: Option<tokio_rustls::TlsAcceptor>,
+    app: Router,
+    limits: Limits,
+    stop: watch::Receiver<bool>,
+}
+
+impl Accepted {
+    async fn serve(self, std: std::net::TcpStream) {
+        let Accepted {
+            counted: _counted,
+            peer,
+            acceptor,
+            app,
+            limits,
+            stop,
+        } = self;
+        let tcp = match tokio::net::TcpStream::from_std(std) {
+            Ok(tcp) => tcp,
+            Err(e) => return tracing::debug!(error = %e, %peer, "cannot register the socket"),
+        };
+        let _ = tcp.set_nodelay(true);
+        match acceptor {
+            None => connection(tcp, peer, app, limits, stop).await,
+            Some(acceptor) => {
+                match tokio::time::timeout(limits.tls_handshake, acceptor.accept(tcp)).await {
+                    Ok(Ok(tls)) => connection(tls, peer, app, limits, stop).await,
+                    Ok(Err(e)) => tracing::debug!(error = %e, %peer, "TLS handshake failed"),
+                    Err(_) => tracing::debug!(%peer, "TLS handshake timed out"),
+                }
+            }
+        }
+    }
 }
 
 /// Serves one connection's requests (HTTP/1.1 with keep-alive) under its watchdog.
@@ -280,6 +325,7 @@ mod tests {
             tls_handshake: Duration::from_secs(1),
             per_client: 2,
             total: 3,
+            threads: 1,
         };
         let c = Arc::new(Connections::default());
         let a: IpAddr = [10, 0, 0, 1].into();

@@ -12,5 +12,6 @@ pub mod headers;
 pub mod listener;
 pub mod log_writer;
 pub mod request_log;
+pub mod serving;
 pub mod storefront_host;
 pub mod tls;

@@ -142,3 +142,38 @@ async fn request_lines_follow_the_log_format_and_filter() {
         }
     }
 }
+
+/// `http.threads` names how many threads serve connections; each connection stays on one of
+/// them (named `serve-N`), and many at once are all answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_are_served_on_the_configured_number_of_threads() {
+    let dir = tempfile::tempdir().expect("dir");
+    let dir_arg = dir.path().to_str().expect("path").to_string();
+    let served = ServerProcess::start(
+        &["--data-dir", &dir_arg],
+        &[("STOREFRONT_AUTH_HTTP__THREADS", "3")],
+    );
+    let urls = vec![served.url("/healthz"); 24];
+    // A client each: a connection each, all at once.
+    let answers = crate::adversarial::concurrently(urls, 24, |url| async move {
+        reqwest::Client::new()
+            .get(url)
+            .send()
+            .await
+            .map(|r| r.status())
+    })
+    .await;
+    for status in answers {
+        assert_eq!(status.expect("answered"), 200);
+    }
+    let tasks = std::fs::read_dir(format!("/proc/{}/task", served.pid())).expect("tasks");
+    let mut serving: Vec<String> = tasks
+        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("comm")).ok())
+        .map(|name| name.trim().to_string())
+        .filter(|name| name.starts_with("serve-"))
+        .collect();
+    serving.sort();
+    assert_eq!(serving, ["serve-1", "serve-2", "serve-3"]);
+    let (status, _) = served.terminate();
+    assert!(status.success());
+}

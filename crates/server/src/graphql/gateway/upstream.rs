@@ -16,7 +16,7 @@ use axum::http::{header, HeaderMap, HeaderValue, Request};
 use super::connection::{handshake, Sender};
 use crate::config::gateway::UpstreamProtocol as Protocol;
 
-/// Idle connections kept for reuse.
+/// Idle connections kept for reuse, per serving thread.
 const MAX_IDLE: usize = 64;
 
 #[derive(Debug, thiserror::Error)]
@@ -80,8 +80,10 @@ pub struct Upstream {
     target: axum::http::Uri,
     tls: Option<std::sync::Arc<rustls::ClientConfig>>,
     protocol: Protocol,
-    /// HTTP/1.1: idle connections.
-    idle: Mutex<Vec<Sender>>,
+    /// HTTP/1.1: idle connections, one list per serving thread (`http::serving`; slot 0 for
+    /// any other thread). A call takes its own thread's first, whose connection is driven on
+    /// that thread (no wake-up across threads), then another's before opening one.
+    idle: Vec<Mutex<Vec<Sender>>>,
     /// HTTP/2: the connection every call shares, and the lock of whoever is opening it (many
     /// calls at once find it closed, one opens the next).
     shared: Mutex<Shared>,
@@ -168,7 +170,9 @@ impl Upstream {
             port,
             tls,
             protocol,
-            idle: Mutex::new(Vec::new()),
+            idle: (0..crate::http::serving::SLOTS)
+                .map(|_| Mutex::new(Vec::new()))
+                .collect(),
             shared: Mutex::new(Shared::default()),
             opening: tokio::sync::Mutex::new(()),
             in_flight: tokio::sync::Semaphore::new(max_connections.max(1)),
@@ -308,18 +312,26 @@ impl Upstream {
         }
     }
 
-    /// HTTP/1.1: a kept connection that is still open and ready.
+    /// HTTP/1.1: a kept connection that is still open and ready, this thread's first.
     async fn kept(&self) -> Option<Sender> {
-        loop {
-            let mut sender = self.idle.lock().ok()?.pop()?;
-            if !sender.is_closed() && sender.ready().await.is_ok() {
-                return Some(sender);
+        let own = crate::http::serving::slot();
+        for i in 0..self.idle.len() {
+            let slot = (own + i) % self.idle.len();
+            while let Some(mut sender) = self.pop_idle(slot) {
+                if !sender.is_closed() && sender.ready().await.is_ok() {
+                    return Some(sender);
+                }
             }
         }
+        None
+    }
+
+    fn pop_idle(&self, slot: usize) -> Option<Sender> {
+        self.idle.get(slot)?.lock().ok()?.pop()
     }
 
     fn keep(&self, sender: Sender) {
-        if let Ok(mut idle) = self.idle.lock() {
+        if let Some(Ok(mut idle)) = self.idle.get(crate::http::serving::slot()).map(Mutex::lock) {
             if idle.len() < MAX_IDLE {
                 idle.push(sender);
             }
