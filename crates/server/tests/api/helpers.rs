@@ -171,6 +171,20 @@ impl TestApp {
         .await
     }
 
+    /// Makes a product through the management API (which also drops the catalog the server
+    /// holds) and returns its `data`.
+    pub async fn made_product(&self, name: &str, sku: &str, price: i64) -> Value {
+        let r = self
+            .mgmt(
+                reqwest::Method::POST,
+                "/v3/catalog/products",
+                Some(json!({ "name": name, "sku": sku, "price": price })),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{:?}", r.body);
+        r.body["data"].clone()
+    }
+
     /// Creates a private token with these scopes on channel 1 and returns the JWT.
     pub async fn private_token(&self, scopes: &[&str]) -> String {
         let r = self

@@ -392,15 +392,8 @@ async fn a_product_made_through_the_api_is_on_the_storefront_at_once() {
     let before = app.gql(Some(&token), listing, &[]).await;
     assert!(!names(&before).contains("Fresh Mug"), "{:?}", before.body);
 
-    let made = app
-        .mgmt(
-            Method::POST,
-            "/v3/catalog/products",
-            Some(json!({ "name": "Fresh Mug", "sku": "FRESH-MUG", "price": 3 })),
-        )
-        .await;
-    assert_eq!(made.status, 200, "{:?}", made.body);
-    let id = made.body["data"]["id"].as_i64().expect("id");
+    let made = app.made_product("Fresh Mug", "FRESH-MUG", 3).await;
+    let id = made["id"].as_i64().expect("id");
 
     let after = app.gql(Some(&token), listing, &[]).await;
     assert!(names(&after).contains("Fresh Mug"), "{:?}", after.body);

@@ -392,14 +392,7 @@ async fn c05_costs_match_the_work() {
     // Those rows went in behind the server's back, and the server may still hold the catalog
     // the seed read (for up to a second). One more product through the API, as a merchant
     // adds one, makes it drop that: from here on look-ups go to the database's index.
-    let made = app
-        .mgmt(
-            reqwest::Method::POST,
-            "/v3/catalog/products",
-            Some(json!({ "name": "Bulk Product Last", "sku": "BULK-LAST", "price": 1 })),
-        )
-        .await;
-    assert_eq!(made.status, 200, "{:?}", made.body);
+    app.made_product("Bulk Product Last", "BULK-LAST", 1).await;
     let aliases: String = (0..100)
         .map(|k| {
             format!("r{k}: route(path: \"/bulk-product-{}/\") {{ node {{ ... on Product {{ name }} }} }} ", k * 97)

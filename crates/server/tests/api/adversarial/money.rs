@@ -174,14 +174,7 @@ async fn c18_money_cannot_overflow_or_be_free() {
         .expect("free");
     // Written behind the server's back: one product through the API makes the server drop the
     // catalog it may still hold from before (it holds one for a second).
-    let made = app
-        .mgmt(
-            reqwest::Method::POST,
-            "/v3/catalog/products",
-            Some(json!({ "name": "Bounded", "sku": "BOUNDED", "price": 1 })),
-        )
-        .await;
-    assert_eq!(made.status, 200, "{:?}", made.body);
+    app.made_product("Bounded", "BOUNDED", 1).await;
     let r = app
         .cart_op(
             &token,
