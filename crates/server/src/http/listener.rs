@@ -12,6 +12,9 @@
 //!
 //! A watchdog per connection closes it past either bound. No timer is armed per request: the
 //! watchdog ticks once a second and reads the two stamps each request leaves.
+//!
+//! Connections are accepted here and each is then served, from its first byte (the TLS
+//! handshake included) to its close, on one of the serving threads of `serving`.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
