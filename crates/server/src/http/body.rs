@@ -1,4 +1,4 @@
-//! Request bodies of the REST surfaces: JSON, bounded in size.
+//! Request bodies, bounded in size: `/graphql`'s and the JSON bodies of the REST surfaces.
 
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, Request};
@@ -37,7 +37,7 @@ pub fn is_json(headers: &HeaderMap) -> bool {
 }
 
 /// The whole body, or 413 past `limit` bytes.
-pub async fn read_limited(body: Body, limit: usize) -> Result<axum::body::Bytes, ApiError> {
+pub async fn read_limited(body: Body, limit: usize) -> Result<Bytes, ApiError> {
     read_bounded(body, limit).await.map_err(|e| match e {
         BodyError::TooLarge => ApiError::PayloadTooLarge,
         BodyError::Unreadable(e) => ApiError::BadRequest(e),
@@ -52,14 +52,15 @@ pub enum BodyError {
 }
 
 /// How much more than its limit an oversized body may send before it is refused: up to this
-/// much past the limit is read and thrown away first. A server that answers and closes while the client is
-/// still sending resets the connection, and most clients then report the reset instead of
-/// the 413 (a 10 MB body did, over loopback). Past this, or past the request timeout of
-/// `listener`, the connection is closed as it is.
+/// much past the limit is read and thrown away first. A server that answers and closes while
+/// the client is still sending resets the connection, and most clients then report the reset
+/// instead of the 413 (a 10 MB body did, over loopback). Past this, or past the request
+/// timeout of `listener`, the connection is closed as it is.
 const DRAIN: u64 = 32 * 1024 * 1024;
 
 /// The whole body, at most `limit` bytes; an oversized one is drained (up to [`DRAIN`] past
-/// the limit) so that its sender reads the refusal. One chunk, the usual case, is returned without a copy.
+/// the limit) so that its sender reads the refusal. One chunk, the usual case, is returned
+/// without a copy.
 pub async fn read_bounded(mut body: Body, limit: usize) -> Result<Bytes, BodyError> {
     use hyper::body::Body as _;
     let unreadable = |e: axum::Error| BodyError::Unreadable(e.to_string());
@@ -118,16 +119,17 @@ mod tests {
 
     use super::*;
 
-    /// A body sent in `chunks`, counting how many of them were read.
+    /// A body sent in `chunks`, counting how many of them were polled; a `None` chunk is a
+    /// failed read (the client's connection broke).
     struct Chunks {
-        chunks: VecDeque<Bytes>,
+        chunks: VecDeque<Option<Bytes>>,
         read: Arc<AtomicUsize>,
         declared: Option<u64>,
     }
 
     impl hyper::body::Body for Chunks {
         type Data = Bytes;
-        type Error = std::convert::Infallible;
+        type Error = std::io::Error;
 
         fn poll_frame(
             mut self: Pin<&mut Self>,
@@ -137,7 +139,10 @@ mod tests {
             if next.is_some() {
                 self.read.fetch_add(1, Ordering::Relaxed);
             }
-            Poll::Ready(next.map(|c| Ok(Frame::data(c))))
+            Poll::Ready(next.map(|c| {
+                c.map(Frame::data)
+                    .ok_or_else(|| std::io::Error::other("connection reset"))
+            }))
         }
 
         fn size_hint(&self) -> SizeHint {
@@ -146,9 +151,12 @@ mod tests {
         }
     }
 
-    fn body(chunks: &[&[u8]], declared: Option<u64>) -> (Body, Arc<AtomicUsize>) {
+    fn body(chunks: &[Option<&[u8]>], declared: Option<u64>) -> (Body, Arc<AtomicUsize>) {
         let read = Arc::new(AtomicUsize::new(0));
-        let chunks = chunks.iter().map(|c| Bytes::copy_from_slice(c)).collect();
+        let chunks = chunks
+            .iter()
+            .map(|c| c.map(Bytes::copy_from_slice))
+            .collect();
         let body = Body::new(Chunks {
             chunks,
             read: read.clone(),
@@ -159,6 +167,15 @@ mod tests {
 
     async fn read(
         chunks: &[&[u8]],
+        declared: Option<u64>,
+        limit: usize,
+    ) -> (Result<Bytes, BodyError>, usize) {
+        let chunks: Vec<_> = chunks.iter().copied().map(Some).collect();
+        read_broken(&chunks, declared, limit).await
+    }
+
+    async fn read_broken(
+        chunks: &[Option<&[u8]>],
         declared: Option<u64>,
         limit: usize,
     ) -> (Result<Bytes, BodyError>, usize) {
@@ -204,5 +221,27 @@ mod tests {
         let (result, read_chunks) = read(&many, None, 100).await;
         assert_eq!(result, Err(BodyError::TooLarge));
         assert_eq!(read_chunks, 33, "reading stops 32 MiB past the limit");
+    }
+
+    #[tokio::test]
+    async fn a_body_that_breaks_is_unreadable_within_its_limit_and_too_large_past_it() {
+        let unreadable = Err(BodyError::Unreadable("connection reset".into()));
+        let (result, _) = read_broken(&[None], None, 100).await;
+        assert_eq!(result, unreadable, "broken at once");
+        let (result, _) = read_broken(&[Some(b"ab"), None, Some(b"c")], None, 100).await;
+        assert_eq!(result, unreadable, "broken after a chunk");
+
+        let big = vec![b'x'; 1024 * 1024];
+        let chunks = [Some(big.as_slice()), Some(b"x"), None, Some(big.as_slice())];
+        let (result, read_chunks) = read_broken(&chunks, None, 100).await;
+        assert_eq!(
+            result,
+            Err(BodyError::TooLarge),
+            "past the limit it is still 413"
+        );
+        assert_eq!(
+            read_chunks, 3,
+            "the drain stops at the break: what follows is not read"
+        );
     }
 }
