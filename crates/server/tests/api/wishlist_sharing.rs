@@ -1,8 +1,10 @@
-//! Renaming, sharing and deleting wishlists, and the shared wishlist page (issue 17: Catalyst's
-//! account wishlists page and `/wishlist/{token}`), over HTTP.
+//! Wishlists over HTTP: each belongs to its customer (SPEC §5.4); renaming, sharing and
+//! deleting them, and the shared wishlist page (issue 17: Catalyst's account wishlists page
+//! and `/wishlist/{token}`).
 
 use serde_json::{json, Value};
 
+use crate::customers::STRICT;
 use crate::helpers::{TestApp, JANE, VIP};
 
 const UPDATE: &str = "mutation UpdateWishlistMutation($wishlistId: Int!, $input: WishlistUpdateDataInput!) {
@@ -260,4 +262,86 @@ async fn deleting_wishlists_is_all_or_nothing_and_only_the_owners() {
         .as_customer(&s, Some(&s.jane), DELETE, json!({ "ids": [a] }))
         .await;
     assert_eq!(message(&body), format!("Wishlist {a} not found."));
+}
+
+#[tokio::test]
+async fn wishlists_belong_to_their_customer() {
+    let app = TestApp::spawn().await;
+    let token = app.private_token(&["Unauthenticated", "Customer"]).await;
+    let jane = app.login_cat(&token, JANE).await;
+    let vip = app.login_cat(&token, VIP).await;
+    let create = "mutation { wishlist { createWishlist(input: { name: \"Gifts\", isPublic: false, items: [{ productEntityId: 1 }] }) { result { entityId name items { edges { node { entityId productEntityId product { name } } } } } } } }";
+    let r = app
+        .gql(
+            Some(&token),
+            create,
+            &[("X-Bc-Customer-Access-Token", &jane)],
+        )
+        .await;
+    let list = &r.body["data"]["wishlist"]["createWishlist"]["result"];
+    let id = list["entityId"].as_i64().expect("id");
+    assert_eq!(
+        list["items"]["edges"][0]["node"]["product"]["name"],
+        "Orbit Terrarium - Large"
+    );
+
+    let add = |wid: i64| {
+        format!("mutation {{ wishlist {{ addWishlistItems(input: {{ entityId: {wid}, items: [{{ productEntityId: 2 }}] }}) {{ result {{ items {{ edges {{ node {{ entityId productEntityId }} }} }} }} }} }} }}")
+    };
+    let r = app
+        .gql(
+            Some(&token),
+            &add(id),
+            &[("X-Bc-Customer-Access-Token", &vip)],
+        )
+        .await;
+    assert_eq!(
+        r.body["errors"][0]["message"],
+        format!("Wishlist {id} not found."),
+        "another customer's wishlist is invisible"
+    );
+    let r = app
+        .gql(
+            Some(&token),
+            &add(id),
+            &[("X-Bc-Customer-Access-Token", &jane)],
+        )
+        .await;
+    let items = r.body["data"]["wishlist"]["addWishlistItems"]["result"]["items"]["edges"]
+        .as_array()
+        .expect("items")
+        .clone();
+    assert_eq!(items.len(), 2);
+    let first_item = items[0]["node"]["entityId"].as_i64().expect("item");
+    let del = format!("mutation {{ wishlist {{ deleteWishlistItems(input: {{ entityId: {id}, itemEntityIds: [{first_item}] }}) {{ result {{ items {{ edges {{ node {{ productEntityId }} }} }} }} }} }} }}");
+    let r = app
+        .gql(Some(&token), &del, &[("X-Bc-Customer-Access-Token", &jane)])
+        .await;
+    assert_eq!(
+        r.body["data"]["wishlist"]["deleteWishlistItems"]["result"]["items"]["edges"],
+        json!([{ "node": { "productEntityId": 2 } }])
+    );
+
+    let mine = "{ customer { wishlists { edges { node { name } } } } }";
+    let r = app
+        .gql(Some(&token), mine, &[("X-Bc-Customer-Access-Token", &jane)])
+        .await;
+    assert_eq!(
+        r.body["data"]["customer"]["wishlists"]["edges"],
+        json!([{ "node": { "name": "Gifts" } }])
+    );
+    let r = app
+        .gql(Some(&token), mine, &[("X-Bc-Customer-Access-Token", &vip)])
+        .await;
+    assert_eq!(r.body["data"]["customer"]["wishlists"]["edges"], json!([]));
+
+    // A guest: MISSING_CUSTOMER_ACCESS_TOKEN when the client opted in, a plain error otherwise.
+    let r = app.gql(Some(&token), create, &[STRICT]).await;
+    assert_eq!(
+        r.body["errors"][0]["extensions"]["code"],
+        "MISSING_CUSTOMER_ACCESS_TOKEN"
+    );
+    let r = app.gql(Some(&token), create, &[]).await;
+    assert_eq!(r.body["errors"][0]["message"], "Please sign in to do this.");
+    assert!(r.body["errors"][0].get("extensions").is_none());
 }

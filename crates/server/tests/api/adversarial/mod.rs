@@ -5,9 +5,11 @@
 
 mod bodies;
 mod crash;
+mod exhaustion;
 mod identity;
 mod money;
 mod outbound;
+mod secrets;
 
 use std::future::Future;
 
