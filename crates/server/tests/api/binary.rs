@@ -22,21 +22,7 @@ async fn serve_prints_credentials_once_logs_safely_and_stops_on_sigterm() {
     assert_eq!(served.value("store_hash:"), "demo");
 
     let client = reqwest::Client::new();
-    let token: Value = client
-        .post(format!(
-            "{base}/stores/demo/v3/storefront/api-token-private"
-        ))
-        .header("X-Auth-Token", &access_token)
-        .json(
-            &json!({ "channel_id": 1, "expires_at": 2_147_483_647, "scopes": ["Unauthenticated"] }),
-        )
-        .send()
-        .await
-        .expect("send")
-        .json()
-        .await
-        .expect("json");
-    let jwt = token["data"]["token"].as_str().expect("jwt").to_string();
+    let jwt = served.private_token(&["Unauthenticated"]).await;
     let jti = crate::helpers::decode(&jwt).1["jti"]
         .as_str()
         .expect("jti")

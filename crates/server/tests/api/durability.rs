@@ -174,19 +174,8 @@ async fn acknowledged_writes_survive_kill_9_on_postgres() {
 async fn sessions_and_payments_survive(label: &str, args: Vec<String>) {
     let arg_refs: Vec<&str> = args.iter().map(String::as_str).collect();
     let server = ServerProcess::start(&arg_refs, &[]);
-    let access_token = server.value("access_token:");
     let client = reqwest::Client::new();
-    let token: Value = client
-        .post(server.url("/stores/demo/v3/storefront/api-token-private"))
-        .header("X-Auth-Token", &access_token)
-        .json(&json!({ "channel_id": 1, "expires_at": 2_147_483_647, "scopes": ["Unauthenticated", "Customer"] }))
-        .send()
-        .await
-        .expect("token")
-        .json()
-        .await
-        .expect("json");
-    let token = token["data"]["token"].as_str().expect("token").to_string();
+    let token = server.private_token(&["Unauthenticated", "Customer"]).await;
     let gql = |base: String, body: Value, cat: Option<String>| {
         let (client, token) = (client.clone(), token.clone());
         async move {

@@ -92,21 +92,8 @@ async fn the_gateway_starts_from_the_upstreams_introspection_and_notices_a_chang
         "{:?}",
         server.seen
     );
-    let token = server.value("access_token:");
     let client = reqwest::Client::new();
-    let private = client
-        .post(server.url("/stores/demo/v3/storefront/api-token-private"))
-        .header("X-Auth-Token", &token)
-        .json(
-            &json!({ "channel_id": 1, "expires_at": 2_147_483_647, "scopes": ["Unauthenticated"] }),
-        )
-        .send()
-        .await
-        .unwrap()
-        .json::<Value>()
-        .await
-        .unwrap();
-    let private = private["data"]["token"].as_str().unwrap().to_string();
+    let private = server.private_token(&["Unauthenticated"]).await;
     let ask = async |query: &str| -> Value {
         let req = client.post(server.url("/graphql")).bearer_auth(&private);
         let r = req.json(&json!({ "query": query })).send().await.unwrap();

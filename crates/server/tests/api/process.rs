@@ -107,6 +107,22 @@ impl ServerProcess {
         format!("{}{path}", self.base)
     }
 
+    /// A private token with `scopes` for channel 1 of the demo store, made through the
+    /// management API with the demo credentials this process printed.
+    pub async fn private_token(&self, scopes: &[&str]) -> String {
+        let made: serde_json::Value = reqwest::Client::new()
+            .post(self.url("/stores/demo/v3/storefront/api-token-private"))
+            .header("X-Auth-Token", self.value("access_token:"))
+            .json(&serde_json::json!({ "channel_id": 1, "expires_at": 2_147_483_647, "scopes": scopes }))
+            .send()
+            .await
+            .expect("send")
+            .json()
+            .await
+            .expect("json");
+        made["data"]["token"].as_str().expect("token").to_string()
+    }
+
     fn signal(&self, sig: &str) {
         let pid = self.child.id().to_string();
         assert!(Command::new("kill")

@@ -13,7 +13,7 @@ mod secrets;
 
 use std::future::Future;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::process::ServerProcess;
 
@@ -31,22 +31,10 @@ impl Target {
         let dir = tempfile::tempdir().expect("dir");
         let path = dir.path().to_str().expect("path").to_string();
         let server = ServerProcess::start(&["--data-dir", &path], envs);
-        let access_token = server.value("access_token:");
-        let client = reqwest::Client::new();
-        let r: Value = client
-            .post(server.url("/stores/demo/v3/storefront/api-token-private"))
-            .header("X-Auth-Token", &access_token)
-            .json(&json!({ "channel_id": 1, "expires_at": 2_147_483_647, "scopes": ["Unauthenticated"] }))
-            .send()
-            .await
-            .expect("send")
-            .json()
-            .await
-            .expect("json");
-        let token = r["data"]["token"].as_str().expect("token").to_string();
+        let token = server.private_token(&["Unauthenticated"]).await;
         Target {
             server,
-            client,
+            client: reqwest::Client::new(),
             token,
             _dir: dir,
         }
