@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-fn storefront_auth(dir: &Path, args: &[&str]) -> Output {
+pub(crate) fn storefront_auth(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_storefront-auth"))
         .arg("--data-dir")
         .arg(dir.join("data"))
@@ -16,7 +16,7 @@ fn storefront_auth(dir: &Path, args: &[&str]) -> Output {
         .expect("run storefront-auth")
 }
 
-fn text(out: &Output) -> (String, String) {
+pub(crate) fn text(out: &Output) -> (String, String) {
     let s = |b: &[u8]| String::from_utf8_lossy(b).to_string();
     (s(&out.stdout), s(&out.stderr))
 }

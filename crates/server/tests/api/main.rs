@@ -35,6 +35,7 @@ mod gateway_differential;
 mod gateway_http2;
 mod gateway_introspection;
 mod gateway_login;
+mod gateway_readme;
 mod gateway_tls;
 mod gateway_toy;
 mod graphql_auth;
