@@ -480,6 +480,52 @@ async fn an_invalid_document_gets_built_in_modes_errors_and_never_reaches_the_up
     );
 }
 
+/// An upstream whose schema has no mutations: a mutation gets its one validation error (not
+/// one per walk of validation, vendored patch 5) and never reaches the upstream.
+#[tokio::test]
+async fn a_mutation_for_an_upstream_without_mutations_gets_one_error() {
+    let (toy, url) = toy().await;
+    let files = tempfile::tempdir().unwrap();
+    let (sdl, table) = (
+        files.path().join("shop.graphql"),
+        files.path().join("scopes.toml"),
+    );
+    std::fs::write(
+        &sdl,
+        "type Query { shop: Shop }\ntype Shop { name: String }\n",
+    )
+    .unwrap();
+    let scopes =
+        "[types]\nShop = \"Unauthenticated\"\n[fields]\n\"Query.shop\" = \"Unauthenticated\"\n";
+    std::fs::write(&table, scopes).unwrap();
+    let (schema, scopes) = (
+        format!("sdl:{}", sdl.display()),
+        format!("table:{}", table.display()),
+    );
+    let (app, _dir) = gateway(&url, move |g| {
+        g.schema = Some(schema);
+        g.scopes = scopes;
+    })
+    .await;
+    let token = app.private_token(&["Unauthenticated"]).await;
+    let r = app
+        .gql(Some(&token), "mutation { shop { name } }", &[])
+        .await;
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        r.body,
+        json!({ "data": null, "errors": [{ "message": "Schema is not configured for mutations.",
+                                           "locations": [{ "line": 1, "column": 1 }] }] })
+    );
+    let r = app.gql(Some(&token), "{ shop { name } }", &[]).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(
+        toy.received.lock().unwrap().len(),
+        1,
+        "only the query went upstream"
+    );
+}
+
 /// `n` requests for the same document at once: their statuses.
 /// `query` is answered 502 `UPSTREAM_UNAVAILABLE`.
 pub async fn upstream_unavailable(app: &TestApp, token: &str, query: &str) {

@@ -268,6 +268,27 @@ async fn an_unknown_field_gets_one_error_and_its_arguments_none() {
     );
 }
 
+/// An operation type the schema does not have (subscriptions) gets its one error, not one per
+/// walk of validation (vendored patch 5).
+#[tokio::test]
+async fn an_operation_type_the_schema_lacks_gets_one_error() {
+    let app = TestApp::spawn().await;
+    let token = app.private_token(&["Unauthenticated"]).await;
+    for query in [
+        "subscription { site { settings { storeName } } }",
+        "subscription S { __typename }",
+    ] {
+        let r = app.gql(Some(&token), query, &[]).await;
+        assert_eq!(r.status, 200, "{query}");
+        assert_eq!(
+            r.body,
+            json!({ "data": null, "errors": [{ "message": "Schema is not configured for subscriptions.",
+                                               "locations": [{ "line": 1, "column": 1 }] }] }),
+            "{query}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn hostile_requests_get_clear_errors_and_never_crash_the_server() {
     let app = TestApp::spawn().await;

@@ -101,6 +101,7 @@ pub(crate) fn check_rules(
                 .with(rules::OverlappingFieldsCanBeMerged)
                 .with(rules::UploadFile);
             visit(&mut visitor, &mut ctx, doc);
+            let ruled = ctx.errors.len();
 
             let mut visitor = VisitorNil
                 .with(visitors::CacheControlCalculate {
@@ -109,6 +110,15 @@ pub(crate) fn check_rules(
                 .with(visitors::ComplexityCalculate::new(&mut complexity))
                 .with(visitors::DepthCalculate::new(&mut depth));
             visit(&mut visitor, &mut ctx, doc);
+            // storefront-auth patch: the walk itself reports an operation type the schema
+            // lacks (and `__typename` on a subscription), so this second walk reported each
+            // of those again; its own errors (complexity) are kept, the repeats are not.
+            let second: Vec<_> = ctx.errors.drain(ruled..).collect();
+            for error in second {
+                if !ctx.errors[..ruled].contains(&error) {
+                    ctx.errors.push(error);
+                }
+            }
             ctx.errors
         }
         ValidationMode::Fast => {
