@@ -287,6 +287,16 @@ async fn an_operation_type_the_schema_lacks_gets_one_error() {
             "{query}"
         );
     }
+    // Thousands of them in one document: each gets its one error, once.
+    let many: Vec<String> = (0..3_000)
+        .map(|i| format!("subscription S{i} {{ __typename }}"))
+        .collect();
+    let body = json!({ "query": many.join(" "), "operationName": "S1" });
+    let r = app.gql_body(Some(&token), body, &[]).await;
+    let errors = r.body["errors"].as_array().expect("errors");
+    let places: std::collections::HashSet<_> =
+        errors.iter().map(|e| e["locations"].to_string()).collect();
+    assert_eq!((errors.len(), places.len()), (3_000, 3_000));
 }
 
 #[tokio::test]

@@ -113,12 +113,18 @@ pub(crate) fn check_rules(
             // storefront-auth patch: the walk itself reports an operation type the schema
             // lacks (and `__typename` on a subscription), so this second walk reported each
             // of those again; its own errors (complexity) are kept, the repeats are not.
-            let second: Vec<_> = ctx.errors.drain(ruled..).collect();
-            for error in second {
-                if !ctx.errors[..ruled].contains(&error) {
-                    ctx.errors.push(error);
-                }
-            }
+            // A set, not a scan: a stranger's document can hold thousands of operations.
+            let second = ctx.errors.split_off(ruled);
+            let first: std::collections::HashSet<(&[crate::Pos], &str)> = ctx
+                .errors
+                .iter()
+                .map(|e| (e.locations.as_slice(), e.message.as_str()))
+                .collect();
+            let new: Vec<_> = second
+                .into_iter()
+                .filter(|e| !first.contains(&(e.locations.as_slice(), e.message.as_str())))
+                .collect();
+            ctx.errors.extend(new);
             ctx.errors
         }
         ValidationMode::Fast => {
