@@ -38,6 +38,7 @@ mod gateway_login;
 mod gateway_readme;
 mod gateway_tls;
 mod gateway_toy;
+mod gateway_validation;
 mod graphql_auth;
 mod graphql_limits;
 mod graphql_plans;

@@ -101,7 +101,8 @@ pub(crate) fn check_rules(
                 .with(rules::OverlappingFieldsCanBeMerged)
                 .with(rules::UploadFile);
             visit(&mut visitor, &mut ctx, doc);
-            let ruled = ctx.errors.len();
+            // storefront-auth patch: the first walk reported what the walk itself finds.
+            ctx.walk_reports = false;
 
             let mut visitor = VisitorNil
                 .with(visitors::CacheControlCalculate {
@@ -110,21 +111,6 @@ pub(crate) fn check_rules(
                 .with(visitors::ComplexityCalculate::new(&mut complexity))
                 .with(visitors::DepthCalculate::new(&mut depth));
             visit(&mut visitor, &mut ctx, doc);
-            // storefront-auth patch: the walk itself reports an operation type the schema
-            // lacks (and `__typename` on a subscription), so this second walk reported each
-            // of those again; its own errors (complexity) are kept, the repeats are not.
-            // A set, not a scan: a stranger's document can hold thousands of operations.
-            let second = ctx.errors.split_off(ruled);
-            let first: std::collections::HashSet<(&[crate::Pos], &str)> = ctx
-                .errors
-                .iter()
-                .map(|e| (e.locations.as_slice(), e.message.as_str()))
-                .collect();
-            let new: Vec<_> = second
-                .into_iter()
-                .filter(|e| !first.contains(&(e.locations.as_slice(), e.message.as_str())))
-                .collect();
-            ctx.errors.extend(new);
             ctx.errors
         }
         ValidationMode::Fast => {

@@ -21,6 +21,10 @@ pub struct VisitorContext<'a> {
     pub(crate) variables: Option<&'a Variables>,
     pub(crate) operation_name: Option<&'a str>,
     pub(crate) errors: Vec<RuleError>,
+    /// storefront-auth patch: whether the walk reports what it finds itself (an operation
+    /// type the schema lacks, `__typename` on a subscription root). Strict validation walks
+    /// a document twice, and only the first walk reports them.
+    pub(crate) walk_reports: bool,
     type_stack: Vec<Option<&'a registry::MetaType>>,
     input_type: Vec<Option<MetaTypeName<'a>>>,
     fragments: &'a HashMap<Name, Positioned<FragmentDefinition>>,
@@ -38,6 +42,7 @@ impl<'a> VisitorContext<'a> {
             variables,
             operation_name,
             errors: Default::default(),
+            walk_reports: true,
             type_stack: Default::default(),
             input_type: Default::default(),
             fragments: &doc.fragments,
@@ -573,7 +578,7 @@ fn visit_operation_definition<'a, V: Visitor<'a>>(
             visit_directives(v, ctx, &operation.node.directives);
             visit_selection_set(v, ctx, &operation.node.selection_set);
         });
-    } else {
+    } else if ctx.walk_reports {
         ctx.report_error(
             vec![operation.pos],
             // The only one with an irregular plural, "query", is always present
@@ -622,6 +627,7 @@ fn visit_selection<'a, V: Visitor<'a>>(
                 } => *is_subscription,
                 _ => false,
             }) == Some(true)
+                && ctx.walk_reports
             {
                 ctx.report_error(
                     vec![field.pos],
